@@ -1,0 +1,1 @@
+//! soapkit code generator.

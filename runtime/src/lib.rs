@@ -1,0 +1,4 @@
+//! soapkit runtime.
+#![forbid(unsafe_code)]
+
+pub mod xsd;
