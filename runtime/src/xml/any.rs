@@ -1,0 +1,204 @@
+//! Owned XML content for wildcards (`xs:any`, `xs:anyType`) and SOAP fault details: whatever
+//! was received is kept, namespaces included, and written back faithfully.
+
+use super::error::{DecodeError, EncodeError};
+use super::ns::NsId;
+use super::reader::{Node, Reader, Start};
+use super::writer::Writer;
+
+/// An element captured with everything inside it.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct AnyElement {
+    /// Namespace URI (empty for none).
+    pub ns: String,
+    /// Local name.
+    pub local: String,
+    /// Prefix as received (a hint when writing it back).
+    pub prefix: Option<String>,
+    /// Namespace declarations written on this element, as `(prefix, uri)`; kept so that
+    /// QName-valued content (`xsi:type`, fault codes) still resolves when written back.
+    pub namespaces: Vec<(String, String)>,
+    /// Attributes (namespace declarations excluded).
+    pub attributes: Vec<AnyAttribute>,
+    /// Child nodes in document order.
+    pub children: Vec<AnyNode>,
+}
+
+/// An attribute of an [`AnyElement`].
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct AnyAttribute {
+    /// Namespace URI (empty for none).
+    pub ns: String,
+    /// Local name.
+    pub local: String,
+    /// Prefix as received.
+    pub prefix: Option<String>,
+    /// Normalized value.
+    pub value: String,
+}
+
+/// A child of an [`AnyElement`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AnyNode {
+    /// A child element.
+    Element(AnyElement),
+    /// Character data.
+    Text(String),
+}
+
+impl AnyElement {
+    /// A new element without attributes or children.
+    pub fn new(ns: impl Into<String>, local: impl Into<String>) -> Self {
+        AnyElement { ns: ns.into(), local: local.into(), ..AnyElement::default() }
+    }
+
+    /// Adds a text child (builder style).
+    #[must_use]
+    pub fn with_text(mut self, text: impl Into<String>) -> Self {
+        self.children.push(AnyNode::Text(text.into()));
+        self
+    }
+
+    /// Adds an element child (builder style).
+    #[must_use]
+    pub fn with_child(mut self, child: AnyElement) -> Self {
+        self.children.push(AnyNode::Element(child));
+        self
+    }
+
+    /// Adds an attribute (builder style).
+    #[must_use]
+    pub fn with_attribute(mut self, ns: impl Into<String>, local: impl Into<String>, value: impl Into<String>) -> Self {
+        self.attributes.push(AnyAttribute { ns: ns.into(), local: local.into(), prefix: None, value: value.into() });
+        self
+    }
+
+    /// Whether this is `{ns}local`.
+    pub fn is(&self, ns: &str, local: &str) -> bool {
+        self.ns == ns && self.local == local
+    }
+
+    /// The concatenated text of the direct text children.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        for c in &self.children {
+            if let AnyNode::Text(t) = c {
+                s.push_str(t);
+            }
+        }
+        s
+    }
+
+    /// The child elements.
+    pub fn elements(&self) -> impl Iterator<Item = &AnyElement> {
+        self.children.iter().filter_map(|c| match c {
+            AnyNode::Element(e) => Some(e),
+            AnyNode::Text(_) => None,
+        })
+    }
+
+    /// The first child element `{ns}local`.
+    pub fn child(&self, ns: &str, local: &str) -> Option<&AnyElement> {
+        self.elements().find(|e| e.is(ns, local))
+    }
+
+    /// The value of attribute `{ns}local`.
+    pub fn attribute(&self, ns: &str, local: &str) -> Option<&str> {
+        self.attributes.iter().find(|a| a.ns == ns && a.local == local).map(|a| a.value.as_str())
+    }
+
+    /// Captures the element `start` (already read) and all its content.
+    pub fn decode<'a>(r: &mut Reader<'a>, start: &Start<'a>) -> Result<Self, DecodeError> {
+        let mut el = AnyElement {
+            ns: r.ns_uri(start.ns()).to_owned(),
+            local: start.local().to_owned(),
+            prefix: start.prefix().map(str::to_owned),
+            ..AnyElement::default()
+        };
+        for (prefix, ns) in r.own_prefixes() {
+            el.namespaces.push((prefix.to_owned(), r.ns_uri(ns).to_owned()));
+        }
+        for a in r.attributes(start) {
+            let a = a?;
+            el.attributes.push(AnyAttribute {
+                ns: r.ns_uri(a.ns).to_owned(),
+                local: a.local.to_owned(),
+                prefix: a.name.split_once(':').map(|(p, _)| p.to_owned()),
+                value: a.value.into_owned(),
+            });
+        }
+        while let Some(node) = r.next_node(start)? {
+            match node {
+                Node::Text(t) => el.children.push(AnyNode::Text(t.into_owned())),
+                Node::Element(child) => {
+                    let c = AnyElement::decode(r, &child).map_err(|e| e.within(child.name()))?;
+                    el.children.push(AnyNode::Element(c));
+                }
+            }
+        }
+        Ok(el)
+    }
+
+    /// Writes the element back.
+    pub fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
+        w.start_with_prefix(&self.ns, &self.local, self.prefix.as_deref())?;
+        for (prefix, uri) in &self.namespaces {
+            w.declare_here(prefix, uri)?;
+        }
+        for a in &self.attributes {
+            w.attr_with_prefix(&a.ns, &a.local, &a.value, a.prefix.as_deref())?;
+        }
+        for c in &self.children {
+            match c {
+                AnyNode::Text(t) => w.text(t),
+                AnyNode::Element(e) => e.encode(w)?,
+            }
+        }
+        w.end(&self.ns, &self.local)
+    }
+}
+
+/// Whether a namespace matches a wildcard's namespace constraint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wildcard {
+    /// `##any`.
+    Any,
+    /// `##other`: any namespace except the target namespace, and not unqualified.
+    Other(NsId),
+    /// An explicit list (`##local` is [`NsId::NONE`], `##targetNamespace` the target id).
+    List(&'static [NsId]),
+}
+
+impl Wildcard {
+    /// Whether an element or attribute in `ns` is allowed.
+    pub fn allows(&self, ns: NsId) -> bool {
+        match self {
+            Wildcard::Any => true,
+            Wildcard::Other(target) => ns != *target && ns != NsId::NONE,
+            Wildcard::List(list) => list.contains(&ns),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xml::ns::NsTable;
+
+    #[test]
+    fn capture_and_write_back_keep_names_text_and_declarations() {
+        let doc = r#"<r xmlns:e="urn:e"><e:A x="1" xmlns:q="urn:q" q:y="2">t<e:B>u</e:B>v</e:A></r>"#;
+        let mut r = Reader::new(doc, NsTable::STANDARD);
+        let root = r.root().unwrap();
+        let a = r.next_child(&root).unwrap().unwrap();
+        let any = AnyElement::decode(&mut r, &a).unwrap();
+        assert!(r.next_child(&root).unwrap().is_none());
+        assert_eq!(any.ns, "urn:e");
+        assert_eq!(any.attribute("urn:q", "y"), Some("2"));
+        assert_eq!(any.text(), "tv");
+        assert_eq!(any.child("urn:e", "B").unwrap().text(), "u");
+        let mut w = Writer::new();
+        any.encode(&mut w).unwrap();
+        assert_eq!(w.into_string(), r#"<e:A xmlns:e="urn:e" xmlns:q="urn:q" x="1" q:y="2">t<e:B>u</e:B>v</e:A>"#);
+    }
+}

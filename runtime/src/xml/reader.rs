@@ -1,0 +1,834 @@
+//! A pull reader over a complete UTF-8 document, built on `quick_xml::Reader`.
+//!
+//! Generated decoders walk the document with three calls: [`Reader::next_child`] (the next
+//! child element of an element, skipping insignificant whitespace, comments and processing
+//! instructions), [`Reader::read_text`] (the simple content of an element) and
+//! [`Reader::attributes`]. Names are resolved to [`NsId`]s through the reader's own namespace
+//! scopes, so nothing is allocated per element unless the decoded value keeps it. Everything
+//! borrowed is borrowed from the input.
+//!
+//! The protocol: after [`Reader::next_child`] returns a child, the caller consumes that child
+//! completely (decoding it to its end, or [`Reader::skip`]) before asking for the next sibling.
+
+use std::borrow::Cow;
+
+use quick_xml::events::Event;
+use quick_xml::events::attributes::Attributes;
+
+use super::error::{DecodeError, DecodeErrorKind};
+use super::ns::{NsId, NsTable};
+use crate::xsd::ValueError;
+
+/// A start tag (`<a ...>` or `<a .../>`) read from the document.
+#[derive(Clone, Copy, Debug)]
+pub struct Start<'a> {
+    ns: NsId,
+    local: &'a str,
+    name_len: usize,
+    content: &'a str,
+    empty: bool,
+    offset: usize,
+}
+
+impl<'a> Start<'a> {
+    /// The namespace of the element.
+    #[inline]
+    pub fn ns(&self) -> NsId {
+        self.ns
+    }
+
+    /// The local name.
+    #[inline]
+    pub fn local(&self) -> &'a str {
+        self.local
+    }
+
+    /// The qualified name as written (`prefix:local`).
+    #[inline]
+    pub fn name(&self) -> &'a str {
+        &self.content[..self.name_len]
+    }
+
+    /// The prefix as written, if any.
+    pub fn prefix(&self) -> Option<&'a str> {
+        self.name().split_once(':').map(|(p, _)| p)
+    }
+
+    /// Whether the tag was written `<a/>`.
+    #[inline]
+    pub fn is_empty_tag(&self) -> bool {
+        self.empty
+    }
+
+    /// Byte offset of the `<` of this tag.
+    #[inline]
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// Whether this element is `{ns}local`.
+    #[inline]
+    pub fn is(&self, ns: NsId, local: &str) -> bool {
+        self.ns == ns && self.local == local
+    }
+}
+
+/// An attribute of a start tag, other than a namespace declaration.
+#[derive(Clone, Debug)]
+pub struct Attr<'a> {
+    /// Namespace of the attribute (unprefixed attributes are in no namespace).
+    pub ns: NsId,
+    /// Local name.
+    pub local: &'a str,
+    /// Qualified name as written.
+    pub name: &'a str,
+    /// Value after attribute-value normalization and entity expansion.
+    pub value: Cow<'a, str>,
+}
+
+impl Attr<'_> {
+    /// Whether this attribute is `{ns}local`.
+    #[inline]
+    pub fn is(&self, ns: NsId, local: &str) -> bool {
+        self.ns == ns && self.local == local
+    }
+}
+
+/// A node of mixed content: a child element or a run of character data.
+#[derive(Debug)]
+pub enum Node<'a> {
+    /// A child element (to be consumed before the next call).
+    Element(Start<'a>),
+    /// Character data, with entity and character references resolved.
+    Text(Cow<'a, str>),
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Binding<'a> {
+    prefix: &'a str,
+    ns: NsId,
+    depth: u32,
+}
+
+/// The document reader. Cheap to clone (for look-ahead).
+#[derive(Clone)]
+pub struct Reader<'a> {
+    xml: quick_xml::Reader<&'a [u8]>,
+    input: &'a str,
+    table: NsTable,
+    dynamic: Vec<Box<str>>,
+    bindings: Vec<Binding<'a>>,
+    depth: u32,
+    pending: Option<(usize, Event<'a>)>,
+}
+
+const XMLNS_URI: &str = "http://www.w3.org/2000/xmlns/";
+
+impl<'a> Reader<'a> {
+    /// A reader over `input` whose known namespaces are `table`.
+    pub fn new(input: &'a str, table: NsTable) -> Self {
+        let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+        let mut xml = quick_xml::Reader::from_str(input);
+        let config = xml.config_mut();
+        config.check_end_names = true;
+        config.allow_unmatched_ends = false;
+        config.check_comments = true;
+        config.expand_empty_elements = false;
+        Reader { xml, input, table, dynamic: Vec::new(), bindings: Vec::new(), depth: 0, pending: None }
+    }
+
+    /// A reader over raw bytes, which must be UTF-8.
+    pub fn from_bytes(input: &'a [u8], table: NsTable) -> Result<Self, DecodeError> {
+        match std::str::from_utf8(input) {
+            Ok(s) => Ok(Reader::new(s, table)),
+            Err(e) => {
+                let lossy = String::from_utf8_lossy(&input[..e.valid_up_to()]);
+                let (line, col) = super::error::line_column(&lossy, lossy.len());
+                Err(DecodeError::detached(
+                    DecodeErrorKind::Malformed,
+                    format!("{line}:{col}: the document is not valid UTF-8 (only UTF-8 is accepted)"),
+                ))
+            }
+        }
+    }
+
+    /// The whole input.
+    pub fn input(&self) -> &'a str {
+        self.input
+    }
+
+    /// The namespace table.
+    pub fn table(&self) -> NsTable {
+        self.table
+    }
+
+    /// The URI of a namespace id (table or dynamic).
+    pub fn ns_uri(&self, id: NsId) -> &str {
+        match self.table.uri(id) {
+            Some(u) => u,
+            None => self.dynamic.get(id.0 as usize - self.table.len()).map_or("", |b| b),
+        }
+    }
+
+    /// Formats `{uri}local` for messages.
+    pub fn expanded(&self, ns: NsId, local: &str) -> String {
+        let uri = self.ns_uri(ns);
+        if uri.is_empty() { local.to_owned() } else { format!("{{{uri}}}{local}") }
+    }
+
+    /// The namespace bound to `prefix` at the current position (`""` is the default namespace).
+    pub fn resolve_prefix(&self, prefix: &str) -> Option<NsId> {
+        if prefix == "xml" {
+            return Some(NsId::XML);
+        }
+        match self.bindings.iter().rev().find(|b| b.prefix == prefix) {
+            Some(b) => Some(b.ns),
+            None if prefix.is_empty() => Some(NsId::NONE),
+            None => None,
+        }
+    }
+
+    /// The prefix bindings in scope, innermost last (for capturing `xs:any` content).
+    pub fn in_scope_prefixes(&self) -> impl Iterator<Item = (&'a str, NsId)> + '_ {
+        self.bindings.iter().map(|b| (b.prefix, b.ns))
+    }
+
+    /// The prefix bindings declared on the element being read (its own `xmlns` attributes).
+    pub fn own_prefixes(&self) -> impl Iterator<Item = (&'a str, NsId)> + '_ {
+        let depth = self.depth;
+        self.bindings.iter().filter(move |b| b.depth == depth).map(|b| (b.prefix, b.ns))
+    }
+
+    // ----- errors -------------------------------------------------------------------------
+
+    /// A malformed-document error at `offset`.
+    pub fn malformed(&self, offset: usize, message: impl Into<String>) -> DecodeError {
+        DecodeError::new(DecodeErrorKind::Malformed, message, self.input, offset)
+    }
+
+    /// A schema-validity error at `offset`.
+    pub fn invalid(&self, offset: usize, message: impl Into<String>) -> DecodeError {
+        DecodeError::new(DecodeErrorKind::Invalid, message, self.input, offset)
+    }
+
+    /// `child` is not allowed where it appears. `expected` lists what would have been.
+    pub fn unexpected_element(&self, child: &Start<'a>, expected: &[(NsId, &str)]) -> DecodeError {
+        let mut msg = format!("unexpected element {}", self.expanded(child.ns, child.local));
+        if !expected.is_empty() {
+            msg.push_str("; expected ");
+            msg.push_str(&self.list_names(expected));
+        }
+        self.invalid(child.offset, msg)
+    }
+
+    /// An element ended, or another element came, where `expected` was required.
+    /// `found` is the element found instead, if any.
+    pub fn missing_element(&self, parent: &Start<'a>, found: Option<&Start<'a>>, expected: &[(NsId, &str)]) -> DecodeError {
+        let names = self.list_names(expected);
+        match found {
+            Some(f) => self.invalid(
+                f.offset,
+                format!("unexpected element {}; expected {names}", self.expanded(f.ns, f.local)),
+            ),
+            None => self.invalid(
+                self.position(),
+                format!("missing element {names} in {}", self.expanded(parent.ns, parent.local)),
+            ),
+        }
+    }
+
+    /// Fewer than `min` occurrences of an element.
+    pub fn too_few(&self, parent: &Start<'a>, ns: NsId, local: &str, found: usize, min: usize) -> DecodeError {
+        self.invalid(
+            self.position(),
+            format!(
+                "element {} occurs {found} time(s) in {}; at least {min} required",
+                self.expanded(ns, local),
+                self.expanded(parent.ns, parent.local)
+            ),
+        )
+    }
+
+    /// An attribute not allowed on `el`.
+    pub fn unexpected_attribute(&self, el: &Start<'a>, attr: &Attr<'a>) -> DecodeError {
+        self.invalid(
+            el.offset,
+            format!(
+                "unexpected attribute {} on element {}",
+                self.expanded(attr.ns, attr.local),
+                self.expanded(el.ns, el.local)
+            ),
+        )
+    }
+
+    /// A required attribute is absent.
+    pub fn missing_attribute(&self, el: &Start<'a>, ns: NsId, local: &str) -> DecodeError {
+        self.invalid(
+            el.offset,
+            format!(
+                "missing required attribute {} on element {}",
+                self.expanded(ns, local),
+                self.expanded(el.ns, el.local)
+            ),
+        )
+    }
+
+    /// A value of element `el` (or of its attribute `attr`) is not valid for its type.
+    pub fn invalid_value(&self, el: &Start<'a>, attr: Option<&str>, error: ValueError) -> DecodeError {
+        let msg = match attr {
+            Some(a) => format!("invalid value of attribute {a} of {}: {error}", el.name()),
+            None => format!("invalid value of element {}: {error}", self.expanded(el.ns, el.local)),
+        };
+        self.invalid(el.offset, msg)
+    }
+
+    fn list_names(&self, names: &[(NsId, &str)]) -> String {
+        let mut s = String::new();
+        for (i, (ns, local)) in names.iter().enumerate() {
+            if i > 0 {
+                s.push_str(if i + 1 == names.len() { " or " } else { ", " });
+            }
+            s.push_str(&self.expanded(*ns, local));
+        }
+        if s.is_empty() {
+            s.push_str("end of element");
+        }
+        s
+    }
+
+    fn xml_error(&self, e: quick_xml::Error) -> DecodeError {
+        let pos = usize::try_from(self.xml.error_position()).unwrap_or(usize::MAX);
+        self.malformed(pos, format!("malformed XML: {e}"))
+    }
+
+    /// Byte offset of the next unread byte.
+    #[inline]
+    pub fn position(&self) -> usize {
+        if let Some((offset, _)) = &self.pending {
+            return *offset;
+        }
+        usize::try_from(self.xml.buffer_position()).unwrap_or(usize::MAX)
+    }
+
+    // ----- events ---------------------------------------------------------------------------
+
+    /// Reads the prolog and returns the document element.
+    pub fn root(&mut self) -> Result<Start<'a>, DecodeError> {
+        loop {
+            let offset = self.position();
+            let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
+            match ev {
+                Event::Decl(d) => {
+                    if let Some(enc) = d.encoding() {
+                        let enc = enc.map_err(|e| self.malformed(offset, format!("malformed XML declaration: {e}")))?;
+                        if !enc.eq_ignore_ascii_case("utf-8") {
+                            return Err(self.malformed(
+                                offset,
+                                format!("unsupported encoding '{enc}': only UTF-8 is accepted"),
+                            ));
+                        }
+                    }
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) if is_xml_ws(&t) => {}
+                Event::DocType(_) => {
+                    return Err(self.malformed(offset, "a document type declaration (DTD) is not allowed"));
+                }
+                Event::Start(s) => return self.open(s, false, offset),
+                Event::Empty(s) => return self.open(s, true, offset),
+                Event::Eof => return Err(self.malformed(offset, "the document is empty: no root element")),
+                _ => return Err(self.malformed(offset, "content before the root element")),
+            }
+        }
+    }
+
+    /// After the root element has been consumed: checks that only comments, processing
+    /// instructions and whitespace follow.
+    pub fn end_document(&mut self) -> Result<(), DecodeError> {
+        loop {
+            let offset = self.position();
+            match self.xml.read_event().map_err(|e| self.xml_error(e))? {
+                Event::Eof => return Ok(()),
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) if is_xml_ws(&t) => {}
+                _ => return Err(self.malformed(offset, "content after the root element")),
+            }
+        }
+    }
+
+    /// The next child element of `parent`, or `None` when `parent` ends (which closes it).
+    /// Whitespace, comments and processing instructions are skipped; other text is an error
+    /// (element-only content).
+    pub fn next_child(&mut self, parent: &Start<'a>) -> Result<Option<Start<'a>>, DecodeError> {
+        loop {
+            match self.next_node(parent)? {
+                None => return Ok(None),
+                Some(Node::Element(s)) => return Ok(Some(s)),
+                Some(Node::Text(t)) => {
+                    if !is_xml_ws(&t) {
+                        let shown: String = t.trim().chars().take(40).collect();
+                        return Err(self.invalid(
+                            parent.offset,
+                            format!(
+                                "text '{shown}' is not allowed in the element-only content of {}",
+                                self.expanded(parent.ns, parent.local)
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The next node of `parent`'s (mixed) content, or `None` when `parent` ends.
+    pub fn next_node(&mut self, parent: &Start<'a>) -> Result<Option<Node<'a>>, DecodeError> {
+        if parent.empty {
+            self.close_empty();
+            return Ok(None);
+        }
+        let mut text: Option<Cow<'a, str>> = None;
+        loop {
+            let (offset, ev) = self.read_event()?;
+            match ev {
+                Event::Text(t) => append(&mut text, t.xml10_content()),
+                Event::CData(c) => append(&mut text, c.xml10_content()),
+                Event::GeneralRef(r) => {
+                    let s = self.resolve_ref(&r, offset)?;
+                    append(&mut text, Cow::Owned(s.to_string()));
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                ev @ (Event::Start(_) | Event::Empty(_) | Event::End(_)) if text.is_some() => {
+                    // Return the text first; the tag is returned by the next call.
+                    self.pending = Some((offset, ev));
+                    return Ok(text.map(Node::Text));
+                }
+                Event::Start(s) => return self.open(s, false, offset).map(|s| Some(Node::Element(s))),
+                Event::Empty(s) => return self.open(s, true, offset).map(|s| Some(Node::Element(s))),
+                Event::End(_) => {
+                    self.close();
+                    return Ok(None);
+                }
+                Event::Eof => {
+                    return Err(self.malformed(offset, format!("unexpected end of document: <{}> is not closed", parent.name())));
+                }
+                Event::DocType(_) => return Err(self.malformed(offset, "a document type declaration (DTD) is not allowed")),
+                Event::Decl(_) => return Err(self.malformed(offset, "misplaced XML declaration")),
+            }
+        }
+    }
+
+    /// The character content of `el` (simple content), closing it. Comments and processing
+    /// instructions inside are skipped; a child element is an error.
+    pub fn read_text(&mut self, el: &Start<'a>) -> Result<Cow<'a, str>, DecodeError> {
+        let mut text: Option<Cow<'a, str>> = None;
+        loop {
+            match self.next_node(el)? {
+                None => return Ok(text.unwrap_or(Cow::Borrowed(""))),
+                Some(Node::Text(t)) => append(&mut text, t),
+                Some(Node::Element(child)) => {
+                    return Err(self.invalid(
+                        child.offset,
+                        format!(
+                            "element {} is not allowed in the simple content of {}",
+                            self.expanded(child.ns, child.local),
+                            self.expanded(el.ns, el.local)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Consumes `el` and everything inside it.
+    pub fn skip(&mut self, el: &Start<'a>) -> Result<(), DecodeError> {
+        while let Some(node) = self.next_node(el)? {
+            if let Node::Element(child) = node {
+                self.skip(&child)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The attributes of `el`, other than namespace declarations. Must be called before any
+    /// content of `el` is read.
+    pub fn attributes<'r>(&'r self, el: &Start<'a>) -> AttrIter<'a, 'r> {
+        AttrIter { reader: self, el: *el, inner: Attributes::new(el.content, el.name_len) }
+    }
+
+    /// Whether `el` carries `xsi:nil="true"` (or `"1"`).
+    pub fn is_nil(&self, el: &Start<'a>) -> Result<bool, DecodeError> {
+        for a in self.attributes(el) {
+            let a = a?;
+            if a.is(NsId::XSI, "nil") {
+                return match a.value.trim_matches(is_ws_char) {
+                    "true" | "1" => Ok(true),
+                    "false" | "0" => Ok(false),
+                    v => Err(self.invalid(el.offset, format!("invalid xsi:nil value '{v}'"))),
+                };
+            }
+        }
+        Ok(false)
+    }
+
+    // ----- internals ------------------------------------------------------------------------
+
+    fn read_event(&mut self) -> Result<(usize, Event<'a>), DecodeError> {
+        if let Some(p) = self.pending.take() {
+            return Ok(p);
+        }
+        let offset = self.position();
+        let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
+        Ok((offset, ev))
+    }
+
+    fn open(&mut self, tag: quick_xml::events::BytesStart<'a>, empty: bool, offset: usize) -> Result<Start<'a>, DecodeError> {
+        let content = self.borrowed(&tag, offset)?;
+        let name_len = tag.name().as_ref().len();
+        self.depth += 1;
+        // Namespace declarations of this element.
+        if content.len() > name_len && content[name_len..].contains("xmlns") {
+            let mut attrs = Attributes::new(content, name_len);
+            for a in &mut attrs {
+                let a = a.map_err(|e| self.malformed(offset, format!("malformed attribute: {e}")))?;
+                let key: &'a str = a.key.0;
+                let prefix = if key == "xmlns" {
+                    ""
+                } else if let Some(p) = key.strip_prefix("xmlns:") {
+                    p
+                } else {
+                    continue;
+                };
+                let uri = a
+                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map_err(|e| self.malformed(offset, format!("malformed namespace declaration {key}: {e}")))?;
+                if prefix == "xmlns" || uri == XMLNS_URI {
+                    return Err(self.malformed(offset, format!("reserved namespace declaration {key}=\"{uri}\"")));
+                }
+                if prefix == "xml" {
+                    if uri != super::ns::XML {
+                        return Err(self.malformed(offset, "the prefix 'xml' cannot be bound to another namespace"));
+                    }
+                    continue;
+                }
+                if uri == super::ns::XML {
+                    return Err(self.malformed(offset, format!("the XML namespace cannot be bound to prefix '{prefix}'")));
+                }
+                if !prefix.is_empty() && uri.is_empty() {
+                    return Err(self.malformed(offset, format!("prefix '{prefix}' cannot be undeclared in XML 1.0")));
+                }
+                let ns = self.intern(&uri);
+                self.bindings.push(Binding { prefix, ns, depth: self.depth });
+            }
+        }
+        let name = &content[..name_len];
+        let (prefix, local) = match name.split_once(':') {
+            Some((p, l)) => (p, l),
+            None => ("", name),
+        };
+        let ns = match self.resolve_prefix(prefix) {
+            Some(ns) => ns,
+            None => {
+                self.depth -= 1;
+                return Err(self.malformed(offset, format!("namespace prefix '{prefix}' of element <{name}> is not declared")));
+            }
+        };
+        Ok(Start { ns, local, name_len, content, empty, offset })
+    }
+
+    fn borrowed(&self, tag: &quick_xml::events::BytesStart<'a>, offset: usize) -> Result<&'a str, DecodeError> {
+        let s: &str = tag;
+        let start = (s.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
+        match start.checked_add(s.len()) {
+            Some(end) if end <= self.input.len() && self.input.is_char_boundary(start) && self.input.is_char_boundary(end) => {
+                Ok(&self.input[start..end])
+            }
+            _ => Err(self.malformed(offset, "internal error: tag content not borrowed from input")),
+        }
+    }
+
+    fn intern(&mut self, uri: &str) -> NsId {
+        if let Some(id) = self.table.lookup(uri) {
+            return id;
+        }
+        if let Some(i) = self.dynamic.iter().position(|d| &**d == uri) {
+            return NsId((self.table.len() + i) as u16);
+        }
+        self.dynamic.push(uri.into());
+        NsId((self.table.len() + self.dynamic.len() - 1).min(u16::MAX as usize) as u16)
+    }
+
+    fn close(&mut self) {
+        let depth = self.depth;
+        while self.bindings.last().is_some_and(|b| b.depth == depth) {
+            self.bindings.pop();
+        }
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    fn close_empty(&mut self) {
+        self.close();
+    }
+
+    fn resolve_ref(&self, r: &quick_xml::events::BytesRef<'_>, offset: usize) -> Result<char, DecodeError> {
+        if r.is_char_ref() {
+            return match r.resolve_char_ref() {
+                Ok(Some(c)) if is_xml_char(c) => Ok(c),
+                Ok(_) | Err(_) => Err(self.malformed(offset, format!("invalid character reference &{};", &**r))),
+            };
+        }
+        match &**r {
+            "lt" => Ok('<'),
+            "gt" => Ok('>'),
+            "amp" => Ok('&'),
+            "apos" => Ok('\''),
+            "quot" => Ok('"'),
+            other => Err(self.malformed(offset, format!("undefined entity &{other}; (DTDs and entities are not supported)"))),
+        }
+    }
+}
+
+/// Iterator over the attributes of a start tag; see [`Reader::attributes`].
+pub struct AttrIter<'a, 'r> {
+    reader: &'r Reader<'a>,
+    el: Start<'a>,
+    inner: Attributes<'a>,
+}
+
+impl<'a> Iterator for AttrIter<'a, '_> {
+    type Item = Result<Attr<'a>, DecodeError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let a = match self.inner.next()? {
+                Ok(a) => a,
+                Err(e) => return Some(Err(self.reader.malformed(self.el.offset, format!("malformed attribute: {e}")))),
+            };
+            let name: &'a str = a.key.0;
+            if name == "xmlns" || name.starts_with("xmlns:") {
+                continue;
+            }
+            let (ns, local) = match name.split_once(':') {
+                None => (NsId::NONE, name),
+                Some((p, l)) => match self.reader.resolve_prefix(p) {
+                    Some(ns) => (ns, l),
+                    None => {
+                        return Some(Err(self.reader.malformed(
+                            self.el.offset,
+                            format!("namespace prefix '{p}' of attribute {name} is not declared"),
+                        )));
+                    }
+                },
+            };
+            let value = match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
+                Ok(v) => v,
+                Err(e) => return Some(Err(self.reader.malformed(self.el.offset, format!("malformed value of attribute {name}: {e}")))),
+            };
+            return Some(Ok(Attr { ns, local, name, value }));
+        }
+    }
+}
+
+fn append<'a>(acc: &mut Option<Cow<'a, str>>, more: Cow<'a, str>) {
+    match acc {
+        None => *acc = Some(more),
+        Some(existing) => existing.to_mut().push_str(&more),
+    }
+}
+
+/// Whether `c` is XML whitespace (space, tab, CR, LF).
+#[inline]
+pub fn is_ws_char(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// Whether `s` is empty or only XML whitespace.
+#[inline]
+pub fn is_xml_ws(s: &str) -> bool {
+    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\u{9}' | '\u{A}' | '\u{D}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xml::ns::{SOAP11_ENV, STANDARD_NAMESPACES};
+
+    const M: &str = "urn:m";
+    const TABLE: NsTable = NsTable::with_user(&[
+        STANDARD_NAMESPACES[0],
+        STANDARD_NAMESPACES[1],
+        STANDARD_NAMESPACES[2],
+        STANDARD_NAMESPACES[3],
+        STANDARD_NAMESPACES[4],
+        M,
+    ]);
+    const NS_M: NsId = NsId(5);
+
+    #[test]
+    fn prefixes_and_default_namespace_resolve_to_ids() {
+        let doc = r#"<?xml version="1.0" encoding="UTF-8"?>
+<!-- c --><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">
+  <s:Body><Op xmlns="urn:m"><x:A xmlns:x="urn:m"/><B xmlns="">b</B><C/></Op></s:Body>
+</s:Envelope>"#;
+        let mut r = Reader::new(doc, TABLE);
+        let env = r.root().unwrap();
+        assert!(env.is(NsId::SOAP11, "Envelope"));
+        assert_eq!(r.ns_uri(env.ns()), SOAP11_ENV);
+        let body = r.next_child(&env).unwrap().unwrap();
+        let op = r.next_child(&body).unwrap().unwrap();
+        assert!(op.is(NS_M, "Op"));
+        let a = r.next_child(&op).unwrap().unwrap();
+        assert!(a.is(NS_M, "A") && a.is_empty_tag() && a.name() == "x:A");
+        assert!(r.next_child(&a).unwrap().is_none());
+        let b = r.next_child(&op).unwrap().unwrap();
+        assert!(b.is(NsId::NONE, "B"));
+        assert_eq!(r.read_text(&b).unwrap(), "b");
+        // The default namespace declared on Op is back in force after B.
+        let c = r.next_child(&op).unwrap().unwrap();
+        assert!(c.is(NS_M, "C"));
+        assert!(r.next_child(&c).unwrap().is_none());
+        assert!(r.next_child(&op).unwrap().is_none());
+        assert!(r.next_child(&body).unwrap().is_none());
+        assert!(r.next_child(&env).unwrap().is_none());
+        r.end_document().unwrap();
+    }
+
+    #[test]
+    fn unknown_namespaces_get_dynamic_ids() {
+        let mut r = Reader::new(r#"<a:x xmlns:a="urn:zzz"><b:y xmlns:b="urn:zzz"/></a:x>"#, TABLE);
+        let x = r.root().unwrap();
+        assert_eq!(x.ns().0 as usize, TABLE.len());
+        assert_eq!(r.ns_uri(x.ns()), "urn:zzz");
+        let y = r.next_child(&x).unwrap().unwrap();
+        assert_eq!(y.ns(), x.ns());
+        assert_eq!(r.expanded(y.ns(), y.local()), "{urn:zzz}y");
+    }
+
+    #[test]
+    fn text_joins_entities_cdata_and_skips_comments() {
+        let mut r = Reader::new("<a>x &lt;&#x41;&#66;<!--c--><![CDATA[<y>]]>&amp;\r\nz</a>", TABLE);
+        let a = r.root().unwrap();
+        assert_eq!(r.read_text(&a).unwrap(), "x <AB<y>&\nz");
+    }
+
+    #[test]
+    fn text_without_references_is_borrowed() {
+        let mut r = Reader::new("<a>plain text</a>", TABLE);
+        let a = r.root().unwrap();
+        assert!(matches!(r.read_text(&a).unwrap(), Cow::Borrowed("plain text")));
+    }
+
+    #[test]
+    fn attributes_resolve_prefixes_and_skip_declarations() {
+        let doc = r#"<a xmlns:m="urn:m" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" Id="1&amp;2" m:k=" v
+w" xsi:nil="true"/>"#;
+        let mut r = Reader::new(doc, TABLE);
+        let a = r.root().unwrap();
+        let attrs: Vec<_> = r.attributes(&a).map(|x| x.unwrap()).collect();
+        assert_eq!(attrs.len(), 3);
+        assert!(attrs[0].is(NsId::NONE, "Id"));
+        assert_eq!(attrs[0].value, "1&2");
+        assert!(attrs[1].is(NS_M, "k"));
+        assert_eq!(attrs[1].value, " v w");
+        assert!(r.is_nil(&a).unwrap());
+    }
+
+    #[test]
+    fn mixed_content_nodes_come_in_order() {
+        let mut r = Reader::new("<a>t1<b/>t2</a>", TABLE);
+        let a = r.root().unwrap();
+        assert!(matches!(r.next_node(&a).unwrap(), Some(Node::Text(t)) if t == "t1"));
+        let Some(Node::Element(b)) = r.next_node(&a).unwrap() else { panic!("element expected") };
+        assert!(r.next_node(&b).unwrap().is_none());
+        assert!(matches!(r.next_node(&a).unwrap(), Some(Node::Text(t)) if t == "t2"));
+        assert!(r.next_node(&a).unwrap().is_none());
+    }
+
+    fn first_error(doc: &str) -> DecodeError {
+        let mut r = Reader::new(doc, TABLE);
+        let root = match r.root() {
+            Ok(root) => root,
+            Err(e) => return e,
+        };
+        match r.skip(&root).and_then(|()| r.end_document()) {
+            Ok(()) => panic!("no error in {doc}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn malformed_documents_are_reported_with_positions() {
+        let e = first_error("<a>\n  <b></c>\n</a>");
+        assert_eq!(e.kind(), DecodeErrorKind::Malformed);
+        assert_eq!(e.line(), 2, "{e}");
+
+        let e = first_error("<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>");
+        assert_eq!(e.kind(), DecodeErrorKind::Malformed);
+        assert!(e.message().contains("DTD"), "{e}");
+
+        let e = first_error("<a>\n<p:b/></a>");
+        assert_eq!((e.line(), e.column()), (2, 1));
+        assert!(e.message().contains("prefix 'p'"), "{e}");
+
+        let e = first_error("<a>&nbsp;</a>");
+        assert!(e.message().contains("undefined entity"), "{e}");
+
+        let e = first_error("<a/><b/>");
+        assert!(e.message().contains("after the root"), "{e}");
+
+        let e = first_error("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a/>");
+        assert!(e.message().contains("only UTF-8"), "{e}");
+
+        // Duplicate attributes are found when the attributes are read (every decoder reads them).
+        let mut r = Reader::new("<a x='1' x='2'/>", TABLE);
+        let a = r.root().unwrap();
+        let e = r.attributes(&a).find_map(Result::err).unwrap();
+        assert_eq!(e.kind(), DecodeErrorKind::Malformed);
+
+        let e = first_error("<a><b>");
+        assert!(e.message().contains("not closed") || e.message().contains("malformed"), "{e}");
+    }
+
+    #[test]
+    fn text_in_element_only_content_is_invalid() {
+        let mut r = Reader::new("<a>\n  <b/> oops </a>", TABLE);
+        let a = r.root().unwrap();
+        let b = r.next_child(&a).unwrap().unwrap();
+        assert!(r.next_child(&b).unwrap().is_none());
+        let e = r.next_child(&a).unwrap_err();
+        assert_eq!(e.kind(), DecodeErrorKind::Invalid);
+        assert!(e.message().contains("'oops'"), "{e}");
+    }
+
+    #[test]
+    fn child_element_in_simple_content_is_invalid() {
+        let mut r = Reader::new("<a>x<b/></a>", TABLE);
+        let a = r.root().unwrap();
+        let e = r.read_text(&a).unwrap_err();
+        assert_eq!(e.kind(), DecodeErrorKind::Invalid);
+        assert_eq!(e.column(), 5);
+    }
+
+    #[test]
+    fn clone_gives_independent_look_ahead() {
+        let mut r = Reader::new("<a><b><c/></b><d/></a>", TABLE);
+        let a = r.root().unwrap();
+        let b = r.next_child(&a).unwrap().unwrap();
+        let mut probe = r.clone();
+        let c = probe.next_child(&b).unwrap().unwrap();
+        assert_eq!(c.local(), "c");
+        // The original has not moved.
+        let c2 = r.next_child(&b).unwrap().unwrap();
+        assert_eq!(c2.local(), "c");
+    }
+
+    #[test]
+    fn invalid_utf8_is_malformed() {
+        let e = Reader::from_bytes(b"<a>\xff</a>", TABLE).err().unwrap();
+        assert_eq!(e.kind(), DecodeErrorKind::Malformed);
+        assert!(e.message().contains("UTF-8"));
+    }
+}
