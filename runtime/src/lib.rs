@@ -2,7 +2,16 @@
 //!
 //! - [`xml`]: a zero-copy pull reader and a namespace-aware writer over quick-xml;
 //! - [`xsd`]: the XML Schema built-in datatypes;
+//! - [`codec`]: the traits generated types implement;
+//! - [`soap`]: SOAP 1.1/1.2 envelopes and faults;
+//! - [`client`] and [`server`]: transport-independent call and dispatch;
+//! - [`codegen`]: the facade generated code imports.
 #![forbid(unsafe_code)]
 
+pub mod client;
+pub mod codec;
+pub mod codegen;
+pub mod server;
+pub mod soap;
 pub mod xml;
 pub mod xsd;

@@ -12,6 +12,11 @@ pub enum DecodeErrorKind {
     /// The document is well-formed but does not match the schema: an unexpected or missing
     /// element or attribute, or a value outside its datatype or facets.
     Invalid,
+    /// The root is an `Envelope` of an unsupported or unexpected SOAP version.
+    VersionMismatch,
+    /// A header entry marked `mustUnderstand` is not understood (see
+    /// [`DecodeError::subject`]).
+    MustUnderstand,
 }
 
 /// An error found while decoding, with its position in the input and the path of elements that
@@ -25,6 +30,8 @@ pub struct DecodeError {
     column: u32,
     /// Qualified names as written in the document, innermost first.
     path: Vec<Box<str>>,
+    /// The element the error is about, as (namespace URI, local name), where relevant.
+    subject: Option<Box<(String, String)>>,
 }
 
 impl DecodeError {
@@ -32,12 +39,12 @@ impl DecodeError {
     pub fn new(kind: DecodeErrorKind, message: impl Into<String>, input: &str, offset: usize) -> Self {
         let offset = offset.min(input.len());
         let (line, column) = line_column(input, offset);
-        DecodeError { kind, message: message.into(), offset, line, column, path: Vec::new() }
+        DecodeError { kind, message: message.into(), offset, line, column, path: Vec::new(), subject: None }
     }
 
     /// A new error not tied to a document position (line and column 0).
     pub fn detached(kind: DecodeErrorKind, message: impl Into<String>) -> Self {
-        DecodeError { kind, message: message.into(), offset: 0, line: 0, column: 0, path: Vec::new() }
+        DecodeError { kind, message: message.into(), offset: 0, line: 0, column: 0, path: Vec::new(), subject: None }
     }
 
     /// Records that the error happened inside the element written `name` in the document.
@@ -46,6 +53,25 @@ impl DecodeError {
     pub fn within(mut self, name: &str) -> Self {
         self.path.push(name.into());
         self
+    }
+
+    /// Changes the kind.
+    #[must_use]
+    pub fn with_kind(mut self, kind: DecodeErrorKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// Names the element the error is about (e.g. the header that was not understood).
+    #[must_use]
+    pub fn with_subject(mut self, ns: &str, local: &str) -> Self {
+        self.subject = Some(Box::new((ns.to_owned(), local.to_owned())));
+        self
+    }
+
+    /// The element the error is about, as (namespace URI, local name).
+    pub fn subject(&self) -> Option<(&str, &str)> {
+        self.subject.as_deref().map(|(n, l)| (n.as_str(), l.as_str()))
     }
 
     /// Malformed or invalid.

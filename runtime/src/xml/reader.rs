@@ -120,6 +120,10 @@ pub struct Reader<'a> {
     bindings: Vec<Binding<'a>>,
     depth: u32,
     pending: Option<(usize, Event<'a>)>,
+    soap_scope: Option<usize>,
+    /// An element was just closed; its namespace bindings stay visible (for QName-valued
+    /// content parsed right after its text was read) until the next event is read.
+    close_pending: bool,
 }
 
 const XMLNS_URI: &str = "http://www.w3.org/2000/xmlns/";
@@ -134,7 +138,7 @@ impl<'a> Reader<'a> {
         config.allow_unmatched_ends = false;
         config.check_comments = true;
         config.expand_empty_elements = false;
-        Reader { xml, input, table, dynamic: Vec::new(), bindings: Vec::new(), depth: 0, pending: None }
+        Reader { xml, input, table, dynamic: Vec::new(), bindings: Vec::new(), depth: 0, pending: None, soap_scope: None, close_pending: false }
     }
 
     /// A reader over raw bytes, which must be UTF-8.
@@ -174,6 +178,17 @@ impl<'a> Reader<'a> {
     pub fn expanded(&self, ns: NsId, local: &str) -> String {
         let uri = self.ns_uri(ns);
         if uri.is_empty() { local.to_owned() } else { format!("{{{uri}}}{local}") }
+    }
+
+    /// Marks the element at `offset` (a SOAP header entry or the Body) as one that may carry
+    /// attributes of the SOAP envelope namespace (`mustUnderstand`, `actor`, `role`, ...).
+    pub fn set_soap_scope(&mut self, offset: Option<usize>) {
+        self.soap_scope = offset;
+    }
+
+    /// Whether `el` may carry SOAP envelope attributes (see [`Reader::set_soap_scope`]).
+    pub fn soap_attributes_allowed(&self, el: &Start<'a>) -> bool {
+        self.soap_scope == Some(el.offset)
     }
 
     /// The namespace bound to `prefix` at the current position (`""` is the default namespace).
@@ -315,8 +330,7 @@ impl<'a> Reader<'a> {
     /// Reads the prolog and returns the document element.
     pub fn root(&mut self) -> Result<Start<'a>, DecodeError> {
         loop {
-            let offset = self.position();
-            let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
+            let (offset, ev) = self.read_event()?;
             match ev {
                 Event::Decl(d) => {
                     if let Some(enc) = d.encoding() {
@@ -346,8 +360,8 @@ impl<'a> Reader<'a> {
     /// instructions and whitespace follow.
     pub fn end_document(&mut self) -> Result<(), DecodeError> {
         loop {
-            let offset = self.position();
-            match self.xml.read_event().map_err(|e| self.xml_error(e))? {
+            let (offset, ev) = self.read_event()?;
+            match ev {
                 Event::Eof => return Ok(()),
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::Text(t) if is_xml_ws(&t) => {}
@@ -473,6 +487,7 @@ impl<'a> Reader<'a> {
     // ----- internals ------------------------------------------------------------------------
 
     fn read_event(&mut self) -> Result<(usize, Event<'a>), DecodeError> {
+        self.apply_close();
         if let Some(p) = self.pending.take() {
             return Ok(p);
         }
@@ -489,7 +504,7 @@ impl<'a> Reader<'a> {
         if content.len() > name_len && content[name_len..].contains("xmlns") {
             let mut attrs = Attributes::new(content, name_len);
             for a in &mut attrs {
-                let a = a.map_err(|e| self.malformed(offset, format!("malformed attribute: {e}")))?;
+                let a = a.map_err(|e| self.malformed(attr_error_offset(offset, &e), attr_error_message(&e)))?;
                 let key: &'a str = a.key.0;
                 let prefix = if key == "xmlns" {
                     ""
@@ -558,6 +573,15 @@ impl<'a> Reader<'a> {
     }
 
     fn close(&mut self) {
+        self.apply_close();
+        self.close_pending = true;
+    }
+
+    fn apply_close(&mut self) {
+        if !self.close_pending {
+            return;
+        }
+        self.close_pending = false;
         let depth = self.depth;
         while self.bindings.last().is_some_and(|b| b.depth == depth) {
             self.bindings.pop();
@@ -601,7 +625,10 @@ impl<'a> Iterator for AttrIter<'a, '_> {
         loop {
             let a = match self.inner.next()? {
                 Ok(a) => a,
-                Err(e) => return Some(Err(self.reader.malformed(self.el.offset, format!("malformed attribute: {e}")))),
+                Err(e) => {
+                    let at = attr_error_offset(self.el.offset, &e);
+                    return Some(Err(self.reader.malformed(at, attr_error_message(&e))));
+                }
             };
             let name: &'a str = a.key.0;
             if name == "xmlns" || name.starts_with("xmlns:") {
@@ -625,6 +652,28 @@ impl<'a> Iterator for AttrIter<'a, '_> {
             };
             return Some(Ok(Attr { ns, local, name, value }));
         }
+    }
+}
+
+/// The byte offset in the document of an attribute syntax error in the tag at `tag_offset`
+/// (quick-xml reports positions relative to the tag's content, which starts after `<`).
+fn attr_error_offset(tag_offset: usize, e: &quick_xml::events::attributes::AttrError) -> usize {
+    use quick_xml::events::attributes::AttrError as E;
+    let pos = match e {
+        E::ExpectedEq(p) | E::ExpectedValue(p) | E::UnquotedValue(p) | E::ExpectedQuote(p, _) | E::Duplicated(p, _) => *p,
+    };
+    tag_offset + 1 + pos
+}
+
+/// A message for an attribute syntax error (the position is given separately).
+fn attr_error_message(e: &quick_xml::events::attributes::AttrError) -> &'static str {
+    use quick_xml::events::attributes::AttrError as E;
+    match e {
+        E::ExpectedEq(_) => "malformed start tag: an attribute name must be followed by `=` (is a `>` missing before this point?)",
+        E::ExpectedValue(_) => "malformed start tag: `=` must be followed by a quoted value",
+        E::UnquotedValue(_) => "malformed start tag: attribute values must be quoted",
+        E::ExpectedQuote(..) => "malformed start tag: attribute value not closed by its quote",
+        E::Duplicated(..) => "malformed start tag: duplicate attribute",
     }
 }
 

@@ -27,6 +27,8 @@ pub struct Writer {
     depth: u32,
     open: bool,
     counter: u32,
+    preferred: &'static [(&'static str, &'static str)],
+    scratch: String,
 }
 
 impl Writer {
@@ -38,6 +40,33 @@ impl Writer {
     /// An empty writer with room for `capacity` bytes.
     pub fn with_capacity(capacity: usize) -> Self {
         Writer { out: String::with_capacity(capacity), ..Writer::default() }
+    }
+
+    /// Sets the preferred prefix of each namespace, `(prefix, uri)`, used when a namespace
+    /// has to be declared where it is first needed.
+    pub fn with_preferred_prefixes(mut self, prefixes: &'static [(&'static str, &'static str)]) -> Self {
+        self.preferred = prefixes;
+        self
+    }
+
+    /// Declares every namespace of `prefixes` on the next start tag (normally the root).
+    pub fn declare_all(&mut self, prefixes: &'static [(&'static str, &'static str)]) {
+        for (p, u) in prefixes {
+            self.declare(p, u);
+        }
+    }
+
+    /// A cleared scratch buffer for formatting a value; give it back with
+    /// [`Writer::put_scratch`] so it is reused.
+    pub fn take_scratch(&mut self) -> String {
+        let mut s = std::mem::take(&mut self.scratch);
+        s.clear();
+        s
+    }
+
+    /// Returns a buffer taken with [`Writer::take_scratch`].
+    pub fn put_scratch(&mut self, buf: String) {
+        self.scratch = buf;
     }
 
     /// Writes the XML declaration `<?xml version="1.0" encoding="utf-8"?>`.
@@ -91,6 +120,7 @@ impl Writer {
 
     /// Chooses a prefix for `uri` and binds it at the current depth (not yet written).
     fn new_binding(&mut self, uri: &str, preferred: Option<&str>) -> usize {
+        let preferred = preferred.or_else(|| self.preferred.iter().find(|(_, u)| *u == uri).map(|(p, _)| *p));
         let prefix = match preferred {
             Some(p) if !p.is_empty() && p != "xml" && p != "xmlns" && !self.prefix_in_use(p) => p.to_owned(),
             _ => loop {

@@ -53,6 +53,7 @@ pub mod decimal;
 pub mod duration;
 mod error;
 pub mod numeric;
+pub mod qname;
 pub mod string;
 mod util;
 
@@ -60,6 +61,7 @@ pub use binary::{Base64Binary, HexBinary};
 pub use datetime::{Date, DateTime, GDay, GMonth, GMonthDay, GYear, GYearMonth, Time};
 pub use decimal::{Decimal, Integer};
 pub use duration::Duration;
+pub use qname::QName;
 pub use error::ValueError;
 pub use string::{
     check_any_uri, check_language, check_name, check_ncname, check_nmtoken, check_nmtokens,

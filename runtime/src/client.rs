@@ -1,0 +1,231 @@
+//! Client side: the transport abstraction and the call sequence (encode the request, send it,
+//! decode the response or the fault).
+
+use std::fmt;
+use std::future::Future;
+
+use crate::soap::{self, Fault, SoapMessage, SoapVersion};
+use crate::xml::{DecodeError, EncodeError, NsTable};
+
+/// A SOAP request ready to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SoapRequest {
+    /// SOAP version (decides the HTTP content type and how the action travels).
+    pub version: SoapVersion,
+    /// The binding's `soapAction` for the operation (may be empty).
+    pub action: &'static str,
+    /// The whole envelope.
+    pub body: String,
+}
+
+impl SoapRequest {
+    /// The HTTP headers SOAP requires for this request: `Content-Type` (with the `action`
+    /// parameter for SOAP 1.2) and, for SOAP 1.1, the quoted `SOAPAction`.
+    pub fn http_headers(&self) -> Vec<(&'static str, String)> {
+        let mut h = vec![("Content-Type", self.version.content_type(self.action))];
+        if self.version == SoapVersion::V11 {
+            h.push(("SOAPAction", format!("\"{}\"", self.action.replace('"', "%22"))));
+        }
+        h
+    }
+}
+
+/// A response as received.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SoapResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// `Content-Type`, if sent.
+    pub content_type: Option<String>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// Sends requests; implemented by the HTTP transports and by test doubles.
+pub trait Transport: Send + Sync {
+    /// Sends one request and returns the response, whatever its status.
+    fn send(&self, request: SoapRequest) -> impl Future<Output = Result<SoapResponse, TransportError>> + Send;
+}
+
+impl<T: Transport> Transport for &T {
+    fn send(&self, request: SoapRequest) -> impl Future<Output = Result<SoapResponse, TransportError>> + Send {
+        (**self).send(request)
+    }
+}
+
+impl<T: Transport> Transport for std::sync::Arc<T> {
+    fn send(&self, request: SoapRequest) -> impl Future<Output = Result<SoapResponse, TransportError>> + Send {
+        (**self).send(request)
+    }
+}
+
+/// Why a request could not be exchanged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TransportError {
+    /// The endpoint URL is not usable.
+    InvalidUrl(String),
+    /// The connection could not be established.
+    Connect(String),
+    /// TLS failed (certificate, handshake).
+    Tls(String),
+    /// No response within the configured time.
+    Timeout,
+    /// The response was larger than the configured limit.
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// Any other I/O or protocol error.
+    Io(String),
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TransportError::InvalidUrl(m) => write!(f, "invalid endpoint URL: {m}"),
+            TransportError::Connect(m) => write!(f, "cannot connect: {m}"),
+            TransportError::Tls(m) => write!(f, "TLS error: {m}"),
+            TransportError::Timeout => f.write_str("timed out"),
+            TransportError::TooLarge { limit } => write!(f, "response larger than the limit of {limit} bytes"),
+            TransportError::Io(m) => write!(f, "I/O error: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for TransportError {}
+
+/// Why a call failed.
+#[derive(Debug)]
+pub enum ClientError {
+    /// The request could not be encoded (a value breaks its schema).
+    Encode(EncodeError),
+    /// The request could not be exchanged.
+    Transport(TransportError),
+    /// The server answered with a SOAP fault.
+    Fault(Box<Fault>),
+    /// The server answered with an HTTP status and a body that is not a SOAP response.
+    Http {
+        /// The status.
+        status: u16,
+        /// The content type, if any.
+        content_type: Option<String>,
+        /// The start of the body.
+        snippet: String,
+    },
+    /// The response could not be decoded.
+    Decode(DecodeError),
+}
+
+impl ClientError {
+    /// The fault, if the server sent one.
+    pub fn fault(&self) -> Option<&Fault> {
+        match self {
+            ClientError::Fault(f) => Some(f),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientError::Encode(e) => write!(f, "cannot encode the request: {e}"),
+            ClientError::Transport(e) => write!(f, "{e}"),
+            ClientError::Fault(fault) => write!(f, "{fault}"),
+            ClientError::Http { status, content_type, snippet } => write!(
+                f,
+                "HTTP {status} with a non-SOAP body ({}): {snippet}",
+                content_type.as_deref().unwrap_or("no content type")
+            ),
+            ClientError::Decode(e) => write!(f, "cannot decode the response: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ClientError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ClientError::Encode(e) => Some(e),
+            ClientError::Transport(e) => Some(e),
+            ClientError::Fault(f) => Some(&**f),
+            ClientError::Decode(e) => Some(e),
+            ClientError::Http { .. } => None,
+        }
+    }
+}
+
+/// What a call needs to know about its binding.
+#[derive(Clone, Copy, Debug)]
+pub struct Binding {
+    /// SOAP version.
+    pub version: SoapVersion,
+    /// Namespaces known to the generated code.
+    pub namespaces: NsTable,
+    /// Prefixes declared on the Envelope.
+    pub prefixes: &'static [(&'static str, &'static str)],
+}
+
+/// Performs one request-response operation.
+pub async fn call<T, I, O>(transport: &T, binding: Binding, action: &'static str, input: &I) -> Result<O, ClientError>
+where
+    T: Transport + ?Sized,
+    I: SoapMessage,
+    O: SoapMessage,
+{
+    let body = soap::encode_message(binding.version, binding.prefixes, input).map_err(ClientError::Encode)?;
+    let response = transport.send(SoapRequest { version: binding.version, action, body }).await.map_err(ClientError::Transport)?;
+    decode_response(binding, response)
+}
+
+/// Decodes a response: the output message, a fault, or an HTTP error.
+pub fn decode_response<O: SoapMessage>(binding: Binding, response: SoapResponse) -> Result<O, ClientError> {
+    let soap_type = response
+        .content_type
+        .as_deref()
+        .is_none_or(|ct| ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case(binding.version.media_type())));
+    let text = match std::str::from_utf8(&response.body) {
+        Ok(t) if soap_type => t,
+        _ => return Err(http_error(&response)),
+    };
+    if (200..300).contains(&response.status) {
+        match soap::decode_message::<O>(text, binding.namespaces, Some(binding.version)) {
+            Ok(d) => return Ok(d.message),
+            Err(e) => {
+                // The body may hold a fault even with a success status.
+                if let Ok(Some((fault, _))) = soap::decode_fault(text, binding.namespaces) {
+                    return Err(ClientError::Fault(Box::new(fault)));
+                }
+                return Err(ClientError::Decode(e));
+            }
+        }
+    }
+    match soap::decode_fault(text, binding.namespaces) {
+        Ok(Some((fault, _))) => Err(ClientError::Fault(Box::new(fault))),
+        _ => Err(http_error(&response)),
+    }
+}
+
+fn http_error(response: &SoapResponse) -> ClientError {
+    let text = String::from_utf8_lossy(&response.body);
+    let mut snippet: String = text.chars().take(200).collect();
+    if text.chars().count() > 200 {
+        snippet.push('…');
+    }
+    ClientError::Http { status: response.status, content_type: response.content_type.clone(), snippet }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn soap11_headers_quote_the_action() {
+        let r = SoapRequest { version: SoapVersion::V11, action: "urn:x/Op", body: String::new() };
+        assert_eq!(
+            r.http_headers(),
+            vec![("Content-Type", "text/xml; charset=utf-8".to_owned()), ("SOAPAction", "\"urn:x/Op\"".to_owned())]
+        );
+        let r = SoapRequest { version: SoapVersion::V12, action: "urn:x/Op", body: String::new() };
+        assert_eq!(r.http_headers(), vec![("Content-Type", "application/soap+xml; charset=utf-8; action=\"urn:x/Op\"".to_owned())]);
+    }
+}

@@ -1,0 +1,591 @@
+//! The traits generated types implement and the helpers their code calls.
+//!
+//! - [`SimpleType`]: values written as text (element content or attribute values);
+//!   implemented for every [`Lexical`] built-in, for [`QName`] and by generated enumerations,
+//!   restrictions, lists and unions.
+//! - [`ComplexType`]: element content with attributes; implemented by generated structs (and
+//!   by generated enums that are a complex type made of one choice).
+//! - [`Group`]: a model group decoded from a run of sibling elements; implemented by
+//!   generated choice enums and nested sequence structs.
+
+use crate::xml::{AnyAttribute, AnyElement, AnyNode, Attr, DecodeError, EncodeError, NsId, Reader, Start, Writer};
+use crate::xsd::{Lexical, QName, ValueError};
+
+/// A value with a text representation.
+pub trait SimpleType: Sized {
+    /// Parses the text of an element or attribute. `r` resolves namespace prefixes (for
+    /// QName-valued types) at the current position.
+    fn parse_text(text: &str, r: &Reader<'_>) -> Result<Self, ValueError>;
+
+    /// Appends the text to `buf`; `w` has the start tag still open so that QName-valued types
+    /// can declare the prefixes they use.
+    fn write_text(&self, buf: &mut String, w: &mut Writer) -> Result<(), EncodeError>;
+}
+
+impl<T: Lexical> SimpleType for T {
+    #[inline]
+    fn parse_text(text: &str, _r: &Reader<'_>) -> Result<Self, ValueError> {
+        T::parse_lexical(text)
+    }
+
+    #[inline]
+    fn write_text(&self, buf: &mut String, _w: &mut Writer) -> Result<(), EncodeError> {
+        self.write_lexical(buf);
+        Ok(())
+    }
+}
+
+impl SimpleType for QName {
+    fn parse_text(text: &str, r: &Reader<'_>) -> Result<Self, ValueError> {
+        QName::parse_with(text, |p| r.resolve_prefix(p).map(|id| r.ns_uri(id).to_owned()))
+    }
+
+    fn write_text(&self, buf: &mut String, w: &mut Writer) -> Result<(), EncodeError> {
+        let mut prefixed = String::new();
+        w.push_prefix(&self.ns, self.prefix.as_deref(), &mut prefixed)?;
+        let written_prefix = prefixed.strip_suffix(':').unwrap_or("");
+        match self.lexical() {
+            Some(lex) if written_prefix == self.prefix.as_deref().unwrap_or("") => buf.push_str(lex),
+            _ => {
+                buf.push_str(&prefixed);
+                buf.push_str(&self.local);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How a simple value is read from and written to text. Every [`SimpleType`] is its own
+/// codec; the marker types in [`codecs`] give the string-like built-ins (`xs:token`,
+/// `xs:NCName`, ...) their whitespace rule and lexical checks over a plain `String`.
+pub trait Codec {
+    /// The Rust value.
+    type Value;
+    /// Parses text.
+    fn parse(text: &str, r: &Reader<'_>) -> Result<Self::Value, ValueError>;
+    /// Appends the text of `v`.
+    fn write(v: &Self::Value, buf: &mut String, w: &mut Writer) -> Result<(), EncodeError>;
+}
+
+impl<T: SimpleType> Codec for T {
+    type Value = T;
+
+    #[inline]
+    fn parse(text: &str, r: &Reader<'_>) -> Result<T, ValueError> {
+        T::parse_text(text, r)
+    }
+
+    #[inline]
+    fn write(v: &T, buf: &mut String, w: &mut Writer) -> Result<(), EncodeError> {
+        v.write_text(buf, w)
+    }
+}
+
+/// Codecs of the built-in datatypes whose value is a plain `String` (or list of strings, or
+/// an [`Integer`](crate::xsd::Integer) with a sign constraint).
+pub mod codecs {
+    use super::Codec;
+    use crate::xml::{EncodeError, Reader, Writer};
+    use crate::xsd::string as s;
+    use crate::xsd::{Integer, ValueError};
+
+    fn enc(e: ValueError) -> EncodeError {
+        EncodeError::new(e.to_string())
+    }
+
+    macro_rules! collapsed_string {
+        ($(#[$doc:meta] $name:ident => $check:expr;)*) => {$(
+            #[$doc]
+            #[derive(Debug)]
+            pub struct $name;
+            impl Codec for $name {
+                type Value = String;
+                fn parse(text: &str, _r: &Reader<'_>) -> Result<String, ValueError> {
+                    let v = s::collapse_ws(text);
+                    ($check)(&*v)?;
+                    Ok(v.into_owned())
+                }
+                fn write(v: &String, buf: &mut String, _w: &mut Writer) -> Result<(), EncodeError> {
+                    ($check)(v.as_str()).map_err(enc)?;
+                    if *s::collapse_ws(v) != **v {
+                        return Err(EncodeError::new(format!("'{v}' has leading, trailing or repeated whitespace, which the datatype removes")));
+                    }
+                    buf.push_str(v);
+                    Ok(())
+                }
+            }
+        )*};
+    }
+
+    collapsed_string! {
+        /// `xs:token`.
+        Token => |_v: &str| Ok::<(), ValueError>(());
+        /// `xs:language`.
+        Language => s::check_language;
+        /// `xs:Name`.
+        Name => s::check_name;
+        /// `xs:NCName` (also `xs:ID`, `xs:IDREF`, `xs:ENTITY`).
+        NcName => s::check_ncname;
+        /// `xs:NMTOKEN`.
+        NmToken => s::check_nmtoken;
+        /// `xs:anyURI`.
+        AnyUri => s::check_any_uri;
+    }
+
+    /// `xs:normalizedString`: TAB, CR and LF become spaces.
+    #[derive(Debug)]
+    pub struct NormalizedString;
+
+    impl Codec for NormalizedString {
+        type Value = String;
+        fn parse(text: &str, _r: &Reader<'_>) -> Result<String, ValueError> {
+            Ok(s::replace_ws(text).into_owned())
+        }
+        fn write(v: &String, buf: &mut String, _w: &mut Writer) -> Result<(), EncodeError> {
+            s::check_normalized_string(v).map_err(enc)?;
+            buf.push_str(v);
+            Ok(())
+        }
+    }
+
+    /// `xs:NMTOKENS`, `xs:IDREFS`, `xs:ENTITIES`: whitespace-separated lists.
+    #[derive(Debug)]
+    pub struct NmTokens;
+
+    impl Codec for NmTokens {
+        type Value = Vec<String>;
+        fn parse(text: &str, _r: &Reader<'_>) -> Result<Vec<String>, ValueError> {
+            let items: Vec<String> = text.split([' ', '\t', '\r', '\n']).filter(|t| !t.is_empty()).map(str::to_owned).collect();
+            if items.is_empty() {
+                return Err(ValueError::new("a list of NMTOKENS must have at least one item"));
+            }
+            for i in &items {
+                s::check_nmtoken(i)?;
+            }
+            Ok(items)
+        }
+        fn write(v: &Vec<String>, buf: &mut String, _w: &mut Writer) -> Result<(), EncodeError> {
+            for (n, i) in v.iter().enumerate() {
+                s::check_nmtoken(i).map_err(enc)?;
+                if n > 0 {
+                    buf.push(' ');
+                }
+                buf.push_str(i);
+            }
+            Ok(())
+        }
+    }
+
+    macro_rules! signed_integer {
+        ($(#[$doc:meta] $name:ident => $ok:expr, $what:literal;)*) => {$(
+            #[$doc]
+            #[derive(Debug)]
+            pub struct $name;
+            impl Codec for $name {
+                type Value = Integer;
+                fn parse(text: &str, r: &Reader<'_>) -> Result<Integer, ValueError> {
+                    let v = <Integer as Codec>::parse(text, r)?;
+                    if !($ok)(&v) {
+                        return Err(ValueError::new(format!(concat!("'{}' is not a valid xs:", $what), v)));
+                    }
+                    Ok(v)
+                }
+                fn write(v: &Integer, buf: &mut String, w: &mut Writer) -> Result<(), EncodeError> {
+                    if !($ok)(v) {
+                        return Err(EncodeError::new(format!(concat!("'{}' is not a valid xs:", $what), v)));
+                    }
+                    <Integer as Codec>::write(v, buf, w)
+                }
+            }
+        )*};
+    }
+
+    signed_integer! {
+        /// `xs:nonPositiveInteger`.
+        NonPositiveInteger => |v: &Integer| !v.is_positive(), "nonPositiveInteger";
+        /// `xs:negativeInteger`.
+        NegativeInteger => |v: &Integer| v.is_negative(), "negativeInteger";
+        /// `xs:nonNegativeInteger`.
+        NonNegativeInteger => |v: &Integer| !v.is_negative(), "nonNegativeInteger";
+        /// `xs:positiveInteger`.
+        PositiveInteger => |v: &Integer| v.is_positive(), "positiveInteger";
+    }
+}
+
+/// Element content with attributes.
+pub trait ComplexType: Sized {
+    /// Decodes the attributes and content of `start`, consuming it through its end tag.
+    fn decode_xml<'a>(r: &mut Reader<'a>, start: &Start<'a>) -> Result<Self, DecodeError>;
+    /// Writes the attributes (the start tag is open).
+    fn encode_attributes(&self, w: &mut Writer) -> Result<(), EncodeError>;
+    /// Writes the content.
+    fn encode_content(&self, w: &mut Writer) -> Result<(), EncodeError>;
+}
+
+/// A model group: decoded from the children of `parent` starting at `cur`.
+pub trait Group: Sized {
+    /// Whether `c` can start the group.
+    fn starts_with(c: &Start<'_>) -> bool;
+    /// Whether the group can match no element at all.
+    const EMPTIABLE: bool;
+    /// Decodes the group from `*cur` on, leaving `*cur` at the first child it did not take.
+    fn decode_group<'a>(r: &mut Reader<'a>, parent: &Start<'a>, cur: &mut Option<Start<'a>>) -> Result<Self, DecodeError>;
+    /// Writes the group's elements.
+    fn encode_group(&self, w: &mut Writer) -> Result<(), EncodeError>;
+}
+
+/// Content of `xs:anyType`: any attributes and any mixed content, kept as received.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AnyContent {
+    /// Namespace declarations on the element (kept for QName-valued content).
+    pub namespaces: Vec<(String, String)>,
+    /// Attributes.
+    pub attributes: Vec<AnyAttribute>,
+    /// Children.
+    pub children: Vec<AnyNode>,
+}
+
+impl AnyContent {
+    /// Captures the content of `start` (not its attributes, which its type's decoder
+    /// handles), consuming it through its end tag.
+    pub fn decode_children<'a>(r: &mut Reader<'a>, start: &Start<'a>) -> Result<Self, DecodeError> {
+        let mut content = AnyContent::default();
+        for (prefix, ns) in r.own_prefixes() {
+            content.namespaces.push((prefix.to_owned(), r.ns_uri(ns).to_owned()));
+        }
+        while let Some(node) = r.next_node(start)? {
+            match node {
+                crate::xml::Node::Text(t) => content.children.push(AnyNode::Text(t.into_owned())),
+                crate::xml::Node::Element(c) => content.children.push(AnyNode::Element(decode_any(r, &c)?)),
+            }
+        }
+        Ok(content)
+    }
+}
+
+impl ComplexType for AnyContent {
+    fn decode_xml<'a>(r: &mut Reader<'a>, start: &Start<'a>) -> Result<Self, DecodeError> {
+        let e = AnyElement::decode(r, start)?;
+        Ok(AnyContent { namespaces: e.namespaces, attributes: e.attributes, children: e.children })
+    }
+
+    fn encode_attributes(&self, w: &mut Writer) -> Result<(), EncodeError> {
+        for (p, u) in &self.namespaces {
+            w.declare_here(p, u)?;
+        }
+        for a in &self.attributes {
+            w.attr_with_prefix(&a.ns, &a.local, &a.value, a.prefix.as_deref())?;
+        }
+        Ok(())
+    }
+
+    fn encode_content(&self, w: &mut Writer) -> Result<(), EncodeError> {
+        for c in &self.children {
+            match c {
+                AnyNode::Text(t) => w.text(t),
+                AnyNode::Element(e) => e.encode(w)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A value of a nillable element: either `xsi:nil="true"` or a value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Nillable<T> {
+    /// `xsi:nil="true"`.
+    Nil,
+    /// A value.
+    Value(T),
+}
+
+impl<T> Nillable<T> {
+    /// The value, if not nil.
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Nillable::Nil => None,
+            Nillable::Value(v) => Some(v),
+        }
+    }
+}
+
+impl<T> From<T> for Nillable<T> {
+    fn from(v: T) -> Self {
+        Nillable::Value(v)
+    }
+}
+
+// ----- decoding helpers ----------------------------------------------------------------------
+
+/// Handles an attribute a type does not declare: the XML Schema instance attributes
+/// (`xsi:type` naming exactly the declared type is not checked here; `xsi:schemaLocation`,
+/// `xsi:noNamespaceSchemaLocation`, `xsi:nil="false"`) and SOAP attributes on a header entry or
+/// the Body are accepted; anything else is an error.
+pub fn other_attribute<'a>(r: &Reader<'a>, el: &Start<'a>, attr: &Attr<'a>) -> Result<(), DecodeError> {
+    if attr.ns == NsId::XSI {
+        match attr.local {
+            "schemaLocation" | "noNamespaceSchemaLocation" => return Ok(()),
+            "nil" if matches!(attr.value.trim(), "false" | "0") => return Ok(()),
+            "type" => return check_xsi_type(r, el, attr),
+            _ => {}
+        }
+    }
+    if (attr.ns == NsId::SOAP11 || attr.ns == NsId::SOAP12) && r.soap_attributes_allowed(el) {
+        return Ok(());
+    }
+    Err(r.unexpected_attribute(el, attr))
+}
+
+fn check_xsi_type<'a>(r: &Reader<'a>, el: &Start<'a>, attr: &Attr<'a>) -> Result<(), DecodeError> {
+    // The declared type is not known here; type substitution is not supported, so any
+    // xsi:type is reported (decoders that accept their own type name handle it first).
+    Err(r.invalid(
+        el.offset(),
+        format!(
+            "xsi:type=\"{}\" on element {}: type substitution is not supported",
+            attr.value,
+            r.expanded(el.ns(), el.local())
+        ),
+    ))
+}
+
+/// Whether `attr` is `xsi:type` naming the type `{ns}local`.
+pub fn is_xsi_type_of(r: &Reader<'_>, attr: &Attr<'_>, ns: &str, local: &str) -> bool {
+    if !(attr.ns == NsId::XSI && attr.local == "type") {
+        return false;
+    }
+    match QName::parse_text(&attr.value, r) {
+        Ok(q) => q.ns == ns && q.local == local,
+        Err(_) => false,
+    }
+}
+
+/// Parses an attribute value.
+pub fn parse_attr<'a, C: Codec>(r: &Reader<'a>, el: &Start<'a>, attr: &Attr<'a>) -> Result<C::Value, DecodeError> {
+    C::parse(&attr.value, r).map_err(|e| r.invalid_value(el, Some(attr.name), e))
+}
+
+/// Checks the attributes of an element of simple type (only `xsi:` ones are allowed) and
+/// returns whether it is nil.
+fn simple_attributes<'a>(r: &Reader<'a>, el: &Start<'a>) -> Result<bool, DecodeError> {
+    let mut nil = false;
+    for a in r.attributes(el) {
+        let a = a?;
+        if a.is(NsId::XSI, "nil") && matches!(a.value.trim(), "true" | "1") {
+            nil = true;
+            continue;
+        }
+        other_attribute(r, el, &a)?;
+    }
+    Ok(nil)
+}
+
+/// Decodes an element of simple type.
+pub fn decode_simple<'a, C: Codec>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<C::Value, DecodeError> {
+    decode_simple_inner::<C>(r, el).map_err(|e| e.within(el.name()))
+}
+
+fn decode_simple_inner<'a, C: Codec>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<C::Value, DecodeError> {
+    if simple_attributes(r, el)? {
+        return Err(r.invalid(el.offset(), format!("element {} is not nillable", r.expanded(el.ns(), el.local()))));
+    }
+    let text = r.read_text(el)?;
+    C::parse(&text, r).map_err(|e| r.invalid_value(el, None, e))
+}
+
+/// Decodes an element of simple type with a `default` or `fixed` value: empty content takes
+/// the default; content must equal a fixed value.
+pub fn decode_simple_with<'a, C: Codec>(
+    r: &mut Reader<'a>,
+    el: &Start<'a>,
+    default: Option<&str>,
+    fixed: Option<&str>,
+) -> Result<C::Value, DecodeError>
+where
+    C::Value: PartialEq,
+{
+    let inner = |r: &mut Reader<'a>| -> Result<C::Value, DecodeError> {
+        if simple_attributes(r, el)? {
+            return Err(r.invalid(el.offset(), format!("element {} is not nillable", r.expanded(el.ns(), el.local()))));
+        }
+        let text = r.read_text(el)?;
+        let text: &str = if text.is_empty() { default.or(fixed).unwrap_or("") } else { &text };
+        let v = C::parse(text, r).map_err(|e| r.invalid_value(el, None, e))?;
+        if let Some(f) = fixed {
+            let fv = C::parse(f, r).map_err(|e| r.invalid_value(el, None, e))?;
+            if v != fv {
+                return Err(r.invalid(el.offset(), format!("element {} must have the fixed value '{f}'", r.expanded(el.ns(), el.local()))));
+            }
+        }
+        Ok(v)
+    };
+    inner(r).map_err(|e| e.within(el.name()))
+}
+
+/// Decodes a nillable element of simple type.
+pub fn decode_nillable_simple<'a, C: Codec>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<Nillable<C::Value>, DecodeError> {
+    let inner = |r: &mut Reader<'a>| -> Result<Nillable<C::Value>, DecodeError> {
+        if simple_attributes(r, el)? {
+            let text = r.read_text(el)?;
+            if !text.is_empty() {
+                return Err(r.invalid(el.offset(), "an element with xsi:nil=\"true\" must be empty"));
+            }
+            return Ok(Nillable::Nil);
+        }
+        let text = r.read_text(el)?;
+        C::parse(&text, r).map(Nillable::Value).map_err(|e| r.invalid_value(el, None, e))
+    };
+    inner(r).map_err(|e| e.within(el.name()))
+}
+
+/// Decodes an element of complex type.
+#[inline]
+pub fn decode_complex<'a, T: ComplexType>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<T, DecodeError> {
+    T::decode_xml(r, el).map_err(|e| e.within(el.name()))
+}
+
+/// Decodes a nillable element of complex type.
+pub fn decode_nillable_complex<'a, T: ComplexType>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<Nillable<T>, DecodeError> {
+    let nil = r.is_nil(el).map_err(|e| e.within(el.name()))?;
+    if !nil {
+        return decode_complex(r, el).map(Nillable::Value);
+    }
+    let inner = |r: &mut Reader<'a>| -> Result<Nillable<T>, DecodeError> {
+        for a in r.attributes(el) {
+            let a = a?;
+            if a.is(NsId::XSI, "nil") {
+                continue;
+            }
+            other_attribute(r, el, &a)?;
+        }
+        if r.next_node(el)?.is_some() {
+            return Err(r.invalid(el.offset(), "an element with xsi:nil=\"true\" must be empty"));
+        }
+        Ok(Nillable::Nil)
+    };
+    inner(r).map_err(|e| e.within(el.name()))
+}
+
+/// Captures an element matched by a wildcard.
+#[inline]
+pub fn decode_any<'a>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<AnyElement, DecodeError> {
+    AnyElement::decode(r, el).map_err(|e| e.within(el.name()))
+}
+
+/// An element of a `Vec` member occurred more often than `max`.
+pub fn too_many<'a>(r: &Reader<'a>, el: &Start<'a>, max: usize) -> DecodeError {
+    r.invalid(el.offset(), format!("element {} occurs more than {max} time(s)", r.expanded(el.ns(), el.local())))
+}
+
+/// An element of an `xs:all` group occurred twice.
+pub fn duplicate<'a>(r: &Reader<'a>, el: &Start<'a>) -> DecodeError {
+    r.invalid(el.offset(), format!("element {} occurs twice in an xs:all group", r.expanded(el.ns(), el.local())))
+}
+
+/// Checks a fixed attribute value.
+pub fn check_fixed_attr<'a, C: Codec>(r: &Reader<'a>, el: &Start<'a>, attr: &Attr<'a>, v: &C::Value, fixed: &str) -> Result<(), DecodeError>
+where
+    C::Value: PartialEq,
+{
+    let fv = C::parse(fixed, r).map_err(|e| r.invalid_value(el, Some(attr.name), e))?;
+    if *v != fv {
+        return Err(r.invalid(el.offset(), format!("attribute {} must have the fixed value '{fixed}'", attr.name)));
+    }
+    Ok(())
+}
+
+// ----- encoding helpers ----------------------------------------------------------------------
+
+/// Writes an attribute of simple type.
+pub fn encode_attr<C: Codec>(w: &mut Writer, ns: &str, local: &str, v: &C::Value) -> Result<(), EncodeError> {
+    let mut buf = w.take_scratch();
+    let r = C::write(v, &mut buf, w).and_then(|()| w.attr(ns, local, &buf));
+    w.put_scratch(buf);
+    r
+}
+
+/// Writes an element of simple type.
+pub fn encode_simple<C: Codec>(w: &mut Writer, ns: &str, local: &str, v: &C::Value) -> Result<(), EncodeError> {
+    w.start(ns, local)?;
+    let mut buf = w.take_scratch();
+    let r = C::write(v, &mut buf, w);
+    if r.is_ok() && !buf.is_empty() {
+        w.text(&buf);
+    }
+    w.put_scratch(buf);
+    r.map_err(|e| e.within(local))?;
+    w.end(ns, local)
+}
+
+/// Writes a nillable element of simple type.
+pub fn encode_nillable_simple<C: Codec>(w: &mut Writer, ns: &str, local: &str, v: &Nillable<C::Value>) -> Result<(), EncodeError> {
+    match v {
+        Nillable::Value(v) => encode_simple::<C>(w, ns, local, v),
+        Nillable::Nil => write_nil(w, ns, local),
+    }
+}
+
+fn write_nil(w: &mut Writer, ns: &str, local: &str) -> Result<(), EncodeError> {
+    w.start(ns, local)?;
+    w.attr(crate::xml::ns::XSI, "nil", "true")?;
+    w.end(ns, local)
+}
+
+/// Writes an element of complex type.
+pub fn encode_complex<T: ComplexType>(w: &mut Writer, ns: &str, local: &str, v: &T) -> Result<(), EncodeError> {
+    w.start(ns, local)?;
+    v.encode_attributes(w).and_then(|()| v.encode_content(w)).map_err(|e| e.within(local))?;
+    w.end(ns, local)
+}
+
+/// Writes a nillable element of complex type.
+pub fn encode_nillable_complex<T: ComplexType>(w: &mut Writer, ns: &str, local: &str, v: &Nillable<T>) -> Result<(), EncodeError> {
+    match v {
+        Nillable::Value(v) => encode_complex(w, ns, local, v),
+        Nillable::Nil => write_nil(w, ns, local),
+    }
+}
+
+/// Checks the number of items of a repeated member before writing it.
+pub fn check_count(len: usize, min: usize, max: Option<usize>, what: &str) -> Result<(), EncodeError> {
+    if len < min {
+        return Err(EncodeError::new(format!("{what} has {len} item(s); at least {min} required")));
+    }
+    if let Some(max) = max.filter(|&max| len > max) {
+        return Err(EncodeError::new(format!("{what} has {len} item(s); at most {max} allowed")));
+    }
+    Ok(())
+}
+
+/// Writes the text of a list value: items separated by single spaces.
+pub fn write_list<C: Codec>(items: &[C::Value], buf: &mut String, w: &mut Writer) -> Result<(), EncodeError> {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            buf.push(' ');
+        }
+        C::write(item, buf, w)?;
+    }
+    Ok(())
+}
+
+/// Parses the text of a list value.
+pub fn parse_list<C: Codec>(text: &str, r: &Reader<'_>) -> Result<Vec<C::Value>, ValueError> {
+    text.split([' ', '\t', '\r', '\n']).filter(|s| !s.is_empty()).map(|s| C::parse(s, r)).collect()
+}
+
+/// Applies the `whiteSpace` facet `collapse` (for enumerations over string types whose
+/// facet says so).
+pub fn collapse(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::xsd::string::collapse_ws(text)
+}
+
+/// Applies the `whiteSpace` facet `replace`.
+pub fn replace(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::xsd::string::replace_ws(text)
+}
+
+/// Number of characters (for length facets on strings).
+#[inline]
+pub fn char_len(s: &str) -> u64 {
+    s.chars().count() as u64
+}

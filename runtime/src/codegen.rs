@@ -1,0 +1,21 @@
+//! The facade generated code imports (as `__rt`): everything it names, in one place, so the
+//! runtime's internal layout can change without regenerating.
+
+pub use crate::client::{Binding, ClientError, SoapRequest, SoapResponse, Transport, TransportError, call};
+pub use crate::codec::{
+    AnyContent, Codec, ComplexType, Group, Nillable, SimpleType, char_len, check_count, check_fixed_attr, codecs, collapse,
+    decode_any, decode_complex, decode_nillable_complex, decode_nillable_simple, decode_simple, decode_simple_with, duplicate,
+    encode_attr, encode_complex, encode_nillable_complex, encode_nillable_simple, encode_simple, is_xsi_type_of, other_attribute,
+    parse_attr, parse_list, replace, too_many, write_list,
+};
+pub use crate::server::{
+    FaultPolicy, RequestContext, SoapHttpRequest, SoapHttpResponse, SoapService, StandardFaults, accepted, fault_response,
+    message_response, request_text,
+};
+pub use crate::soap::{BodyProbe, EnvelopeReader, Fault, SoapMessage, SoapVersion, decode_message, probe_body, unroutable};
+pub use crate::xml::ns::{NsId, NsTable, SOAP11_ENV, SOAP12_ENV, XML, XSI};
+pub use crate::xml::{AnyAttribute, AnyElement, AnyNode, Attr, DecodeError, EncodeError, Reader, Start, Writer};
+pub use crate::xsd;
+pub use crate::xsd::{Lexical, QName, ValueError};
+pub use regex::Regex;
+pub use std::sync::LazyLock;

@@ -1,0 +1,376 @@
+//! Reading and writing SOAP envelopes around generated messages.
+
+use super::{Fault, SoapVersion};
+use crate::xml::{AnyElement, DecodeError, DecodeErrorKind, EncodeError, NsId, NsTable, Reader, Start, Writer};
+
+/// A message that travels in a SOAP envelope: the input or output of an operation.
+/// Implemented by generated code.
+pub trait SoapMessage: Sized {
+    /// Decodes the message from an opened envelope: header entries, then the Body.
+    fn decode_envelope<'a>(env: &mut EnvelopeReader<'a>) -> Result<Self, DecodeError>;
+    /// Whether there is any header entry to write.
+    fn has_headers(&self) -> bool;
+    /// Writes the header entries.
+    fn encode_headers(&self, w: &mut Writer) -> Result<(), EncodeError>;
+    /// Writes the Body's content.
+    fn encode_body(&self, w: &mut Writer) -> Result<(), EncodeError>;
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Start,
+    InHeader,
+    BeforeBody,
+    InBody,
+    Done,
+}
+
+/// Walks a SOAP envelope: header entries first, then the Body.
+pub struct EnvelopeReader<'a> {
+    /// The document reader; generated code decodes header entries and body content with it.
+    pub r: Reader<'a>,
+    version: SoapVersion,
+    envelope: Start<'a>,
+    header: Option<Start<'a>>,
+    body: Option<Start<'a>>,
+    state: State,
+    ignored: Vec<AnyElement>,
+}
+
+impl<'a> EnvelopeReader<'a> {
+    /// Reads the prolog and the `Envelope` start tag. `expected` rejects the other SOAP
+    /// version with a `VersionMismatch` error.
+    pub fn open(input: &'a str, table: NsTable, expected: Option<SoapVersion>) -> Result<Self, DecodeError> {
+        let mut r = Reader::new(input, table);
+        let envelope = r.root()?;
+        let version = match SoapVersion::from_ns(envelope.ns()) {
+            Some(v) if envelope.local() == "Envelope" => v,
+            _ if envelope.local() == "Envelope" => {
+                return Err(r
+                    .invalid(envelope.offset(), format!("{} is not a SOAP 1.1 or 1.2 envelope", r.expanded(envelope.ns(), envelope.local())))
+                    .with_kind(DecodeErrorKind::VersionMismatch));
+            }
+            _ => {
+                return Err(r.invalid(
+                    envelope.offset(),
+                    format!("the root element is {}, not a SOAP Envelope", r.expanded(envelope.ns(), envelope.local())),
+                ));
+            }
+        };
+        if let Some(e) = expected.filter(|&e| e != version) {
+            let wanted = if e == SoapVersion::V11 { "1.1" } else { "1.2" };
+            return Err(r
+                .invalid(envelope.offset(), format!("a SOAP {wanted} envelope was expected"))
+                .with_kind(DecodeErrorKind::VersionMismatch));
+        }
+        check_envelope_attributes(&r, &envelope, version)?;
+        Ok(EnvelopeReader { r, version, envelope, header: None, body: None, state: State::Start, ignored: Vec::new() })
+    }
+
+    /// The SOAP version of the envelope.
+    pub fn version(&self) -> SoapVersion {
+        self.version
+    }
+
+    /// Header entries that were not understood and not required (`mustUnderstand` absent or
+    /// false, or targeted at another role), as received.
+    pub fn ignored_headers(&self) -> &[AnyElement] {
+        &self.ignored
+    }
+
+    /// Takes the ignored header entries.
+    pub fn take_ignored_headers(&mut self) -> Vec<AnyElement> {
+        std::mem::take(&mut self.ignored)
+    }
+
+    fn env_child(&mut self) -> Result<Option<Start<'a>>, DecodeError> {
+        let env = self.envelope;
+        self.r.next_child(&env)
+    }
+
+    /// The next header entry, or `None` when there are no more. Entries must be consumed
+    /// (decoded, or passed to [`EnvelopeReader::unknown_header`]) before the next call.
+    pub fn next_header(&mut self) -> Result<Option<Start<'a>>, DecodeError> {
+        let v = self.version.ns();
+        if self.state == State::Start {
+            match self.env_child()? {
+                Some(c) if c.is(v, "Header") => {
+                    check_envelope_attributes(&self.r, &c, self.version)?;
+                    self.header = Some(c);
+                    self.state = State::InHeader;
+                }
+                Some(c) if c.is(v, "Body") => {
+                    self.body = Some(c);
+                    self.state = State::BeforeBody;
+                }
+                Some(c) => return Err(self.r.unexpected_element(&c, &[(v, "Header"), (v, "Body")])),
+                None => return Err(self.r.missing_element(&self.envelope, None, &[(v, "Body")])),
+            }
+        }
+        if self.state != State::InHeader {
+            return Ok(None);
+        }
+        let header = self.header.expect("state InHeader implies a Header");
+        match self.r.next_child(&header)? {
+            Some(entry) => {
+                if entry.ns() == NsId::NONE {
+                    return Err(self.r.invalid(entry.offset(), format!("header entry <{}> must be namespace-qualified", entry.name())));
+                }
+                self.r.set_soap_scope(Some(entry.offset()));
+                Ok(Some(entry))
+            }
+            None => {
+                self.state = State::BeforeBody;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Handles a header entry the message does not declare: a `mustUnderstand` entry
+    /// targeted at this node is an error; any other is kept in
+    /// [`EnvelopeReader::ignored_headers`].
+    pub fn unknown_header(&mut self, entry: &Start<'a>) -> Result<(), DecodeError> {
+        let mut must = false;
+        let mut targeted = true;
+        for a in self.r.attributes(entry) {
+            let a = a?;
+            if a.ns != self.version.ns() {
+                continue;
+            }
+            match (self.version, a.local) {
+                (_, "mustUnderstand") => {
+                    must = match (self.version, a.value.trim()) {
+                        (_, "1") => true,
+                        (_, "0") => false,
+                        (SoapVersion::V12, "true") => true,
+                        (SoapVersion::V12, "false") => false,
+                        (_, other) => {
+                            return Err(self.r.invalid(entry.offset(), format!("invalid mustUnderstand value '{other}'")));
+                        }
+                    }
+                }
+                (SoapVersion::V11, "actor") => targeted = a.value.trim() == "http://schemas.xmlsoap.org/soap/actor/next",
+                (SoapVersion::V12, "role") => {
+                    targeted = matches!(
+                        a.value.trim(),
+                        "http://www.w3.org/2003/05/soap-envelope/role/next"
+                            | "http://www.w3.org/2003/05/soap-envelope/role/ultimateReceiver"
+                    )
+                }
+                _ => {}
+            }
+        }
+        if must && targeted {
+            let e = self
+                .r
+                .invalid(
+                    entry.offset(),
+                    format!("header {} is mandatory (mustUnderstand) but not understood", self.r.expanded(entry.ns(), entry.local())),
+                )
+                .with_kind(DecodeErrorKind::MustUnderstand)
+                .with_subject(self.r.ns_uri(entry.ns()), entry.local());
+            return Err(e);
+        }
+        let captured = AnyElement::decode(&mut self.r, entry).map_err(|e| e.within(entry.name()))?;
+        self.ignored.push(captured);
+        Ok(())
+    }
+
+    /// Passes any header entries left, then returns the `Body` start tag.
+    pub fn body(&mut self) -> Result<Start<'a>, DecodeError> {
+        while let Some(h) = self.next_header()? {
+            self.unknown_header(&h)?;
+        }
+        let v = self.version.ns();
+        let body = match self.body.take() {
+            Some(b) => b,
+            None => match self.env_child()? {
+                Some(c) if c.is(v, "Body") => c,
+                Some(c) => return Err(self.r.unexpected_element(&c, &[(v, "Body")])),
+                None => return Err(self.r.missing_element(&self.envelope, None, &[(v, "Body")])),
+            },
+        };
+        check_envelope_attributes(&self.r, &body, self.version)?;
+        self.r.set_soap_scope(Some(body.offset()));
+        self.body = Some(body);
+        self.state = State::InBody;
+        Ok(body)
+    }
+
+    /// After the Body's content: `cur` is the child after the last one consumed (an error if
+    /// present). Checks the end of the Body, the Envelope and the document.
+    pub fn end_body(&mut self, body: &Start<'a>, cur: Option<Start<'a>>) -> Result<(), DecodeError> {
+        if let Some(c) = cur {
+            return Err(self.r.unexpected_element(&c, &[]).within(body.name()));
+        }
+        self.finish()
+    }
+
+    /// Checks the end of the Envelope and of the document (the Body must be closed).
+    pub fn finish(&mut self) -> Result<(), DecodeError> {
+        if let Some(extra) = self.env_child()? {
+            return Err(self.r.invalid(extra.offset(), format!("element <{}> after the SOAP Body is not allowed", extra.name())));
+        }
+        self.state = State::Done;
+        self.r.end_document()
+    }
+
+    /// Adds the envelope path to an error from inside the envelope.
+    pub fn locate(&self, e: DecodeError) -> DecodeError {
+        let e = match self.state {
+            State::InHeader => e.within(self.header.map_or("Header", |h| h.name())),
+            State::InBody => e.within(self.body.map_or("Body", |b| b.name())),
+            _ => e,
+        };
+        e.within(self.envelope.name())
+    }
+}
+
+fn check_envelope_attributes<'a>(r: &Reader<'a>, el: &Start<'a>, _version: SoapVersion) -> Result<(), DecodeError> {
+    for a in r.attributes(el) {
+        let a = a?;
+        if a.ns == NsId::NONE {
+            return Err(r.unexpected_attribute(el, &a));
+        }
+    }
+    Ok(())
+}
+
+/// A decoded message with what else the envelope carried.
+#[derive(Debug)]
+pub struct Decoded<M> {
+    /// The message.
+    pub message: M,
+    /// SOAP version of the envelope.
+    pub version: SoapVersion,
+    /// Header entries not declared by the message and not mandatory.
+    pub ignored_headers: Vec<AnyElement>,
+}
+
+/// Decodes a whole envelope into `M`.
+pub fn decode_message<M: SoapMessage>(input: &str, table: NsTable, expected: Option<SoapVersion>) -> Result<Decoded<M>, DecodeError> {
+    let mut env = EnvelopeReader::open(input, table, expected)?;
+    match M::decode_envelope(&mut env) {
+        Ok(message) => Ok(Decoded { message, version: env.version, ignored_headers: env.take_ignored_headers() }),
+        Err(e) => Err(env.locate(e)),
+    }
+}
+
+/// If the envelope's Body holds a Fault, decodes it.
+pub fn decode_fault(input: &str, table: NsTable) -> Result<Option<(Fault, SoapVersion)>, DecodeError> {
+    let mut env = EnvelopeReader::open(input, table, None)?;
+    let result = (|| {
+        let body = env.body()?;
+        let Some(first) = env.r.next_child(&body)? else { return Ok(None) };
+        if !first.is(env.version.ns(), "Fault") {
+            return Ok(None);
+        }
+        let fault = Fault::decode(env.version, &mut env.r, &first)?;
+        let next = env.r.next_child(&body)?;
+        env.end_body(&body, next)?;
+        Ok(Some((fault, env.version)))
+    })();
+    result.map_err(|e| env.locate(e))
+}
+
+/// Writes `msg` in an envelope. `prefixes` are declared on the Envelope.
+pub fn encode_message<M: SoapMessage>(
+    version: SoapVersion,
+    prefixes: &'static [(&'static str, &'static str)],
+    msg: &M,
+) -> Result<String, EncodeError> {
+    write_envelope(version, prefixes, msg.has_headers(), |w| msg.encode_headers(w), |w| msg.encode_body(w))
+}
+
+/// Writes a fault in an envelope.
+pub fn encode_fault(version: SoapVersion, fault: &Fault) -> Result<String, EncodeError> {
+    write_envelope(version, &[], false, |_| Ok(()), |w| fault.encode(version, w))
+}
+
+fn write_envelope(
+    version: SoapVersion,
+    prefixes: &'static [(&'static str, &'static str)],
+    headers: bool,
+    write_headers: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
+    write_body: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
+) -> Result<String, EncodeError> {
+    let env = version.uri();
+    let mut w = Writer::with_capacity(1024).with_preferred_prefixes(prefixes);
+    w.declaration();
+    w.declare(version.prefix(), env);
+    w.declare_all(prefixes);
+    w.start(env, "Envelope")?;
+    if headers {
+        w.start(env, "Header")?;
+        write_headers(&mut w)?;
+        w.end(env, "Header")?;
+    }
+    w.start(env, "Body")?;
+    write_body(&mut w)?;
+    w.end(env, "Body")?;
+    w.end(env, "Envelope")?;
+    Ok(w.into_string())
+}
+
+/// What a server needs to route a request: the SOAP version, the first element of the Body
+/// and that element's first child.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyProbe<'a> {
+    /// SOAP version of the envelope.
+    pub version: SoapVersion,
+    /// The Body's first child element.
+    pub child: Option<Start<'a>>,
+    /// That element's first child element.
+    pub grandchild: Option<Start<'a>>,
+}
+
+/// Reads just far enough into an envelope to route it (the rest is checked when decoding).
+pub fn probe_body<'a>(input: &'a str, table: NsTable, expected: Option<SoapVersion>) -> Result<BodyProbe<'a>, DecodeError> {
+    let mut env = EnvelopeReader::open(input, table, expected)?;
+    let result = (|| {
+        // Skip header entries without judging them: the operation decides what it understands.
+        if env.state == State::Start {
+            while let Some(h) = env.next_header()? {
+                env.r.skip(&h)?;
+            }
+        }
+        let body = env.body()?;
+        let child = env.r.next_child(&body)?;
+        let grandchild = match child {
+            Some(c) => {
+                // Attributes of the child are not needed; its first child element is.
+                let mut probe = env.r.clone();
+                first_child_element(&mut probe, &c)?
+            }
+            None => None,
+        };
+        Ok(BodyProbe { version: env.version, child, grandchild })
+    })();
+    result.map_err(|e| env.locate(e))
+}
+
+fn first_child_element<'a>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<Option<Start<'a>>, DecodeError> {
+    while let Some(node) = r.next_node(el)? {
+        if let crate::xml::Node::Element(s) = node {
+            return Ok(Some(s));
+        }
+    }
+    Ok(None)
+}
+
+/// The error for a request whose Body matches no operation.
+pub fn unroutable(input: &str, probe: &BodyProbe<'_>) -> DecodeError {
+    let r = Reader::new(input, NsTable::STANDARD);
+    match probe.child {
+        Some(c) => DecodeError::new(
+            DecodeErrorKind::Invalid,
+            format!("the SOAP Body element <{}> does not match any operation of the service", c.name()),
+            input,
+            c.offset(),
+        ),
+        None => {
+            let _ = r;
+            DecodeError::detached(DecodeErrorKind::Invalid, "the SOAP Body is empty and no operation takes an empty Body")
+        }
+    }
+}

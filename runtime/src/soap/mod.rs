@@ -1,0 +1,88 @@
+//! SOAP 1.1 and 1.2 envelopes and faults.
+
+mod envelope;
+mod fault;
+
+pub use envelope::{
+    BodyProbe, Decoded, EnvelopeReader, SoapMessage, decode_fault, decode_message, encode_fault, encode_message, probe_body,
+    unroutable,
+};
+pub use fault::{Fault, FaultReason};
+
+use crate::xml::NsId;
+use crate::xml::ns::{SOAP11_ENV, SOAP12_ENV};
+
+/// A SOAP version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SoapVersion {
+    /// SOAP 1.1 (`http://schemas.xmlsoap.org/soap/envelope/`).
+    V11,
+    /// SOAP 1.2 (`http://www.w3.org/2003/05/soap-envelope`).
+    V12,
+}
+
+impl SoapVersion {
+    /// The envelope namespace URI.
+    pub fn uri(self) -> &'static str {
+        match self {
+            SoapVersion::V11 => SOAP11_ENV,
+            SoapVersion::V12 => SOAP12_ENV,
+        }
+    }
+
+    /// The envelope namespace id.
+    pub fn ns(self) -> NsId {
+        match self {
+            SoapVersion::V11 => NsId::SOAP11,
+            SoapVersion::V12 => NsId::SOAP12,
+        }
+    }
+
+    /// The version of an envelope namespace id.
+    pub fn from_ns(ns: NsId) -> Option<SoapVersion> {
+        match ns {
+            NsId::SOAP11 => Some(SoapVersion::V11),
+            NsId::SOAP12 => Some(SoapVersion::V12),
+            _ => None,
+        }
+    }
+
+    /// The HTTP `Content-Type` of a message. SOAP 1.2 carries the action as a parameter;
+    /// SOAP 1.1 carries it in the `SOAPAction` header instead.
+    pub fn content_type(self, action: &str) -> String {
+        match self {
+            SoapVersion::V11 => "text/xml; charset=utf-8".to_owned(),
+            SoapVersion::V12 if action.is_empty() => "application/soap+xml; charset=utf-8".to_owned(),
+            SoapVersion::V12 => format!("application/soap+xml; charset=utf-8; action=\"{}\"", action.replace('"', "%22")),
+        }
+    }
+
+    /// The media type of the version (`text/xml` or `application/soap+xml`).
+    pub fn media_type(self) -> &'static str {
+        match self {
+            SoapVersion::V11 => "text/xml",
+            SoapVersion::V12 => "application/soap+xml",
+        }
+    }
+
+    /// The prefix written for the envelope namespace.
+    pub fn prefix(self) -> &'static str {
+        "soap"
+    }
+
+    /// The fault code for a problem in the request (`Client` / `Sender`).
+    pub fn sender_code(self) -> &'static str {
+        match self {
+            SoapVersion::V11 => "Client",
+            SoapVersion::V12 => "Sender",
+        }
+    }
+
+    /// The fault code for a problem in the server (`Server` / `Receiver`).
+    pub fn receiver_code(self) -> &'static str {
+        match self {
+            SoapVersion::V11 => "Server",
+            SoapVersion::V12 => "Receiver",
+        }
+    }
+}
