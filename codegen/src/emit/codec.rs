@@ -1,0 +1,988 @@
+//! Codec impls: `SimpleType` for simple types, `ComplexType` for complex types, `Group` for
+//! choices and nested sequences. Decoding is a single forward pass over sibling elements with
+//! one element of look-ahead (`cur`), using each member's FIRST set.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{Emitter, builtin_codec, builtin_value, fmt_escape, ident, lit};
+use crate::ir::*;
+use crate::syntax::{QName, WhiteSpace};
+
+impl Emitter<'_> {
+    /// The codec impls of type `id`.
+    pub(crate) fn codec_items(&self, id: TypeId) -> TokenStream {
+        let t = &self.ir.types[id];
+        let name = ident(&t.rust);
+        match &t.kind {
+            TypeKind::Builtin(_) => TokenStream::new(),
+            TypeKind::Simple(SimpleDef::Restriction { values, primitive, facets, .. }) if !values.is_empty() => {
+                self.enum_codec(id, values, *primitive, facets)
+            }
+            TypeKind::Simple(SimpleDef::Restriction { primitive, facets, .. }) => self.restriction_codec(id, *primitive, facets),
+            TypeKind::Simple(SimpleDef::List { item, facets }) => self.list_codec(id, *item, facets),
+            TypeKind::Simple(SimpleDef::Union { members }) => self.union_codec(id, members),
+            TypeKind::Complex(c) => self.complex_codec(id, c),
+            TypeKind::Sequence(g) => {
+                let m = self.module(id);
+                let first = self.first_check(&self.ir.first_of_group(g), &m);
+                let emptiable = self.ir.first_of_group(g).emptiable;
+                let (decls, fields) = self.decode_members(g, &m);
+                let enc = self.encode_members(g, &m, quote!(self));
+                quote! {
+                    impl __rt::Group for #name {
+                        const EMPTIABLE: bool = #emptiable;
+                        fn starts_with(c: &__rt::Start<'_>) -> bool { #first }
+                        fn decode_group<'a>(
+                            r: &mut __rt::Reader<'a>,
+                            start: &__rt::Start<'a>,
+                            cur_ref: &mut ::core::option::Option<__rt::Start<'a>>,
+                        ) -> ::core::result::Result<Self, __rt::DecodeError> {
+                            let mut cur = *cur_ref;
+                            #decls
+                            *cur_ref = cur;
+                            ::core::result::Result::Ok(Self { #(#fields,)* })
+                        }
+                        fn encode_group(&self, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
+                            #enc
+                            ::core::result::Result::Ok(())
+                        }
+                    }
+                }
+            }
+            TypeKind::Choice(g) => self.choice_codec(id, g),
+        }
+    }
+
+    // ----- simple types ---------------------------------------------------------------------
+
+    fn whitespace(&self, primitive: Builtin, facets: &FacetSet) -> TokenStream {
+        let ws = facets.white_space.unwrap_or(primitive.white_space());
+        if !primitive.is_string_like() || ws == primitive.white_space() {
+            return quote!(let text: &str = text;);
+        }
+        match ws {
+            WhiteSpace::Preserve => quote!(let text: &str = text;),
+            WhiteSpace::Replace => quote!(let text = __rt::replace(text); let text: &str = &text;),
+            WhiteSpace::Collapse => quote!(let text = __rt::collapse(text); let text: &str = &text;),
+        }
+    }
+
+    fn enum_codec(&self, id: TypeId, values: &[EnumValue], primitive: Builtin, facets: &FacetSet) -> TokenStream {
+        let name = ident(&self.ir.types[id].rust);
+        let label = fmt_escape(&crate::name::describe(self.ir, id));
+        let list = fmt_escape(&values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>().join(", "));
+        let msg = lit(&format!("'{{}}' is not a value of {label} (expected one of: {list})"));
+        let parse = if primitive.is_string_like() {
+            let ws = facets.white_space.unwrap_or(primitive.white_space());
+            let norm = match ws {
+                WhiteSpace::Preserve => quote!(let t: &str = text;),
+                WhiteSpace::Replace => quote!(let t = __rt::replace(text); let t: &str = &t;),
+                WhiteSpace::Collapse => quote!(let t = __rt::collapse(text); let t: &str = &t;),
+            };
+            let arms = values.iter().map(|v| {
+                let vn = ident(&v.rust);
+                let l = lit(&v.value);
+                quote!(#l => ::core::result::Result::Ok(Self::#vn))
+            });
+            quote! {
+                #norm
+                match t {
+                    #(#arms,)*
+                    other => ::core::result::Result::Err(__rt::ValueError::new(::std::format!(#msg, other))),
+                }
+            }
+        } else {
+            let codec = builtin_codec(primitive);
+            let checks = values.iter().map(|v| {
+                let vn = ident(&v.rust);
+                let l = lit(&v.value);
+                quote! {
+                    if <#codec as __rt::Codec>::parse(#l, r).is_ok_and(|lit| lit == v) {
+                        return ::core::result::Result::Ok(Self::#vn);
+                    }
+                }
+            });
+            quote! {
+                let v = <#codec as __rt::Codec>::parse(text, r)?;
+                #(#checks)*
+                ::core::result::Result::Err(__rt::ValueError::new(::std::format!(#msg, text.trim())))
+            }
+        };
+        quote! {
+            impl __rt::SimpleType for #name {
+                fn parse_text(text: &str, r: &__rt::Reader<'_>) -> ::core::result::Result<Self, __rt::ValueError> {
+                    #parse
+                }
+                fn write_text(&self, buf: &mut ::std::string::String, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
+                    buf.push_str(self.as_str());
+                    ::core::result::Result::Ok(())
+                }
+            }
+            impl ::core::str::FromStr for #name {
+                type Err = __rt::ValueError;
+                fn from_str(s: &str) -> ::core::result::Result<Self, __rt::ValueError> {
+                    <Self as __rt::SimpleType>::parse_text(s, &__rt::Reader::new("", __rt::NsTable::STANDARD))
+                }
+            }
+        }
+    }
+
+    /// Checks of value facets (length, ranges, digits) on `v`, returning `ValueError`s.
+    fn value_checks(&self, label: &str, primitive: Builtin, facets: &FacetSet, v: TokenStream, is_list: bool) -> TokenStream {
+        let mut out = TokenStream::new();
+        let len = if is_list {
+            Some(quote!((#v.len() as u64)))
+        } else if primitive.is_string_like() {
+            Some(quote!(__rt::char_len(#v)))
+        } else if matches!(primitive, Builtin::Base64Binary | Builtin::HexBinary) {
+            Some(quote!((#v.len() as u64)))
+        } else {
+            None
+        };
+        if let Some(len) = len {
+            for (facet, bound, cmp) in [
+                ("length", facets.length, quote!(!=)),
+                ("minLength", facets.min_length, quote!(<)),
+                ("maxLength", facets.max_length, quote!(>)),
+            ] {
+                if let Some(b) = bound {
+                    let msg = lit(&format!("value of {label} has length {{}}, which breaks {facet}={b}"));
+                    let b = Literal::u64_unsuffixed(b);
+                    out.extend(quote! {
+                        let n = #len;
+                        if n #cmp #b {
+                            return ::core::result::Result::Err(__rt::ValueError::new(::std::format!(#msg, n)));
+                        }
+                    });
+                }
+            }
+        }
+        if !is_list {
+            let codec = builtin_codec(primitive);
+            for (facet, bound, cmp) in [
+                ("minInclusive", &facets.min_inclusive, quote!(<)),
+                ("maxInclusive", &facets.max_inclusive, quote!(>)),
+                ("minExclusive", &facets.min_exclusive, quote!(<=)),
+                ("maxExclusive", &facets.max_exclusive, quote!(>=)),
+            ] {
+                if let Some(b) = bound {
+                    let l = lit(b);
+                    let msg = lit(&format!("value of {label} breaks {facet}={b}"));
+                    // An incomparable pair (e.g. dates with and without time zone) is
+                    // rejected as well.
+                    let ok = match cmp.to_string().as_str() {
+                        "<" => quote!(#v >= &bound),
+                        ">" => quote!(#v <= &bound),
+                        "<=" => quote!(#v > &bound),
+                        _ => quote!(#v < &bound),
+                    };
+                    out.extend(quote! {
+                        if let ::core::result::Result::Ok(bound) = <#codec as __rt::Codec>::parse(#l, &__rt::Reader::new("", __rt::NsTable::STANDARD)) {
+                            if !(#ok) {
+                                return ::core::result::Result::Err(__rt::ValueError::new(#msg));
+                            }
+                        }
+                    });
+                }
+            }
+            let digits = match primitive {
+                Builtin::Decimal
+                | Builtin::Integer
+                | Builtin::NonNegativeInteger
+                | Builtin::PositiveInteger
+                | Builtin::NonPositiveInteger
+                | Builtin::NegativeInteger => Some(quote!((#v.total_digits() as u64))),
+                Builtin::Long | Builtin::Int | Builtin::Short | Builtin::Byte => Some(quote!((#v.unsigned_abs().to_string().len() as u64))),
+                Builtin::UnsignedLong | Builtin::UnsignedInt | Builtin::UnsignedShort | Builtin::UnsignedByte => {
+                    Some(quote!((#v.to_string().len() as u64)))
+                }
+                _ => None,
+            };
+            if let (Some(d), Some(total)) = (&digits, facets.total_digits) {
+                let msg = lit(&format!("value of {label} has more than {total} digits"));
+                let total = Literal::u64_unsuffixed(u64::from(total));
+                out.extend(quote! {
+                    if #d > #total {
+                        return ::core::result::Result::Err(__rt::ValueError::new(#msg));
+                    }
+                });
+            }
+            if let (Builtin::Decimal, Some(frac)) = (primitive, facets.fraction_digits) {
+                let msg = lit(&format!("value of {label} has more than {frac} fraction digits"));
+                let frac = Literal::u64_unsuffixed(u64::from(frac));
+                out.extend(quote! {
+                    if (#v.fraction_digits() as u64) > #frac {
+                        return ::core::result::Result::Err(__rt::ValueError::new(#msg));
+                    }
+                });
+            }
+        }
+        out
+    }
+
+    /// Pattern checks on the lexical form `text`.
+    fn pattern_checks(&self, id: TypeId, label: &str, facets: &FacetSet) -> (TokenStream, TokenStream) {
+        let mut statics = TokenStream::new();
+        let mut checks = TokenStream::new();
+        for (gi, group) in facets.patterns.iter().enumerate() {
+            let mut alternatives = Vec::new();
+            for (pi, p) in group.iter().enumerate() {
+                let translated = crate::xsd_regex::translate(p).unwrap_or_else(|_| "^$".to_owned());
+                let sname = format_ident!("PATTERN_{}_{}_{}", self.ir.types[id].rust.trim_start_matches("r#").to_uppercase(), gi, pi);
+                let l = lit(&translated);
+                statics.extend(quote! {
+                    static #sname: __rt::LazyLock<__rt::Regex> =
+                        __rt::LazyLock::new(|| __rt::Regex::new(#l).expect("pattern checked by soapkit-codegen"));
+                });
+                alternatives.push(quote!(#sname.is_match(text)));
+            }
+            let shown = fmt_escape(&group.join("' or '"));
+            let msg = lit(&format!("'{{}}' is not a valid {label}: it does not match the pattern '{shown}'"));
+            checks.extend(quote! {
+                if !(#(#alternatives)||*) {
+                    return ::core::result::Result::Err(__rt::ValueError::new(::std::format!(#msg, text)));
+                }
+            });
+        }
+        (statics, checks)
+    }
+
+    fn restriction_codec(&self, id: TypeId, primitive: Builtin, facets: &FacetSet) -> TokenStream {
+        let name = ident(&self.ir.types[id].rust);
+        let label = fmt_escape(&crate::name::describe(self.ir, id));
+        let codec = builtin_codec(primitive);
+        let value = builtin_value(primitive);
+        let ws = self.whitespace(primitive, facets);
+        let checks = self.value_checks(&label, primitive, facets, quote!(v), false);
+        let (statics, pattern) = self.pattern_checks(id, &label, facets);
+        quote! {
+            impl #name {
+                /// Checks the facets of the type on a value.
+                pub fn check(v: &#value) -> ::core::result::Result<(), __rt::ValueError> {
+                    #checks
+                    ::core::result::Result::Ok(())
+                }
+                /// Checks the pattern facets on a lexical form.
+                pub fn check_lexical(text: &str) -> ::core::result::Result<(), __rt::ValueError> {
+                    #statics
+                    #pattern
+                    ::core::result::Result::Ok(())
+                }
+            }
+            impl __rt::SimpleType for #name {
+                fn parse_text(text: &str, r: &__rt::Reader<'_>) -> ::core::result::Result<Self, __rt::ValueError> {
+                    #ws
+                    let v = <#codec as __rt::Codec>::parse(text, r)?;
+                    Self::check(&v)?;
+                    Self::check_lexical(__rt::collapse(text).as_ref())?;
+                    ::core::result::Result::Ok(Self(v))
+                }
+                fn write_text(&self, buf: &mut ::std::string::String, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
+                    Self::check(&self.0).map_err(|e| __rt::EncodeError::new(e.to_string()))?;
+                    let at = buf.len();
+                    <#codec as __rt::Codec>::write(&self.0, buf, w)?;
+                    Self::check_lexical(&buf[at..]).map_err(|e| __rt::EncodeError::new(e.to_string()))
+                }
+            }
+        }
+    }
+
+    fn list_codec(&self, id: TypeId, item: TypeId, facets: &FacetSet) -> TokenStream {
+        let name = ident(&self.ir.types[id].rust);
+        let m = self.module(id);
+        let label = fmt_escape(&crate::name::describe(self.ir, id));
+        let codec = self.codec_type(item, &m);
+        let checks = self.value_checks(&label, Builtin::String, facets, quote!(v), true);
+        let (statics, pattern) = self.pattern_checks(id, &label, facets);
+        quote! {
+            impl #name {
+                fn check(v: &[<#codec as __rt::Codec>::Value]) -> ::core::result::Result<(), __rt::ValueError> {
+                    #checks
+                    ::core::result::Result::Ok(())
+                }
+                fn check_lexical(text: &str) -> ::core::result::Result<(), __rt::ValueError> {
+                    #statics
+                    #pattern
+                    ::core::result::Result::Ok(())
+                }
+            }
+            impl __rt::SimpleType for #name {
+                fn parse_text(text: &str, r: &__rt::Reader<'_>) -> ::core::result::Result<Self, __rt::ValueError> {
+                    let v = __rt::parse_list::<#codec>(text, r)?;
+                    Self::check(&v)?;
+                    Self::check_lexical(__rt::collapse(text).as_ref())?;
+                    ::core::result::Result::Ok(Self(v))
+                }
+                fn write_text(&self, buf: &mut ::std::string::String, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
+                    Self::check(&self.0).map_err(|e| __rt::EncodeError::new(e.to_string()))?;
+                    let at = buf.len();
+                    __rt::write_list::<#codec>(&self.0, buf, w)?;
+                    Self::check_lexical(&buf[at..]).map_err(|e| __rt::EncodeError::new(e.to_string()))
+                }
+            }
+        }
+    }
+
+    fn union_codec(&self, id: TypeId, members: &[Variant]) -> TokenStream {
+        let name = ident(&self.ir.types[id].rust);
+        let m = self.module(id);
+        let label = fmt_escape(&crate::name::describe(self.ir, id));
+        let tries = members.iter().map(|v| {
+            let vn = ident(&v.rust);
+            let c = self.codec_type(v.ty, &m);
+            quote! {
+                if let ::core::result::Result::Ok(v) = <#c as __rt::Codec>::parse(text, r) {
+                    return ::core::result::Result::Ok(Self::#vn(v));
+                }
+            }
+        });
+        let writes = members.iter().map(|v| {
+            let vn = ident(&v.rust);
+            let c = self.codec_type(v.ty, &m);
+            quote!(Self::#vn(v) => <#c as __rt::Codec>::write(v, buf, w))
+        });
+        let msg = lit(&format!("'{{}}' is not a valid value of any member type of {label}"));
+        quote! {
+            impl __rt::SimpleType for #name {
+                fn parse_text(text: &str, r: &__rt::Reader<'_>) -> ::core::result::Result<Self, __rt::ValueError> {
+                    #(#tries)*
+                    ::core::result::Result::Err(__rt::ValueError::new(::std::format!(#msg, text.trim())))
+                }
+                fn write_text(&self, buf: &mut ::std::string::String, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
+                    match self { #(#writes,)* }
+                }
+            }
+        }
+    }
+
+    // ----- complex types --------------------------------------------------------------------
+
+    /// The attribute loop: declared attributes, the attribute wildcard, then the rest.
+    fn decode_attributes(&self, id: TypeId, c: &ComplexDef, m: &str) -> (TokenStream, TokenStream) {
+        let mut decls = TokenStream::new();
+        let mut arms = TokenStream::new();
+        let mut finish = TokenStream::new();
+        for a in &c.attributes {
+            let f = ident(&a.rust);
+            let ns = self.ns_id(&a.name.ns);
+            let local = lit(&a.name.local);
+            let codec = self.codec_type(a.ty, m);
+            decls.extend(quote!(let mut #f = ::core::option::Option::None;));
+            let fixed = a.fixed.as_ref().map(|fx| {
+                let fl = lit(fx);
+                quote!(__rt::check_fixed_attr::<#codec>(r, start, &attr, &v, #fl)?;)
+            });
+            arms.extend(quote! {
+                if attr.is(#ns, #local) {
+                    let v = __rt::parse_attr::<#codec>(r, start, &attr)?;
+                    #fixed
+                    #f = ::core::option::Option::Some(v);
+                    continue;
+                }
+            });
+            if a.required {
+                finish.extend(quote! {
+                    let #f = match #f {
+                        ::core::option::Option::Some(v) => v,
+                        ::core::option::Option::None => return ::core::result::Result::Err(r.missing_attribute(start, #ns, #local)),
+                    };
+                });
+            }
+        }
+        if let Some(w) = &c.any_attribute {
+            let f = ident(&c.any_attribute_rust);
+            decls.extend(quote!(let mut #f = ::std::vec::Vec::new();));
+            let allow = self.wildcard_check(w, quote!(attr.ns), m);
+            arms.extend(quote! {
+                if attr.ns != __rt::NsId::XSI && (#allow) {
+                    #f.push(__rt::AnyAttribute {
+                        ns: r.ns_uri(attr.ns).to_owned(),
+                        local: attr.local.to_owned(),
+                        prefix: attr.name.split_once(':').map(|(p, _)| p.to_owned()),
+                        value: attr.value.into_owned(),
+                    });
+                    continue;
+                }
+            });
+        }
+        let own_type = match &self.ir.types[id].origin {
+            Origin::Named(q) => {
+                let u = lit(&q.ns);
+                let l = lit(&q.local);
+                quote! {
+                    if __rt::is_xsi_type_of(r, &attr, #u, #l) {
+                        continue;
+                    }
+                }
+            }
+            _ => TokenStream::new(),
+        };
+        let lp = quote! {
+            #decls
+            for attr in r.attributes(start) {
+                let attr = attr?;
+                #arms
+                #own_type
+                __rt::other_attribute(r, start, &attr)?;
+            }
+            #finish
+        };
+        (lp, TokenStream::new())
+    }
+
+    fn encode_attributes(&self, c: &ComplexDef, m: &str) -> TokenStream {
+        let mut out = TokenStream::new();
+        for a in &c.attributes {
+            let f = ident(&a.rust);
+            let uri = self.ns_uri(&a.name.ns);
+            let local = lit(&a.name.local);
+            let codec = self.codec_type(a.ty, m);
+            if a.required {
+                out.extend(quote!(__rt::encode_attr::<#codec>(w, #uri, #local, &self.#f)?;));
+            } else {
+                out.extend(quote! {
+                    if let ::core::option::Option::Some(v) = &self.#f {
+                        __rt::encode_attr::<#codec>(w, #uri, #local, v)?;
+                    }
+                });
+            }
+        }
+        if c.any_attribute.is_some() {
+            let f = ident(&c.any_attribute_rust);
+            out.extend(quote! {
+                for a in &self.#f {
+                    w.attr_with_prefix(&a.ns, &a.local, &a.value, a.prefix.as_deref())?;
+                }
+            });
+        }
+        out
+    }
+
+    fn complex_codec(&self, id: TypeId, c: &ComplexDef) -> TokenStream {
+        let name = ident(&self.ir.types[id].rust);
+        let m = self.module(id);
+        let (attrs, _) = self.decode_attributes(id, c, &m);
+        let mut fields: Vec<TokenStream> = c.attributes.iter().map(|a| { let f = ident(&a.rust); quote!(#f) }).collect();
+        if c.any_attribute.is_some() {
+            let f = ident(&c.any_attribute_rust);
+            fields.push(quote!(#f));
+        }
+        let (content_decode, content_encode) = match &c.content {
+            Content::Empty => (
+                quote! {
+                    if let ::core::option::Option::Some(c) = r.next_child(start)? {
+                        return ::core::result::Result::Err(r.unexpected_element(&c, &[]));
+                    }
+                },
+                TokenStream::new(),
+            ),
+            Content::Simple { ty, rust } => {
+                let f = ident(rust);
+                fields.push(quote!(#f));
+                let codec = self.codec_type(*ty, &m);
+                (
+                    quote! {
+                        let text = r.read_text(start)?;
+                        let #f = <#codec as __rt::Codec>::parse(&text, r).map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
+                    },
+                    quote! {
+                        let mut buf = w.take_scratch();
+                        let res = <#codec as __rt::Codec>::write(&self.#f, &mut buf, w);
+                        if res.is_ok() && !buf.is_empty() {
+                            w.text(&buf);
+                        }
+                        w.put_scratch(buf);
+                        res?;
+                    },
+                )
+            }
+            Content::Any { rust } => {
+                let f = ident(rust);
+                fields.push(quote!(#f));
+                (
+                    quote!(let #f = __rt::AnyContent::decode_children(r, start)?;),
+                    quote!(__rt::ComplexType::encode_content(&self.#f, w)?;),
+                )
+            }
+            Content::Elements(g) => {
+                let (decls, fs) = self.decode_members(g, &m);
+                fields.extend(fs);
+                let enc = self.encode_members(g, &m, quote!(self));
+                (
+                    quote! {
+                        let mut cur = r.next_child(start)?;
+                        #decls
+                        if let ::core::option::Option::Some(c) = cur {
+                            return ::core::result::Result::Err(r.unexpected_element(&c, &[]));
+                        }
+                    },
+                    enc,
+                )
+            }
+        };
+        let enc_attrs = self.encode_attributes(c, &m);
+        quote! {
+            impl __rt::ComplexType for #name {
+                fn decode_xml<'a>(r: &mut __rt::Reader<'a>, start: &__rt::Start<'a>) -> ::core::result::Result<Self, __rt::DecodeError> {
+                    #attrs
+                    #content_decode
+                    ::core::result::Result::Ok(Self { #(#fields,)* })
+                }
+                fn encode_attributes(&self, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
+                    #enc_attrs
+                    ::core::result::Result::Ok(())
+                }
+                fn encode_content(&self, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
+                    #content_encode
+                    ::core::result::Result::Ok(())
+                }
+            }
+        }
+    }
+
+    // ----- members --------------------------------------------------------------------------
+
+    /// A boolean expression: can element `c` start this FIRST set?
+    pub(crate) fn first_check(&self, first: &First, m: &str) -> TokenStream {
+        let mut parts: Vec<TokenStream> = first
+            .names
+            .iter()
+            .map(|n| {
+                let ns = self.ns_id(&n.ns);
+                let l = lit(&n.local);
+                quote!(c.is(#ns, #l))
+            })
+            .collect();
+        for w in &first.wildcards {
+            parts.push(self.wildcard_check(w, quote!(c.ns()), m));
+        }
+        if parts.is_empty() {
+            return quote!(false);
+        }
+        quote!(#(#parts)||*)
+    }
+
+    fn wildcard_check(&self, w: &Wildcard, ns: TokenStream, _m: &str) -> TokenStream {
+        match w {
+            Wildcard::Any => quote!(true),
+            Wildcard::Other(t) => {
+                let t = self.ns_id(t);
+                quote!((#ns != #t && #ns != __rt::NsId::NONE))
+            }
+            Wildcard::List(l) => {
+                let ids: Vec<TokenStream> = l.iter().map(|n| self.ns_id(n)).collect();
+                quote!([#(#ids),*].contains(&#ns))
+            }
+        }
+    }
+
+    fn element_decode(&self, e: &ElementUse, boxed: bool, m: &str) -> TokenStream {
+        let dec = if self.is_simple(e.ty) {
+            let codec = self.codec_type(e.ty, m);
+            if e.nillable {
+                quote!(__rt::decode_nillable_simple::<#codec>(r, &c)?)
+            } else if e.default.is_some() || e.fixed.is_some() {
+                let d = opt_lit(e.default.as_deref());
+                let f = opt_lit(e.fixed.as_deref());
+                quote!(__rt::decode_simple_with::<#codec>(r, &c, #d, #f)?)
+            } else {
+                quote!(__rt::decode_simple::<#codec>(r, &c)?)
+            }
+        } else {
+            let ty = self.value_type(e.ty, m);
+            if e.nillable {
+                quote!(__rt::decode_nillable_complex::<#ty>(r, &c)?)
+            } else {
+                quote!(__rt::decode_complex::<#ty>(r, &c)?)
+            }
+        };
+        if boxed { quote!(::std::boxed::Box::new(#dec)) } else { dec }
+    }
+
+    fn element_encode(&self, e: &ElementUse, v: TokenStream, m: &str) -> TokenStream {
+        let uri = self.ns_uri(&e.name.ns);
+        let local = lit(&e.name.local);
+        if self.is_simple(e.ty) {
+            let codec = self.codec_type(e.ty, m);
+            if e.nillable {
+                quote!(__rt::encode_nillable_simple::<#codec>(w, #uri, #local, #v)?;)
+            } else {
+                quote!(__rt::encode_simple::<#codec>(w, #uri, #local, #v)?;)
+            }
+        } else {
+            let ty = self.value_type(e.ty, m);
+            if e.nillable {
+                quote!(__rt::encode_nillable_complex::<#ty>(w, #uri, #local, #v)?;)
+            } else {
+                quote!(__rt::encode_complex::<#ty>(w, #uri, #local, #v)?;)
+            }
+        }
+    }
+
+    /// Decoding statements for the members of a sequence or all group (binding one local per
+    /// member) and the field list to build the value.
+    pub(crate) fn decode_members(&self, g: &Group, m: &str) -> (TokenStream, Vec<TokenStream>) {
+        if g.compositor == Compositor::All {
+            return self.decode_all(g, m);
+        }
+        let mut out = TokenStream::new();
+        let mut fields = Vec::new();
+        for mem in &g.members {
+            let f = ident(&mem.rust);
+            fields.push(quote!(#f));
+            let first = self.ir.first_of_term(&mem.term);
+            let matches = self.first_check(&first, m);
+            let (one, is_group) = match &mem.term {
+                MemberTerm::Element(e) => {
+                    let d = self.element_decode(e, mem.boxed, m);
+                    (quote!({ let v = #d; cur = r.next_child(start)?; v }), false)
+                }
+                MemberTerm::Any(_) => {
+                    let d = quote!(__rt::decode_any(r, &c)?);
+                    (quote!({ let v = #d; cur = r.next_child(start)?; v }), false)
+                }
+                MemberTerm::Group(gid) => {
+                    let ty = self.type_path(*gid, m);
+                    let d = quote!(<#ty as __rt::Group>::decode_group(r, start, &mut cur)?);
+                    (if mem.boxed { quote!(::std::boxed::Box::new(#d)) } else { d }, true)
+                }
+            };
+            let expected = self.expected_names(&first);
+            match mem.occurs.shape() {
+                Shape::One if is_group => out.extend(quote!(let #f = #one;)),
+                Shape::One => out.extend(quote! {
+                    let #f = match cur {
+                        ::core::option::Option::Some(c) if #matches => #one,
+                        _ => return ::core::result::Result::Err(r.missing_element(start, cur.as_ref(), &[#expected])),
+                    };
+                }),
+                Shape::Optional if is_group => out.extend(quote! {
+                    let #f = match cur {
+                        ::core::option::Option::Some(c) if #matches => ::core::option::Option::Some(#one),
+                        _ => ::core::option::Option::None,
+                    };
+                }),
+                Shape::Optional => out.extend(quote! {
+                    let #f = match cur {
+                        ::core::option::Option::Some(c) if #matches => ::core::option::Option::Some(#one),
+                        _ => ::core::option::Option::None,
+                    };
+                }),
+                Shape::Many => {
+                    let max = match mem.occurs.max {
+                        Some(max) => {
+                            let max = Literal::usize_unsuffixed(max as usize);
+                            quote! {
+                                if #f.len() >= #max {
+                                    return ::core::result::Result::Err(__rt::too_many(r, &c, #max));
+                                }
+                            }
+                        }
+                        None => TokenStream::new(),
+                    };
+                    let min = Literal::usize_unsuffixed(mem.occurs.min as usize);
+                    let too_few = match (&mem.term, mem.occurs.min) {
+                        (_, 0) => TokenStream::new(),
+                        (MemberTerm::Element(e), _) => {
+                            let ns = self.ns_id(&e.name.ns);
+                            let l = lit(&e.name.local);
+                            quote! {
+                                if #f.len() < #min {
+                                    return ::core::result::Result::Err(r.too_few(start, #ns, #l, #f.len(), #min));
+                                }
+                            }
+                        }
+                        _ => quote! {
+                            if #f.len() < #min {
+                                return ::core::result::Result::Err(r.missing_element(start, cur.as_ref(), &[#expected]));
+                            }
+                        },
+                    };
+                    // A repeated group that can be empty must consume something each round.
+                    let guard = if is_group && self.ir.first_of_term(&mem.term).emptiable {
+                        quote!(if cur.map(|x| x.offset()) == ::core::option::Option::Some(c.offset()) { break; })
+                    } else {
+                        TokenStream::new()
+                    };
+                    out.extend(quote! {
+                        let mut #f = ::std::vec::Vec::new();
+                        while let ::core::option::Option::Some(c) = cur {
+                            if !(#matches) {
+                                break;
+                            }
+                            #max
+                            #f.push(#one);
+                            #guard
+                        }
+                        #too_few
+                    });
+                }
+            }
+        }
+        (out, fields)
+    }
+
+    fn decode_all(&self, g: &Group, m: &str) -> (TokenStream, Vec<TokenStream>) {
+        let mut decls = TokenStream::new();
+        let mut arms = TokenStream::new();
+        let mut finish = TokenStream::new();
+        let mut fields = Vec::new();
+        for mem in &g.members {
+            let f = ident(&mem.rust);
+            fields.push(quote!(#f));
+            let MemberTerm::Element(e) = &mem.term else { continue };
+            let ns = self.ns_id(&e.name.ns);
+            let l = lit(&e.name.local);
+            let d = self.element_decode(e, mem.boxed, m);
+            decls.extend(quote!(let mut #f = ::core::option::Option::None;));
+            arms.extend(quote! {
+                if c.is(#ns, #l) {
+                    if #f.is_some() {
+                        return ::core::result::Result::Err(__rt::duplicate(r, &c));
+                    }
+                    #f = ::core::option::Option::Some(#d);
+                    cur = r.next_child(start)?;
+                    continue;
+                }
+            });
+            if mem.occurs.min > 0 {
+                finish.extend(quote! {
+                    let #f = match #f {
+                        ::core::option::Option::Some(v) => v,
+                        ::core::option::Option::None => return ::core::result::Result::Err(r.missing_element(start, ::core::option::Option::None, &[(#ns, #l)])),
+                    };
+                });
+            }
+        }
+        let out = quote! {
+            #decls
+            while let ::core::option::Option::Some(c) = cur {
+                #arms
+                break;
+            }
+            #finish
+        };
+        (out, fields)
+    }
+
+    fn expected_names(&self, first: &First) -> TokenStream {
+        let names = first.names.iter().map(|n| {
+            let ns = self.ns_id(&n.ns);
+            let l = lit(&n.local);
+            quote!((#ns, #l))
+        });
+        quote!(#(#names),*)
+    }
+
+    /// Encoding statements for the members of a sequence or all group, reading fields of
+    /// `this`.
+    pub(crate) fn encode_members(&self, g: &Group, m: &str, this: TokenStream) -> TokenStream {
+        let mut out = TokenStream::new();
+        for mem in &g.members {
+            let f = ident(&mem.rust);
+            let one = |v: TokenStream| self.member_encode(mem, v, m);
+            let optional_in_all = g.compositor == Compositor::All && mem.occurs.min == 0 && mem.occurs.shape() == Shape::One;
+            match mem.occurs.shape() {
+                Shape::One if !optional_in_all => out.extend(one(quote!(&#this.#f))),
+                Shape::One | Shape::Optional => {
+                    let e = one(quote!(v));
+                    out.extend(quote! {
+                        if let ::core::option::Option::Some(v) = &#this.#f {
+                            #e
+                        }
+                    });
+                }
+                Shape::Many => {
+                    let e = one(quote!(v));
+                    let min = Literal::usize_unsuffixed(mem.occurs.min as usize);
+                    let max = match mem.occurs.max {
+                        Some(x) => {
+                            let x = Literal::usize_unsuffixed(x as usize);
+                            quote!(::core::option::Option::Some(#x))
+                        }
+                        None => quote!(::core::option::Option::None),
+                    };
+                    let what = lit(&format!("field `{}`", mem.rust));
+                    out.extend(quote! {
+                        __rt::check_count(#this.#f.len(), #min, #max, #what)?;
+                        for v in &#this.#f {
+                            #e
+                        }
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn member_encode(&self, mem: &Member, v: TokenStream, m: &str) -> TokenStream {
+        match &mem.term {
+            MemberTerm::Element(e) => self.element_encode(e, v, m),
+            MemberTerm::Group(gid) => {
+                let ty = self.type_path(*gid, m);
+                quote!(<#ty as __rt::Group>::encode_group(#v, w)?;)
+            }
+            MemberTerm::Any(_) => quote!(__rt::AnyElement::encode(#v, w)?;),
+        }
+    }
+
+    fn choice_codec(&self, id: TypeId, g: &Group) -> TokenStream {
+        let name = ident(&self.ir.types[id].rust);
+        let m = self.module(id);
+        let first = self.ir.first_of_group(g);
+        let first_check = self.first_check(&first, &m);
+        let emptiable = first.emptiable;
+        let mut arms = TokenStream::new();
+        let mut empty_arm = None;
+        let mut enc_arms = TokenStream::new();
+        for mem in &g.members {
+            let vn = ident(&mem.rust);
+            let f = self.ir.first_of_term(&mem.term);
+            let matches = self.first_check(&f, &m);
+            let one = match &mem.term {
+                MemberTerm::Element(e) => {
+                    let d = self.element_decode(e, mem.boxed, &m);
+                    quote!({ let v = #d; cur = r.next_child(start)?; v })
+                }
+                MemberTerm::Any(_) => quote!({ let v = __rt::decode_any(r, &c)?; cur = r.next_child(start)?; v }),
+                MemberTerm::Group(gid) => {
+                    let ty = self.type_path(*gid, &m);
+                    let d = quote!(<#ty as __rt::Group>::decode_group(r, start, &mut cur)?);
+                    if mem.boxed { quote!(::std::boxed::Box::new(#d)) } else { d }
+                }
+            };
+            let payload = match mem.occurs.shape() {
+                Shape::One => one.clone(),
+                Shape::Optional => quote!(::core::option::Option::Some(#one)),
+                Shape::Many => {
+                    let max = match mem.occurs.max {
+                        Some(max) => {
+                            let max = Literal::usize_unsuffixed(max as usize);
+                            quote!(if items.len() >= #max { return ::core::result::Result::Err(__rt::too_many(r, &c, #max)); })
+                        }
+                        None => TokenStream::new(),
+                    };
+                    let min = Literal::usize_unsuffixed(mem.occurs.min as usize);
+                    quote!({
+                        let mut items = ::std::vec::Vec::new();
+                        while let ::core::option::Option::Some(c) = cur {
+                            if !(#matches) { break; }
+                            #max
+                            items.push(#one);
+                        }
+                        if items.len() < #min {
+                            return ::core::result::Result::Err(r.missing_element(start, cur.as_ref(), &[]));
+                        }
+                        items
+                    })
+                }
+            };
+            arms.extend(quote! {
+                ::core::option::Option::Some(c) if #matches => Self::#vn(#payload),
+            });
+            let member_empty = mem.occurs.min == 0 || (matches!(mem.term, MemberTerm::Group(_)) && f.emptiable);
+            if member_empty && empty_arm.is_none() {
+                let value = match (mem.occurs.shape(), &mem.term) {
+                    (Shape::Optional, _) => quote!(::core::option::Option::None),
+                    (Shape::Many, _) => quote!(::std::vec::Vec::new()),
+                    (Shape::One, MemberTerm::Group(_)) => one.clone(),
+                    _ => quote!(unreachable),
+                };
+                empty_arm = Some(quote!(_ => Self::#vn(#value),));
+            }
+            let e = match mem.occurs.shape() {
+                Shape::One => self.member_encode(mem, quote!(v), &m),
+                Shape::Optional => {
+                    let inner = self.member_encode(mem, quote!(v), &m);
+                    quote!(if let ::core::option::Option::Some(v) = v { #inner })
+                }
+                Shape::Many => {
+                    let inner = self.member_encode(mem, quote!(v), &m);
+                    quote!(for v in v { #inner })
+                }
+            };
+            enc_arms.extend(quote!(Self::#vn(v) => { #e }));
+        }
+        let expected = self.expected_names(&first);
+        let fallback = empty_arm.unwrap_or_else(|| {
+            quote!(_ => return ::core::result::Result::Err(r.missing_element(start, cur.as_ref(), &[#expected])),)
+        });
+        let complex = if matches!(self.ir.types[id].origin, Origin::Group { .. }) {
+            TokenStream::new()
+        } else {
+            let own_type = match &self.ir.types[id].origin {
+                Origin::Named(q) => {
+                    let u = lit(&q.ns);
+                    let l = lit(&q.local);
+                    quote!(if __rt::is_xsi_type_of(r, &attr, #u, #l) { continue; })
+                }
+                _ => TokenStream::new(),
+            };
+            quote! {
+                impl __rt::ComplexType for #name {
+                    fn decode_xml<'a>(r: &mut __rt::Reader<'a>, start: &__rt::Start<'a>) -> ::core::result::Result<Self, __rt::DecodeError> {
+                        for attr in r.attributes(start) {
+                            let attr = attr?;
+                            #own_type
+                            __rt::other_attribute(r, start, &attr)?;
+                        }
+                        let mut cur = r.next_child(start)?;
+                        let v = <Self as __rt::Group>::decode_group(r, start, &mut cur)?;
+                        if let ::core::option::Option::Some(c) = cur {
+                            return ::core::result::Result::Err(r.unexpected_element(&c, &[]));
+                        }
+                        ::core::result::Result::Ok(v)
+                    }
+                    fn encode_attributes(&self, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
+                        ::core::result::Result::Ok(())
+                    }
+                    fn encode_content(&self, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
+                        <Self as __rt::Group>::encode_group(self, w)
+                    }
+                }
+            }
+        };
+        quote! {
+            impl __rt::Group for #name {
+                const EMPTIABLE: bool = #emptiable;
+                fn starts_with(c: &__rt::Start<'_>) -> bool { #first_check }
+                fn decode_group<'a>(
+                    r: &mut __rt::Reader<'a>,
+                    start: &__rt::Start<'a>,
+                    cur_ref: &mut ::core::option::Option<__rt::Start<'a>>,
+                ) -> ::core::result::Result<Self, __rt::DecodeError> {
+                    let mut cur = *cur_ref;
+                    let v = match cur {
+                        #arms
+                        #fallback
+                    };
+                    *cur_ref = cur;
+                    ::core::result::Result::Ok(v)
+                }
+                fn encode_group(&self, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
+                    match self { #enc_arms }
+                    ::core::result::Result::Ok(())
+                }
+            }
+            #complex
+        }
+    }
+}
+
+fn opt_lit(s: Option<&str>) -> TokenStream {
+    match s {
+        Some(s) => {
+            let l = lit(s);
+            quote!(::core::option::Option::Some(#l))
+        }
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+#[allow(dead_code)]
+fn qname_lit(q: &QName) -> TokenStream {
+    let n = lit(&q.ns);
+    let l = lit(&q.local);
+    quote!((#n, #l))
+}

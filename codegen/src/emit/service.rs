@@ -1,0 +1,706 @@
+//! Services: for each SOAP binding a module with the operations' input and output messages,
+//! a client trait and a client struct generic over its transport, a server trait and a
+//! dispatcher that routes requests to it.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{Emitter, doc, ident, lit};
+use crate::ir::*;
+use crate::syntax::{SoapVersion, Style};
+
+impl Emitter<'_> {
+    pub(crate) fn service(&self, s: &Service) -> TokenStream {
+        let m = s.rust_module.clone();
+        let module = ident(&m);
+        let base = s.rust.trim_start_matches("r#").to_owned();
+        let version = match s.version {
+            SoapVersion::Soap11 => quote!(__rt::SoapVersion::V11),
+            SoapVersion::Soap12 => quote!(__rt::SoapVersion::V12),
+        };
+        let mut items = TokenStream::new();
+        for op in &s.operations {
+            for (msg, dir) in [(&op.input, "Input"), (&op.output, "Output")] {
+                if let Some(msg) = msg {
+                    items.extend(self.message(op, msg, dir, &m));
+                }
+            }
+        }
+        let ops_enum = format_ident!("{}Operation", base);
+        let client_trait = ident(&s.rust);
+        let client = format_ident!("{}Client", base);
+        let server = format_ident!("{}Server", base);
+        let dispatcher = format_ident!("{}Dispatcher", base);
+
+        let variants: Vec<_> = s.operations.iter().map(|op| ident(&crate::ident::upper_camel(&op.name))).collect();
+        let op_names: Vec<_> = s.operations.iter().map(|op| lit(&op.name)).collect();
+        let op_actions: Vec<_> = s.operations.iter().map(|op| lit(&op.soap_action)).collect();
+        let variant_docs: Vec<_> = s.operations.iter().map(|op| doc(&format!("Operation `{}`.", op.name))).collect();
+
+        // Client.
+        let mut client_methods = TokenStream::new();
+        let mut client_impls = TokenStream::new();
+        let mut server_methods = TokenStream::new();
+        let mut dispatch_arms = TokenStream::new();
+        for (op, variant) in s.operations.iter().zip(&variants) {
+            let (Some(input), Some(output)) = (&op.input, &op.output) else { continue };
+            let method = ident(&op.rust);
+            let inp = ident(&input.rust);
+            let out = ident(&output.rust);
+            let action = lit(&op.soap_action);
+            let mut d = format!("Calls operation `{}`", op.name);
+            if !op.soap_action.is_empty() {
+                d.push_str(&format!(" (SOAPAction `{}`)", op.soap_action));
+            }
+            d.push('.');
+            if let Some(od) = &op.doc {
+                d = format!("{}\n\n{d}", super::doc_text(od));
+            }
+            let cd = doc(&d);
+            client_methods.extend(quote! {
+                #cd
+                fn #method(&self, input: #inp) -> impl ::core::future::Future<Output = ::core::result::Result<#out, __rt::ClientError>> + Send;
+            });
+            client_impls.extend(quote! {
+                fn #method(&self, input: #inp) -> impl ::core::future::Future<Output = ::core::result::Result<#out, __rt::ClientError>> + Send {
+                    async move { __rt::call::<T, #inp, #out>(&self.transport, BINDING, #action, &input).await }
+                }
+            });
+            let sd = doc(&format!(
+                "Handles operation `{}`. Return a [`__rt::Fault`] to answer with a SOAP fault.{}",
+                op.name,
+                op.doc.as_ref().map(|d| format!("\n\n{}", super::doc_text(d))).unwrap_or_default()
+            ));
+            server_methods.extend(quote! {
+                #sd
+                fn #method(&self, ctx: &__rt::RequestContext, input: #inp)
+                    -> impl ::core::future::Future<Output = ::core::result::Result<#out, __rt::Fault>> + Send;
+            });
+            dispatch_arms.extend(quote! {
+                #ops_enum::#variant => match __rt::decode_message::<#inp>(text, super::NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                    ::core::result::Result::Ok(decoded) => {
+                        ctx.ignored_headers = decoded.ignored_headers;
+                        return match self.service.#method(&ctx, decoded.message).await {
+                            ::core::result::Result::Ok(out) => __rt::message_response(VERSION, super::PREFIXES, &out),
+                            ::core::result::Result::Err(fault) => __rt::fault_response(VERSION, &fault),
+                        };
+                    }
+                    ::core::result::Result::Err(e) => e,
+                },
+            });
+        }
+        let route = self.route(s, &ops_enum, &m);
+        let module_doc = doc(&format!(
+            "Binding `{}` of port type `{}` ({}).{}{}",
+            s.binding,
+            s.port_type,
+            match s.version {
+                SoapVersion::Soap11 => "SOAP 1.1",
+                SoapVersion::Soap12 => "SOAP 1.2",
+            },
+            s.doc.as_ref().map(|d| format!("\n\n{}", super::doc_text(d))).unwrap_or_default(),
+            if s.addresses.is_empty() {
+                "\n\nThe WSDL names no endpoint address: configure it in the transport.".to_owned()
+            } else {
+                format!("\n\nEndpoint addresses in the WSDL: {}.", s.addresses.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "))
+            }
+        ));
+        let client_doc = doc(&format!("The operations of `{}`, as a client calls them.", s.binding));
+        let server_doc = doc(&format!(
+            "The operations of `{}`, as a server implements them. Serve an implementation with [`{dispatcher}`].",
+            s.binding
+        ));
+        quote! {
+            #module_doc
+            pub mod #module {
+                #[allow(unused_imports)]
+                use super::__rt;
+
+                /// The SOAP version of the binding.
+                pub const VERSION: __rt::SoapVersion = #version;
+
+                /// What calls need to know about the binding.
+                pub const BINDING: __rt::Binding = __rt::Binding {
+                    version: VERSION,
+                    namespaces: super::NAMESPACES,
+                    prefixes: super::PREFIXES,
+                };
+
+                #items
+
+                /// The operations of the binding.
+                #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+                pub enum #ops_enum {
+                    #(#variant_docs #variants,)*
+                }
+
+                impl #ops_enum {
+                    /// Every operation, in port type order.
+                    pub const ALL: &'static [Self] = &[#(Self::#variants,)*];
+                    /// The operation's name in the WSDL.
+                    pub fn name(&self) -> &'static str {
+                        match self { #(Self::#variants => #op_names,)* }
+                    }
+                    /// The operation's `soapAction`.
+                    pub fn soap_action(&self) -> &'static str {
+                        match self { #(Self::#variants => #op_actions,)* }
+                    }
+                }
+
+                #client_doc
+                pub trait #client_trait {
+                    #client_methods
+                }
+
+                /// A client of the binding over transport `T` (the endpoint is the transport's).
+                #[derive(Clone, Debug)]
+                pub struct #client<T> {
+                    transport: T,
+                }
+
+                impl<T: __rt::Transport> #client<T> {
+                    /// A client sending its requests through `transport`.
+                    pub fn new(transport: T) -> Self {
+                        Self { transport }
+                    }
+                    /// The transport.
+                    pub fn transport(&self) -> &T {
+                        &self.transport
+                    }
+                }
+
+                impl<T: __rt::Transport> #client_trait for #client<T> {
+                    #client_impls
+                }
+
+                #server_doc
+                pub trait #server: Send + Sync + 'static {
+                    #server_methods
+                }
+
+                /// Serves an implementation of [`#server`]: decodes each request, routes it by its
+                /// Body (and, where two operations share a Body element, by that element's
+                /// content), calls the implementation and encodes its answer. Requests that
+                /// cannot be decoded are answered with the fault the policy `P` gives.
+                #[derive(Clone, Debug)]
+                pub struct #dispatcher<S, P = __rt::StandardFaults> {
+                    service: S,
+                    policy: P,
+                }
+
+                impl<S: #server> #dispatcher<S> {
+                    /// A dispatcher with the SOAP specification's standard faults.
+                    pub fn new(service: S) -> Self {
+                        Self { service, policy: __rt::StandardFaults }
+                    }
+                }
+
+                impl<S, P> #dispatcher<S, P> {
+                    /// Replaces the fault policy.
+                    pub fn with_fault_policy<Q: __rt::FaultPolicy>(self, policy: Q) -> #dispatcher<S, Q> {
+                        #dispatcher { service: self.service, policy }
+                    }
+                    /// The implementation.
+                    pub fn service(&self) -> &S {
+                        &self.service
+                    }
+                    #route
+                }
+
+                impl<S: #server, P: __rt::FaultPolicy> __rt::SoapService for #dispatcher<S, P> {
+                    fn handle(&self, mut ctx: __rt::RequestContext, request: __rt::SoapHttpRequest) -> impl ::core::future::Future<Output = __rt::SoapHttpResponse> + Send {
+                        async move {
+                            let reject = |e: &__rt::DecodeError| __rt::fault_response(VERSION, &self.policy.decode_failed(VERSION, e));
+                            let text = match __rt::request_text(&request, VERSION) {
+                                ::core::result::Result::Ok(t) => t,
+                                ::core::result::Result::Err(e) => return reject(&e),
+                            };
+                            if ctx.action.is_none() {
+                                ctx.action = request.action();
+                            }
+                            let probe = match __rt::probe_body(text, super::NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                                ::core::result::Result::Ok(p) => p,
+                                ::core::result::Result::Err(e) => return reject(&e),
+                            };
+                            let candidates = Self::route(ctx.action.as_deref(), &probe);
+                            let mut first_error: ::core::option::Option<__rt::DecodeError> = ::core::option::Option::None;
+                            for op in candidates {
+                                let error = match op {
+                                    #dispatch_arms
+                                };
+                                first_error.get_or_insert(error);
+                            }
+                            let error = first_error.unwrap_or_else(|| __rt::unroutable(text, &probe));
+                            reject(&error)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn message(&self, op: &Operation, msg: &MessageIr, dir: &str, m: &str) -> TokenStream {
+        let name = ident(&msg.rust);
+        let mut fields = Vec::new();
+        let mut field_names = Vec::new();
+        for p in &msg.body {
+            let f = ident(&p.rust);
+            field_names.push(quote!(#f));
+            let (ty, what) = match p.kind {
+                PartKind::Element(e) => {
+                    let el = &self.ir.elements[e];
+                    (self.value_type(el.ty, m), format!("element `{}`", el.name))
+                }
+                PartKind::Type(t) => (
+                    self.value_type(t, m),
+                    match op.style {
+                        Style::Document => format!("type {}: the content of the SOAP Body", self.xml_label(t)),
+                        Style::Rpc => format!("type {}", self.xml_label(t)),
+                    },
+                ),
+            };
+            let d = doc(&format!("Body part `{}`: {what}.", p.part));
+            fields.push(quote!(#d pub #f: #ty));
+        }
+        for h in &msg.headers {
+            let f = ident(&h.rust);
+            field_names.push(quote!(#f));
+            let el = &self.ir.elements[h.element];
+            let ty = self.value_type(el.ty, m);
+            let d = doc(&format!("Header part `{}`: element `{}`, optional.", h.part, el.name));
+            fields.push(quote!(#d pub #f: ::core::option::Option<#ty>));
+        }
+        let d = doc(&format!("{dir} of operation `{}` (message `{}`).", op.name, msg.name));
+        let decode = self.message_decode(op, msg, m);
+        let encode_headers = self.message_encode_headers(msg, m);
+        let encode_body = self.message_encode_body(op, msg, m);
+        let has_headers = if msg.headers.is_empty() {
+            quote!(false)
+        } else {
+            let checks = msg.headers.iter().map(|h| {
+                let f = ident(&h.rust);
+                quote!(self.#f.is_some())
+            });
+            quote!(#(#checks)||*)
+        };
+        let default = if msg.body.is_empty() { quote!(, Default) } else { quote!() };
+        quote! {
+            #d
+            #[derive(Clone, Debug, PartialEq #default)]
+            pub struct #name {
+                #(#fields,)*
+            }
+
+            impl __rt::SoapMessage for #name {
+                fn decode_envelope<'a>(env: &mut __rt::EnvelopeReader<'a>) -> ::core::result::Result<Self, __rt::DecodeError> {
+                    #decode
+                    ::core::result::Result::Ok(Self { #(#field_names,)* })
+                }
+                fn has_headers(&self) -> bool {
+                    #has_headers
+                }
+                fn encode_headers(&self, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
+                    #encode_headers
+                    ::core::result::Result::Ok(())
+                }
+                fn encode_body(&self, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
+                    #encode_body
+                    ::core::result::Result::Ok(())
+                }
+            }
+        }
+    }
+
+    fn element_use(&self, e: ElementId) -> ElementUse {
+        let el = &self.ir.elements[e];
+        ElementUse { name: el.name.clone(), ty: el.ty, nillable: el.nillable, default: None, fixed: None, global: Some(e) }
+    }
+
+    fn message_decode(&self, op: &Operation, msg: &MessageIr, m: &str) -> TokenStream {
+        let mut out = TokenStream::new();
+        // Headers.
+        let mut arms = TokenStream::new();
+        for h in &msg.headers {
+            let f = ident(&h.rust);
+            let eu = self.element_use(h.element);
+            let ns = self.ns_id(&eu.name.ns);
+            let l = lit(&eu.name.local);
+            let dec = self.header_decode(&eu, m);
+            out.extend(quote!(let mut #f = ::core::option::Option::None;));
+            arms.extend(quote! {
+                if c.is(#ns, #l) {
+                    if #f.is_some() {
+                        return ::core::result::Result::Err(__rt::duplicate(&env.r, &c));
+                    }
+                    let r = &mut env.r;
+                    #f = ::core::option::Option::Some(#dec);
+                    continue;
+                }
+            });
+        }
+        out.extend(quote! {
+            while let ::core::option::Option::Some(c) = env.next_header()? {
+                #arms
+                env.unknown_header(&c)?;
+            }
+            let body = env.body()?;
+        });
+        // Body.
+        let type_part = matches!(msg.body.as_slice(), [BodyPart { kind: PartKind::Type(_), .. }]) && op.style == Style::Document;
+        if type_part {
+            let BodyPart { rust, kind: PartKind::Type(t), .. } = &msg.body[0] else { unreachable!() };
+            let f = ident(rust);
+            let ty = self.value_type(*t, m);
+            out.extend(quote! {
+                let #f = <#ty as __rt::ComplexType>::decode_xml(&mut env.r, &body)?;
+                env.finish()?;
+            });
+            return out;
+        }
+        match &msg.rpc_wrapper {
+            None => {
+                out.extend(quote! {
+                    let start = &body;
+                    let r = &mut env.r;
+                    let mut cur = r.next_child(start)?;
+                });
+                out.extend(self.parts_decode(msg, m, false));
+                out.extend(quote!(env.end_body(&body, cur)?;));
+            }
+            Some(w) => {
+                let ns = self.ns_id(&w.ns);
+                let l = lit(&w.local);
+                let parts = self.parts_decode(msg, m, true);
+                out.extend(quote! {
+                    let r = &mut env.r;
+                    let mut cur = r.next_child(&body)?;
+                    let wrapper = match cur {
+                        ::core::option::Option::Some(c) if c.is(#ns, #l) => c,
+                        _ => return ::core::result::Result::Err(r.missing_element(&body, cur.as_ref(), &[(#ns, #l)])),
+                    };
+                    let start = &wrapper;
+                    let mut cur = r.next_child(start)?;
+                    #parts
+                    if let ::core::option::Option::Some(c) = cur {
+                        return ::core::result::Result::Err(r.unexpected_element(&c, &[]).within(wrapper.name()));
+                    }
+                    let cur = r.next_child(&body)?;
+                    env.end_body(&body, cur)?;
+                });
+            }
+        }
+        out
+    }
+
+    /// Decoders of the body parts, reading from `cur` under `start`.
+    fn parts_decode(&self, msg: &MessageIr, m: &str, rpc: bool) -> TokenStream {
+        let mut out = TokenStream::new();
+        for p in &msg.body {
+            let f = ident(&p.rust);
+            let (ns, l, dec) = match p.kind {
+                PartKind::Element(e) => {
+                    let eu = self.element_use(e);
+                    let ns = self.ns_id(&eu.name.ns);
+                    let l = lit(&eu.name.local);
+                    (ns, l, self.header_decode(&eu, m))
+                }
+                PartKind::Type(t) => {
+                    let eu = ElementUse {
+                        name: crate::syntax::QName::new("", p.part.clone()),
+                        ty: t,
+                        nillable: false,
+                        default: None,
+                        fixed: None,
+                        global: None,
+                    };
+                    (quote!(__rt::NsId::NONE), lit(&p.part), self.header_decode(&eu, m))
+                }
+            };
+            let _ = rpc;
+            out.extend(quote! {
+                let #f = match cur {
+                    ::core::option::Option::Some(c) if c.is(#ns, #l) => {
+                        let v = #dec;
+                        cur = r.next_child(start)?;
+                        v
+                    }
+                    _ => return ::core::result::Result::Err(r.missing_element(start, cur.as_ref(), &[(#ns, #l)])),
+                };
+            });
+        }
+        out
+    }
+
+    /// `decode(r, &c)` for a whole element.
+    fn header_decode(&self, e: &ElementUse, m: &str) -> TokenStream {
+        if self.is_simple(e.ty) {
+            let codec = self.codec_type(e.ty, m);
+            if e.nillable {
+                quote!(__rt::decode_nillable_simple::<#codec>(r, &c)?)
+            } else {
+                quote!(__rt::decode_simple::<#codec>(r, &c)?)
+            }
+        } else {
+            let ty = self.value_type(e.ty, m);
+            quote!(__rt::decode_complex::<#ty>(r, &c)?)
+        }
+    }
+
+    fn element_write(&self, e: &ElementUse, v: TokenStream, m: &str) -> TokenStream {
+        let uri = self.ns_uri(&e.name.ns);
+        let l = lit(&e.name.local);
+        if self.is_simple(e.ty) {
+            let codec = self.codec_type(e.ty, m);
+            quote!(__rt::encode_simple::<#codec>(w, #uri, #l, #v)?;)
+        } else {
+            let ty = self.value_type(e.ty, m);
+            quote!(__rt::encode_complex::<#ty>(w, #uri, #l, #v)?;)
+        }
+    }
+
+    fn message_encode_headers(&self, msg: &MessageIr, m: &str) -> TokenStream {
+        let mut out = TokenStream::new();
+        for h in &msg.headers {
+            let f = ident(&h.rust);
+            let e = self.element_write(&self.element_use(h.element), quote!(v), m);
+            out.extend(quote! {
+                if let ::core::option::Option::Some(v) = &self.#f {
+                    #e
+                }
+            });
+        }
+        out
+    }
+
+    fn message_encode_body(&self, op: &Operation, msg: &MessageIr, m: &str) -> TokenStream {
+        let mut parts = TokenStream::new();
+        for p in &msg.body {
+            let f = ident(&p.rust);
+            match (p.kind.clone(), op.style) {
+                (PartKind::Element(e), _) => parts.extend(self.element_write(&self.element_use(e), quote!(&self.#f), m)),
+                (PartKind::Type(t), Style::Document) => {
+                    let ty = self.value_type(t, m);
+                    parts.extend(quote! {
+                        <#ty as __rt::ComplexType>::encode_attributes(&self.#f, w)?;
+                        <#ty as __rt::ComplexType>::encode_content(&self.#f, w)?;
+                    });
+                }
+                (PartKind::Type(t), Style::Rpc) => {
+                    let eu = ElementUse {
+                        name: crate::syntax::QName::new("", p.part.clone()),
+                        ty: t,
+                        nillable: false,
+                        default: None,
+                        fixed: None,
+                        global: None,
+                    };
+                    parts.extend(self.element_write(&eu, quote!(&self.#f), m));
+                }
+            }
+        }
+        match &msg.rpc_wrapper {
+            None => parts,
+            Some(w) => {
+                let uri = self.ns_uri(&w.ns);
+                let l = lit(&w.local);
+                quote! {
+                    w.start(#uri, #l)?;
+                    #parts
+                    w.end(#uri, #l)?;
+                }
+            }
+        }
+    }
+
+    /// The FIRST set of an operation's input body, and for each name the FIRST set of that
+    /// element's content (for telling apart operations that share a Body element).
+    fn body_first(&self, op: &Operation) -> (First, Option<(crate::syntax::QName, First)>) {
+        let Some(input) = &op.input else { return (First { emptiable: true, ..First::default() }, None) };
+        if let Some(w) = &input.rpc_wrapper {
+            let inner = First {
+                names: input.body.iter().map(|p| crate::syntax::QName::new("", p.part.clone())).collect(),
+                wildcards: vec![],
+                emptiable: input.body.is_empty(),
+            };
+            return (First { names: vec![w.clone()], wildcards: vec![], emptiable: false }, Some((w.clone(), inner)));
+        }
+        match input.body.first().map(|p| &p.kind) {
+            None => (First { emptiable: true, ..First::default() }, None),
+            Some(PartKind::Element(e)) => {
+                let el = &self.ir.elements[*e];
+                let f = First { names: vec![el.name.clone()], wildcards: vec![], emptiable: false };
+                (f, Some((el.name.clone(), self.ir.first_of_type(el.ty))))
+            }
+            Some(PartKind::Type(t)) => {
+                let f = self.ir.first_of_type(*t);
+                // The content of the first element, if the type starts with exactly one.
+                let second = match (&f.names[..], &f.wildcards[..]) {
+                    ([name], []) => self.member_type_named(*t, name).map(|ty| (name.clone(), self.ir.first_of_type(ty))),
+                    _ => None,
+                };
+                (f, second)
+            }
+        }
+    }
+
+    /// The type of the element `name` at the start of type `t`'s content.
+    fn member_type_named(&self, t: TypeId, name: &crate::syntax::QName) -> Option<TypeId> {
+        let g = match &self.ir.types[t].kind {
+            TypeKind::Complex(ComplexDef { content: Content::Elements(g), .. }) | TypeKind::Sequence(g) | TypeKind::Choice(g) => g,
+            _ => return None,
+        };
+        g.members.iter().find_map(|m| match &m.term {
+            MemberTerm::Element(e) if &e.name == name => Some(e.ty),
+            MemberTerm::Group(gt) => self.member_type_named(*gt, name),
+            _ => None,
+        })
+    }
+
+    fn route(&self, s: &Service, ops_enum: &proc_macro2::Ident, m: &str) -> TokenStream {
+        let ops: Vec<(usize, &Operation)> = s.operations.iter().enumerate().filter(|(_, o)| o.input.is_some() && o.output.is_some()).collect();
+        let variant = |o: &Operation| {
+            let v = ident(&crate::ident::upper_camel(&o.name));
+            quote!(#ops_enum::#v)
+        };
+        let firsts: Vec<_> = ops.iter().map(|(_, o)| self.body_first(o)).collect();
+        // Group operations whose Body can start with the same element.
+        let n = ops.len();
+        let mut group: Vec<usize> = (0..n).collect();
+        fn find(g: &mut [usize], i: usize) -> usize {
+            let mut r = i;
+            while g[r] != r {
+                r = g[r];
+            }
+            g[i] = r;
+            r
+        }
+        for i in 0..n {
+            for j in i + 1..n {
+                let (a, b) = (&firsts[i].0, &firsts[j].0);
+                if a.intersects(b) {
+                    let (ra, rb) = (find(&mut group, i), find(&mut group, j));
+                    group[rb] = ra;
+                }
+            }
+        }
+        let mut seen = Vec::new();
+        let mut body_arms = TokenStream::new();
+        for i in 0..n {
+            let root = find(&mut group, i);
+            if seen.contains(&root) {
+                continue;
+            }
+            seen.push(root);
+            let members: Vec<usize> = (0..n).filter(|&j| find(&mut group, j) == root).collect();
+            let mut union = First::default();
+            for &j in &members {
+                for name in &firsts[j].0.names {
+                    if !union.names.contains(name) {
+                        union.names.push(name.clone());
+                    }
+                }
+                union.wildcards.extend(firsts[j].0.wildcards.iter().cloned());
+            }
+            if union.names.is_empty() && union.wildcards.is_empty() {
+                continue;
+            }
+            let cond = self.first_check(&union, m);
+            let all: Vec<TokenStream> = members.iter().map(|&j| variant(ops[j].1)).collect();
+            let inner = if members.len() == 1 {
+                quote!(&[#(#all),*])
+            } else {
+                self.discriminate(&members, &firsts, &ops, &variant, m).unwrap_or_else(|| quote!(&[#(#all),*]))
+            };
+            body_arms.extend(quote! {
+                if #cond {
+                    return #inner;
+                }
+            });
+        }
+        let empty: Vec<TokenStream> = (0..n).filter(|&j| firsts[j].0.emptiable).map(|j| variant(ops[j].1)).collect();
+        // By action, for a Body that matches no operation (to report the error against the
+        // operation the client meant).
+        let mut by_action: Vec<(String, Vec<TokenStream>)> = Vec::new();
+        for (_, o) in &ops {
+            if o.soap_action.is_empty() {
+                continue;
+            }
+            match by_action.iter_mut().find(|(a, _)| *a == o.soap_action) {
+                Some((_, v)) => v.push(variant(o)),
+                None => by_action.push((o.soap_action.clone(), vec![variant(o)])),
+            }
+        }
+        let action_arms = by_action.iter().map(|(a, v)| {
+            let l = lit(a);
+            quote!(::core::option::Option::Some(#l) => &[#(#v),*],)
+        });
+        quote! {
+            /// The operations a request may be for, most likely first: by the Body's first
+            /// element (and, when operations share it, by that element's first child); when
+            /// the Body matches no operation, by the action.
+            pub fn route(action: ::core::option::Option<&str>, probe: &__rt::BodyProbe<'_>) -> &'static [#ops_enum] {
+                if let ::core::option::Option::Some(c) = probe.child {
+                    #body_arms
+                } else {
+                    let empty: &'static [#ops_enum] = &[#(#empty),*];
+                    if !empty.is_empty() {
+                        return empty;
+                    }
+                }
+                match action {
+                    #(#action_arms)*
+                    _ => &[],
+                }
+            }
+        }
+    }
+
+    /// Tells apart operations that share their Body's element by that element's first child,
+    /// when their FIRST sets do not overlap.
+    fn discriminate(
+        &self,
+        members: &[usize],
+        firsts: &[(First, Option<(crate::syntax::QName, First)>)],
+        ops: &[(usize, &Operation)],
+        variant: &dyn Fn(&Operation) -> TokenStream,
+        m: &str,
+    ) -> Option<TokenStream> {
+        let seconds: Vec<&(crate::syntax::QName, First)> = members.iter().map(|&j| firsts[j].1.as_ref()).collect::<Option<_>>()?;
+        let name = &seconds[0].0;
+        if seconds.iter().any(|(n, _)| n != name) {
+            return None;
+        }
+        for a in 0..seconds.len() {
+            for b in a + 1..seconds.len() {
+                if seconds[a].1.intersects(&seconds[b].1) || (seconds[a].1.emptiable && seconds[b].1.emptiable) {
+                    return None;
+                }
+            }
+        }
+        let mut arms = TokenStream::new();
+        let mut empty = None;
+        for (k, &j) in members.iter().enumerate() {
+            let v = variant(ops[j].1);
+            let f = &seconds[k].1;
+            if !f.names.is_empty() || !f.wildcards.is_empty() {
+                let cond = self.first_check(f, m);
+                arms.extend(quote!(::core::option::Option::Some(c) if #cond => &[#v],));
+            }
+            if f.emptiable {
+                empty = Some(v);
+            }
+        }
+        let all: Vec<TokenStream> = members.iter().map(|&j| variant(ops[j].1)).collect();
+        let none = match empty {
+            Some(v) => quote!(::core::option::Option::None => &[#v],),
+            None => TokenStream::new(),
+        };
+        Some(quote! {
+            match probe.grandchild {
+                #arms
+                #none
+                _ => &[#(#all),*],
+            }
+        })
+    }
+}
