@@ -1,1 +1,42 @@
-fn main() {}
+//! Project tasks: `cargo xtask gen [--check]`, `cargo xtask roundtrip [--wsdl PATH] FILE...`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+mod gen_task;
+mod roundtrip;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = project_root();
+    match args.first().map(String::as_str) {
+        Some("gen") => gen_task::run(&root, &args[1..]),
+        Some("roundtrip") => roundtrip::run(&root, &args[1..]),
+        Some("help" | "--help" | "-h") | None => {
+            print_help();
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprintln!("error: unknown task `{other}`\n");
+            print_help();
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_help() {
+    println!(
+        "cargo xtask <task>\n\n\
+         Tasks:\n  \
+           gen [--check] [--dump-ir]           regenerate the checked-in bindings in generated/ from schemas/\n  \
+                                               (--check: fail if they are stale, change nothing)\n  \
+           roundtrip [--wsdl PATH] FILE...     decode each SOAP envelope with the generated types and print it\n  \
+                                               re-encoded, or the error with line:column"
+    );
+}
+
+/// The workspace root (the parent of this crate's directory).
+pub fn project_root() -> PathBuf {
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("xtask"));
+    dir.parent().map(Path::to_path_buf).unwrap_or(dir)
+}
