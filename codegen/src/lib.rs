@@ -11,7 +11,10 @@
 //!
 //! ```no_run
 //! let out = soapkit_codegen::generate(std::path::Path::new("service.wsdl"), &Default::default())?;
-//! std::fs::write("src/service.rs", out.code)?;
+//! std::fs::create_dir_all("src/service")?;
+//! for file in &out.files {
+//!     std::fs::write(std::path::Path::new("src/service").join(&file.path), &file.code)?;
+//! }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -80,8 +83,9 @@ impl Options {
 /// The generator's output.
 #[derive(Clone, Debug)]
 pub struct Generated {
-    /// The Rust source.
-    pub code: String,
+    /// The Rust source files, to be written into one directory (`mod.rs` declares the
+    /// others).
+    pub files: Vec<emit::OutputFile>,
     /// A readable dump of the IR.
     pub ir_dump: String,
     /// The files read.
@@ -103,9 +107,9 @@ pub fn build_ir(entry: &Path, opts: &Options) -> Result<(ir::Ir, SourceMap), Dia
 /// Generates Rust code for the WSDL (or schema) at `entry`.
 pub fn generate(entry: &Path, opts: &Options) -> Result<Generated, Diagnostics> {
     let (ir, sources) = build_ir(entry, opts)?;
-    let code = emit::emit(&ir, opts).map_err(|message| Diagnostics {
+    let files = emit::emit(&ir, opts).map_err(|message| Diagnostics {
         list: vec![Diagnostic::new(DiagKind::Invalid, None, message)],
         sources: sources.clone(),
     })?;
-    Ok(Generated { code, ir_dump: ir.dump(), sources })
+    Ok(Generated { files, ir_dump: ir.dump(), sources })
 }

@@ -330,13 +330,11 @@ impl<'s> Lowerer<'s> {
         if !matches!(self.ir.types[id].kind, TypeKind::Builtin(Builtin::AnyType)) || self.builtins.values().any(|&b| b == id) {
             return;
         }
-        if let Some(pos) = self.queue.iter().position(|w| matches!(w, Work::Type { id: wid, .. } if *wid == id)) {
-            if let Some(Work::Type { id, def, name }) = self.queue.remove(pos) {
-                if let Some(kind) = self.convert_type(id, def, name.as_ref()) {
+        if let Some(pos) = self.queue.iter().position(|w| matches!(w, Work::Type { id: wid, .. } if *wid == id))
+            && let Some(Work::Type { id, def, name }) = self.queue.remove(pos)
+                && let Some(kind) = self.convert_type(id, def, name.as_ref()) {
                     self.ir.types[id].kind = kind;
                 }
-            }
-        }
     }
 
     fn simple_restriction(&mut self, id: TypeId, base: TypeId, f: &'s Facets, span: Span) -> Option<SimpleDef> {
@@ -455,16 +453,14 @@ impl<'s> Lowerer<'s> {
             }
             EffContent::Particles(ps) => {
                 // A type that is exactly one choice, without attributes, is itself the enum.
-                if let [(o, p)] = ps.as_slice() {
-                    if attributes.is_empty() && any_attribute.is_none() && p.min == 1 && p.max == MaxOccurs::Bounded(1) {
-                        if let Term::Choice(items) = &p.term {
+                if let [(o, p)] = ps.as_slice()
+                    && attributes.is_empty() && any_attribute.is_none() && p.min == 1 && p.max == MaxOccurs::Bounded(1)
+                        && let Term::Choice(items) = &p.term {
                             self.groups.insert(key(*p), id);
                             let parent = self.owner_type(o).unwrap_or(id);
                             let members = self.members(parent, o, Compositor::Choice, items);
                             return Some(TypeKind::Choice(Group { compositor: Compositor::Choice, members }));
                         }
-                    }
-                }
                 let mut members = Vec::new();
                 let mut compositor = Compositor::Sequence;
                 for (o, p) in ps {
@@ -939,8 +935,8 @@ impl<'s> Lowerer<'s> {
             return;
         }
         // A single particle: fold the occurrences when that keeps the language.
-        if let [only] = items.as_slice() {
-            if inner != Compositor::All {
+        if let [only] = items.as_slice()
+            && inner != Compositor::All {
                 let before = out.len();
                 self.add_particle(out, parent, owner, outer, only);
                 if out.len() == before + 1 {
@@ -954,7 +950,6 @@ impl<'s> Lowerer<'s> {
                     out.truncate(before);
                 }
             }
-        }
         // An optional sequence inside a sequence that can be empty anyway: inline it, which
         // does not change the language.
         if outer == Compositor::Sequence && inner == Compositor::Sequence && occurs.max == Some(1) {
@@ -1041,11 +1036,10 @@ impl<'s> Lowerer<'s> {
         if let Some(w) = self.sym.wsdl {
             for s in &w.services {
                 for port in &s.item.ports {
-                    if port.binding.name == b.name {
-                        if let Some(a) = &port.address {
+                    if port.binding.name == b.name
+                        && let Some(a) = &port.address {
                             service.addresses.push(a.clone());
                         }
-                    }
                 }
             }
         }
@@ -1070,12 +1064,11 @@ impl<'s> Lowerer<'s> {
             };
             let mut faults = Vec::new();
             for f in &op.faults {
-                if let Some(bf) = bop.faults.iter().find(|bf| bf.name == f.name) {
-                    if bf.usage == BodyUse::Encoded {
+                if let Some(bf) = bop.faults.iter().find(|bf| bf.name == f.name)
+                    && bf.usage == BodyUse::Encoded {
                         self.err(DiagKind::Unsupported, bf.span, "unsupported construct: use=\"encoded\" (SOAP encoding)");
                         continue;
                     }
-                }
                 let msg = match self.sym.message(&f.message) {
                     Ok(m) => m,
                     Err(d) => {
@@ -1119,12 +1112,11 @@ impl<'s> Lowerer<'s> {
                 return None;
             }
         };
-        if let Some(body) = &io.body {
-            if body.usage == BodyUse::Encoded {
+        if let Some(body) = &io.body
+            && body.usage == BodyUse::Encoded {
                 self.err(DiagKind::Unsupported, body.span, "unsupported construct: use=\"encoded\" (SOAP encoding)");
                 return None;
             }
-        }
         // Header parts.
         let mut headers = Vec::new();
         let mut header_parts: HashSet<&str> = HashSet::new();

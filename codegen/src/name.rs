@@ -273,7 +273,7 @@ impl Namer<'_> {
                 }
             }
             // Names the service module defines besides the message structs.
-            for fixed in ["Client", "Server", "Dispatcher", "Operation"] {
+            for fixed in ["", "Client", "Server", "Dispatcher", "Operation", "Message"] {
                 let item = format!("{}{fixed}", unraw(&s.rust));
                 let r = types.claim(&item, format!("the generated {fixed}"), None);
                 self.check(r);

@@ -23,10 +23,15 @@ pub struct Loaded {
     pub wsdl: Option<Wsdl>,
     /// The files read.
     pub sources: SourceMap,
+    /// `xs:import`s whose document could not be read: (namespace, where, why). A schema
+    /// location on an import is a hint, so this matters only if a component of that namespace
+    /// is referenced; the unresolved reference then says why.
+    pub failed_imports: Vec<(String, Span, String)>,
 }
 
 /// Reads `entry` (a `.wsdl` or `.xsd`) and everything it includes or imports.
 pub fn load(entry: &Path, display_base: Option<PathBuf>) -> Result<Loaded, Diagnostics> {
+    LINES.with(|c| c.borrow_mut().clear());
     let mut loader = Loader {
         sources: SourceMap::with_base(display_base),
         diags: Vec::new(),
@@ -34,10 +39,12 @@ pub fn load(entry: &Path, display_base: Option<PathBuf>) -> Result<Loaded, Diagn
         wsdl: None,
         seen_schemas: HashSet::new(),
         seen_wsdls: HashSet::new(),
+        failed_imports: Vec::new(),
     };
     loader.load_entry(entry);
+    LINES.with(|c| c.borrow_mut().clear());
     if loader.diags.is_empty() {
-        Ok(Loaded { schema: loader.schema, wsdl: loader.wsdl, sources: loader.sources })
+        Ok(Loaded { schema: loader.schema, wsdl: loader.wsdl, sources: loader.sources, failed_imports: loader.failed_imports })
     } else {
         Err(Diagnostics { list: loader.diags, sources: loader.sources })
     }
@@ -51,6 +58,7 @@ struct Loader {
     /// (file, effective target namespace): a chameleon include into two namespaces is read twice.
     seen_schemas: HashSet<(PathBuf, String)>,
     seen_wsdls: HashSet<PathBuf>,
+    failed_imports: Vec<(String, Span, String)>,
 }
 
 /// Context of one schema document.
@@ -417,8 +425,8 @@ impl Loader {
             }
             (Some(XS), "schema") => {
                 let tns = root.attribute("targetNamespace").unwrap_or("");
-                if let Some(expected) = namespace {
-                    if tns != expected {
+                if let Some(expected) = namespace
+                    && tns != expected {
                         self.err(
                             DiagKind::Invalid,
                             Some(span),
@@ -426,7 +434,6 @@ impl Loader {
                         );
                         return;
                     }
-                }
                 if self.seen_schemas.insert((path.clone(), tns.to_owned())) {
                     self.read_schema_doc(&doc, file, parent_dir(&path), root, None, Some(rspan));
                 }
@@ -558,6 +565,12 @@ impl Loader {
         }
         let path = normalize(&cx.dir.join(location));
         if !self.seen_schemas.insert((path.clone(), namespace.to_owned())) {
+            return;
+        }
+        if let Err(e) = std::fs::metadata(&path) {
+            let id = self.sources.add(&path);
+            let shown = self.sources.display(id);
+            self.failed_imports.push((namespace.to_owned(), span, format!("cannot read {shown}: {e}")));
             return;
         }
         let Some((file, text)) = self.read_text(&path, Some(span)) else { return };
@@ -865,11 +878,10 @@ impl Loader {
                 1
             })),
         };
-        if let MaxOccurs::Bounded(m) = max {
-            if m < min {
+        if let MaxOccurs::Bounded(m) = max
+            && m < min {
                 self.err(DiagKind::Invalid, Some(span), format!("maxOccurs {m} is less than minOccurs {min}"));
             }
-        }
         (min, max)
     }
 
@@ -1010,8 +1022,34 @@ fn record_prefixes(schema: &mut Schema, root: Node<'_, '_>, tns: &str) {
 }
 
 fn span_of(doc: &Document<'_>, file: FileId, node: Node<'_, '_>) -> Span {
-    let pos = doc.text_pos_at(node.range().start);
-    Span { file, line: pos.row, column: pos.col }
+    let text = doc.input_text();
+    let (line, column) = LINES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let starts = cache.entry(file).or_insert_with(|| line_starts(text));
+        position(text, starts, node.range().start)
+    });
+    Span { file, line, column }
+}
+
+thread_local! {
+    /// Line starts of each file of the current [`load`] (cleared when a load starts; a file id
+    /// names one file, and an inline schema shares its WSDL's text and id).
+    static LINES: std::cell::RefCell<std::collections::HashMap<FileId, Vec<usize>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut v = vec![0];
+    v.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+    v
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn position(text: &str, starts: &[usize], offset: usize) -> (u32, u32) {
+    let line = starts.partition_point(|&s| s <= offset).max(1);
+    let start = starts[line - 1];
+    let column = text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+    (line as u32, column as u32)
 }
 
 fn is_xs(node: &Node<'_, '_>, name: &str) -> bool {

@@ -61,6 +61,7 @@ pub struct Symbols<'s> {
     bindings: HashMap<&'s QName, usize>,
     /// Direct substitution group members of each head, in document order.
     substitutions: HashMap<&'s QName, Vec<usize>>,
+    failed_imports: &'s [(String, Span, String)],
 }
 
 /// Builds the symbol tables; duplicates are errors naming both definitions.
@@ -80,6 +81,7 @@ pub fn resolve(loaded: &Loaded) -> Result<Symbols<'_>, Vec<Diagnostic>> {
         port_types: HashMap::new(),
         bindings: HashMap::new(),
         substitutions: HashMap::new(),
+        failed_imports: &loaded.failed_imports,
     };
     for (name, _) in s.types.iter() {
         if name.ns == XS {
@@ -123,15 +125,25 @@ fn table<'s, T>(defs: &'s [Named<T>], space: Space, diags: &mut Vec<Diagnostic>)
     map
 }
 
-fn unresolved(space: Space, r: &Ref) -> Diagnostic {
+fn unresolved_plain(space: Space, r: &Ref) -> Diagnostic {
     Diagnostic::new(DiagKind::Unresolved, Some(r.span), format!("unresolved reference to {} {}", space.describe(), r.name))
         .with_qname(&r.name)
 }
 
 impl<'s> Symbols<'s> {
+    fn unresolved(&self, space: Space, r: &Ref) -> Diagnostic {
+        let mut d = unresolved_plain(space, r);
+        for (ns, span, why) in self.failed_imports {
+            if *ns == r.name.ns {
+                d = d.with_note(*span, format!("the schema for namespace {ns} is imported here but {why}"));
+            }
+        }
+        d
+    }
+
     /// The global element `r` names.
     pub fn element(&self, r: &Ref) -> Result<(usize, &'s Named<ElementDecl>), Diagnostic> {
-        self.elements.get(&r.name).map(|&i| (i, &self.schema.elements[i])).ok_or_else(|| unresolved(Space::Element, r))
+        self.elements.get(&r.name).map(|&i| (i, &self.schema.elements[i])).ok_or_else(|| self.unresolved(Space::Element, r))
     }
 
     /// The global element at index `i`.
@@ -146,17 +158,17 @@ impl<'s> Symbols<'s> {
 
     /// The type `r` names, or an unresolved-reference diagnostic.
     pub fn type_ref(&self, r: &Ref) -> Result<(usize, &'s Named<TypeDef>), Diagnostic> {
-        self.type_def(&r.name).ok_or_else(|| unresolved(Space::Type, r))
+        self.type_def(&r.name).ok_or_else(|| self.unresolved(Space::Type, r))
     }
 
     /// The global attribute `r` names.
     pub fn attribute(&self, r: &Ref) -> Result<&'s Named<AttributeDecl>, Diagnostic> {
-        self.attributes.get(&r.name).map(|&i| &self.schema.attributes[i]).ok_or_else(|| unresolved(Space::Attribute, r))
+        self.attributes.get(&r.name).map(|&i| &self.schema.attributes[i]).ok_or_else(|| self.unresolved(Space::Attribute, r))
     }
 
     /// The model group `r` names.
     pub fn group(&self, r: &Ref) -> Result<&'s Named<Particle>, Diagnostic> {
-        self.groups.get(&r.name).map(|&i| &self.schema.groups[i]).ok_or_else(|| unresolved(Space::Group, r))
+        self.groups.get(&r.name).map(|&i| &self.schema.groups[i]).ok_or_else(|| self.unresolved(Space::Group, r))
     }
 
     /// The attribute group `r` names.
@@ -164,25 +176,25 @@ impl<'s> Symbols<'s> {
         self.attribute_groups
             .get(&r.name)
             .map(|&i| &self.schema.attribute_groups[i])
-            .ok_or_else(|| unresolved(Space::AttributeGroup, r))
+            .ok_or_else(|| self.unresolved(Space::AttributeGroup, r))
     }
 
     /// The WSDL message `r` names.
     pub fn message(&self, r: &Ref) -> Result<&'s Named<Message>, Diagnostic> {
-        let w = self.wsdl.ok_or_else(|| unresolved(Space::Message, r))?;
-        self.messages.get(&r.name).map(|&i| &w.messages[i]).ok_or_else(|| unresolved(Space::Message, r))
+        let w = self.wsdl.ok_or_else(|| self.unresolved(Space::Message, r))?;
+        self.messages.get(&r.name).map(|&i| &w.messages[i]).ok_or_else(|| self.unresolved(Space::Message, r))
     }
 
     /// The WSDL port type `r` names.
     pub fn port_type(&self, r: &Ref) -> Result<&'s Named<PortType>, Diagnostic> {
-        let w = self.wsdl.ok_or_else(|| unresolved(Space::PortType, r))?;
-        self.port_types.get(&r.name).map(|&i| &w.port_types[i]).ok_or_else(|| unresolved(Space::PortType, r))
+        let w = self.wsdl.ok_or_else(|| self.unresolved(Space::PortType, r))?;
+        self.port_types.get(&r.name).map(|&i| &w.port_types[i]).ok_or_else(|| self.unresolved(Space::PortType, r))
     }
 
     /// The WSDL binding `r` names.
     pub fn binding(&self, r: &Ref) -> Result<&'s Named<Binding>, Diagnostic> {
-        let w = self.wsdl.ok_or_else(|| unresolved(Space::Binding, r))?;
-        self.bindings.get(&r.name).map(|&i| &w.bindings[i]).ok_or_else(|| unresolved(Space::Binding, r))
+        let w = self.wsdl.ok_or_else(|| self.unresolved(Space::Binding, r))?;
+        self.bindings.get(&r.name).map(|&i| &w.bindings[i]).ok_or_else(|| self.unresolved(Space::Binding, r))
     }
 
     /// All elements that may substitute for the head `name`, transitively, in a deterministic
@@ -202,9 +214,4 @@ impl<'s> Symbols<'s> {
         }
         out
     }
-}
-
-/// A span for synthesized diagnostics with no better location.
-pub fn no_span() -> Option<Span> {
-    None
 }

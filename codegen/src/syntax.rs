@@ -137,6 +137,7 @@ pub struct SimpleType {
 
 /// The three varieties of simple type.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)] // one per simple type; boxing the facets buys nothing
 pub enum SimpleKind {
     /// `xs:restriction` of a base simple type.
     Restriction {

@@ -8,7 +8,7 @@
 //! - [`Group`]: a model group decoded from a run of sibling elements; implemented by
 //!   generated choice enums and nested sequence structs.
 
-use crate::xml::{AnyAttribute, AnyElement, AnyNode, Attr, DecodeError, EncodeError, NsId, Reader, Start, Writer};
+use crate::xml::{AnyAttribute, AnyElement, AnyNode, Attr, DecodeError, EncodeError, NsId, Reader, Start, Wildcard, Writer};
 use crate::xsd::{Lexical, QName, ValueError};
 
 /// A value with a text representation.
@@ -321,11 +321,12 @@ impl<T> From<T> for Nillable<T> {
 /// (`xsi:type` naming exactly the declared type is not checked here; `xsi:schemaLocation`,
 /// `xsi:noNamespaceSchemaLocation`, `xsi:nil="false"`) and SOAP attributes on a header entry or
 /// the Body are accepted; anything else is an error.
-pub fn other_attribute<'a>(r: &Reader<'a>, el: &Start<'a>, attr: &Attr<'a>) -> Result<(), DecodeError> {
+pub fn other_attribute<'a>(r: &Reader<'a>, el: &Start<'a>, attr: &Attr<'a>, own_type: Option<(&str, &str)>) -> Result<(), DecodeError> {
     if attr.ns == NsId::XSI {
         match attr.local {
             "schemaLocation" | "noNamespaceSchemaLocation" => return Ok(()),
             "nil" if matches!(attr.value.trim(), "false" | "0") => return Ok(()),
+            "type" if own_type.is_some_and(|(ns, local)| is_xsi_type_of(r, attr, ns, local)) => return Ok(()),
             "type" => return check_xsi_type(r, el, attr),
             _ => {}
         }
@@ -375,7 +376,7 @@ fn simple_attributes<'a>(r: &Reader<'a>, el: &Start<'a>) -> Result<bool, DecodeE
             nil = true;
             continue;
         }
-        other_attribute(r, el, &a)?;
+        other_attribute(r, el, &a, None)?;
     }
     Ok(nil)
 }
@@ -456,7 +457,7 @@ pub fn decode_nillable_complex<'a, T: ComplexType>(r: &mut Reader<'a>, el: &Star
             if a.is(NsId::XSI, "nil") {
                 continue;
             }
-            other_attribute(r, el, &a)?;
+            other_attribute(r, el, &a, None)?;
         }
         if r.next_node(el)?.is_some() {
             return Err(r.invalid(el.offset(), "an element with xsi:nil=\"true\" must be empty"));
@@ -588,4 +589,309 @@ pub fn replace(text: &str) -> std::borrow::Cow<'_, str> {
 #[inline]
 pub fn char_len(s: &str) -> u64 {
     s.chars().count() as u64
+}
+
+// ----- members of a content model --------------------------------------------------------------
+
+/// How an element's value is decoded and encoded: [`Simple`], [`Complex`], [`NillableSimple`]
+/// or [`NillableComplex`]. Generated code names one of these per member, so each member of a
+/// content model is one call to [`one`], [`opt`] or [`many`].
+pub trait ElementCodec {
+    /// The Rust value of the element.
+    type Value;
+    /// Decodes the element `el` (consumed through its end tag).
+    fn decode<'a>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<Self::Value, DecodeError>;
+    /// Writes the element `{ns}local` with value `v`.
+    fn encode(w: &mut Writer, ns: &str, local: &str, v: &Self::Value) -> Result<(), EncodeError>;
+}
+
+/// An element of simple type, read and written with codec `C`.
+pub struct Simple<C>(std::marker::PhantomData<C>);
+/// An element of complex type `T`.
+pub struct Complex<T>(std::marker::PhantomData<T>);
+/// A nillable element of simple type.
+pub struct NillableSimple<C>(std::marker::PhantomData<C>);
+/// A nillable element of complex type.
+pub struct NillableComplex<T>(std::marker::PhantomData<T>);
+
+impl<C: Codec> ElementCodec for Simple<C> {
+    type Value = C::Value;
+    #[inline]
+    fn decode<'a>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<C::Value, DecodeError> {
+        decode_simple::<C>(r, el)
+    }
+    #[inline]
+    fn encode(w: &mut Writer, ns: &str, local: &str, v: &C::Value) -> Result<(), EncodeError> {
+        encode_simple::<C>(w, ns, local, v)
+    }
+}
+
+impl<T: ComplexType> ElementCodec for Complex<T> {
+    type Value = T;
+    #[inline]
+    fn decode<'a>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<T, DecodeError> {
+        decode_complex::<T>(r, el)
+    }
+    #[inline]
+    fn encode(w: &mut Writer, ns: &str, local: &str, v: &T) -> Result<(), EncodeError> {
+        encode_complex::<T>(w, ns, local, v)
+    }
+}
+
+impl<C: Codec> ElementCodec for NillableSimple<C> {
+    type Value = Nillable<C::Value>;
+    #[inline]
+    fn decode<'a>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<Self::Value, DecodeError> {
+        decode_nillable_simple::<C>(r, el)
+    }
+    #[inline]
+    fn encode(w: &mut Writer, ns: &str, local: &str, v: &Self::Value) -> Result<(), EncodeError> {
+        encode_nillable_simple::<C>(w, ns, local, v)
+    }
+}
+
+impl<T: ComplexType> ElementCodec for NillableComplex<T> {
+    type Value = Nillable<T>;
+    #[inline]
+    fn decode<'a>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<Self::Value, DecodeError> {
+        decode_nillable_complex::<T>(r, el)
+    }
+    #[inline]
+    fn encode(w: &mut Writer, ns: &str, local: &str, v: &Self::Value) -> Result<(), EncodeError> {
+        encode_nillable_complex::<T>(w, ns, local, v)
+    }
+}
+
+/// A required element `{ns}local` at `*cur`; advances `cur`.
+#[inline]
+pub fn one<'a, E: ElementCodec>(
+    r: &mut Reader<'a>,
+    parent: &Start<'a>,
+    cur: &mut Option<Start<'a>>,
+    ns: NsId,
+    local: &'static str,
+) -> Result<E::Value, DecodeError> {
+    match *cur {
+        Some(c) if c.is(ns, local) => {
+            let v = E::decode(r, &c)?;
+            *cur = r.next_child(parent)?;
+            Ok(v)
+        }
+        _ => Err(r.missing_element(parent, cur.as_ref(), &[(ns, local)])),
+    }
+}
+
+/// An optional element `{ns}local` at `*cur`.
+#[inline]
+pub fn opt<'a, E: ElementCodec>(
+    r: &mut Reader<'a>,
+    parent: &Start<'a>,
+    cur: &mut Option<Start<'a>>,
+    ns: NsId,
+    local: &'static str,
+) -> Result<Option<E::Value>, DecodeError> {
+    match *cur {
+        Some(c) if c.is(ns, local) => {
+            let v = E::decode(r, &c)?;
+            *cur = r.next_child(parent)?;
+            Ok(Some(v))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// `min` to `max` occurrences of `{ns}local` from `*cur` on (`max` of `usize::MAX` is
+/// unbounded).
+#[inline]
+pub fn many<'a, E: ElementCodec>(
+    r: &mut Reader<'a>,
+    parent: &Start<'a>,
+    cur: &mut Option<Start<'a>>,
+    ns: NsId,
+    local: &'static str,
+    min: usize,
+    max: usize,
+) -> Result<Vec<E::Value>, DecodeError> {
+    let mut items = Vec::new();
+    while let Some(c) = *cur {
+        if !c.is(ns, local) {
+            break;
+        }
+        if items.len() >= max {
+            return Err(too_many(r, &c, max));
+        }
+        items.push(E::decode(r, &c)?);
+        *cur = r.next_child(parent)?;
+    }
+    if items.len() < min {
+        return Err(r.too_few(parent, ns, local, items.len(), min));
+    }
+    Ok(items)
+}
+
+/// Writes a required element.
+#[inline]
+pub fn put<E: ElementCodec>(w: &mut Writer, ns: &str, local: &str, v: &E::Value) -> Result<(), EncodeError> {
+    E::encode(w, ns, local, v)
+}
+
+/// Writes an optional element.
+#[inline]
+pub fn put_opt<E: ElementCodec>(w: &mut Writer, ns: &str, local: &str, v: Option<&E::Value>) -> Result<(), EncodeError> {
+    match v {
+        Some(v) => E::encode(w, ns, local, v),
+        None => Ok(()),
+    }
+}
+
+/// Writes a repeated element, checking its count.
+#[inline]
+pub fn put_many<E: ElementCodec>(
+    w: &mut Writer,
+    ns: &str,
+    local: &str,
+    items: &[E::Value],
+    min: usize,
+    max: usize,
+) -> Result<(), EncodeError> {
+    check_count(items.len(), min, (max != usize::MAX).then_some(max), local)?;
+    for v in items {
+        E::encode(w, ns, local, v)?;
+    }
+    Ok(())
+}
+
+/// An optional group at `*cur`.
+#[inline]
+pub fn opt_group<'a, G: Group>(r: &mut Reader<'a>, parent: &Start<'a>, cur: &mut Option<Start<'a>>) -> Result<Option<G>, DecodeError> {
+    match *cur {
+        Some(c) if G::starts_with(&c) => G::decode_group(r, parent, cur).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// `min` to `max` occurrences of a group.
+pub fn many_group<'a, G: Group>(
+    r: &mut Reader<'a>,
+    parent: &Start<'a>,
+    cur: &mut Option<Start<'a>>,
+    min: usize,
+    max: usize,
+) -> Result<Vec<G>, DecodeError> {
+    let mut items = Vec::new();
+    while let Some(c) = *cur {
+        if !G::starts_with(&c) {
+            break;
+        }
+        if items.len() >= max {
+            return Err(too_many(r, &c, max));
+        }
+        items.push(G::decode_group(r, parent, cur)?);
+        // A group that can be empty must consume something each round.
+        if cur.map(|x| x.offset()) == Some(c.offset()) {
+            break;
+        }
+    }
+    if items.len() < min {
+        let found = *cur;
+        return Err(r.invalid(
+            found.map_or(r.position(), |c| c.offset()),
+            format!("a repeated group of {} occurs {} time(s); at least {min} required", r.expanded(parent.ns(), parent.local()), items.len()),
+        ));
+    }
+    Ok(items)
+}
+
+/// Writes a repeated group, checking its count.
+pub fn put_many_group<G: Group>(w: &mut Writer, items: &[G], min: usize, max: usize, what: &str) -> Result<(), EncodeError> {
+    check_count(items.len(), min, (max != usize::MAX).then_some(max), what)?;
+    for g in items {
+        g.encode_group(w)?;
+    }
+    Ok(())
+}
+
+/// An element matched by a wildcard at `*cur` (required).
+pub fn one_any<'a>(r: &mut Reader<'a>, parent: &Start<'a>, cur: &mut Option<Start<'a>>, wildcard: &Wildcard) -> Result<AnyElement, DecodeError> {
+    match *cur {
+        Some(c) if wildcard.allows(c.ns()) => {
+            let v = decode_any(r, &c)?;
+            *cur = r.next_child(parent)?;
+            Ok(v)
+        }
+        _ => Err(r.missing_element(parent, cur.as_ref(), &[])),
+    }
+}
+
+/// An optional element matched by a wildcard.
+pub fn opt_any<'a>(r: &mut Reader<'a>, parent: &Start<'a>, cur: &mut Option<Start<'a>>, wildcard: &Wildcard) -> Result<Option<AnyElement>, DecodeError> {
+    match *cur {
+        Some(c) if wildcard.allows(c.ns()) => {
+            let v = decode_any(r, &c)?;
+            *cur = r.next_child(parent)?;
+            Ok(Some(v))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// `min` to `max` elements matched by a wildcard.
+pub fn many_any<'a>(
+    r: &mut Reader<'a>,
+    parent: &Start<'a>,
+    cur: &mut Option<Start<'a>>,
+    wildcard: &Wildcard,
+    min: usize,
+    max: usize,
+) -> Result<Vec<AnyElement>, DecodeError> {
+    let mut items = Vec::new();
+    while let Some(c) = *cur {
+        if !wildcard.allows(c.ns()) {
+            break;
+        }
+        if items.len() >= max {
+            return Err(too_many(r, &c, max));
+        }
+        items.push(decode_any(r, &c)?);
+        *cur = r.next_child(parent)?;
+    }
+    if items.len() < min {
+        return Err(r.missing_element(parent, cur.as_ref(), &[]));
+    }
+    Ok(items)
+}
+
+/// Writes wildcard elements, checking their count.
+pub fn put_many_any(w: &mut Writer, items: &[AnyElement], min: usize, max: usize, what: &str) -> Result<(), EncodeError> {
+    check_count(items.len(), min, (max != usize::MAX).then_some(max), what)?;
+    for e in items {
+        e.encode(w)?;
+    }
+    Ok(())
+}
+
+/// The end of element-only content: anything left at `cur` is unexpected.
+#[inline]
+pub fn end_of_content<'a>(r: &Reader<'a>, cur: Option<Start<'a>>) -> Result<(), DecodeError> {
+    match cur {
+        Some(c) => Err(r.unexpected_element(&c, &[])),
+        None => Ok(()),
+    }
+}
+
+/// Checks the attributes of an element whose type declares none (`own_type` is the type's
+/// name, which `xsi:type` may repeat).
+pub fn no_attributes<'a>(r: &Reader<'a>, el: &Start<'a>, own_type: Option<(&str, &str)>) -> Result<(), DecodeError> {
+    for a in r.attributes(el) {
+        other_attribute(r, el, &a?, own_type)?;
+    }
+    Ok(())
+}
+
+/// The content of an element whose type has empty content.
+pub fn empty_content<'a>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<(), DecodeError> {
+    match r.next_child(el)? {
+        Some(c) => Err(r.unexpected_element(&c, &[])),
+        None => Ok(()),
+    }
 }

@@ -5,6 +5,7 @@
 //! - [`codec`]: the traits generated types implement;
 //! - [`soap`]: SOAP 1.1/1.2 envelopes and faults;
 //! - [`client`] and [`server`]: transport-independent call and dispatch;
+//! - [`tool`]: decoding any message of a binding, and the round-trip driver;
 //! - [`codegen`]: the facade generated code imports.
 #![forbid(unsafe_code)]
 
@@ -13,5 +14,6 @@ pub mod codec;
 pub mod codegen;
 pub mod server;
 pub mod soap;
+pub mod tool;
 pub mod xml;
 pub mod xsd;

@@ -406,27 +406,19 @@ impl Emitter<'_> {
                 }
             });
         }
-        let own_type = match &self.ir.types[id].origin {
-            Origin::Named(q) => {
-                let u = lit(&q.ns);
-                let l = lit(&q.local);
-                quote! {
-                    if __rt::is_xsi_type_of(r, &attr, #u, #l) {
-                        continue;
-                    }
+        let own = self.own_type(id);
+        let lp = if arms.is_empty() {
+            quote!(__rt::no_attributes(r, start, #own)?;)
+        } else {
+            quote! {
+                #decls
+                for attr in r.attributes(start) {
+                    let attr = attr?;
+                    #arms
+                    __rt::other_attribute(r, start, &attr, #own)?;
                 }
+                #finish
             }
-            _ => TokenStream::new(),
-        };
-        let lp = quote! {
-            #decls
-            for attr in r.attributes(start) {
-                let attr = attr?;
-                #arms
-                #own_type
-                __rt::other_attribute(r, start, &attr)?;
-            }
-            #finish
         };
         (lp, TokenStream::new())
     }
@@ -469,14 +461,7 @@ impl Emitter<'_> {
             fields.push(quote!(#f));
         }
         let (content_decode, content_encode) = match &c.content {
-            Content::Empty => (
-                quote! {
-                    if let ::core::option::Option::Some(c) = r.next_child(start)? {
-                        return ::core::result::Result::Err(r.unexpected_element(&c, &[]));
-                    }
-                },
-                TokenStream::new(),
-            ),
+            Content::Empty => (quote!(__rt::empty_content(r, start)?;), TokenStream::new()),
             Content::Simple { ty, rust } => {
                 let f = ident(rust);
                 fields.push(quote!(#f));
@@ -513,9 +498,7 @@ impl Emitter<'_> {
                     quote! {
                         let mut cur = r.next_child(start)?;
                         #decls
-                        if let ::core::option::Option::Some(c) = cur {
-                            return ::core::result::Result::Err(r.unexpected_element(&c, &[]));
-                        }
+                        __rt::end_of_content(r, cur)?;
                     },
                     enc,
                 )
@@ -577,45 +560,109 @@ impl Emitter<'_> {
         }
     }
 
-    fn element_decode(&self, e: &ElementUse, boxed: bool, m: &str) -> TokenStream {
-        let dec = if self.is_simple(e.ty) {
-            let codec = self.codec_type(e.ty, m);
-            if e.nillable {
-                quote!(__rt::decode_nillable_simple::<#codec>(r, &c)?)
-            } else if e.default.is_some() || e.fixed.is_some() {
-                let d = opt_lit(e.default.as_deref());
-                let f = opt_lit(e.fixed.as_deref());
-                quote!(__rt::decode_simple_with::<#codec>(r, &c, #d, #f)?)
-            } else {
-                quote!(__rt::decode_simple::<#codec>(r, &c)?)
-            }
-        } else {
-            let ty = self.value_type(e.ty, m);
-            if e.nillable {
-                quote!(__rt::decode_nillable_complex::<#ty>(r, &c)?)
-            } else {
-                quote!(__rt::decode_complex::<#ty>(r, &c)?)
-            }
-        };
-        if boxed { quote!(::std::boxed::Box::new(#dec)) } else { dec }
-    }
-
-    fn element_encode(&self, e: &ElementUse, v: TokenStream, m: &str) -> TokenStream {
-        let uri = self.ns_uri(&e.name.ns);
-        let local = lit(&e.name.local);
+    /// The `ElementCodec` of an element use.
+    pub(crate) fn element_codec(&self, e: &ElementUse, m: &str) -> TokenStream {
         if self.is_simple(e.ty) {
             let codec = self.codec_type(e.ty, m);
-            if e.nillable {
-                quote!(__rt::encode_nillable_simple::<#codec>(w, #uri, #local, #v)?;)
-            } else {
-                quote!(__rt::encode_simple::<#codec>(w, #uri, #local, #v)?;)
-            }
+            if e.nillable { quote!(__rt::NillableSimple<#codec>) } else { quote!(__rt::Simple<#codec>) }
         } else {
             let ty = self.value_type(e.ty, m);
-            if e.nillable {
-                quote!(__rt::encode_nillable_complex::<#ty>(w, #uri, #local, #v)?;)
-            } else {
-                quote!(__rt::encode_complex::<#ty>(w, #uri, #local, #v)?;)
+            if e.nillable { quote!(__rt::NillableComplex<#ty>) } else { quote!(__rt::Complex<#ty>) }
+        }
+    }
+
+    fn wildcard_value(&self, w: &Wildcard) -> TokenStream {
+        match w {
+            Wildcard::Any => quote!(&__rt::Wildcard::Any),
+            Wildcard::Other(t) => {
+                let t = self.ns_id(t);
+                quote!(&__rt::Wildcard::Other(#t))
+            }
+            Wildcard::List(l) => {
+                let ids: Vec<TokenStream> = l.iter().map(|n| self.ns_id(n)).collect();
+                quote!(&__rt::Wildcard::List(&[#(#ids),*]))
+            }
+        }
+    }
+
+    fn max_lit(o: Occurs) -> TokenStream {
+        match o.max {
+            Some(x) => {
+                let x = Literal::usize_unsuffixed(x as usize);
+                quote!(#x)
+            }
+            None => quote!(usize::MAX),
+        }
+    }
+
+    /// The expression decoding one member at `cur` (under `start`), of the member's Rust
+    /// type.
+    fn member_decode(&self, mem: &Member, m: &str) -> TokenStream {
+        let min = Literal::usize_unsuffixed(mem.occurs.min as usize);
+        let max = Self::max_lit(mem.occurs);
+        let boxed = mem.boxed;
+        let bx = |t: TokenStream| if boxed { quote!(::std::boxed::Box::new(#t)) } else { t };
+        let bx_opt = |t: TokenStream| if boxed { quote!(#t.map(::std::boxed::Box::new)) } else { t };
+        match &mem.term {
+            MemberTerm::Element(e) if e.default.is_some() || e.fixed.is_some() => {
+                // Defaults and fixed values apply to simple content only.
+                let codec = self.codec_type(e.ty, m);
+                let ns = self.ns_id(&e.name.ns);
+                let l = lit(&e.name.local);
+                let d = opt_lit(e.default.as_deref());
+                let f = opt_lit(e.fixed.as_deref());
+                let one = quote!({
+                    let v = __rt::decode_simple_with::<#codec>(r, &c, #d, #f)?;
+                    cur = r.next_child(start)?;
+                    v
+                });
+                match mem.occurs.shape() {
+                    Shape::One => quote!(match cur {
+                        ::core::option::Option::Some(c) if c.is(#ns, #l) => #one,
+                        _ => return ::core::result::Result::Err(r.missing_element(start, cur.as_ref(), &[(#ns, #l)])),
+                    }),
+                    Shape::Optional => quote!(match cur {
+                        ::core::option::Option::Some(c) if c.is(#ns, #l) => ::core::option::Option::Some(#one),
+                        _ => ::core::option::Option::None,
+                    }),
+                    Shape::Many => quote!({
+                        let mut items = ::std::vec::Vec::new();
+                        while let ::core::option::Option::Some(c) = cur {
+                            if !c.is(#ns, #l) || items.len() >= #max { break; }
+                            items.push(#one);
+                        }
+                        if items.len() < #min {
+                            return ::core::result::Result::Err(r.too_few(start, #ns, #l, items.len(), #min));
+                        }
+                        items
+                    }),
+                }
+            }
+            MemberTerm::Element(e) => {
+                let codec = self.element_codec(e, m);
+                let ns = self.ns_id(&e.name.ns);
+                let l = lit(&e.name.local);
+                match mem.occurs.shape() {
+                    Shape::One => bx(quote!(__rt::one::<#codec>(r, start, &mut cur, #ns, #l)?)),
+                    Shape::Optional => bx_opt(quote!(__rt::opt::<#codec>(r, start, &mut cur, #ns, #l)?)),
+                    Shape::Many => quote!(__rt::many::<#codec>(r, start, &mut cur, #ns, #l, #min, #max)?),
+                }
+            }
+            MemberTerm::Group(g) => {
+                let ty = self.type_path(*g, m);
+                match mem.occurs.shape() {
+                    Shape::One => bx(quote!(<#ty as __rt::Group>::decode_group(r, start, &mut cur)?)),
+                    Shape::Optional => bx_opt(quote!(__rt::opt_group::<#ty>(r, start, &mut cur)?)),
+                    Shape::Many => quote!(__rt::many_group::<#ty>(r, start, &mut cur, #min, #max)?),
+                }
+            }
+            MemberTerm::Any(w) => {
+                let wc = self.wildcard_value(w);
+                match mem.occurs.shape() {
+                    Shape::One => quote!(__rt::one_any(r, start, &mut cur, #wc)?),
+                    Shape::Optional => quote!(__rt::opt_any(r, start, &mut cur, #wc)?),
+                    Shape::Many => quote!(__rt::many_any(r, start, &mut cur, #wc, #min, #max)?),
+                }
             }
         }
     }
@@ -631,94 +678,8 @@ impl Emitter<'_> {
         for mem in &g.members {
             let f = ident(&mem.rust);
             fields.push(quote!(#f));
-            let first = self.ir.first_of_term(&mem.term);
-            let matches = self.first_check(&first, m);
-            let (one, is_group) = match &mem.term {
-                MemberTerm::Element(e) => {
-                    let d = self.element_decode(e, mem.boxed, m);
-                    (quote!({ let v = #d; cur = r.next_child(start)?; v }), false)
-                }
-                MemberTerm::Any(_) => {
-                    let d = quote!(__rt::decode_any(r, &c)?);
-                    (quote!({ let v = #d; cur = r.next_child(start)?; v }), false)
-                }
-                MemberTerm::Group(gid) => {
-                    let ty = self.type_path(*gid, m);
-                    let d = quote!(<#ty as __rt::Group>::decode_group(r, start, &mut cur)?);
-                    (if mem.boxed { quote!(::std::boxed::Box::new(#d)) } else { d }, true)
-                }
-            };
-            let expected = self.expected_names(&first);
-            match mem.occurs.shape() {
-                Shape::One if is_group => out.extend(quote!(let #f = #one;)),
-                Shape::One => out.extend(quote! {
-                    let #f = match cur {
-                        ::core::option::Option::Some(c) if #matches => #one,
-                        _ => return ::core::result::Result::Err(r.missing_element(start, cur.as_ref(), &[#expected])),
-                    };
-                }),
-                Shape::Optional if is_group => out.extend(quote! {
-                    let #f = match cur {
-                        ::core::option::Option::Some(c) if #matches => ::core::option::Option::Some(#one),
-                        _ => ::core::option::Option::None,
-                    };
-                }),
-                Shape::Optional => out.extend(quote! {
-                    let #f = match cur {
-                        ::core::option::Option::Some(c) if #matches => ::core::option::Option::Some(#one),
-                        _ => ::core::option::Option::None,
-                    };
-                }),
-                Shape::Many => {
-                    let max = match mem.occurs.max {
-                        Some(max) => {
-                            let max = Literal::usize_unsuffixed(max as usize);
-                            quote! {
-                                if #f.len() >= #max {
-                                    return ::core::result::Result::Err(__rt::too_many(r, &c, #max));
-                                }
-                            }
-                        }
-                        None => TokenStream::new(),
-                    };
-                    let min = Literal::usize_unsuffixed(mem.occurs.min as usize);
-                    let too_few = match (&mem.term, mem.occurs.min) {
-                        (_, 0) => TokenStream::new(),
-                        (MemberTerm::Element(e), _) => {
-                            let ns = self.ns_id(&e.name.ns);
-                            let l = lit(&e.name.local);
-                            quote! {
-                                if #f.len() < #min {
-                                    return ::core::result::Result::Err(r.too_few(start, #ns, #l, #f.len(), #min));
-                                }
-                            }
-                        }
-                        _ => quote! {
-                            if #f.len() < #min {
-                                return ::core::result::Result::Err(r.missing_element(start, cur.as_ref(), &[#expected]));
-                            }
-                        },
-                    };
-                    // A repeated group that can be empty must consume something each round.
-                    let guard = if is_group && self.ir.first_of_term(&mem.term).emptiable {
-                        quote!(if cur.map(|x| x.offset()) == ::core::option::Option::Some(c.offset()) { break; })
-                    } else {
-                        TokenStream::new()
-                    };
-                    out.extend(quote! {
-                        let mut #f = ::std::vec::Vec::new();
-                        while let ::core::option::Option::Some(c) = cur {
-                            if !(#matches) {
-                                break;
-                            }
-                            #max
-                            #f.push(#one);
-                            #guard
-                        }
-                        #too_few
-                    });
-                }
-            }
+            let d = self.member_decode(mem, m);
+            out.extend(quote!(let #f = #d;));
         }
         (out, fields)
     }
@@ -734,7 +695,12 @@ impl Emitter<'_> {
             let MemberTerm::Element(e) = &mem.term else { continue };
             let ns = self.ns_id(&e.name.ns);
             let l = lit(&e.name.local);
-            let d = self.element_decode(e, mem.boxed, m);
+            let codec = self.element_codec(e, m);
+            let d = if mem.boxed {
+                quote!(::std::boxed::Box::new(<#codec as __rt::ElementCodec>::decode(r, &c)?))
+            } else {
+                quote!(<#codec as __rt::ElementCodec>::decode(r, &c)?)
+            };
             decls.extend(quote!(let mut #f = ::core::option::Option::None;));
             arms.extend(quote! {
                 if c.is(#ns, #l) {
@@ -781,49 +747,51 @@ impl Emitter<'_> {
         let mut out = TokenStream::new();
         for mem in &g.members {
             let f = ident(&mem.rust);
-            let one = |v: TokenStream| self.member_encode(mem, v, m);
             let optional_in_all = g.compositor == Compositor::All && mem.occurs.min == 0 && mem.occurs.shape() == Shape::One;
-            match mem.occurs.shape() {
-                Shape::One if !optional_in_all => out.extend(one(quote!(&#this.#f))),
-                Shape::One | Shape::Optional => {
-                    let e = one(quote!(v));
-                    out.extend(quote! {
-                        if let ::core::option::Option::Some(v) = &#this.#f {
-                            #e
-                        }
-                    });
-                }
-                Shape::Many => {
-                    let e = one(quote!(v));
-                    let min = Literal::usize_unsuffixed(mem.occurs.min as usize);
-                    let max = match mem.occurs.max {
-                        Some(x) => {
-                            let x = Literal::usize_unsuffixed(x as usize);
-                            quote!(::core::option::Option::Some(#x))
-                        }
-                        None => quote!(::core::option::Option::None),
-                    };
-                    let what = lit(&format!("field `{}`", mem.rust));
-                    out.extend(quote! {
-                        __rt::check_count(#this.#f.len(), #min, #max, #what)?;
-                        for v in &#this.#f {
-                            #e
-                        }
-                    });
-                }
-            }
+            let shape = if optional_in_all { Shape::Optional } else { mem.occurs.shape() };
+            out.extend(self.member_encode(mem, shape, quote!(#this.#f), m));
         }
         out
     }
 
-    fn member_encode(&self, mem: &Member, v: TokenStream, m: &str) -> TokenStream {
+    /// Statements writing a member held in place expression `v` with shape `shape`.
+    fn member_encode(&self, mem: &Member, shape: Shape, v: TokenStream, m: &str) -> TokenStream {
+        let min = Literal::usize_unsuffixed(mem.occurs.min as usize);
+        let max = Self::max_lit(mem.occurs);
+        let what = lit(&mem.rust);
         match &mem.term {
-            MemberTerm::Element(e) => self.element_encode(e, v, m),
-            MemberTerm::Group(gid) => {
-                let ty = self.type_path(*gid, m);
-                quote!(<#ty as __rt::Group>::encode_group(#v, w)?;)
+            MemberTerm::Element(e) => {
+                let codec = self.element_codec(e, m);
+                let uri = self.ns_uri(&e.name.ns);
+                let l = lit(&e.name.local);
+                match shape {
+                    Shape::One => quote!(__rt::put::<#codec>(w, #uri, #l, &#v)?;),
+                    Shape::Optional if mem.boxed => quote!(__rt::put_opt::<#codec>(w, #uri, #l, #v.as_deref())?;),
+                    Shape::Optional => quote!(__rt::put_opt::<#codec>(w, #uri, #l, #v.as_ref())?;),
+                    Shape::Many => quote!(__rt::put_many::<#codec>(w, #uri, #l, &#v, #min, #max)?;),
+                }
             }
-            MemberTerm::Any(_) => quote!(__rt::AnyElement::encode(#v, w)?;),
+            MemberTerm::Group(g) => {
+                let ty = self.type_path(*g, m);
+                match shape {
+                    Shape::One => quote!(<#ty as __rt::Group>::encode_group(&#v, w)?;),
+                    Shape::Optional => quote! {
+                        if let ::core::option::Option::Some(v) = &#v {
+                            <#ty as __rt::Group>::encode_group(v, w)?;
+                        }
+                    },
+                    Shape::Many => quote!(__rt::put_many_group(w, &#v, #min, #max, #what)?;),
+                }
+            }
+            MemberTerm::Any(_) => match shape {
+                Shape::One => quote!(#v.encode(w)?;),
+                Shape::Optional => quote! {
+                    if let ::core::option::Option::Some(v) = &#v {
+                        v.encode(w)?;
+                    }
+                },
+                Shape::Many => quote!(__rt::put_many_any(w, &#v, #min, #max, #what)?;),
+            },
         }
     }
 
@@ -840,68 +808,15 @@ impl Emitter<'_> {
             let vn = ident(&mem.rust);
             let f = self.ir.first_of_term(&mem.term);
             let matches = self.first_check(&f, &m);
-            let one = match &mem.term {
-                MemberTerm::Element(e) => {
-                    let d = self.element_decode(e, mem.boxed, &m);
-                    quote!({ let v = #d; cur = r.next_child(start)?; v })
-                }
-                MemberTerm::Any(_) => quote!({ let v = __rt::decode_any(r, &c)?; cur = r.next_child(start)?; v }),
-                MemberTerm::Group(gid) => {
-                    let ty = self.type_path(*gid, &m);
-                    let d = quote!(<#ty as __rt::Group>::decode_group(r, start, &mut cur)?);
-                    if mem.boxed { quote!(::std::boxed::Box::new(#d)) } else { d }
-                }
-            };
-            let payload = match mem.occurs.shape() {
-                Shape::One => one.clone(),
-                Shape::Optional => quote!(::core::option::Option::Some(#one)),
-                Shape::Many => {
-                    let max = match mem.occurs.max {
-                        Some(max) => {
-                            let max = Literal::usize_unsuffixed(max as usize);
-                            quote!(if items.len() >= #max { return ::core::result::Result::Err(__rt::too_many(r, &c, #max)); })
-                        }
-                        None => TokenStream::new(),
-                    };
-                    let min = Literal::usize_unsuffixed(mem.occurs.min as usize);
-                    quote!({
-                        let mut items = ::std::vec::Vec::new();
-                        while let ::core::option::Option::Some(c) = cur {
-                            if !(#matches) { break; }
-                            #max
-                            items.push(#one);
-                        }
-                        if items.len() < #min {
-                            return ::core::result::Result::Err(r.missing_element(start, cur.as_ref(), &[]));
-                        }
-                        items
-                    })
-                }
-            };
+            let payload = self.member_decode(mem, &m);
             arms.extend(quote! {
                 ::core::option::Option::Some(c) if #matches => Self::#vn(#payload),
             });
             let member_empty = mem.occurs.min == 0 || (matches!(mem.term, MemberTerm::Group(_)) && f.emptiable);
             if member_empty && empty_arm.is_none() {
-                let value = match (mem.occurs.shape(), &mem.term) {
-                    (Shape::Optional, _) => quote!(::core::option::Option::None),
-                    (Shape::Many, _) => quote!(::std::vec::Vec::new()),
-                    (Shape::One, MemberTerm::Group(_)) => one.clone(),
-                    _ => quote!(unreachable),
-                };
-                empty_arm = Some(quote!(_ => Self::#vn(#value),));
+                empty_arm = Some(quote!(_ => Self::#vn(#payload),));
             }
-            let e = match mem.occurs.shape() {
-                Shape::One => self.member_encode(mem, quote!(v), &m),
-                Shape::Optional => {
-                    let inner = self.member_encode(mem, quote!(v), &m);
-                    quote!(if let ::core::option::Option::Some(v) = v { #inner })
-                }
-                Shape::Many => {
-                    let inner = self.member_encode(mem, quote!(v), &m);
-                    quote!(for v in v { #inner })
-                }
-            };
+            let e = self.member_encode(mem, mem.occurs.shape(), quote!((*v)), &m);
             enc_arms.extend(quote!(Self::#vn(v) => { #e }));
         }
         let expected = self.expected_names(&first);
@@ -911,27 +826,14 @@ impl Emitter<'_> {
         let complex = if matches!(self.ir.types[id].origin, Origin::Group { .. }) {
             TokenStream::new()
         } else {
-            let own_type = match &self.ir.types[id].origin {
-                Origin::Named(q) => {
-                    let u = lit(&q.ns);
-                    let l = lit(&q.local);
-                    quote!(if __rt::is_xsi_type_of(r, &attr, #u, #l) { continue; })
-                }
-                _ => TokenStream::new(),
-            };
+            let own = self.own_type(id);
             quote! {
                 impl __rt::ComplexType for #name {
                     fn decode_xml<'a>(r: &mut __rt::Reader<'a>, start: &__rt::Start<'a>) -> ::core::result::Result<Self, __rt::DecodeError> {
-                        for attr in r.attributes(start) {
-                            let attr = attr?;
-                            #own_type
-                            __rt::other_attribute(r, start, &attr)?;
-                        }
+                        __rt::no_attributes(r, start, #own)?;
                         let mut cur = r.next_child(start)?;
                         let v = <Self as __rt::Group>::decode_group(r, start, &mut cur)?;
-                        if let ::core::option::Option::Some(c) = cur {
-                            return ::core::result::Result::Err(r.unexpected_element(&c, &[]));
-                        }
+                        __rt::end_of_content(r, cur)?;
                         ::core::result::Result::Ok(v)
                     }
                     fn encode_attributes(&self, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
@@ -966,6 +868,18 @@ impl Emitter<'_> {
                 }
             }
             #complex
+        }
+    }
+
+    /// `Some((uri, local))` of a named type (for `xsi:type` naming it), else `None`.
+    fn own_type(&self, id: TypeId) -> TokenStream {
+        match &self.ir.types[id].origin {
+            Origin::Named(q) => {
+                let u = lit(&q.ns);
+                let l = lit(&q.local);
+                quote!(::core::option::Option::Some((#u, #l)))
+            }
+            _ => quote!(::core::option::Option::None),
         }
     }
 }

@@ -10,22 +10,14 @@ use crate::ir::*;
 use crate::syntax::{SoapVersion, Style};
 
 impl Emitter<'_> {
+    /// Everything of a binding's module but the message structs.
     pub(crate) fn service(&self, s: &Service) -> TokenStream {
         let m = s.rust_module.clone();
-        let module = ident(&m);
         let base = s.rust.trim_start_matches("r#").to_owned();
         let version = match s.version {
             SoapVersion::Soap11 => quote!(__rt::SoapVersion::V11),
             SoapVersion::Soap12 => quote!(__rt::SoapVersion::V12),
         };
-        let mut items = TokenStream::new();
-        for op in &s.operations {
-            for (msg, dir) in [(&op.input, "Input"), (&op.output, "Output")] {
-                if let Some(msg) = msg {
-                    items.extend(self.message(op, msg, dir, &m));
-                }
-            }
-        }
         let ops_enum = format_ident!("{}Operation", base);
         let client_trait = ident(&s.rust);
         let client = format_ident!("{}Client", base);
@@ -77,11 +69,11 @@ impl Emitter<'_> {
                     -> impl ::core::future::Future<Output = ::core::result::Result<#out, __rt::Fault>> + Send;
             });
             dispatch_arms.extend(quote! {
-                #ops_enum::#variant => match __rt::decode_message::<#inp>(text, super::NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                #ops_enum::#variant => match __rt::decode_message::<#inp>(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
                     ::core::result::Result::Ok(decoded) => {
                         ctx.ignored_headers = decoded.ignored_headers;
                         return match self.service.#method(&ctx, decoded.message).await {
-                            ::core::result::Result::Ok(out) => __rt::message_response(VERSION, super::PREFIXES, &out),
+                            ::core::result::Result::Ok(out) => __rt::message_response(VERSION, PREFIXES, &out),
                             ::core::result::Result::Err(fault) => __rt::fault_response(VERSION, &fault),
                         };
                     }
@@ -90,43 +82,22 @@ impl Emitter<'_> {
             });
         }
         let route = self.route(s, &ops_enum, &m);
-        let module_doc = doc(&format!(
-            "Binding `{}` of port type `{}` ({}).{}{}",
-            s.binding,
-            s.port_type,
-            match s.version {
-                SoapVersion::Soap11 => "SOAP 1.1",
-                SoapVersion::Soap12 => "SOAP 1.2",
-            },
-            s.doc.as_ref().map(|d| format!("\n\n{}", super::doc_text(d))).unwrap_or_default(),
-            if s.addresses.is_empty() {
-                "\n\nThe WSDL names no endpoint address: configure it in the transport.".to_owned()
-            } else {
-                format!("\n\nEndpoint addresses in the WSDL: {}.", s.addresses.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "))
-            }
-        ));
+        let message_enum = self.message_enum(s, &ops_enum, &m);
         let client_doc = doc(&format!("The operations of `{}`, as a client calls them.", s.binding));
         let server_doc = doc(&format!(
             "The operations of `{}`, as a server implements them. Serve an implementation with [`{dispatcher}`].",
             s.binding
         ));
         quote! {
-            #module_doc
-            pub mod #module {
-                #[allow(unused_imports)]
-                use super::__rt;
-
                 /// The SOAP version of the binding.
                 pub const VERSION: __rt::SoapVersion = #version;
 
                 /// What calls need to know about the binding.
                 pub const BINDING: __rt::Binding = __rt::Binding {
                     version: VERSION,
-                    namespaces: super::NAMESPACES,
-                    prefixes: super::PREFIXES,
+                    namespaces: NAMESPACES,
+                    prefixes: PREFIXES,
                 };
-
-                #items
 
                 /// The operations of the binding.
                 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -204,8 +175,11 @@ impl Emitter<'_> {
                     pub fn service(&self) -> &S {
                         &self.service
                     }
-                    #route
                 }
+
+                #route
+
+                #message_enum
 
                 impl<S: #server, P: __rt::FaultPolicy> __rt::SoapService for #dispatcher<S, P> {
                     fn handle(&self, mut ctx: __rt::RequestContext, request: __rt::SoapHttpRequest) -> impl ::core::future::Future<Output = __rt::SoapHttpResponse> + Send {
@@ -218,11 +192,11 @@ impl Emitter<'_> {
                             if ctx.action.is_none() {
                                 ctx.action = request.action();
                             }
-                            let probe = match __rt::probe_body(text, super::NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                            let probe = match __rt::probe_body(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
                                 ::core::result::Result::Ok(p) => p,
                                 ::core::result::Result::Err(e) => return reject(&e),
                             };
-                            let candidates = Self::route(ctx.action.as_deref(), &probe);
+                            let candidates = route(ctx.action.as_deref(), &probe);
                             let mut first_error: ::core::option::Option<__rt::DecodeError> = ::core::option::Option::None;
                             for op in candidates {
                                 let error = match op {
@@ -235,11 +209,29 @@ impl Emitter<'_> {
                         }
                     }
                 }
-            }
         }
     }
 
-    fn message(&self, op: &Operation, msg: &MessageIr, dir: &str, m: &str) -> TokenStream {
+    /// The documentation of a binding's module.
+    pub(crate) fn service_doc(&self, s: &Service) -> String {
+        format!(
+            "Binding `{}` of port type `{}` ({}).{}{}",
+            s.binding,
+            s.port_type,
+            match s.version {
+                SoapVersion::Soap11 => "SOAP 1.1",
+                SoapVersion::Soap12 => "SOAP 1.2",
+            },
+            s.doc.as_ref().map(|d| format!("\n\n{}", super::doc_text(d))).unwrap_or_default(),
+            if s.addresses.is_empty() {
+                "\n\nThe WSDL names no endpoint address: configure it in the transport.".to_owned()
+            } else {
+                format!("\n\nEndpoint addresses in the WSDL: {}.", s.addresses.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "))
+            }
+        )
+    }
+
+    pub(crate) fn message(&self, op: &Operation, msg: &MessageIr, dir: &str, m: &str) -> TokenStream {
         let name = ident(&msg.rust);
         let mut fields = Vec::new();
         let mut field_names = Vec::new();
@@ -515,7 +507,11 @@ impl Emitter<'_> {
     /// The FIRST set of an operation's input body, and for each name the FIRST set of that
     /// element's content (for telling apart operations that share a Body element).
     fn body_first(&self, op: &Operation) -> (First, Option<(crate::syntax::QName, First)>) {
-        let Some(input) = &op.input else { return (First { emptiable: true, ..First::default() }, None) };
+        self.message_first(op.input.as_ref())
+    }
+
+    fn message_first(&self, msg: Option<&MessageIr>) -> (First, Option<(crate::syntax::QName, First)>) {
+        let Some(input) = msg else { return (First { emptiable: true, ..First::default() }, None) };
         if let Some(w) = &input.rpc_wrapper {
             let inner = First {
                 names: input.body.iter().map(|p| crate::syntax::QName::new("", p.part.clone())).collect(),
@@ -650,6 +646,128 @@ impl Emitter<'_> {
                 match action {
                     #(#action_arms)*
                     _ => &[],
+                }
+            }
+        }
+    }
+
+    fn message_enum(&self, s: &Service, ops_enum: &proc_macro2::Ident, m: &str) -> TokenStream {
+        let base = s.rust.trim_start_matches("r#").to_owned();
+        let name = format_ident!("{}Message", base);
+        let mut variants = TokenStream::new();
+        let mut encode_arms = TokenStream::new();
+        let mut op_arms = TokenStream::new();
+        let mut kind_arms = TokenStream::new();
+        let mut input_arms = TokenStream::new();
+        let mut output_tries = TokenStream::new();
+        for op in &s.operations {
+            let (Some(input), Some(output)) = (&op.input, &op.output) else { continue };
+            let ov = ident(&crate::ident::upper_camel(&op.name));
+            for (msg, kind) in [(input, quote!(Input)), (output, quote!(Output))] {
+                let v = ident(&msg.rust);
+                let d = doc(&format!("The {} of operation `{}`.", if kind.to_string() == "Input" { "input" } else { "output" }, op.name));
+                variants.extend(quote!(#d #v(#v),));
+                encode_arms.extend(quote!(Self::#v(m) => __rt::encode_message(VERSION, PREFIXES, m),));
+                op_arms.extend(quote!(Self::#v(_) => ::core::option::Option::Some(#ops_enum::#ov),));
+                kind_arms.extend(quote!(Self::#v(_) => __rt::MessageKind::#kind,));
+            }
+            let iv = ident(&input.rust);
+            input_arms.extend(quote! {
+                #ops_enum::#ov => match __rt::decode_message::<#iv>(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                    ::core::result::Result::Ok(d) => return ::core::result::Result::Ok(Self::#iv(d.message)),
+                    ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
+                },
+            });
+            let outv = ident(&output.rust);
+            let (first, _) = self.message_first(Some(output));
+            let check = self.first_check(&first, m);
+            let cond = if first.emptiable {
+                quote!(probe.child.is_none_or(|c| #check))
+            } else {
+                quote!(probe.child.is_some_and(|c| #check))
+            };
+            output_tries.extend(quote! {
+                if #cond {
+                    match __rt::decode_message::<#outv>(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                        ::core::result::Result::Ok(d) => return ::core::result::Result::Ok(Self::#outv(d.message)),
+                        ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
+                    }
+                }
+            });
+        }
+        let d = doc(&format!(
+            "Any message of binding `{}`: an operation's input or output, or a fault. For tools that \
+             handle captured traffic (`cargo xtask roundtrip`), logging proxies and tests.",
+            s.binding
+        ));
+        quote! {
+            #d
+            #[derive(Clone, Debug, PartialEq)]
+            pub enum #name {
+                #variants
+                /// A SOAP fault.
+                Fault(__rt::Fault),
+            }
+
+            impl #name {
+                /// Decodes an envelope as whichever message of the binding it is: a fault, a
+                /// request (routed as the dispatcher routes it) or a response. When it is none,
+                /// the error is the one from the message it came closest to.
+                pub fn decode(text: &str) -> ::core::result::Result<Self, __rt::DecodeError> {
+                    let probe = __rt::probe_body(text, NAMESPACES, ::core::option::Option::Some(VERSION))?;
+                    if probe.child.is_some_and(|c| c.is(VERSION.ns(), "Fault")) {
+                        return match __rt::decode_fault(text, NAMESPACES)? {
+                            ::core::option::Option::Some((fault, _)) => ::core::result::Result::Ok(Self::Fault(fault)),
+                            ::core::option::Option::None => ::core::result::Result::Err(__rt::unroutable(text, &probe)),
+                        };
+                    }
+                    let mut best: ::core::option::Option<__rt::DecodeError> = ::core::option::Option::None;
+                    for op in route(::core::option::Option::None, &probe) {
+                        match op {
+                            #input_arms
+                        }
+                    }
+                    #output_tries
+                    ::core::result::Result::Err(best.unwrap_or_else(|| __rt::unroutable(text, &probe)))
+                }
+
+                /// Encodes the message in an envelope.
+                pub fn encode(&self) -> ::core::result::Result<::std::string::String, __rt::EncodeError> {
+                    match self {
+                        #encode_arms
+                        Self::Fault(f) => __rt::encode_fault(VERSION, f),
+                    }
+                }
+
+                /// The operation, unless this is a fault.
+                pub fn operation(&self) -> ::core::option::Option<#ops_enum> {
+                    match self {
+                        #op_arms
+                        Self::Fault(_) => ::core::option::Option::None,
+                    }
+                }
+
+                /// Input, output or fault.
+                pub fn kind(&self) -> __rt::MessageKind {
+                    match self {
+                        #kind_arms
+                        Self::Fault(_) => __rt::MessageKind::Fault,
+                    }
+                }
+            }
+
+            impl __rt::MessageSet for #name {
+                fn decode(text: &str) -> ::core::result::Result<Self, __rt::DecodeError> {
+                    Self::decode(text)
+                }
+                fn encode(&self) -> ::core::result::Result<::std::string::String, __rt::EncodeError> {
+                    Self::encode(self)
+                }
+                fn operation_name(&self) -> ::core::option::Option<&'static str> {
+                    self.operation().map(|o| o.name())
+                }
+                fn kind(&self) -> __rt::MessageKind {
+                    Self::kind(self)
                 }
             }
         }

@@ -142,7 +142,7 @@ impl Fault {
         let inner = |r: &mut Reader<'a>| -> Result<Fault, DecodeError> {
             for a in r.attributes(start) {
                 let a = a?;
-                crate::codec::other_attribute(r, start, &a)?;
+                crate::codec::other_attribute(r, start, &a, None)?;
             }
             match version {
                 SoapVersion::V11 => decode11(r, start),
@@ -184,7 +184,7 @@ fn lang_only<'a>(r: &Reader<'a>, el: &Start<'a>) -> Result<Option<String>, Decod
         if a.is(NsId::XML, "lang") {
             lang = Some(a.value.into_owned());
         } else {
-            crate::codec::other_attribute(r, el, &a)?;
+            crate::codec::other_attribute(r, el, &a, None)?;
         }
     }
     Ok(lang)

@@ -55,6 +55,22 @@ impl DecodeError {
         self
     }
 
+    /// Copies the element path and subject of `other` (for an error re-created at another
+    /// position).
+    #[must_use]
+    pub fn with_path_of(mut self, other: &DecodeError) -> Self {
+        self.path = other.path.clone();
+        self.subject = other.subject.clone();
+        self
+    }
+
+    /// Drops the outermost element of the path (for errors inside a synthetic wrapper).
+    #[must_use]
+    pub fn without_outermost(mut self) -> Self {
+        self.path.pop();
+        self
+    }
+
     /// Changes the kind.
     #[must_use]
     pub fn with_kind(mut self, kind: DecodeErrorKind) -> Self {
