@@ -6,16 +6,40 @@ use std::process::ExitCode;
 
 use soapkit_codegen::{Options, generate};
 
-/// A checked-in binding: the WSDL it comes from and the file it is written to.
+/// A checked-in binding: the WSDL it comes from and the directory it is written to (the
+/// directory belongs to the generator: files it no longer generates are removed).
 pub struct Target {
     /// WSDL, relative to the workspace root.
     pub wsdl: &'static str,
-    /// Output file, relative to the workspace root.
+    /// Output directory, relative to the workspace root.
     pub output: &'static str,
 }
 
 /// Every binding generated into the workspace.
-pub const TARGETS: &[Target] = &[Target { wsdl: "schemas/ms-oxwums/MS-OXWUMS.wsdl", output: "generated/src/ms_oxwums.rs" }];
+pub const TARGETS: &[Target] = &[Target { wsdl: "schemas/ms-oxwums/MS-OXWUMS.wsdl", output: "generated/src/ms_oxwums" }];
+
+/// What differs between the generated files and a directory: (path, new content or `None`
+/// for a file to delete).
+pub fn differences(dir: &Path, files: &[soapkit_codegen::emit::OutputFile]) -> Vec<(std::path::PathBuf, Option<String>)> {
+    let mut out = Vec::new();
+    for f in files {
+        let path = dir.join(&f.path);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(f.code.as_str()) {
+            out.push((path, Some(f.code.clone())));
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let mut extra: Vec<_> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .filter(|p| !files.iter().any(|f| dir.join(&f.path) == *p))
+            .collect();
+        extra.sort();
+        out.extend(extra.into_iter().map(|p| (p, None)));
+    }
+    out
+}
 
 /// The options used for `target`.
 pub fn options(root: &Path, target: &Target) -> Options {
@@ -56,20 +80,35 @@ pub fn run(root: &Path, args: &[String]) -> ExitCode {
         if dump_ir {
             println!("{}", out.ir_dump);
         }
-        let path = root.join(target.output);
-        let current = std::fs::read_to_string(&path).unwrap_or_default();
-        if current == out.code {
+        let dir = root.join(target.output);
+        let diffs = differences(&dir, &out.files);
+        if diffs.is_empty() {
             continue;
         }
         if check {
-            stale.push(target.output);
+            for (path, _) in &diffs {
+                stale.push(path.strip_prefix(root).unwrap_or(path).display().to_string());
+            }
             continue;
         }
-        if let Err(e) = std::fs::write(&path, &out.code) {
-            eprintln!("error: cannot write {}: {e}", path.display());
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            eprintln!("error: cannot create {}: {e}", dir.display());
             failed = true;
-        } else {
-            println!("updated {}", target.output);
+            continue;
+        }
+        for (path, code) in diffs {
+            let shown = path.strip_prefix(root).unwrap_or(&path).display().to_string();
+            let result = match &code {
+                Some(c) => std::fs::write(&path, c),
+                None => std::fs::remove_file(&path),
+            };
+            match result {
+                Ok(()) => println!("{} {shown}", if code.is_some() { "updated" } else { "removed" }),
+                Err(e) => {
+                    eprintln!("error: cannot update {shown}: {e}");
+                    failed = true;
+                }
+            }
         }
     }
     if !stale.is_empty() {
