@@ -4,12 +4,16 @@
 //!
 //! - [`messages`] and [`types`]: the schema types of the two EWS namespaces;
 //! - [`um_web_service_soap`]: the operations' messages, the client trait and struct, the server
-//!   trait and its dispatcher.
+//!   trait and its dispatcher;
+//! - [`faults`] (hand-written): the SOAP faults the protocol prescribes and typed access to
+//!   fault details.
 //!
 //! Regenerate with `cargo xtask gen` after changing the schemas.
 #![deny(warnings)]
 #![deny(missing_docs)]
 
 mod ms_oxwums;
+
+pub mod faults;
 
 pub use ms_oxwums::*;

@@ -5,6 +5,7 @@
 //! - [`codec`]: the traits generated types implement;
 //! - [`soap`]: SOAP 1.1/1.2 envelopes and faults;
 //! - [`client`] and [`server`]: transport-independent call and dispatch;
+//! - [`loopback`]: an in-process transport from a client to a service;
 //! - [`tool`]: decoding any message of a binding, and the round-trip driver;
 //! - [`codegen`]: the facade generated code imports.
 #![forbid(unsafe_code)]
@@ -12,6 +13,7 @@
 pub mod client;
 pub mod codec;
 pub mod codegen;
+pub mod loopback;
 pub mod server;
 pub mod soap;
 pub mod tool;
