@@ -120,3 +120,29 @@ pub fn run(root: &Path, args: &[String]) -> ExitCode {
     }
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fails when the checked-in bindings differ from what the schemas generate, naming the
+    /// command that fixes it (as rust-analyzer's `ensure_file_contents` does).
+    #[test]
+    fn checked_in_bindings_are_fresh() {
+        let root = crate::project_root();
+        for target in TARGETS {
+            let out = match generate(&root.join(target.wsdl), &options(&root, target)) {
+                Ok(out) => out,
+                Err(d) => panic!("the schemas do not generate:\n{d}"),
+            };
+            let stale = differences(&root.join(target.output), &out.files);
+            assert!(
+                stale.is_empty(),
+                "{} is stale ({} file(s) differ: {}): run `cargo xtask gen` and commit the result",
+                target.output,
+                stale.len(),
+                stale.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            );
+        }
+    }
+}

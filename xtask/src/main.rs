@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 mod gen_task;
 mod roundtrip;
+mod test_task;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -12,6 +13,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("gen") => gen_task::run(&root, &args[1..]),
         Some("roundtrip") => roundtrip::run(&root, &args[1..]),
+        Some("test") => test_task::run(&root, &args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print_help();
             ExitCode::SUCCESS
@@ -31,7 +33,9 @@ fn print_help() {
            gen [--check] [--dump-ir]           regenerate the checked-in bindings in generated/ from schemas/\n  \
                                                (--check: fail if they are stale, change nothing)\n  \
            roundtrip [--wsdl PATH] FILE...     decode each SOAP envelope with the generated types and print it\n  \
-                                               re-encoded, or the error with line:column"
+                                               re-encoded, or the error with line:column\n  \
+           test                                everything CI checks: prerequisites, fresh bindings, all tests,\n  \
+                                               clippy and rustdoc with warnings denied"
     );
 }
 

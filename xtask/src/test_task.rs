@@ -1,0 +1,63 @@
+//! `cargo xtask test`: everything CI checks, in one command — prerequisites, freshness of the
+//! generated bindings, the whole test suite (all features), clippy and rustdoc with warnings
+//! denied.
+
+use std::path::Path;
+use std::process::{Command, ExitCode};
+
+pub fn run(root: &Path, args: &[String]) -> ExitCode {
+    if let Some(a) = args.first() {
+        eprintln!("error: unknown option `{a}`");
+        return ExitCode::from(2);
+    }
+    if let Err(msg) = prerequisites() {
+        eprintln!("{msg}");
+        return ExitCode::FAILURE;
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let steps: &[(&str, &[&str], &[(&str, &str)])] = &[
+        ("bindings are fresh", &["run", "--quiet", "--package", "xtask", "--", "gen", "--check"], &[]),
+        ("tests", &["test", "--workspace", "--all-features", "--no-fail-fast"], &[]),
+        ("clippy", &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"], &[]),
+        ("rustdoc", &["doc", "--workspace", "--no-deps", "--all-features"], &[("RUSTDOCFLAGS", "-D warnings")]),
+    ];
+    for (name, cmd, env) in steps {
+        println!("== {name}: cargo {}", cmd.join(" "));
+        let mut c = Command::new(&cargo);
+        c.current_dir(root).args(*cmd);
+        for (k, v) in *env {
+            c.env(k, v);
+        }
+        match c.status() {
+            Ok(s) if s.success() => {}
+            Ok(_) => {
+                eprintln!("error: step `{name}` failed");
+                return ExitCode::FAILURE;
+            }
+            Err(e) => {
+                eprintln!("error: cannot run cargo: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    println!("== all checks passed");
+    ExitCode::SUCCESS
+}
+
+/// The external tools the tests use: xmllint (independent schema validation) and Python zeep
+/// (a third-party SOAP client).
+fn prerequisites() -> Result<(), String> {
+    let mut missing = Vec::new();
+    if Command::new("xmllint").arg("--version").output().is_err() {
+        missing.push("xmllint (Debian/Ubuntu: `apt-get install libxml2-utils`)");
+    }
+    let zeep = Command::new("python3").args(["-c", "import zeep"]).output();
+    if !zeep.is_ok_and(|o| o.status.success()) {
+        missing.push("Python zeep (`python3 -m pip install -r tests/requirements.txt`)");
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("error: the tests need:\n  - {}\n(.ci/run installs them)", missing.join("\n  - ")))
+    }
+}
