@@ -58,6 +58,39 @@ pub fn upper_camel(name: &str) -> String {
     escape(s)
 }
 
+/// An enum variant for an enumeration value: `UpperCamelCase`, keeping what distinguishes
+/// numeric literals: a leading sign becomes `Minus` / `Plus`, and a separator between two
+/// digits becomes `_` (`-1.5` is `Minus1_5`, `15` is `V15`, `1.5` is `V1_5`).
+pub fn enum_variant(value: &str) -> String {
+    let (sign, rest) = match value.trim() {
+        v if v.starts_with('-') && v.len() > 1 => ("Minus", &v[1..]),
+        v if v.starts_with('+') && v.len() > 1 => ("Plus", &v[1..]),
+        v => ("", v),
+    };
+    let mut s = String::from(sign);
+    let mut prev_digit = false;
+    let mut pending_sep = false;
+    for segment in rest.split(|c: char| !c.is_alphanumeric()) {
+        if segment.is_empty() {
+            pending_sep = true;
+            continue;
+        }
+        if (pending_sep || s.len() > sign.len()) && prev_digit && segment.starts_with(|c: char| c.is_ascii_digit()) {
+            s.push('_');
+        }
+        s.push_str(&segment.to_upper_camel_case());
+        prev_digit = segment.ends_with(|c: char| c.is_ascii_digit());
+        pending_sep = false;
+    }
+    if s.is_empty() {
+        s.push_str("Empty");
+    }
+    if !s.starts_with(|c: char| c.is_alphabetic()) {
+        s.insert(0, 'V');
+    }
+    escape(s)
+}
+
 /// The identifier without a raw prefix (for building derived names).
 pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
@@ -108,6 +141,25 @@ mod tests {
             for ident in [snake(name), upper_camel(name)] {
                 assert!(syn::parse_str::<syn::Ident>(&ident).is_ok(), "{name:?} -> {ident:?}");
             }
+        }
+    }
+
+    #[test]
+    fn enum_variants_keep_signs_and_decimal_points() {
+        assert_eq!(enum_variant("+1000.0001"), "Plus1000_0001");
+        assert_eq!(enum_variant("-1000.0001"), "Minus1000_0001");
+        assert_eq!(enum_variant("1000.0001"), "V1000_0001");
+        assert_eq!(enum_variant("10000001"), "V10000001");
+        assert_eq!(enum_variant("-INF"), "MinusInf");
+        assert_eq!(enum_variant("-"), "Empty");
+        assert_eq!(enum_variant(""), "Empty");
+        assert_eq!(enum_variant("Exchange2007_SP1"), "Exchange2007Sp1");
+        assert_eq!(enum_variant("a-b"), "AB");
+        assert_eq!(enum_variant("a_b"), "AB");
+        assert_eq!(enum_variant("Self"), "Self_");
+        assert_eq!(enum_variant("2007 1"), "V2007_1");
+        for v in ["+1", "-1", "1.5", "1e5", "-0", "x"] {
+            assert!(syn::parse_str::<syn::Ident>(&enum_variant(v)).is_ok(), "{v}");
         }
     }
 

@@ -44,7 +44,9 @@ pub struct Options {
     pub modules: Vec<(String, String)>,
     /// Rust names for types: `(type or element QName, name)`.
     pub type_renames: Vec<(QName, String)>,
-    /// Rust names for fields and variants: `(owner type QName, XML local name, name)`.
+    /// Rust names for fields and variants: `(owner type QName, XML name, name)`, where the XML
+    /// name is an element's local name, `@` and an attribute's local name (an attribute's plain
+    /// local name applies too, unless an `@` entry exists), or an enumeration value.
     pub field_renames: Vec<(QName, String, String)>,
     /// How the input is named in the `@generated` header.
     pub source_label: String,
@@ -52,6 +54,14 @@ pub struct Options {
     pub regenerate_command: String,
     /// Directory that diagnostics show paths relative to.
     pub display_base: Option<PathBuf>,
+    /// Generate only these operations (WSDL port type operation names, as written), or every
+    /// operation when `None`. Types are generated only as far as the selected operations reach
+    /// them, so a part of a WSDL that cannot be generated can be left out. Naming an operation
+    /// that no SOAP binding has is an error.
+    pub operations: Option<Vec<String>>,
+    /// Leave out these operations (applied after [`Options::operations`]). Naming an operation
+    /// that no SOAP binding has is an error.
+    pub exclude_operations: Vec<String>,
 }
 
 impl Default for Options {
@@ -64,6 +74,8 @@ impl Default for Options {
             source_label: "a WSDL".to_owned(),
             regenerate_command: "cargo xtask gen".to_owned(),
             display_base: None,
+            operations: None,
+            exclude_operations: Vec::new(),
         }
     }
 }
@@ -72,6 +84,12 @@ impl Options {
     /// The configured name of a type, if renamed.
     pub fn type_rename(&self, q: &QName) -> Option<&str> {
         self.type_renames.iter().find(|(n, _)| n == q).map(|(_, r)| r.as_str())
+    }
+
+    /// Whether operation `name` is to be generated.
+    pub fn includes_operation(&self, name: &str) -> bool {
+        self.operations.as_ref().is_none_or(|ops| ops.iter().any(|o| o == name))
+            && !self.exclude_operations.iter().any(|o| o == name)
     }
 
     /// The configured name of a field or variant, if renamed.
@@ -98,7 +116,7 @@ pub fn build_ir(entry: &Path, opts: &Options) -> Result<(ir::Ir, SourceMap), Dia
     let sources = loaded.sources.clone();
     let fail = |list: Vec<Diagnostic>| Diagnostics { list, sources: sources.clone() };
     let symbols = resolve::resolve(&loaded).map_err(fail)?;
-    let mut ir = lower::lower(&symbols).map_err(fail)?;
+    let mut ir = lower::lower(&symbols, opts).map_err(fail)?;
     cycles::break_cycles(&mut ir);
     name::name(&mut ir, opts).map_err(fail)?;
     Ok((ir, sources))

@@ -18,9 +18,10 @@ use crate::syntax::{PartKind, TypeDef};
 
 /// Lowers everything the WSDL's SOAP bindings reach (or, for a bare schema, every global
 /// element).
-pub fn lower(sym: &Symbols<'_>) -> Result<Ir, Vec<Diagnostic>> {
+pub fn lower(sym: &Symbols<'_>, opts: &crate::Options) -> Result<Ir, Vec<Diagnostic>> {
     let mut l = Lowerer {
         sym,
+        opts,
         ir: Ir::default(),
         diags: Vec::new(),
         named: HashMap::new(),
@@ -28,6 +29,7 @@ pub fn lower(sym: &Symbols<'_>) -> Result<Ir, Vec<Diagnostic>> {
         elements: HashMap::new(),
         anon: HashMap::new(),
         groups: HashMap::new(),
+        substitution_choices: HashMap::new(),
         queue: VecDeque::new(),
         effective: HashMap::new(),
         deriving: HashSet::new(),
@@ -37,6 +39,15 @@ pub fn lower(sym: &Symbols<'_>) -> Result<Ir, Vec<Diagnostic>> {
         Some(w) => {
             for b in &w.bindings {
                 l.lower_binding(b);
+            }
+            l.check_operation_options();
+            // Every port names a binding that exists.
+            for s in &w.services {
+                for port in &s.item.ports {
+                    if let Err(d) = sym.binding(&port.binding) {
+                        l.diags.push(d);
+                    }
+                }
             }
             if l.ir.services.is_empty() && l.diags.is_empty() {
                 l.diags.push(Diagnostic::new(DiagKind::Invalid, None, "the WSDL has no SOAP 1.1 or SOAP 1.2 binding"));
@@ -50,7 +61,14 @@ pub fn lower(sym: &Symbols<'_>) -> Result<Ir, Vec<Diagnostic>> {
     }
     l.drain();
     l.collect_namespaces();
-    if l.diags.is_empty() { Ok(l.ir) } else { Err(l.diags) }
+    // A definition reached twice (e.g. a message used as input and output) is reported once.
+    let mut unique: Vec<Diagnostic> = Vec::with_capacity(l.diags.len());
+    for d in l.diags {
+        if !unique.contains(&d) {
+            unique.push(d);
+        }
+    }
+    if unique.is_empty() { Ok(l.ir) } else { Err(unique) }
 }
 
 type Key = *const ();
@@ -61,6 +79,7 @@ fn key<T>(t: &T) -> Key {
 
 struct Lowerer<'s> {
     sym: &'s Symbols<'s>,
+    opts: &'s crate::Options,
     ir: Ir,
     diags: Vec<Diagnostic>,
     named: HashMap<QName, TypeId>,
@@ -70,6 +89,9 @@ struct Lowerer<'s> {
     anon: HashMap<Key, TypeId>,
     /// Group types by the particle that defines them.
     groups: HashMap<Key, TypeId>,
+    /// Substitution group choices by enclosing type and head element (one per pair, however
+    /// often the head is referenced there).
+    substitution_choices: HashMap<(TypeId, ElementId), TypeId>,
     /// Bodies still to convert.
     queue: VecDeque<Work<'s>>,
     /// Flattened complex types by name.
@@ -623,8 +645,9 @@ impl<'s> Lowerer<'s> {
             ComplexContent::Complex { derivation, base, particle, attrs } => {
                 let Some(mut eff) = self.base_effective(base) else {
                     if base.name.ns != syntax::XS {
-                        // base_effective reported the problem (unresolved or a simple type).
-                        if self.sym.type_def(&base.name).is_some() {
+                        // base_effective reported an unresolved base or a derivation cycle; a
+                        // simple base is reported here.
+                        if self.sym.type_def(&base.name).is_some_and(|(_, d)| matches!(d.item, TypeDef::Simple(_))) {
                             self.err(DiagKind::Invalid, base.span, format!("complexContent derived from the simple type {}", base.name));
                         }
                     } else {
@@ -635,13 +658,15 @@ impl<'s> Lowerer<'s> {
                 let from_any_type = base.name.ns == syntax::XS;
                 eff.base = if from_any_type { None } else { Some(base.name.clone()) };
                 eff.mixed = c.mixed;
-                if from_any_type {
-                    // Deriving from xs:anyType: the content is what this type says.
+                if from_any_type && !(*derivation == Derivation::Extension && explicit_content_empty(particle.as_ref())) {
+                    // Deriving from xs:anyType: the content is what this type says. (An
+                    // extension whose explicit content is empty keeps anyType's content: XML
+                    // Schema 1.0 part 1, 3.4.2, {content type} clause 3.1.)
                     eff.content = EffContent::Empty;
                 }
                 match derivation {
                     Derivation::Extension => {
-                        if let Some(p) = particle {
+                        if let Some(p) = particle.as_ref().filter(|p| !explicit_content_empty(Some(p))) {
                             match &mut eff.content {
                                 EffContent::Particles(ps) => ps.push((owner.clone(), p)),
                                 EffContent::Empty => eff.content = EffContent::Particles(vec![(owner.clone(), p)]),
@@ -839,13 +864,13 @@ impl<'s> Lowerer<'s> {
                 } else {
                     // A substitution group head: a choice of the head (unless abstract) and its
                     // members.
-                    let gid = match self.groups.get(&key(p)) {
+                    let gid = match self.substitution_choices.get(&(parent, eid)) {
                         Some(&g) => g,
                         None => {
                             let ns = self.ir.types[parent].ns.clone();
                             let hint = format!("{}Substitution", r.name.local);
                             let gid = self.new_type(Origin::Group { parent, hint }, ns, p.span, None);
-                            self.groups.insert(key(p), gid);
+                            self.substitution_choices.insert((parent, eid), gid);
                             let mut members = Vec::new();
                             if !self.sym.element_at(index).item.is_abstract {
                                 members.push(self.element_member(eid, Occurs::ONE, p.span));
@@ -1014,6 +1039,31 @@ impl<'s> Lowerer<'s> {
 
     // ----- WSDL -----------------------------------------------------------------------------
 
+    /// Every operation named in [`Options::operations`](crate::Options::operations) or
+    /// [`Options::exclude_operations`](crate::Options::exclude_operations) must be one that a
+    /// SOAP binding of the WSDL binds (a misspelt name would otherwise select nothing).
+    fn check_operation_options(&mut self) {
+        let Some(w) = self.sym.wsdl else { return };
+        let bound: HashSet<&str> = w
+            .bindings
+            .iter()
+            .filter(|b| b.item.soap.is_some())
+            .flat_map(|b| b.item.operations.iter().map(|o| o.name.as_str()))
+            .collect();
+        let named = self.opts.operations.iter().flatten().map(|o| ("operations", o)).chain(self.opts.exclude_operations.iter().map(|o| ("exclude_operations", o)));
+        let mut missing = Vec::new();
+        for (option, name) in named {
+            if !bound.contains(name.as_str()) {
+                missing.push(Diagnostic::new(
+                    DiagKind::Invalid,
+                    None,
+                    format!("operation '{name}' named in Options::{option} is not an operation of any SOAP binding of the WSDL"),
+                ));
+            }
+        }
+        self.diags.extend(missing);
+    }
+
     fn lower_binding(&mut self, b: &'s Named<Binding>) {
         let Some(soap) = &b.item.soap else { return };
         let pt = match self.sym.port_type(&b.item.port_type) {
@@ -1045,8 +1095,21 @@ impl<'s> Lowerer<'s> {
         }
         let mut seen = HashSet::new();
         for op in &pt.item.operations {
+            if !self.opts.includes_operation(&op.name) {
+                continue;
+            }
             if !seen.insert(op.name.as_str()) {
                 self.err(DiagKind::Unsupported, op.span, format!("unsupported construct: overloaded operation '{}'", op.name));
+                continue;
+            }
+            if op.input.is_none() || op.output.is_none() {
+                // The generated client, server and message set are request-response only.
+                let what = if op.output.is_none() { "one-way operation (no wsdl:output)" } else { "notification operation (no wsdl:input)" };
+                self.err(
+                    DiagKind::Unsupported,
+                    op.span,
+                    format!("unsupported construct: {what} '{}'; leave it out with Options::exclude_operations", op.name),
+                );
                 continue;
             }
             let Some(bop) = b.item.operations.iter().find(|o| o.name == op.name) else {
@@ -1275,6 +1338,21 @@ impl<'s> Lowerer<'s> {
             used.push(prefix.clone());
             self.ir.namespaces.push(Namespace { uri: uri.clone(), prefix, module: String::new() });
         }
+    }
+}
+
+/// Whether the explicit content of a complex content derivation is empty (XML Schema 1.0
+/// part 1, 3.4.2, {content type} clause 2.1): no particle, an empty `xs:sequence` or `xs:all`,
+/// or an empty `xs:choice` with `minOccurs="0"`, or `maxOccurs="0"`.
+fn explicit_content_empty(p: Option<&Particle>) -> bool {
+    match p {
+        None => true,
+        Some(p) if p.max == MaxOccurs::Bounded(0) => true,
+        Some(p) => match &p.term {
+            Term::Sequence(items) | Term::All(items) => items.is_empty(),
+            Term::Choice(items) => items.is_empty() && p.min == 0,
+            _ => false,
+        },
     }
 }
 

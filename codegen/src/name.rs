@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use crate::diag::{DiagKind, Diagnostic, Span};
-use crate::ident::{snake, unraw, upper_camel};
+use crate::ident::{enum_variant, snake, unraw, upper_camel};
 use crate::ir::*;
 use crate::syntax::QName;
 use crate::Options;
@@ -141,7 +141,10 @@ impl Namer<'_> {
                 TypeKind::Simple(SimpleDef::Restriction { values, .. }) => {
                     let mut scope = Scope::new(format!("for a variant of {owner}"));
                     for v in values.iter_mut() {
-                        v.rust = upper_camel(&v.value);
+                        v.rust = match owner_q.as_ref().and_then(|q| self.opts.field_rename(q, &v.value)) {
+                            Some(r) => r.to_owned(),
+                            None => enum_variant(&v.value),
+                        };
                         let r = scope.claim(&v.rust, format!("enumeration value {:?}", v.value), Some(v.span));
                         self.check(r);
                     }
@@ -160,8 +163,32 @@ impl Namer<'_> {
                 }
                 TypeKind::Complex(c) => {
                     let mut scope = Scope::new(format!("for a field of {owner}"));
+                    // Elements first: an attribute whose name an element of the same type
+                    // already has gets an `_attribute` suffix (both are common in schemas, and
+                    // a rename keyed by the local name could not tell them apart).
+                    let element_names: Vec<String> = match &c.content {
+                        Content::Elements(g) => g
+                            .members
+                            .iter()
+                            .filter_map(|m| match &m.term {
+                                MemberTerm::Element(e) => Some(unraw(&self.field_name(owner_q.as_ref(), &e.name.local)).to_owned()),
+                                _ => None,
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    };
                     for a in c.attributes.iter_mut() {
-                        a.rust = self.field_name(owner_q.as_ref(), &a.name.local);
+                        a.rust = match owner_q.as_ref().and_then(|q| self.opts.field_rename(q, &format!("@{}", a.name.local))) {
+                            Some(r) => r.to_owned(),
+                            None => {
+                                let plain = self.field_name(owner_q.as_ref(), &a.name.local);
+                                if element_names.iter().any(|n| n == unraw(&plain)) {
+                                    format!("{}_attribute", unraw(&plain))
+                                } else {
+                                    plain
+                                }
+                            }
+                        };
                         let r = scope.claim(&a.rust, format!("attribute {}", a.name), None);
                         self.check(r);
                     }

@@ -85,7 +85,14 @@ impl Loader {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => Some((file, text)),
                 Err(e) => {
-                    self.err(DiagKind::Unreadable, from, format!("{} is not valid UTF-8: {e}", path.display()));
+                    // Point at the first byte that is not UTF-8, in the file itself.
+                    let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                    let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+                    let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+                    let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+                    let span = Span { file, line: line as u32, column: column as u32 };
+                    let msg = format!("{} is not valid UTF-8 (only UTF-8 input is supported): {}", self.sources.display(file), e.utf8_error());
+                    self.diags.push(Diagnostic::new(DiagKind::Unreadable, Some(span), msg));
                     None
                 }
             },

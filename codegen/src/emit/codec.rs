@@ -132,11 +132,11 @@ impl Emitter<'_> {
     fn value_checks(&self, label: &str, primitive: Builtin, facets: &FacetSet, v: TokenStream, is_list: bool) -> TokenStream {
         let mut out = TokenStream::new();
         let len = if is_list {
-            Some(quote!((#v.len() as u64)))
+            Some(quote!(#v.len() as u64))
         } else if primitive.is_string_like() {
             Some(quote!(__rt::char_len(#v)))
         } else if matches!(primitive, Builtin::Base64Binary | Builtin::HexBinary) {
-            Some(quote!((#v.len() as u64)))
+            Some(quote!(#v.len() as u64))
         } else {
             None
         };

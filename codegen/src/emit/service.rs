@@ -9,6 +9,13 @@ use super::{Emitter, doc, ident, lit};
 use crate::ir::*;
 use crate::syntax::{SoapVersion, Style};
 
+/// The local variable a message part or header is decoded into: prefixed, so that a part
+/// named like one of the decoder's own variables (`body`, `start`, `cur`, `r`, ...) cannot
+/// shadow it.
+fn part_local(rust: &str) -> proc_macro2::Ident {
+    format_ident!("__part_{}", rust.trim_start_matches("r#"))
+}
+
 impl Emitter<'_> {
     /// Everything of a binding's module but the message structs.
     pub(crate) fn service(&self, s: &Service) -> TokenStream {
@@ -237,7 +244,8 @@ impl Emitter<'_> {
         let mut field_names = Vec::new();
         for p in &msg.body {
             let f = ident(&p.rust);
-            field_names.push(quote!(#f));
+            let local = part_local(&p.rust);
+            field_names.push(quote!(#f: #local));
             let (ty, what) = match p.kind {
                 PartKind::Element(e) => {
                     let el = &self.ir.elements[e];
@@ -256,7 +264,8 @@ impl Emitter<'_> {
         }
         for h in &msg.headers {
             let f = ident(&h.rust);
-            field_names.push(quote!(#f));
+            let local = part_local(&h.rust);
+            field_names.push(quote!(#f: #local));
             let el = &self.ir.elements[h.element];
             let ty = self.value_type(el.ty, m);
             let d = doc(&format!("Header part `{}`: element `{}`, optional.", h.part, el.name));
@@ -313,7 +322,7 @@ impl Emitter<'_> {
         // Headers.
         let mut arms = TokenStream::new();
         for h in &msg.headers {
-            let f = ident(&h.rust);
+            let f = part_local(&h.rust);
             let eu = self.element_use(h.element);
             let ns = self.ns_id(&eu.name.ns);
             let l = lit(&eu.name.local);
@@ -341,7 +350,7 @@ impl Emitter<'_> {
         let type_part = matches!(msg.body.as_slice(), [BodyPart { kind: PartKind::Type(_), .. }]) && op.style == Style::Document;
         if type_part {
             let BodyPart { rust, kind: PartKind::Type(t), .. } = &msg.body[0] else { unreachable!() };
-            let f = ident(rust);
+            let f = part_local(rust);
             let ty = self.value_type(*t, m);
             out.extend(quote! {
                 let #f = <#ty as __rt::ComplexType>::decode_xml(&mut env.r, &body)?;
@@ -388,7 +397,7 @@ impl Emitter<'_> {
     fn parts_decode(&self, msg: &MessageIr, m: &str, rpc: bool) -> TokenStream {
         let mut out = TokenStream::new();
         for p in &msg.body {
-            let f = ident(&p.rust);
+            let f = part_local(&p.rust);
             let (ns, l, dec) = match p.kind {
                 PartKind::Element(e) => {
                     let eu = self.element_use(e);
