@@ -1,0 +1,32 @@
+//! Snapshots of MS-OXWUMS (`schemas/ms-oxwums/MS-OXWUMS.wsdl`): the IR dump and every
+//! emitted file, as `cargo xtask gen` generates them.
+
+mod support;
+
+use soapkit_codegen::{Options, generate};
+
+fn generated() -> soapkit_codegen::Generated {
+    let root = support::workspace_dir();
+    let opts = Options {
+        source_label: "`schemas/ms-oxwums/MS-OXWUMS.wsdl`".to_owned(),
+        display_base: Some(root.clone()),
+        ..Options::default()
+    };
+    generate(&root.join("schemas/ms-oxwums/MS-OXWUMS.wsdl"), &opts).unwrap_or_else(|d| panic!("{d}"))
+}
+
+#[test]
+fn ir_dump() {
+    insta::assert_snapshot!("ms_oxwums_ir", generated().ir_dump);
+}
+
+#[test]
+fn emitted_code() {
+    let out = generated();
+    let paths: Vec<&str> = out.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["mod.rs", "messages.rs", "types.rs", "um_web_service_soap.rs"]);
+    for f in &out.files {
+        let name = format!("ms_oxwums_{}", f.path.trim_end_matches(".rs"));
+        insta::assert_snapshot!(name, f.code);
+    }
+}

@@ -1,0 +1,118 @@
+//! Generality: the full Exchange WSDL and the W3C databinding examples (shared reference
+//! material, which must be present: its absence fails these tests), and the operation
+//! selection options.
+
+mod support;
+
+use soapkit_codegen::diag::DiagKind;
+use soapkit_codegen::{Options, generate};
+
+#[test]
+fn ews_full_services_wsdl_generates() {
+    let wsdl = support::reference("ews-full/services.wsdl");
+    let start = std::time::Instant::now();
+    let out = generate(&wsdl, &Options::default()).unwrap_or_else(|d| panic!("{d}"));
+    eprintln!("generated EWS in {:?}: {} files, {} bytes", start.elapsed(), out.files.len(), out.files.iter().map(|f| f.code.len()).sum::<usize>());
+    let paths: Vec<&str> = out.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["mod.rs", "types.rs", "messages.rs", "exchange_service_binding.rs"]);
+    assert!(out.ir_dump.contains("operation GetUserConfiguration"), "a late EWS operation is there");
+}
+
+/// The five errors of `examples.wsdl`: in the "…Unqualified…" patterns, unprefixed type and
+/// attribute references resolve through the default namespace, which is the WSDL namespace
+/// there, and nothing of those names exists in it.
+const W3C_ERRORS: &str = "\
+examples.wsdl:3520:1: error: unresolved reference to type {http://schemas.xmlsoap.org/wsdl/}GlobalElementUnqualifiedType
+examples.wsdl:3343:11: error: unresolved reference to type {http://schemas.xmlsoap.org/wsdl/}ElementTypeReferenceUnqualifiedRef
+examples.wsdl:3360:9: error: unresolved reference to attribute {http://schemas.xmlsoap.org/wsdl/}attributeReferenceUnqualifiedAtt
+examples.wsdl:3379:9: error: unresolved reference to type {http://schemas.xmlsoap.org/wsdl/}AttributeTypeReferenceUnqualifiedType
+examples.wsdl:3426:1: error: unresolved reference to type {http://schemas.xmlsoap.org/wsdl/}GlobalAttributeUnqualifiedTypeSimpleType";
+
+/// The operations of those five patterns.
+const W3C_BROKEN: [&str; 5] = [
+    "echoElementTypeReferenceUnqualified",
+    "echoAttributeReferenceUnqualified",
+    "echoAttributeTypeReferenceUnqualified",
+    "echoGlobalAttributeUnqualifiedType",
+    "echoGlobalElementUnqualifiedType",
+];
+
+fn w3c_options() -> Options {
+    let wsdl = support::reference("w3c-databinding/examples.wsdl");
+    Options { display_base: wsdl.parent().map(std::path::Path::to_path_buf), ..Options::default() }
+}
+
+#[test]
+fn w3c_examples_have_exactly_five_unresolved_references() {
+    let wsdl = support::reference("w3c-databinding/examples.wsdl");
+    let d = generate(&wsdl, &w3c_options()).expect_err("the five unqualified patterns do not resolve");
+    assert_eq!(d.to_string(), W3C_ERRORS);
+    assert!(d.list.iter().all(|x| x.kind == DiagKind::Unresolved && x.qname.is_some()));
+}
+
+#[test]
+fn w3c_examples_generate_without_the_five_patterns() {
+    let wsdl = support::reference("w3c-databinding/examples.wsdl");
+    let opts = Options { exclude_operations: W3C_BROKEN.iter().map(|s| s.to_string()).collect(), ..w3c_options() };
+    let out = generate(&wsdl, &opts).unwrap_or_else(|d| panic!("{d}"));
+    let operations = out.ir_dump.lines().filter(|l| l.starts_with("  operation ")).count();
+    // The port type has 293 operations.
+    assert_eq!(operations, 293 - 5);
+    for op in W3C_BROKEN {
+        assert!(!out.ir_dump.contains(&format!("operation {op} ")), "{op} is left out");
+    }
+}
+
+// ----- Options::operations / exclude_operations -------------------------------------------
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    support::fixtures().join("constructs").join(name)
+}
+
+fn operations_of(dump: &str) -> Vec<String> {
+    dump.lines().filter_map(|l| l.strip_prefix("  operation ")).map(|l| l.split(' ').next().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn operations_selects_a_subset_and_only_the_types_it_reaches() {
+    let opts = Options { operations: Some(vec!["WithAction".into()]), ..Options::default() };
+    let out = generate(&fixture("wsdl_soap_action.wsdl"), &opts).unwrap();
+    assert_eq!(operations_of(&out.ir_dump), ["WithAction"]);
+    // A is WithAction's input, C its output; B only EmptyAction's.
+    assert!(out.ir_dump.contains("element #0 {urn:fx:action}A"));
+    assert!(!out.ir_dump.contains("{urn:fx:action}B"), "{}", out.ir_dump);
+}
+
+#[test]
+fn exclude_operations_leaves_operations_out() {
+    let opts = Options { exclude_operations: vec!["Upper".into()], ..Options::default() };
+    let out = generate(&fixture("wsdl_shared_body_element.wsdl"), &opts).unwrap();
+    assert_eq!(operations_of(&out.ir_dump), ["Lower"]);
+    let both = Options { operations: Some(vec!["Upper".into(), "Lower".into()]), exclude_operations: vec!["Lower".into()], ..Options::default() };
+    let out = generate(&fixture("wsdl_shared_body_element.wsdl"), &both).unwrap();
+    assert_eq!(operations_of(&out.ir_dump), ["Upper"]);
+}
+
+#[test]
+fn excluding_a_one_way_operation_lets_the_rest_generate() {
+    let path = support::fixtures().join("errors/unsupported_one_way.wsdl");
+    let opts = Options { exclude_operations: vec!["Op".into()], ..Options::default() };
+    let out = generate(&path, &opts).unwrap_or_else(|d| panic!("{d}"));
+    assert!(operations_of(&out.ir_dump).is_empty());
+}
+
+#[test]
+fn naming_an_unknown_operation_is_an_error() {
+    let opts = Options {
+        operations: Some(vec!["Upper".into(), "Uper".into()]),
+        exclude_operations: vec!["Lowr".into()],
+        ..Options::default()
+    };
+    let d = generate(&fixture("wsdl_shared_body_element.wsdl"), &opts).unwrap_err();
+    assert_eq!(
+        d.to_string(),
+        "error: operation 'Uper' named in Options::operations is not an operation of any SOAP binding of the WSDL\n\
+         error: operation 'Lowr' named in Options::exclude_operations is not an operation of any SOAP binding of the WSDL"
+    );
+    assert!(d.list.iter().all(|x| x.kind == DiagKind::Invalid));
+}
