@@ -13,6 +13,9 @@ use crate::xsd::{Lexical, QName, ValueError};
 
 /// A value with a text representation.
 pub trait SimpleType: Sized {
+    /// Whether writing may declare namespace prefixes (true for QName-valued types).
+    const NEEDS_NAMESPACES: bool = false;
+
     /// Parses the text of an element or attribute. `r` resolves namespace prefixes (for
     /// QName-valued types) at the current position.
     fn parse_text(text: &str, r: &Reader<'_>) -> Result<Self, ValueError>;
@@ -36,6 +39,8 @@ impl<T: Lexical> SimpleType for T {
 }
 
 impl SimpleType for QName {
+    const NEEDS_NAMESPACES: bool = true;
+
     fn parse_text(text: &str, r: &Reader<'_>) -> Result<Self, ValueError> {
         QName::parse_with(text, |p| r.resolve_prefix(p).map(|id| r.ns_uri(id).to_owned()))
     }
@@ -61,6 +66,9 @@ impl SimpleType for QName {
 pub trait Codec {
     /// The Rust value.
     type Value;
+    /// Whether writing may declare namespace prefixes (QName values): such values are
+    /// formatted while the start tag is still open.
+    const NEEDS_NAMESPACES: bool = false;
     /// Parses text.
     fn parse(text: &str, r: &Reader<'_>) -> Result<Self::Value, ValueError>;
     /// Appends the text of `v`.
@@ -69,6 +77,7 @@ pub trait Codec {
 
 impl<T: SimpleType> Codec for T {
     type Value = T;
+    const NEEDS_NAMESPACES: bool = T::NEEDS_NAMESPACES;
 
     #[inline]
     fn parse(text: &str, r: &Reader<'_>) -> Result<T, ValueError> {
@@ -508,6 +517,12 @@ pub fn encode_attr<C: Codec>(w: &mut Writer, ns: &str, local: &str, v: &C::Value
 /// Writes an element of simple type.
 pub fn encode_simple<C: Codec>(w: &mut Writer, ns: &str, local: &str, v: &C::Value) -> Result<(), EncodeError> {
     w.start(ns, local)?;
+    if !C::NEEDS_NAMESPACES {
+        // Format straight into the output (the codec gets a writer it will not use).
+        let mut unused = Writer::default();
+        w.text_with(|out| C::write(v, out, &mut unused)).map_err(|e| e.within(local))?;
+        return w.end(ns, local);
+    }
     let mut buf = w.take_scratch();
     let r = C::write(v, &mut buf, w);
     if r.is_ok() && !buf.is_empty() {

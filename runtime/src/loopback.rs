@@ -2,7 +2,6 @@
 //! without HTTP, going through the same request and response shapes an HTTP transport uses.
 //! For tests and for embedding a service in the same process.
 
-use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use crate::client::{SoapRequest, SoapResponse, Transport, TransportError};
@@ -61,8 +60,8 @@ impl<S: SoapService> Loopback<S> {
 }
 
 impl<S: SoapService> Transport for Loopback<S> {
-    fn send(&self, request: SoapRequest) -> impl Future<Output = Result<SoapResponse, TransportError>> + Send {
-        async move {
+    async fn send(&self, request: SoapRequest) -> Result<SoapResponse, TransportError> {
+        {
             let headers = request.http_headers();
             let header = |name: &str| headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone());
             let http = SoapHttpRequest {

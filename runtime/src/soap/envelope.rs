@@ -295,21 +295,42 @@ fn write_envelope(
     write_body: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
 ) -> Result<String, EncodeError> {
     let env = version.uri();
-    let mut w = Writer::with_capacity(1024).with_preferred_prefixes(prefixes);
+    // Writers are reused per thread: their scope and scratch buffers survive between
+    // messages, so a message costs one allocation (its output).
+    let mut w = WRITERS.with(|p| p.borrow_mut().take()).unwrap_or_else(|| Writer::with_capacity(1024));
+    w = w.with_preferred_prefixes(prefixes);
+    let result = write_into(&mut w, version, env, prefixes, headers, write_headers, write_body);
+    let (out, spare) = w.finish_into_parts();
+    WRITERS.with(|p| *p.borrow_mut() = Some(spare));
+    result.map(|()| out)
+}
+
+thread_local! {
+    static WRITERS: std::cell::RefCell<Option<Writer>> = const { std::cell::RefCell::new(None) };
+}
+
+fn write_into(
+    w: &mut Writer,
+    version: SoapVersion,
+    env: &'static str,
+    prefixes: &'static [(&'static str, &'static str)],
+    headers: bool,
+    write_headers: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
+    write_body: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
+) -> Result<(), EncodeError> {
     w.declaration();
     w.declare(version.prefix(), env);
     w.declare_all(prefixes);
     w.start(env, "Envelope")?;
     if headers {
         w.start(env, "Header")?;
-        write_headers(&mut w)?;
+        write_headers(w)?;
         w.end(env, "Header")?;
     }
     w.start(env, "Body")?;
-    write_body(&mut w)?;
+    write_body(w)?;
     w.end(env, "Body")?;
-    w.end(env, "Envelope")?;
-    Ok(w.into_string())
+    w.end(env, "Envelope")
 }
 
 /// What a server needs to route a request: the SOAP version, the first element of the Body
@@ -322,6 +343,8 @@ pub struct BodyProbe<'a> {
     pub child: Option<Start<'a>>,
     /// That element's first child element.
     pub grandchild: Option<Start<'a>>,
+    /// The qualified names of the Envelope and the Body as written (for error paths).
+    pub names: (&'a str, &'a str),
 }
 
 /// Reads just far enough into an envelope to route it (the rest is checked when decoding).
@@ -344,7 +367,7 @@ pub fn probe_body<'a>(input: &'a str, table: NsTable, expected: Option<SoapVersi
             }
             None => None,
         };
-        Ok(BodyProbe { version: env.version, child, grandchild })
+        Ok(BodyProbe { version: env.version, child, grandchild, names: (env.envelope.name(), body.name()) })
     })();
     result.map_err(|e| env.locate(e))
 }
@@ -360,17 +383,14 @@ fn first_child_element<'a>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<Option<
 
 /// The error for a request whose Body matches no operation.
 pub fn unroutable(input: &str, probe: &BodyProbe<'_>) -> DecodeError {
-    let r = Reader::new(input, NsTable::STANDARD);
-    match probe.child {
+    let e = match probe.child {
         Some(c) => DecodeError::new(
             DecodeErrorKind::Invalid,
             format!("the SOAP Body element <{}> does not match any operation of the service", c.name()),
             input,
             c.offset(),
         ),
-        None => {
-            let _ = r;
-            DecodeError::detached(DecodeErrorKind::Invalid, "the SOAP Body is empty and no operation takes an empty Body")
-        }
-    }
+        None => DecodeError::detached(DecodeErrorKind::Invalid, "the SOAP Body is empty and no operation takes an empty Body"),
+    };
+    e.within(probe.names.1).within(probe.names.0)
 }

@@ -141,10 +141,7 @@ impl AnyElement {
 
     /// Writes the element back.
     pub fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
-        w.start_with_prefix(&self.ns, &self.local, self.prefix.as_deref())?;
-        for (prefix, uri) in &self.namespaces {
-            w.declare_here(prefix, uri)?;
-        }
+        w.start_captured(&self.ns, &self.local, self.prefix.as_deref(), &self.namespaces)?;
         for a in &self.attributes {
             w.attr_with_prefix(&a.ns, &a.local, &a.value, a.prefix.as_deref())?;
         }
@@ -199,6 +196,8 @@ mod tests {
         assert_eq!(any.child("urn:e", "B").unwrap().text(), "u");
         let mut w = Writer::new();
         any.encode(&mut w).unwrap();
-        assert_eq!(w.into_string(), r#"<e:A xmlns:e="urn:e" xmlns:q="urn:q" x="1" q:y="2">t<e:B>u</e:B>v</e:A>"#);
+        // A's own declaration (q) first, then the one its name needs here (e, inherited in
+        // the input).
+        assert_eq!(w.into_string(), r#"<e:A xmlns:q="urn:q" xmlns:e="urn:e" x="1" q:y="2">t<e:B>u</e:B>v</e:A>"#);
     }
 }

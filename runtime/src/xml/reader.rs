@@ -116,7 +116,9 @@ pub struct Reader<'a> {
     xml: quick_xml::Reader<&'a [u8]>,
     input: &'a str,
     table: NsTable,
-    dynamic: Vec<Box<str>>,
+    /// Namespaces not in the table, borrowed from the input when their declaration needs no
+    /// normalization.
+    dynamic: Vec<Cow<'a, str>>,
     bindings: Vec<Binding<'a>>,
     depth: u32,
     pending: Option<(usize, Event<'a>)>,
@@ -138,7 +140,7 @@ impl<'a> Reader<'a> {
         config.allow_unmatched_ends = false;
         config.check_comments = true;
         config.expand_empty_elements = false;
-        Reader { xml, input, table, dynamic: Vec::new(), bindings: Vec::new(), depth: 0, pending: None, soap_scope: None, close_pending: false }
+        Reader { xml, input, table, dynamic: Vec::new(), bindings: Vec::with_capacity(16), depth: 0, pending: None, soap_scope: None, close_pending: false }
     }
 
     /// A reader over raw bytes, which must be UTF-8.
@@ -170,7 +172,7 @@ impl<'a> Reader<'a> {
     pub fn ns_uri(&self, id: NsId) -> &str {
         match self.table.uri(id) {
             Some(u) => u,
-            None => self.dynamic.get(id.0 as usize - self.table.len()).map_or("", |b| b),
+            None => self.dynamic.get(id.0 as usize - self.table.len()).map_or("", |b| b.as_ref()),
         }
     }
 
@@ -266,6 +268,11 @@ impl<'a> Reader<'a> {
 
     /// An attribute not allowed on `el`.
     pub fn unexpected_attribute(&self, el: &Start<'a>, attr: &Attr<'a>) -> DecodeError {
+        // A tag with a syntax error later on (e.g. a duplicate attribute) is malformed, which
+        // takes precedence over the validity of its first attributes.
+        if let Some(Err(e)) = self.attributes(el).find(Result::is_err) {
+            return e;
+        }
         self.invalid(
             el.offset,
             format!(
@@ -504,7 +511,10 @@ impl<'a> Reader<'a> {
         if content.len() > name_len && content[name_len..].contains("xmlns") {
             let mut attrs = Attributes::new(content, name_len);
             for a in &mut attrs {
-                let a = a.map_err(|e| self.malformed(attr_error_offset(offset, &e), attr_error_message(&e)))?;
+                let a = a.map_err(|e| {
+                    let (at, msg) = attr_error(offset, content, &e);
+                    self.malformed(at, msg)
+                })?;
                 let key: &'a str = a.key.0;
                 let prefix = if key == "xmlns" {
                     ""
@@ -531,7 +541,7 @@ impl<'a> Reader<'a> {
                 if !prefix.is_empty() && uri.is_empty() {
                     return Err(self.malformed(offset, format!("prefix '{prefix}' cannot be undeclared in XML 1.0")));
                 }
-                let ns = self.intern(&uri);
+                let ns = self.intern(uri);
                 self.bindings.push(Binding { prefix, ns, depth: self.depth });
             }
         }
@@ -561,14 +571,14 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn intern(&mut self, uri: &str) -> NsId {
-        if let Some(id) = self.table.lookup(uri) {
+    fn intern(&mut self, uri: Cow<'a, str>) -> NsId {
+        if let Some(id) = self.table.lookup(&uri) {
             return id;
         }
-        if let Some(i) = self.dynamic.iter().position(|d| &**d == uri) {
+        if let Some(i) = self.dynamic.iter().position(|d| *d == uri) {
             return NsId((self.table.len() + i) as u16);
         }
-        self.dynamic.push(uri.into());
+        self.dynamic.push(uri);
         NsId((self.table.len() + self.dynamic.len() - 1).min(u16::MAX as usize) as u16)
     }
 
@@ -626,8 +636,8 @@ impl<'a> Iterator for AttrIter<'a, '_> {
             let a = match self.inner.next()? {
                 Ok(a) => a,
                 Err(e) => {
-                    let at = attr_error_offset(self.el.offset, &e);
-                    return Some(Err(self.reader.malformed(at, attr_error_message(&e))));
+                    let (at, msg) = attr_error(self.el.offset, self.el.content, &e);
+                    return Some(Err(self.reader.malformed(at, msg)));
                 }
             };
             let name: &'a str = a.key.0;
@@ -655,25 +665,31 @@ impl<'a> Iterator for AttrIter<'a, '_> {
     }
 }
 
-/// The byte offset in the document of an attribute syntax error in the tag at `tag_offset`
-/// (quick-xml reports positions relative to the tag's content, which starts after `<`).
-fn attr_error_offset(tag_offset: usize, e: &quick_xml::events::attributes::AttrError) -> usize {
+/// An attribute syntax error of the start tag whose content (between `<` and `>`) is
+/// `content`, at byte `tag_offset` of the document: where it is and what to say.
+///
+/// quick-xml reports positions relative to the tag's content. A name not followed by `=` is
+/// reported at its end; the error is at its start, and a name starting with `<` means the tag
+/// was never closed (its `>` is missing).
+fn attr_error(tag_offset: usize, content: &str, e: &quick_xml::events::attributes::AttrError) -> (usize, String) {
     use quick_xml::events::attributes::AttrError as E;
-    let pos = match e {
-        E::ExpectedEq(p) | E::ExpectedValue(p) | E::UnquotedValue(p) | E::ExpectedQuote(p, _) | E::Duplicated(p, _) => *p,
-    };
-    tag_offset + 1 + pos
-}
-
-/// A message for an attribute syntax error (the position is given separately).
-fn attr_error_message(e: &quick_xml::events::attributes::AttrError) -> &'static str {
-    use quick_xml::events::attributes::AttrError as E;
-    match e {
-        E::ExpectedEq(_) => "malformed start tag: an attribute name must be followed by `=` (is a `>` missing before this point?)",
-        E::ExpectedValue(_) => "malformed start tag: `=` must be followed by a quoted value",
-        E::UnquotedValue(_) => "malformed start tag: attribute values must be quoted",
-        E::ExpectedQuote(..) => "malformed start tag: attribute value not closed by its quote",
-        E::Duplicated(..) => "malformed start tag: duplicate attribute",
+    let name = content.split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
+    match *e {
+        E::ExpectedEq(end) => {
+            let end = end.min(content.len());
+            let start = content[..end].rfind(|c: char| c.is_whitespace()).map_or(0, |i| i + 1);
+            let key = &content[start..end];
+            let at = tag_offset + 1 + start;
+            if key.starts_with('<') {
+                (at, format!("the start tag <{name}> is not closed (`>` missing before `{key}`)"))
+            } else {
+                (at, format!("malformed start tag <{name}>: attribute `{key}` has no `=` and value"))
+            }
+        }
+        E::ExpectedValue(p) => (tag_offset + 1 + p, format!("malformed start tag <{name}>: `=` must be followed by a quoted value")),
+        E::UnquotedValue(p) => (tag_offset + 1 + p, format!("malformed start tag <{name}>: attribute values must be quoted")),
+        E::ExpectedQuote(p, _) => (tag_offset + 1 + p, format!("malformed start tag <{name}>: attribute value not closed by its quote")),
+        E::Duplicated(p, _) => (tag_offset + 1 + p, format!("malformed start tag <{name}>: duplicate attribute")),
     }
 }
 

@@ -22,13 +22,24 @@ struct Binding {
 #[derive(Debug, Default)]
 pub struct Writer {
     out: String,
+    /// Namespace bindings in scope, innermost last. Depth 0 marks declarations registered
+    /// with [`Writer::declare`] and not yet written.
     bindings: Vec<Binding>,
-    pending_root: Vec<(&'static str, &'static str)>,
+    /// For each open element, the index of the binding of its prefix (`usize::MAX`: none).
+    open_elements: Vec<usize>,
+    /// How many bindings at the end of `bindings` are registered but not yet written.
+    unwritten: usize,
+    /// Whether some binding in scope reuses the prefix of an outer one (then look-ups must
+    /// check for shadowing).
+    shadowing: bool,
     depth: u32,
     open: bool,
     counter: u32,
     preferred: &'static [(&'static str, &'static str)],
     scratch: String,
+    /// Static namespace URIs known to need no escaping (kept when the writer is reused, so a
+    /// thread checks each generated namespace once).
+    clean_uris: Vec<(usize, usize)>,
 }
 
 impl Writer {
@@ -39,7 +50,12 @@ impl Writer {
 
     /// An empty writer with room for `capacity` bytes.
     pub fn with_capacity(capacity: usize) -> Self {
-        Writer { out: String::with_capacity(capacity), ..Writer::default() }
+        Writer {
+            out: String::with_capacity(capacity),
+            bindings: Vec::with_capacity(8),
+            open_elements: Vec::with_capacity(16),
+            ..Writer::default()
+        }
     }
 
     /// Sets the preferred prefix of each namespace, `(prefix, uri)`, used when a namespace
@@ -76,7 +92,15 @@ impl Writer {
 
     /// Registers `prefix` for `uri`, to be declared on the next start tag (normally the root).
     pub fn declare(&mut self, prefix: &'static str, uri: &'static str) {
-        self.pending_root.push((prefix, uri));
+        self.note_prefix(prefix);
+        self.bindings.push(Binding { prefix: Cow::Borrowed(prefix), uri: Cow::Borrowed(uri), depth: 0 });
+        self.unwritten += 1;
+    }
+
+    fn note_prefix(&mut self, prefix: &str) {
+        if !self.shadowing && self.bindings.iter().any(|b| b.prefix == prefix) {
+            self.shadowing = true;
+        }
     }
 
     /// The text written so far.
@@ -96,20 +120,34 @@ impl Writer {
 
     /// Index of the binding in scope for `uri` (innermost, not shadowed).
     fn lookup(&self, uri: &str) -> Option<usize> {
+        self.lookup_for(uri, false)
+    }
+
+    /// Index of the binding in scope for `uri`. Attributes cannot use the default namespace
+    /// (an unprefixed attribute is in no namespace).
+    fn lookup_for(&self, uri: &str, attribute: bool) -> Option<usize> {
         for (i, b) in self.bindings.iter().enumerate().rev() {
-            if b.uri == uri {
-                let shadowed = self.bindings[i + 1..].iter().any(|o| o.prefix == b.prefix);
-                if !shadowed {
-                    return Some(i);
-                }
+            let same = (std::ptr::eq(b.uri.as_ptr(), uri.as_ptr()) && b.uri.len() == uri.len()) || *b.uri == *uri;
+            if same
+                && b.depth > 0
+                && !(attribute && b.prefix.is_empty())
+                && !(self.shadowing && self.bindings[i + 1..].iter().any(|o| o.prefix == b.prefix))
+            {
+                return Some(i);
             }
         }
         None
     }
 
+    /// The namespace unprefixed element names are in at this point (empty: none).
+    fn default_namespace(&self) -> &str {
+        self.bindings.iter().rev().find(|b| b.prefix.is_empty() && b.depth > 0).map_or("", |b| &b.uri)
+    }
+
     fn prefix_in_use(&self, prefix: &str) -> bool {
         self.bindings.iter().any(|b| b.prefix == prefix)
     }
+
 
     fn close_start_tag(&mut self) {
         if self.open {
@@ -131,22 +169,42 @@ impl Writer {
                 }
             },
         };
+        self.note_prefix(&prefix);
         self.bindings.push(Binding { prefix: Cow::Owned(prefix), uri: Cow::Owned(uri.to_owned()), depth: self.depth });
         self.bindings.len() - 1
     }
 
     fn write_decl(&mut self, index: usize) {
         let b = &self.bindings[index];
-        self.out.push_str(" xmlns:");
-        self.out.push_str(&b.prefix);
-        self.out.push_str("=\"");
-        escape_attr(&mut self.out, &b.uri);
+        if b.prefix.is_empty() {
+            self.out.push_str(" xmlns=\"");
+        } else {
+            self.out.push_str(" xmlns:");
+            self.out.push_str(&b.prefix);
+            self.out.push_str("=\"");
+        }
+        match &b.uri {
+            Cow::Borrowed(uri) => {
+                let key = (uri.as_ptr() as usize, uri.len());
+                if self.clean_uris.contains(&key) {
+                    self.out.push_str(uri);
+                } else if first_special(uri.as_bytes(), &ATTR_SPECIAL).is_none() {
+                    self.out.push_str(uri);
+                    if self.clean_uris.len() < 32 {
+                        self.clean_uris.push(key);
+                    }
+                } else {
+                    escape_attr(&mut self.out, uri);
+                }
+            }
+            Cow::Owned(uri) => escape_attr(&mut self.out, uri),
+        }
         self.out.push('"');
     }
 
     /// The index of the binding for `uri`, declaring it on the open start tag if needed.
     fn bind_in_open_tag(&mut self, uri: &str, preferred: Option<&str>) -> Result<usize, EncodeError> {
-        if let Some(i) = self.lookup(uri) {
+        if let Some(i) = self.lookup_for(uri, true) {
             return Ok(i);
         }
         if !self.open {
@@ -182,13 +240,45 @@ impl Writer {
 
     /// Like [`Writer::start`], with a preferred prefix in case `ns` must be declared here.
     pub fn start_with_prefix(&mut self, ns: &str, local: &str, preferred: Option<&str>) -> Result<(), EncodeError> {
+        self.open_element(ns, local, preferred, &[])
+    }
+
+    /// Writes a start tag for captured content: `declarations` (`(prefix, uri)`, `""` for the
+    /// default namespace) are reproduced on it unless already in force, and take effect for
+    /// its own name.
+    pub fn start_captured(&mut self, ns: &str, local: &str, preferred: Option<&str>, declarations: &[(String, String)]) -> Result<(), EncodeError> {
+        self.open_element(ns, local, preferred, declarations)
+    }
+
+    fn open_element(&mut self, ns: &str, local: &str, preferred: Option<&str>, declarations: &[(String, String)]) -> Result<(), EncodeError> {
         self.close_start_tag();
         self.depth += 1;
-        let first_new = self.bindings.len();
-        for (prefix, uri) in std::mem::take(&mut self.pending_root) {
-            self.bindings.push(Binding { prefix: Cow::Borrowed(prefix), uri: Cow::Borrowed(uri), depth: self.depth });
+        // Declarations registered for this (root) element take effect here.
+        let first_new = self.bindings.len() - self.unwritten;
+        self.unwritten = 0;
+        for b in &mut self.bindings[first_new..] {
+            b.depth = self.depth;
+        }
+        for (prefix, uri) in declarations {
+            if prefix == "xml" || prefix == "xmlns" {
+                continue;
+            }
+            let current = self.bindings.iter().rev().find(|b| b.prefix == *prefix && b.depth > 0);
+            let in_force = match current {
+                Some(b) => b.uri == *uri,
+                None => prefix.is_empty() && uri.is_empty(),
+            };
+            if !in_force {
+                self.note_prefix(prefix);
+                self.bindings.push(Binding { prefix: Cow::Owned(prefix.clone()), uri: Cow::Owned(uri.clone()), depth: self.depth });
+            }
         }
         let binding = if ns.is_empty() {
+            // Unprefixed means no namespace only if no default namespace is in force.
+            if !self.default_namespace().is_empty() {
+                self.note_prefix("");
+                self.bindings.push(Binding { prefix: Cow::Borrowed(""), uri: Cow::Borrowed(""), depth: self.depth });
+            }
             None
         } else {
             Some(match self.lookup(ns) {
@@ -197,14 +287,16 @@ impl Writer {
             })
         };
         self.out.push('<');
-        if let Some(i) = binding {
-            self.out.push_str(&self.bindings[i].prefix);
-            self.out.push(':');
-        }
+        if let Some(i) = binding
+            && !self.bindings[i].prefix.is_empty() {
+                self.out.push_str(&self.bindings[i].prefix);
+                self.out.push(':');
+            }
         self.out.push_str(local);
         for i in first_new..self.bindings.len() {
             self.write_decl(i);
         }
+        self.open_elements.push(binding.unwrap_or(usize::MAX));
         self.open = true;
         Ok(())
     }
@@ -243,22 +335,24 @@ impl Writer {
         Ok(())
     }
 
-    /// Declares `prefix` for `uri` on the open start tag, exactly as given, unless it is
-    /// already bound to `uri` in scope. Used to reproduce captured content faithfully.
+    /// Declares `prefix` (`""`: the default namespace) for `uri` on the open start tag,
+    /// exactly as given, unless already in force. Used to reproduce captured content
+    /// faithfully; a default namespace declared here applies to the element's children.
     pub fn declare_here(&mut self, prefix: &str, uri: &str) -> Result<(), EncodeError> {
         if !self.open {
             return Err(EncodeError::new("internal error: namespace declaration after element content"));
         }
-        let current = self.bindings.iter().rev().find(|b| b.prefix == prefix);
-        if current.is_some_and(|b| b.uri == uri) || prefix == "xml" || prefix.is_empty() {
+        let current = self.bindings.iter().rev().find(|b| b.prefix == prefix && b.depth > 0);
+        let in_force = match current {
+            Some(b) => b.uri == uri,
+            None => prefix.is_empty() && uri.is_empty(),
+        };
+        if in_force || prefix == "xml" || prefix == "xmlns" {
             return Ok(());
         }
-        self.out.push_str(" xmlns:");
-        self.out.push_str(prefix);
-        self.out.push_str("=\"");
-        escape_attr(&mut self.out, uri);
-        self.out.push('"');
+        self.note_prefix(prefix);
         self.bindings.push(Binding { prefix: Cow::Owned(prefix.to_owned()), uri: Cow::Owned(uri.to_owned()), depth: self.depth });
+        self.write_decl(self.bindings.len() - 1);
         Ok(())
     }
 
@@ -268,21 +362,63 @@ impl Writer {
         escape_text(&mut self.out, text);
     }
 
+    /// Writes character data produced by `f` straight into the output, escaping it afterwards
+    /// only if needed (no copy in the usual case). `f` must not declare namespaces: the start
+    /// tag is closed before it runs.
+    pub fn text_with<E>(&mut self, f: impl FnOnce(&mut String) -> Result<(), E>) -> Result<(), E> {
+        let was_open = self.open;
+        self.close_start_tag();
+        let at = self.out.len();
+        let r = f(&mut self.out);
+        if r.is_err() || self.out.len() == at {
+            // Nothing written: keep the start tag open so an empty element stays `<a/>`.
+            self.out.truncate(at);
+            if was_open && self.out.ends_with('>') {
+                self.out.pop();
+                self.open = true;
+            }
+            return r;
+        }
+        if first_special(&self.out.as_bytes()[at..], &TEXT_SPECIAL).is_some() {
+            let raw = self.out.split_off(at);
+            escape_text(&mut self.out, &raw);
+        }
+        Ok(())
+    }
+
+    /// Returns the output and a cleared writer that keeps its other buffers, for reuse.
+    pub fn finish_into_parts(mut self) -> (String, Writer) {
+        let capacity = self.out.len().max(256);
+        let out = std::mem::take(&mut self.out);
+        self.out = String::with_capacity(capacity);
+        self.bindings.clear();
+        self.open_elements.clear();
+        self.unwritten = 0;
+        self.shadowing = false;
+        self.depth = 0;
+        self.open = false;
+        self.counter = 0;
+        self.preferred = &[];
+        (out, self)
+    }
+
     /// Closes the element `{ns}local` opened by the matching [`Writer::start`].
     pub fn end(&mut self, ns: &str, local: &str) -> Result<(), EncodeError> {
+        let Some(binding) = self.open_elements.pop() else {
+            return Err(EncodeError::new(format!("internal error: </{local}> without a start tag")));
+        };
         if self.open {
             self.out.push_str("/>");
             self.open = false;
         } else {
             self.out.push_str("</");
-            if !ns.is_empty() {
-                match self.lookup(ns) {
-                    Some(i) => {
-                        self.out.push_str(&self.bindings[i].prefix);
-                        self.out.push(':');
-                    }
-                    None => return Err(EncodeError::new(format!("internal error: no prefix in scope for {ns} at </{local}>"))),
+            if let Some(b) = self.bindings.get(binding) {
+                if !b.prefix.is_empty() {
+                    self.out.push_str(&b.prefix);
+                    self.out.push(':');
                 }
+            } else if !ns.is_empty() {
+                return Err(EncodeError::new(format!("internal error: no prefix in scope for {ns} at </{local}>")));
             }
             self.out.push_str(local);
             self.out.push('>');
@@ -305,17 +441,62 @@ impl Writer {
     }
 }
 
-/// Escapes character data: `&`, `<`, `>` and CR (so it survives end-of-line normalization).
-pub fn escape_text(out: &mut String, s: &str) {
+const fn table(special: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < special.len() {
+        t[special[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+
+const TEXT_SPECIAL: [bool; 256] = table(b"&<>\r");
+const ATTR_SPECIAL: [bool; 256] = table(b"&<>\"\t\n\r");
+
+/// The first byte of `bytes` that `special` marks: a table loop for short strings (the usual
+/// SOAP value), SIMD searches for long ones.
+#[inline]
+fn first_special(bytes: &[u8], special: &[bool; 256]) -> Option<usize> {
+    if bytes.len() < 64 {
+        return bytes.iter().position(|&b| special[b as usize]);
+    }
+    // `&`, `<` and `>` are special in both tables; the rest (quote, TAB, LF, CR) are rare in
+    // the values written, so one more pass for them costs little.
+    let a = memchr::memchr3(b'&', b'<', b'>', bytes);
+    let b = if special[b'"' as usize] {
+        memchr::memchr3(b'"', b'\t', b'\n', bytes).into_iter().chain(memchr::memchr(b'\r', bytes)).min()
+    } else {
+        memchr::memchr(b'\r', bytes)
+    };
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+#[inline]
+fn escape_with(out: &mut String, s: &str, special: &[bool; 256]) {
     let bytes = s.as_bytes();
-    let mut last = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    // Fast path: nothing to escape (the usual case) is one copy.
+    let Some(first) = first_special(bytes, special) else {
+        out.push_str(s);
+        return;
+    };
+    out.push_str(&s[..first]);
+    let mut last = first;
+    for (i, &b) in bytes.iter().enumerate().skip(first) {
+        if !special[b as usize] {
+            continue;
+        }
         let rep = match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
-            b'\r' => "&#xD;",
-            _ => continue,
+            b'"' => "&quot;",
+            b'\t' => "&#x9;",
+            b'\n' => "&#xA;",
+            _ => "&#xD;",
         };
         out.push_str(&s[last..i]);
         out.push_str(rep);
@@ -324,27 +505,15 @@ pub fn escape_text(out: &mut String, s: &str) {
     out.push_str(&s[last..]);
 }
 
-/// Escapes an attribute value: `&`, `<`, `"` and TAB/LF/CR (so they survive attribute-value
-/// normalization).
+/// Escapes character data: `&`, `<`, `>` and CR (so it survives end-of-line normalization).
+pub fn escape_text(out: &mut String, s: &str) {
+    escape_with(out, s, &TEXT_SPECIAL);
+}
+
+/// Escapes an attribute value: `&`, `<`, `>`, `"` and TAB/LF/CR (so they survive
+/// attribute-value normalization).
 pub fn escape_attr(out: &mut String, s: &str) {
-    let bytes = s.as_bytes();
-    let mut last = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\t' => "&#x9;",
-            b'\n' => "&#xA;",
-            b'\r' => "&#xD;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
-        last = i + 1;
-    }
-    out.push_str(&s[last..]);
+    escape_with(out, s, &ATTR_SPECIAL);
 }
 
 #[cfg(test)]
@@ -380,6 +549,25 @@ mod tests {
         w.attr_with_prefix("urn:u", "a", "v", Some("t")).unwrap();
         w.end("urn:t", "T").unwrap();
         assert_eq!(w.into_string(), "<t:T xmlns:t=\"urn:t\" xmlns:ns1=\"urn:u\" ns1:a=\"v\"/>");
+    }
+
+    #[test]
+    fn captured_default_namespace_is_reproduced_and_undeclared_for_unqualified_children() {
+        let mut w = Writer::new();
+        w.declare("m", "urn:m");
+        w.start("urn:m", "Root").unwrap();
+        w.start_captured("urn:d", "A", None, &[(String::new(), "urn:d".to_owned())]).unwrap();
+        w.start_captured("urn:d", "B", None, &[]).unwrap();
+        w.attr("urn:d", "at", "1").unwrap();
+        w.end("urn:d", "B").unwrap();
+        w.start("", "plain").unwrap();
+        w.end("", "plain").unwrap();
+        w.end("urn:d", "A").unwrap();
+        w.end("urn:m", "Root").unwrap();
+        assert_eq!(
+            w.into_string(),
+            "<m:Root xmlns:m=\"urn:m\"><A xmlns=\"urn:d\"><B xmlns:ns1=\"urn:d\" ns1:at=\"1\"/><plain xmlns=\"\"/></A></m:Root>"
+        );
     }
 
     #[test]
