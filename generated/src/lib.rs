@@ -5,6 +5,8 @@
 //! - [`messages`] and [`types`]: the schema types of the two EWS namespaces;
 //! - [`um_web_service_soap`]: the operations' messages, the client trait and struct, the server
 //!   trait and its dispatcher;
+//! - [`ews`] (hand-written): typed `ResponseClass="Error"` responses (`ResponseCode`,
+//!   `MessageText`) of the EWS-style operations;
 //! - [`faults`] (hand-written): the SOAP faults the protocol prescribes and typed access to
 //!   fault details.
 //!
@@ -14,6 +16,7 @@
 
 mod ms_oxwums;
 
+pub mod ews;
 pub mod faults;
 
 pub use ms_oxwums::*;
