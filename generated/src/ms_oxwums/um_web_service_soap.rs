@@ -21,7 +21,7 @@ impl __rt::SoapMessage for IsUmEnabledInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(c) if c.is(NS_MESSAGES, "IsUMEnabled") => {
                 let v = __rt::decode_complex::<super::messages::IsUmEnabled>(r, &c)?;
                 cur = r.next_child(start)?;
@@ -39,7 +39,9 @@ impl __rt::SoapMessage for IsUmEnabledInput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -77,7 +79,7 @@ impl __rt::SoapMessage for IsUmEnabledOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(
                 c,
             ) if c.is(NS_MESSAGES, "IsUMEnabledResponse") => {
@@ -99,7 +101,9 @@ impl __rt::SoapMessage for IsUmEnabledOutput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -137,7 +141,7 @@ impl __rt::SoapMessage for GetUmPropertiesInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(c) if c.is(NS_MESSAGES, "GetUMProperties") => {
                 let v = __rt::decode_complex::<super::messages::GetUmProperties>(r, &c)?;
                 cur = r.next_child(start)?;
@@ -155,7 +159,9 @@ impl __rt::SoapMessage for GetUmPropertiesInput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -193,7 +199,7 @@ impl __rt::SoapMessage for GetUmPropertiesOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(
                 c,
             ) if c.is(NS_MESSAGES, "GetUMPropertiesResponse") => {
@@ -215,7 +221,9 @@ impl __rt::SoapMessage for GetUmPropertiesOutput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -253,7 +261,7 @@ impl __rt::SoapMessage for SetOofStatusInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(c) if c.is(NS_MESSAGES, "SetOofStatus") => {
                 let v = __rt::decode_complex::<super::messages::SetOofStatus>(r, &c)?;
                 cur = r.next_child(start)?;
@@ -271,7 +279,9 @@ impl __rt::SoapMessage for SetOofStatusInput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -309,7 +319,7 @@ impl __rt::SoapMessage for SetOofStatusOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(
                 c,
             ) if c.is(NS_MESSAGES, "SetOofStatusResponse") => {
@@ -331,7 +341,9 @@ impl __rt::SoapMessage for SetOofStatusOutput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -369,7 +381,7 @@ impl __rt::SoapMessage for SetPlayOnPhoneDialStringInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(
                 c,
             ) if c.is(NS_MESSAGES, "SetPlayOnPhoneDialString") => {
@@ -391,7 +403,9 @@ impl __rt::SoapMessage for SetPlayOnPhoneDialStringInput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -429,7 +443,7 @@ impl __rt::SoapMessage for SetPlayOnPhoneDialStringOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(
                 c,
             ) if c.is(NS_MESSAGES, "SetPlayOnPhoneDialStringResponse") => {
@@ -451,7 +465,9 @@ impl __rt::SoapMessage for SetPlayOnPhoneDialStringOutput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -489,7 +505,7 @@ impl __rt::SoapMessage for SetTelephoneAccessFolderEmailInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(
                 c,
             ) if c.is(NS_MESSAGES, "SetTelephoneAccessFolderEmail") => {
@@ -511,7 +527,9 @@ impl __rt::SoapMessage for SetTelephoneAccessFolderEmailInput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -549,7 +567,7 @@ impl __rt::SoapMessage for SetTelephoneAccessFolderEmailOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(
                 c,
             ) if c.is(NS_MESSAGES, "SetTelephoneAccessFolderEmailResponse") => {
@@ -571,7 +589,9 @@ impl __rt::SoapMessage for SetTelephoneAccessFolderEmailOutput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -609,7 +629,7 @@ impl __rt::SoapMessage for SetMissedCallNotificationEnabledInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(
                 c,
             ) if c.is(NS_MESSAGES, "SetMissedCallNotificationEnabled") => {
@@ -631,7 +651,9 @@ impl __rt::SoapMessage for SetMissedCallNotificationEnabledInput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -669,7 +691,7 @@ impl __rt::SoapMessage for SetMissedCallNotificationEnabledOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(
                 c,
             ) if c.is(NS_MESSAGES, "SetMissedCallNotificationEnabledResponse") => {
@@ -691,7 +713,9 @@ impl __rt::SoapMessage for SetMissedCallNotificationEnabledOutput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -734,7 +758,7 @@ impl __rt::SoapMessage for ResetPinInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(c) if c.is(NS_MESSAGES, "ResetPIN") => {
                 let v = __rt::decode_complex::<super::messages::ResetPin>(r, &c)?;
                 cur = r.next_child(start)?;
@@ -747,7 +771,9 @@ impl __rt::SoapMessage for ResetPinInput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -785,7 +811,7 @@ impl __rt::SoapMessage for ResetPinOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(c) if c.is(NS_MESSAGES, "ResetPINResponse") => {
                 let v = __rt::decode_complex::<
                     super::messages::ResetPinResponse,
@@ -805,7 +831,9 @@ impl __rt::SoapMessage for ResetPinOutput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -843,7 +871,7 @@ impl __rt::SoapMessage for PlayOnPhoneInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(c) if c.is(NS_MESSAGES, "PlayOnPhone") => {
                 let v = __rt::decode_complex::<super::messages::PlayOnPhone>(r, &c)?;
                 cur = r.next_child(start)?;
@@ -861,7 +889,9 @@ impl __rt::SoapMessage for PlayOnPhoneInput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -899,7 +929,7 @@ impl __rt::SoapMessage for PlayOnPhoneOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(
                 c,
             ) if c.is(NS_MESSAGES, "PlayOnPhoneResponse") => {
@@ -921,7 +951,9 @@ impl __rt::SoapMessage for PlayOnPhoneOutput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -959,7 +991,7 @@ impl __rt::SoapMessage for GetCallInfoInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(c) if c.is(NS_MESSAGES, "GetCallInfo") => {
                 let v = __rt::decode_complex::<super::messages::GetCallInfo>(r, &c)?;
                 cur = r.next_child(start)?;
@@ -977,7 +1009,9 @@ impl __rt::SoapMessage for GetCallInfoInput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -1015,7 +1049,7 @@ impl __rt::SoapMessage for GetCallInfoOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(
                 c,
             ) if c.is(NS_MESSAGES, "GetCallInfoResponse") => {
@@ -1037,7 +1071,9 @@ impl __rt::SoapMessage for GetCallInfoOutput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -1075,7 +1111,7 @@ impl __rt::SoapMessage for DisconnectInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(c) if c.is(NS_MESSAGES, "Disconnect") => {
                 let v = __rt::decode_complex::<super::messages::Disconnect>(r, &c)?;
                 cur = r.next_child(start)?;
@@ -1093,7 +1129,9 @@ impl __rt::SoapMessage for DisconnectInput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -1131,7 +1169,7 @@ impl __rt::SoapMessage for DisconnectOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(
                 c,
             ) if c.is(NS_MESSAGES, "DisconnectResponse") => {
@@ -1153,7 +1191,9 @@ impl __rt::SoapMessage for DisconnectOutput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -1191,7 +1231,7 @@ impl __rt::SoapMessage for PlayOnPhoneGreetingInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(
                 c,
             ) if c.is(NS_MESSAGES, "PlayOnPhoneGreeting") => {
@@ -1213,7 +1253,9 @@ impl __rt::SoapMessage for PlayOnPhoneGreetingInput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -1251,7 +1293,7 @@ impl __rt::SoapMessage for PlayOnPhoneGreetingOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let parameters = match cur {
+        let __part_parameters = match cur {
             ::core::option::Option::Some(
                 c,
             ) if c.is(NS_MESSAGES, "PlayOnPhoneGreetingResponse") => {
@@ -1273,7 +1315,9 @@ impl __rt::SoapMessage for PlayOnPhoneGreetingOutput {
             }
         };
         env.end_body(&body, cur)?;
-        ::core::result::Result::Ok(Self { parameters })
+        ::core::result::Result::Ok(Self {
+            parameters: __part_parameters,
+        })
     }
     fn has_headers(&self) -> bool {
         false
@@ -1310,16 +1354,16 @@ impl __rt::SoapMessage for DisconnectPhoneCallInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let mut impersonation = ::core::option::Option::None;
-        let mut mailbox_culture = ::core::option::Option::None;
-        let mut request_version = ::core::option::Option::None;
+        let mut __part_impersonation = ::core::option::Option::None;
+        let mut __part_mailbox_culture = ::core::option::Option::None;
+        let mut __part_request_version = ::core::option::Option::None;
         while let ::core::option::Option::Some(c) = env.next_header()? {
             if c.is(NS_TYPES, "ExchangeImpersonation") {
-                if impersonation.is_some() {
+                if __part_impersonation.is_some() {
                     return ::core::result::Result::Err(__rt::duplicate(&env.r, &c));
                 }
                 let r = &mut env.r;
-                impersonation = ::core::option::Option::Some(
+                __part_impersonation = ::core::option::Option::Some(
                     __rt::decode_complex::<
                         super::types::ExchangeImpersonationType,
                     >(r, &c)?,
@@ -1327,21 +1371,21 @@ impl __rt::SoapMessage for DisconnectPhoneCallInput {
                 continue;
             }
             if c.is(NS_TYPES, "MailboxCulture") {
-                if mailbox_culture.is_some() {
+                if __part_mailbox_culture.is_some() {
                     return ::core::result::Result::Err(__rt::duplicate(&env.r, &c));
                 }
                 let r = &mut env.r;
-                mailbox_culture = ::core::option::Option::Some(
+                __part_mailbox_culture = ::core::option::Option::Some(
                     __rt::decode_complex::<super::types::MailboxCultureType>(r, &c)?,
                 );
                 continue;
             }
             if c.is(NS_TYPES, "RequestServerVersion") {
-                if request_version.is_some() {
+                if __part_request_version.is_some() {
                     return ::core::result::Result::Err(__rt::duplicate(&env.r, &c));
                 }
                 let r = &mut env.r;
-                request_version = ::core::option::Option::Some(
+                __part_request_version = ::core::option::Option::Some(
                     __rt::decode_complex::<super::types::RequestServerVersion>(r, &c)?,
                 );
                 continue;
@@ -1352,7 +1396,7 @@ impl __rt::SoapMessage for DisconnectPhoneCallInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let request = match cur {
+        let __part_request = match cur {
             ::core::option::Option::Some(
                 c,
             ) if c.is(NS_MESSAGES, "DisconnectPhoneCall") => {
@@ -1375,10 +1419,10 @@ impl __rt::SoapMessage for DisconnectPhoneCallInput {
         };
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
-            request,
-            impersonation,
-            mailbox_culture,
-            request_version,
+            request: __part_request,
+            impersonation: __part_impersonation,
+            mailbox_culture: __part_mailbox_culture,
+            request_version: __part_request_version,
         })
     }
     fn has_headers(&self) -> bool {
@@ -1428,14 +1472,14 @@ impl __rt::SoapMessage for DisconnectPhoneCallOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let mut server_version = ::core::option::Option::None;
+        let mut __part_server_version = ::core::option::Option::None;
         while let ::core::option::Option::Some(c) = env.next_header()? {
             if c.is(NS_TYPES, "ServerVersionInfo") {
-                if server_version.is_some() {
+                if __part_server_version.is_some() {
                     return ::core::result::Result::Err(__rt::duplicate(&env.r, &c));
                 }
                 let r = &mut env.r;
-                server_version = ::core::option::Option::Some(
+                __part_server_version = ::core::option::Option::Some(
                     __rt::decode_complex::<super::types::ServerVersionInfo>(r, &c)?,
                 );
                 continue;
@@ -1446,7 +1490,7 @@ impl __rt::SoapMessage for DisconnectPhoneCallOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let disconnect_phone_call_result = match cur {
+        let __part_disconnect_phone_call_result = match cur {
             ::core::option::Option::Some(
                 c,
             ) if c.is(NS_MESSAGES, "DisconnectPhoneCallResponse") => {
@@ -1469,8 +1513,8 @@ impl __rt::SoapMessage for DisconnectPhoneCallOutput {
         };
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
-            disconnect_phone_call_result,
-            server_version,
+            disconnect_phone_call_result: __part_disconnect_phone_call_result,
+            server_version: __part_server_version,
         })
     }
     fn has_headers(&self) -> bool {
@@ -1518,16 +1562,16 @@ impl __rt::SoapMessage for GetPhoneCallInformationInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let mut impersonation = ::core::option::Option::None;
-        let mut mailbox_culture = ::core::option::Option::None;
-        let mut request_version = ::core::option::Option::None;
+        let mut __part_impersonation = ::core::option::Option::None;
+        let mut __part_mailbox_culture = ::core::option::Option::None;
+        let mut __part_request_version = ::core::option::Option::None;
         while let ::core::option::Option::Some(c) = env.next_header()? {
             if c.is(NS_TYPES, "ExchangeImpersonation") {
-                if impersonation.is_some() {
+                if __part_impersonation.is_some() {
                     return ::core::result::Result::Err(__rt::duplicate(&env.r, &c));
                 }
                 let r = &mut env.r;
-                impersonation = ::core::option::Option::Some(
+                __part_impersonation = ::core::option::Option::Some(
                     __rt::decode_complex::<
                         super::types::ExchangeImpersonationType,
                     >(r, &c)?,
@@ -1535,21 +1579,21 @@ impl __rt::SoapMessage for GetPhoneCallInformationInput {
                 continue;
             }
             if c.is(NS_TYPES, "MailboxCulture") {
-                if mailbox_culture.is_some() {
+                if __part_mailbox_culture.is_some() {
                     return ::core::result::Result::Err(__rt::duplicate(&env.r, &c));
                 }
                 let r = &mut env.r;
-                mailbox_culture = ::core::option::Option::Some(
+                __part_mailbox_culture = ::core::option::Option::Some(
                     __rt::decode_complex::<super::types::MailboxCultureType>(r, &c)?,
                 );
                 continue;
             }
             if c.is(NS_TYPES, "RequestServerVersion") {
-                if request_version.is_some() {
+                if __part_request_version.is_some() {
                     return ::core::result::Result::Err(__rt::duplicate(&env.r, &c));
                 }
                 let r = &mut env.r;
-                request_version = ::core::option::Option::Some(
+                __part_request_version = ::core::option::Option::Some(
                     __rt::decode_complex::<super::types::RequestServerVersion>(r, &c)?,
                 );
                 continue;
@@ -1560,7 +1604,7 @@ impl __rt::SoapMessage for GetPhoneCallInformationInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let request = match cur {
+        let __part_request = match cur {
             ::core::option::Option::Some(
                 c,
             ) if c.is(NS_MESSAGES, "GetPhoneCallInformation") => {
@@ -1583,10 +1627,10 @@ impl __rt::SoapMessage for GetPhoneCallInformationInput {
         };
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
-            request,
-            impersonation,
-            mailbox_culture,
-            request_version,
+            request: __part_request,
+            impersonation: __part_impersonation,
+            mailbox_culture: __part_mailbox_culture,
+            request_version: __part_request_version,
         })
     }
     fn has_headers(&self) -> bool {
@@ -1636,14 +1680,14 @@ impl __rt::SoapMessage for GetPhoneCallInformationOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let mut server_version = ::core::option::Option::None;
+        let mut __part_server_version = ::core::option::Option::None;
         while let ::core::option::Option::Some(c) = env.next_header()? {
             if c.is(NS_TYPES, "ServerVersionInfo") {
-                if server_version.is_some() {
+                if __part_server_version.is_some() {
                     return ::core::result::Result::Err(__rt::duplicate(&env.r, &c));
                 }
                 let r = &mut env.r;
-                server_version = ::core::option::Option::Some(
+                __part_server_version = ::core::option::Option::Some(
                     __rt::decode_complex::<super::types::ServerVersionInfo>(r, &c)?,
                 );
                 continue;
@@ -1654,7 +1698,7 @@ impl __rt::SoapMessage for GetPhoneCallInformationOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let get_phone_call_information_result = match cur {
+        let __part_get_phone_call_information_result = match cur {
             ::core::option::Option::Some(
                 c,
             ) if c.is(NS_MESSAGES, "GetPhoneCallInformationResponse") => {
@@ -1677,8 +1721,8 @@ impl __rt::SoapMessage for GetPhoneCallInformationOutput {
         };
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
-            get_phone_call_information_result,
-            server_version,
+            get_phone_call_information_result: __part_get_phone_call_information_result,
+            server_version: __part_server_version,
         })
     }
     fn has_headers(&self) -> bool {
@@ -1726,16 +1770,16 @@ impl __rt::SoapMessage for PlayOnPhone2Input {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let mut impersonation = ::core::option::Option::None;
-        let mut mailbox_culture = ::core::option::Option::None;
-        let mut request_version = ::core::option::Option::None;
+        let mut __part_impersonation = ::core::option::Option::None;
+        let mut __part_mailbox_culture = ::core::option::Option::None;
+        let mut __part_request_version = ::core::option::Option::None;
         while let ::core::option::Option::Some(c) = env.next_header()? {
             if c.is(NS_TYPES, "ExchangeImpersonation") {
-                if impersonation.is_some() {
+                if __part_impersonation.is_some() {
                     return ::core::result::Result::Err(__rt::duplicate(&env.r, &c));
                 }
                 let r = &mut env.r;
-                impersonation = ::core::option::Option::Some(
+                __part_impersonation = ::core::option::Option::Some(
                     __rt::decode_complex::<
                         super::types::ExchangeImpersonationType,
                     >(r, &c)?,
@@ -1743,21 +1787,21 @@ impl __rt::SoapMessage for PlayOnPhone2Input {
                 continue;
             }
             if c.is(NS_TYPES, "MailboxCulture") {
-                if mailbox_culture.is_some() {
+                if __part_mailbox_culture.is_some() {
                     return ::core::result::Result::Err(__rt::duplicate(&env.r, &c));
                 }
                 let r = &mut env.r;
-                mailbox_culture = ::core::option::Option::Some(
+                __part_mailbox_culture = ::core::option::Option::Some(
                     __rt::decode_complex::<super::types::MailboxCultureType>(r, &c)?,
                 );
                 continue;
             }
             if c.is(NS_TYPES, "RequestServerVersion") {
-                if request_version.is_some() {
+                if __part_request_version.is_some() {
                     return ::core::result::Result::Err(__rt::duplicate(&env.r, &c));
                 }
                 let r = &mut env.r;
-                request_version = ::core::option::Option::Some(
+                __part_request_version = ::core::option::Option::Some(
                     __rt::decode_complex::<super::types::RequestServerVersion>(r, &c)?,
                 );
                 continue;
@@ -1765,16 +1809,16 @@ impl __rt::SoapMessage for PlayOnPhone2Input {
             env.unknown_header(&c)?;
         }
         let body = env.body()?;
-        let request = <super::messages::PlayOnPhone2Type as __rt::ComplexType>::decode_xml(
+        let __part_request = <super::messages::PlayOnPhone2Type as __rt::ComplexType>::decode_xml(
             &mut env.r,
             &body,
         )?;
         env.finish()?;
         ::core::result::Result::Ok(Self {
-            request,
-            impersonation,
-            mailbox_culture,
-            request_version,
+            request: __part_request,
+            impersonation: __part_impersonation,
+            mailbox_culture: __part_mailbox_culture,
+            request_version: __part_request_version,
         })
     }
     fn has_headers(&self) -> bool {
@@ -1829,14 +1873,14 @@ impl __rt::SoapMessage for PlayOnPhone2Output {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let mut server_version = ::core::option::Option::None;
+        let mut __part_server_version = ::core::option::Option::None;
         while let ::core::option::Option::Some(c) = env.next_header()? {
             if c.is(NS_TYPES, "ServerVersionInfo") {
-                if server_version.is_some() {
+                if __part_server_version.is_some() {
                     return ::core::result::Result::Err(__rt::duplicate(&env.r, &c));
                 }
                 let r = &mut env.r;
-                server_version = ::core::option::Option::Some(
+                __part_server_version = ::core::option::Option::Some(
                     __rt::decode_complex::<super::types::ServerVersionInfo>(r, &c)?,
                 );
                 continue;
@@ -1844,14 +1888,14 @@ impl __rt::SoapMessage for PlayOnPhone2Output {
             env.unknown_header(&c)?;
         }
         let body = env.body()?;
-        let play_on_phone_result = <super::messages::PlayOnPhoneResponse2Type as __rt::ComplexType>::decode_xml(
+        let __part_play_on_phone_result = <super::messages::PlayOnPhoneResponse2Type as __rt::ComplexType>::decode_xml(
             &mut env.r,
             &body,
         )?;
         env.finish()?;
         ::core::result::Result::Ok(Self {
-            play_on_phone_result,
-            server_version,
+            play_on_phone_result: __part_play_on_phone_result,
+            server_version: __part_server_version,
         })
     }
     fn has_headers(&self) -> bool {
