@@ -1,0 +1,15 @@
+//! A reference [MS-OXWUMS] Unified Messaging server on the generated bindings: the 14
+//! operations of the Voice Mail Settings Web Service over HTTPS, with a simulated telephone
+//! network, per-user settings in SQLite and HTTP Basic users from a users file.
+//!
+//! - [`calls`]: the phone call state model of 3.1.1.1 and its `Call_timeout`;
+//! - [`simulation`]: dialing rules, the simulated callee, identifier checks;
+//! - [`clock`]: real and manual time;
+//!
+//! See README.md of this crate for the commands and the simulation rules.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod calls;
+pub mod clock;
+pub mod simulation;
