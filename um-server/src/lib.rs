@@ -5,6 +5,9 @@
 //! - [`calls`]: the phone call state model of 3.1.1.1 and its `Call_timeout`;
 //! - [`simulation`]: dialing rules, the simulated callee, identifier checks;
 //! - [`clock`]: real and manual time;
+//! - [`store`]: the SQLite settings store;
+//! - [`users`]: the users file and password checks;
+//! - [`tls`]: the self-signed certificate;
 //!
 //! See README.md of this crate for the commands and the simulation rules.
 #![forbid(unsafe_code)]
@@ -13,3 +16,6 @@
 pub mod calls;
 pub mod clock;
 pub mod simulation;
+pub mod store;
+pub mod tls;
+pub mod users;
