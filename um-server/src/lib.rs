@@ -2,19 +2,25 @@
 //! operations of the Voice Mail Settings Web Service over HTTPS, with a simulated telephone
 //! network, per-user settings in SQLite and HTTP Basic users from a users file.
 //!
+//! - [`service`]: the operations ([`service::UmService`]);
+//! - [`client`]: a convenience client over the generated one;
 //! - [`calls`]: the phone call state model of 3.1.1.1 and its `Call_timeout`;
 //! - [`simulation`]: dialing rules, the simulated callee, identifier checks;
 //! - [`clock`]: real and manual time;
 //! - [`store`]: the SQLite settings store;
 //! - [`users`]: the users file and password checks;
 //! - [`tls`]: the self-signed certificate;
+//! - [`logging`]: one log line per request.
 //!
 //! See README.md of this crate for the commands and the simulation rules.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod calls;
+pub mod client;
 pub mod clock;
+pub mod logging;
+pub mod service;
 pub mod simulation;
 pub mod store;
 pub mod tls;
