@@ -51,6 +51,7 @@ macro_rules! constructs {
 
 constructs! {
     elements => "elements.xsd",
+    hostile_names => "hostile_names.xsd",
     compositors => "compositors.xsd",
     occurrence => "occurrence.xsd",
     complex_extension => "complex_extension.xsd",

@@ -89,15 +89,20 @@ fn replay(events: &[Event<'static>]) -> usize {
     w.into_inner().len()
 }
 
+/// Decodes a message, returning something that depends on the result.
+type DecodeFn = fn(&str) -> usize;
+/// Decodes a message once and returns a closure that re-encodes it.
+type EncodeFn = fn(&str) -> Box<dyn Fn() -> usize>;
+
 /// Decodes and re-encodes one message type.
 struct Case {
     name: &'static str,
     text: String,
-    decode: fn(&str) -> usize,
-    encode: fn(&str) -> Box<dyn Fn() -> usize>,
+    decode: DecodeFn,
+    encode: EncodeFn,
 }
 
-fn typed<M: SoapMessage + 'static>() -> (fn(&str) -> usize, fn(&str) -> Box<dyn Fn() -> usize>) {
+fn typed<M: SoapMessage + 'static>() -> (DecodeFn, EncodeFn) {
     fn dec<M: SoapMessage>(t: &str) -> usize {
         let d = decode_message::<M>(t, ms_oxwums::NAMESPACES, Some(SoapVersion::V11)).expect("decode");
         std::mem::size_of_val(&d.message)

@@ -121,7 +121,7 @@ fn zeep_sees_the_operations_and_headers_the_generator_sees() {
                     // (WSDL 1.1 section 3.5, and the spec's 4.8 example). zeep wraps it in an
                     // element named after the part instead, like gSOAP; record that here so
                     // a change in zeep is noticed.
-                    PartKind::Type(_) => assert_eq!(body, [p.part.clone()], "zeep's wrapper for the {dir} of {name}"),
+                    PartKind::Type(_) => assert_eq!(body, std::slice::from_ref(&p.part), "zeep's wrapper for the {dir} of {name}"),
                 },
                 other => panic!("{name} {dir} has {} body parts", other.len()),
             }

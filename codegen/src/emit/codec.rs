@@ -364,7 +364,7 @@ impl Emitter<'_> {
         let mut arms = TokenStream::new();
         let mut finish = TokenStream::new();
         for a in &c.attributes {
-            let f = ident(&a.rust);
+            let f = local(&a.rust);
             let ns = self.ns_id(&a.name.ns);
             let local = lit(&a.name.local);
             let codec = self.codec_type(a.ty, m);
@@ -391,7 +391,7 @@ impl Emitter<'_> {
             }
         }
         if let Some(w) = &c.any_attribute {
-            let f = ident(&c.any_attribute_rust);
+            let f = local(&c.any_attribute_rust);
             decls.extend(quote!(let mut #f = ::std::vec::Vec::new();));
             let allow = self.wildcard_check(w, quote!(attr.ns), m);
             arms.extend(quote! {
@@ -455,16 +455,16 @@ impl Emitter<'_> {
         let name = ident(&self.ir.types[id].rust);
         let m = self.module(id);
         let (attrs, _) = self.decode_attributes(id, c, &m);
-        let mut fields: Vec<TokenStream> = c.attributes.iter().map(|a| { let f = ident(&a.rust); quote!(#f) }).collect();
+        let mut fields: Vec<TokenStream> = c.attributes.iter().map(|a| field_init(&a.rust)).collect();
         if c.any_attribute.is_some() {
-            let f = ident(&c.any_attribute_rust);
-            fields.push(quote!(#f));
+            fields.push(field_init(&c.any_attribute_rust));
         }
         let (content_decode, content_encode) = match &c.content {
             Content::Empty => (quote!(__rt::empty_content(r, start)?;), TokenStream::new()),
             Content::Simple { ty, rust } => {
-                let f = ident(rust);
-                fields.push(quote!(#f));
+                let f = local(rust);
+                let field = ident(rust);
+                fields.push(field_init(rust));
                 let codec = self.codec_type(*ty, &m);
                 (
                     quote! {
@@ -473,7 +473,7 @@ impl Emitter<'_> {
                     },
                     quote! {
                         let mut buf = w.take_scratch();
-                        let res = <#codec as __rt::Codec>::write(&self.#f, &mut buf, w);
+                        let res = <#codec as __rt::Codec>::write(&self.#field, &mut buf, w);
                         if res.is_ok() && !buf.is_empty() {
                             w.text(&buf);
                         }
@@ -483,11 +483,12 @@ impl Emitter<'_> {
                 )
             }
             Content::Any { rust } => {
-                let f = ident(rust);
-                fields.push(quote!(#f));
+                let f = local(rust);
+                let field = ident(rust);
+                fields.push(field_init(rust));
                 (
                     quote!(let #f = __rt::AnyContent::decode_children(r, start)?;),
-                    quote!(__rt::ComplexType::encode_content(&self.#f, w)?;),
+                    quote!(__rt::ComplexType::encode_content(&self.#field, w)?;),
                 )
             }
             Content::Elements(g) => {
@@ -676,8 +677,8 @@ impl Emitter<'_> {
         let mut out = TokenStream::new();
         let mut fields = Vec::new();
         for mem in &g.members {
-            let f = ident(&mem.rust);
-            fields.push(quote!(#f));
+            let f = local(&mem.rust);
+            fields.push(field_init(&mem.rust));
             let d = self.member_decode(mem, m);
             out.extend(quote!(let #f = #d;));
         }
@@ -690,8 +691,8 @@ impl Emitter<'_> {
         let mut finish = TokenStream::new();
         let mut fields = Vec::new();
         for mem in &g.members {
-            let f = ident(&mem.rust);
-            fields.push(quote!(#f));
+            let f = local(&mem.rust);
+            fields.push(field_init(&mem.rust));
             let MemberTerm::Element(e) = &mem.term else { continue };
             let ns = self.ns_id(&e.name.ns);
             let l = lit(&e.name.local);
@@ -882,6 +883,19 @@ impl Emitter<'_> {
             _ => quote!(::core::option::Option::None),
         }
     }
+}
+
+/// The local variable holding a field's value while decoding: prefixed so that no field
+/// name (`start`, `r`, `cur`, `attr`, ...) can shadow the decoder's own variables.
+fn local(rust: &str) -> proc_macro2::Ident {
+    format_ident!("__v_{}", rust.trim_start_matches("r#"))
+}
+
+/// `field: __v_field` in a struct literal.
+fn field_init(rust: &str) -> TokenStream {
+    let f = ident(rust);
+    let l = local(rust);
+    quote!(#f: #l)
 }
 
 fn opt_lit(s: Option<&str>) -> TokenStream {

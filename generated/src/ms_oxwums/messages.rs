@@ -40,11 +40,13 @@ impl __rt::ComplexType for IsUmEnabledResponse {
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
         __rt::no_attributes(r, start, ::core::option::Option::None)?;
         let mut cur = r.next_child(start)?;
-        let is_um_enabled_response = __rt::one::<
+        let __v_is_um_enabled_response = __rt::one::<
             __rt::Simple<bool>,
         >(r, start, &mut cur, NS_MESSAGES, "IsUMEnabledResponse")?;
         __rt::end_of_content(r, cur)?;
-        ::core::result::Result::Ok(Self { is_um_enabled_response })
+        ::core::result::Result::Ok(Self {
+            is_um_enabled_response: __v_is_um_enabled_response,
+        })
     }
     fn encode_attributes(
         &self,
@@ -100,11 +102,13 @@ impl __rt::ComplexType for GetUmPropertiesResponse {
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
         __rt::no_attributes(r, start, ::core::option::Option::None)?;
         let mut cur = r.next_child(start)?;
-        let get_um_properties_response = __rt::opt::<
+        let __v_get_um_properties_response = __rt::opt::<
             __rt::Complex<UmProperties>,
         >(r, start, &mut cur, NS_MESSAGES, "GetUMPropertiesResponse")?;
         __rt::end_of_content(r, cur)?;
-        ::core::result::Result::Ok(Self { get_um_properties_response })
+        ::core::result::Result::Ok(Self {
+            get_um_properties_response: __v_get_um_properties_response,
+        })
     }
     fn encode_attributes(
         &self,
@@ -140,11 +144,11 @@ impl __rt::ComplexType for SetOofStatus {
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
         __rt::no_attributes(r, start, ::core::option::Option::None)?;
         let mut cur = r.next_child(start)?;
-        let status = __rt::one::<
+        let __v_status = __rt::one::<
             __rt::Simple<bool>,
         >(r, start, &mut cur, NS_MESSAGES, "status")?;
         __rt::end_of_content(r, cur)?;
-        ::core::result::Result::Ok(Self { status })
+        ::core::result::Result::Ok(Self { status: __v_status })
     }
     fn encode_attributes(
         &self,
@@ -198,11 +202,13 @@ impl __rt::ComplexType for SetPlayOnPhoneDialString {
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
         __rt::no_attributes(r, start, ::core::option::Option::None)?;
         let mut cur = r.next_child(start)?;
-        let dial_string = __rt::opt::<
+        let __v_dial_string = __rt::opt::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_MESSAGES, "dialString")?;
         __rt::end_of_content(r, cur)?;
-        ::core::result::Result::Ok(Self { dial_string })
+        ::core::result::Result::Ok(Self {
+            dial_string: __v_dial_string,
+        })
     }
     fn encode_attributes(
         &self,
@@ -258,11 +264,13 @@ impl __rt::ComplexType for SetTelephoneAccessFolderEmail {
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
         __rt::no_attributes(r, start, ::core::option::Option::None)?;
         let mut cur = r.next_child(start)?;
-        let base64_folder_id = __rt::opt::<
+        let __v_base64_folder_id = __rt::opt::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_MESSAGES, "base64FolderId")?;
         __rt::end_of_content(r, cur)?;
-        ::core::result::Result::Ok(Self { base64_folder_id })
+        ::core::result::Result::Ok(Self {
+            base64_folder_id: __v_base64_folder_id,
+        })
     }
     fn encode_attributes(
         &self,
@@ -318,11 +326,11 @@ impl __rt::ComplexType for SetMissedCallNotificationEnabled {
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
         __rt::no_attributes(r, start, ::core::option::Option::None)?;
         let mut cur = r.next_child(start)?;
-        let status = __rt::one::<
+        let __v_status = __rt::one::<
             __rt::Simple<bool>,
         >(r, start, &mut cur, NS_MESSAGES, "status")?;
         __rt::end_of_content(r, cur)?;
-        ::core::result::Result::Ok(Self { status })
+        ::core::result::Result::Ok(Self { status: __v_status })
     }
     fn encode_attributes(
         &self,
@@ -428,14 +436,17 @@ impl __rt::ComplexType for PlayOnPhone {
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
         __rt::no_attributes(r, start, ::core::option::Option::None)?;
         let mut cur = r.next_child(start)?;
-        let entry_id = __rt::opt::<
+        let __v_entry_id = __rt::opt::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_MESSAGES, "entryId")?;
-        let dial_string = __rt::opt::<
+        let __v_dial_string = __rt::opt::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_MESSAGES, "DialString")?;
         __rt::end_of_content(r, cur)?;
-        ::core::result::Result::Ok(Self { entry_id, dial_string })
+        ::core::result::Result::Ok(Self {
+            entry_id: __v_entry_id,
+            dial_string: __v_dial_string,
+        })
     }
     fn encode_attributes(
         &self,
@@ -469,11 +480,13 @@ impl __rt::ComplexType for PlayOnPhoneResponse {
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
         __rt::no_attributes(r, start, ::core::option::Option::None)?;
         let mut cur = r.next_child(start)?;
-        let play_on_phone_response = __rt::opt::<
+        let __v_play_on_phone_response = __rt::opt::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_MESSAGES, "PlayOnPhoneResponse")?;
         __rt::end_of_content(r, cur)?;
-        ::core::result::Result::Ok(Self { play_on_phone_response })
+        ::core::result::Result::Ok(Self {
+            play_on_phone_response: __v_play_on_phone_response,
+        })
     }
     fn encode_attributes(
         &self,
@@ -504,11 +517,11 @@ impl __rt::ComplexType for GetCallInfo {
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
         __rt::no_attributes(r, start, ::core::option::Option::None)?;
         let mut cur = r.next_child(start)?;
-        let call_id = __rt::opt::<
+        let __v_call_id = __rt::opt::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_MESSAGES, "CallId")?;
         __rt::end_of_content(r, cur)?;
-        ::core::result::Result::Ok(Self { call_id })
+        ::core::result::Result::Ok(Self { call_id: __v_call_id })
     }
     fn encode_attributes(
         &self,
@@ -539,11 +552,13 @@ impl __rt::ComplexType for GetCallInfoResponse {
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
         __rt::no_attributes(r, start, ::core::option::Option::None)?;
         let mut cur = r.next_child(start)?;
-        let get_call_info_response = __rt::opt::<
+        let __v_get_call_info_response = __rt::opt::<
             __rt::Complex<UmCallInfo>,
         >(r, start, &mut cur, NS_MESSAGES, "GetCallInfoResponse")?;
         __rt::end_of_content(r, cur)?;
-        ::core::result::Result::Ok(Self { get_call_info_response })
+        ::core::result::Result::Ok(Self {
+            get_call_info_response: __v_get_call_info_response,
+        })
     }
     fn encode_attributes(
         &self,
@@ -574,11 +589,11 @@ impl __rt::ComplexType for Disconnect {
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
         __rt::no_attributes(r, start, ::core::option::Option::None)?;
         let mut cur = r.next_child(start)?;
-        let call_id = __rt::opt::<
+        let __v_call_id = __rt::opt::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_MESSAGES, "CallId")?;
         __rt::end_of_content(r, cur)?;
-        ::core::result::Result::Ok(Self { call_id })
+        ::core::result::Result::Ok(Self { call_id: __v_call_id })
     }
     fn encode_attributes(
         &self,
@@ -636,14 +651,17 @@ impl __rt::ComplexType for PlayOnPhoneGreeting {
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
         __rt::no_attributes(r, start, ::core::option::Option::None)?;
         let mut cur = r.next_child(start)?;
-        let greeting_type = __rt::one::<
+        let __v_greeting_type = __rt::one::<
             __rt::Simple<UmGreetingType>,
         >(r, start, &mut cur, NS_MESSAGES, "GreetingType")?;
-        let dial_string = __rt::opt::<
+        let __v_dial_string = __rt::opt::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_MESSAGES, "DialString")?;
         __rt::end_of_content(r, cur)?;
-        ::core::result::Result::Ok(Self { greeting_type, dial_string })
+        ::core::result::Result::Ok(Self {
+            greeting_type: __v_greeting_type,
+            dial_string: __v_dial_string,
+        })
     }
     fn encode_attributes(
         &self,
@@ -677,12 +695,12 @@ impl __rt::ComplexType for PlayOnPhoneGreetingResponse {
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
         __rt::no_attributes(r, start, ::core::option::Option::None)?;
         let mut cur = r.next_child(start)?;
-        let play_on_phone_greeting_response = __rt::opt::<
+        let __v_play_on_phone_greeting_response = __rt::opt::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_MESSAGES, "PlayOnPhoneGreetingResponse")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self {
-            play_on_phone_greeting_response,
+            play_on_phone_greeting_response: __v_play_on_phone_greeting_response,
         })
     }
     fn encode_attributes(
@@ -726,11 +744,13 @@ impl __rt::ComplexType for DisconnectPhoneCallType {
             )),
         )?;
         let mut cur = r.next_child(start)?;
-        let phone_call_id = __rt::one::<
+        let __v_phone_call_id = __rt::one::<
             __rt::Complex<super::types::PhoneCallIdType>,
         >(r, start, &mut cur, NS_MESSAGES, "PhoneCallId")?;
         __rt::end_of_content(r, cur)?;
-        ::core::result::Result::Ok(Self { phone_call_id })
+        ::core::result::Result::Ok(Self {
+            phone_call_id: __v_phone_call_id,
+        })
     }
     fn encode_attributes(
         &self,
@@ -767,14 +787,14 @@ impl __rt::ComplexType for DisconnectPhoneCallResponseMessageType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let mut response_class = ::core::option::Option::None;
+        let mut __v_response_class = ::core::option::Option::None;
         for attr in r.attributes(start) {
             let attr = attr?;
             if attr.is(__rt::NsId::NONE, "ResponseClass") {
                 let v = __rt::parse_attr::<
                     super::types::ResponseClassType,
                 >(r, start, &attr)?;
-                response_class = ::core::option::Option::Some(v);
+                __v_response_class = ::core::option::Option::Some(v);
                 continue;
             }
             __rt::other_attribute(
@@ -787,7 +807,7 @@ impl __rt::ComplexType for DisconnectPhoneCallResponseMessageType {
                 )),
             )?;
         }
-        let response_class = match response_class {
+        let __v_response_class = match __v_response_class {
             ::core::option::Option::Some(v) => v,
             ::core::option::Option::None => {
                 return ::core::result::Result::Err(
@@ -796,25 +816,25 @@ impl __rt::ComplexType for DisconnectPhoneCallResponseMessageType {
             }
         };
         let mut cur = r.next_child(start)?;
-        let message_text = __rt::opt::<
+        let __v_message_text = __rt::opt::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_MESSAGES, "MessageText")?;
-        let response_code = __rt::opt::<
+        let __v_response_code = __rt::opt::<
             __rt::Simple<ResponseCodeType>,
         >(r, start, &mut cur, NS_MESSAGES, "ResponseCode")?;
-        let descriptive_link_key = __rt::opt::<
+        let __v_descriptive_link_key = __rt::opt::<
             __rt::Simple<i32>,
         >(r, start, &mut cur, NS_MESSAGES, "DescriptiveLinkKey")?;
-        let message_xml = __rt::opt::<
+        let __v_message_xml = __rt::opt::<
             __rt::Complex<ResponseMessageTypeMessageXml>,
         >(r, start, &mut cur, NS_MESSAGES, "MessageXml")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self {
-            response_class,
-            message_text,
-            response_code,
-            descriptive_link_key,
-            message_xml,
+            response_class: __v_response_class,
+            message_text: __v_message_text,
+            response_code: __v_response_code,
+            descriptive_link_key: __v_descriptive_link_key,
+            message_xml: __v_message_xml,
         })
     }
     fn encode_attributes(
@@ -865,11 +885,13 @@ impl __rt::ComplexType for GetPhoneCallInformationType {
             )),
         )?;
         let mut cur = r.next_child(start)?;
-        let phone_call_id = __rt::one::<
+        let __v_phone_call_id = __rt::one::<
             __rt::Complex<super::types::PhoneCallIdType>,
         >(r, start, &mut cur, NS_MESSAGES, "PhoneCallId")?;
         __rt::end_of_content(r, cur)?;
-        ::core::result::Result::Ok(Self { phone_call_id })
+        ::core::result::Result::Ok(Self {
+            phone_call_id: __v_phone_call_id,
+        })
     }
     fn encode_attributes(
         &self,
@@ -910,14 +932,14 @@ impl __rt::ComplexType for GetPhoneCallInformationResponseMessageType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let mut response_class = ::core::option::Option::None;
+        let mut __v_response_class = ::core::option::Option::None;
         for attr in r.attributes(start) {
             let attr = attr?;
             if attr.is(__rt::NsId::NONE, "ResponseClass") {
                 let v = __rt::parse_attr::<
                     super::types::ResponseClassType,
                 >(r, start, &attr)?;
-                response_class = ::core::option::Option::Some(v);
+                __v_response_class = ::core::option::Option::Some(v);
                 continue;
             }
             __rt::other_attribute(
@@ -930,7 +952,7 @@ impl __rt::ComplexType for GetPhoneCallInformationResponseMessageType {
                 )),
             )?;
         }
-        let response_class = match response_class {
+        let __v_response_class = match __v_response_class {
             ::core::option::Option::Some(v) => v,
             ::core::option::Option::None => {
                 return ::core::result::Result::Err(
@@ -939,29 +961,29 @@ impl __rt::ComplexType for GetPhoneCallInformationResponseMessageType {
             }
         };
         let mut cur = r.next_child(start)?;
-        let message_text = __rt::opt::<
+        let __v_message_text = __rt::opt::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_MESSAGES, "MessageText")?;
-        let response_code = __rt::opt::<
+        let __v_response_code = __rt::opt::<
             __rt::Simple<ResponseCodeType>,
         >(r, start, &mut cur, NS_MESSAGES, "ResponseCode")?;
-        let descriptive_link_key = __rt::opt::<
+        let __v_descriptive_link_key = __rt::opt::<
             __rt::Simple<i32>,
         >(r, start, &mut cur, NS_MESSAGES, "DescriptiveLinkKey")?;
-        let message_xml = __rt::opt::<
+        let __v_message_xml = __rt::opt::<
             __rt::Complex<ResponseMessageTypeMessageXml>,
         >(r, start, &mut cur, NS_MESSAGES, "MessageXml")?;
-        let phone_call_information = __rt::opt::<
+        let __v_phone_call_information = __rt::opt::<
             __rt::Complex<super::types::PhoneCallInformationType>,
         >(r, start, &mut cur, NS_MESSAGES, "PhoneCallInformation")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self {
-            response_class,
-            message_text,
-            response_code,
-            descriptive_link_key,
-            message_xml,
-            phone_call_information,
+            response_class: __v_response_class,
+            message_text: __v_message_text,
+            response_code: __v_response_code,
+            descriptive_link_key: __v_descriptive_link_key,
+            message_xml: __v_message_xml,
+            phone_call_information: __v_phone_call_information,
         })
     }
     fn encode_attributes(
@@ -1020,11 +1042,13 @@ impl __rt::ComplexType for PlayOnPhone2Type {
             )),
         )?;
         let mut cur = r.next_child(start)?;
-        let play_on_phone = __rt::one::<
+        let __v_play_on_phone = __rt::one::<
             __rt::Complex<PlayOnPhoneType>,
         >(r, start, &mut cur, NS_MESSAGES, "PlayOnPhone")?;
         __rt::end_of_content(r, cur)?;
-        ::core::result::Result::Ok(Self { play_on_phone })
+        ::core::result::Result::Ok(Self {
+            play_on_phone: __v_play_on_phone,
+        })
     }
     fn encode_attributes(
         &self,
@@ -1062,11 +1086,13 @@ impl __rt::ComplexType for PlayOnPhoneResponse2Type {
             )),
         )?;
         let mut cur = r.next_child(start)?;
-        let play_on_phone_response = __rt::one::<
+        let __v_play_on_phone_response = __rt::one::<
             __rt::Complex<PlayOnPhoneResponseMessageType>,
         >(r, start, &mut cur, NS_MESSAGES, "PlayOnPhoneResponse")?;
         __rt::end_of_content(r, cur)?;
-        ::core::result::Result::Ok(Self { play_on_phone_response })
+        ::core::result::Result::Ok(Self {
+            play_on_phone_response: __v_play_on_phone_response,
+        })
     }
     fn encode_attributes(
         &self,
@@ -1112,28 +1138,28 @@ impl __rt::ComplexType for UmProperties {
             )),
         )?;
         let mut cur = r.next_child(start)?;
-        let oof_status = __rt::one::<
+        let __v_oof_status = __rt::one::<
             __rt::Simple<bool>,
         >(r, start, &mut cur, NS_MESSAGES, "OofStatus")?;
-        let missed_call_notification_enabled = __rt::one::<
+        let __v_missed_call_notification_enabled = __rt::one::<
             __rt::Simple<bool>,
         >(r, start, &mut cur, NS_MESSAGES, "MissedCallNotificationEnabled")?;
-        let play_on_phone_dial_string = __rt::opt::<
+        let __v_play_on_phone_dial_string = __rt::opt::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_MESSAGES, "PlayOnPhoneDialString")?;
-        let telephone_access_numbers = __rt::opt::<
+        let __v_telephone_access_numbers = __rt::opt::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_MESSAGES, "TelephoneAccessNumbers")?;
-        let telephone_access_folder_email = __rt::opt::<
+        let __v_telephone_access_folder_email = __rt::opt::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_MESSAGES, "TelephoneAccessFolderEmail")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self {
-            oof_status,
-            missed_call_notification_enabled,
-            play_on_phone_dial_string,
-            telephone_access_numbers,
-            telephone_access_folder_email,
+            oof_status: __v_oof_status,
+            missed_call_notification_enabled: __v_missed_call_notification_enabled,
+            play_on_phone_dial_string: __v_play_on_phone_dial_string,
+            telephone_access_numbers: __v_telephone_access_numbers,
+            telephone_access_folder_email: __v_telephone_access_folder_email,
         })
     }
     fn encode_attributes(
@@ -1204,14 +1230,17 @@ impl __rt::ComplexType for UmCallInfo {
             )),
         )?;
         let mut cur = r.next_child(start)?;
-        let call_state = __rt::one::<
+        let __v_call_state = __rt::one::<
             __rt::Simple<UmCallState>,
         >(r, start, &mut cur, NS_MESSAGES, "CallState")?;
-        let event_cause = __rt::one::<
+        let __v_event_cause = __rt::one::<
             __rt::Simple<UmEventCause>,
         >(r, start, &mut cur, NS_MESSAGES, "EventCause")?;
         __rt::end_of_content(r, cur)?;
-        ::core::result::Result::Ok(Self { call_state, event_cause })
+        ::core::result::Result::Ok(Self {
+            call_state: __v_call_state,
+            event_cause: __v_event_cause,
+        })
     }
     fn encode_attributes(
         &self,
@@ -1346,14 +1375,14 @@ impl __rt::ComplexType for ResponseMessageType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let mut response_class = ::core::option::Option::None;
+        let mut __v_response_class = ::core::option::Option::None;
         for attr in r.attributes(start) {
             let attr = attr?;
             if attr.is(__rt::NsId::NONE, "ResponseClass") {
                 let v = __rt::parse_attr::<
                     super::types::ResponseClassType,
                 >(r, start, &attr)?;
-                response_class = ::core::option::Option::Some(v);
+                __v_response_class = ::core::option::Option::Some(v);
                 continue;
             }
             __rt::other_attribute(
@@ -1366,7 +1395,7 @@ impl __rt::ComplexType for ResponseMessageType {
                 )),
             )?;
         }
-        let response_class = match response_class {
+        let __v_response_class = match __v_response_class {
             ::core::option::Option::Some(v) => v,
             ::core::option::Option::None => {
                 return ::core::result::Result::Err(
@@ -1375,25 +1404,25 @@ impl __rt::ComplexType for ResponseMessageType {
             }
         };
         let mut cur = r.next_child(start)?;
-        let message_text = __rt::opt::<
+        let __v_message_text = __rt::opt::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_MESSAGES, "MessageText")?;
-        let response_code = __rt::opt::<
+        let __v_response_code = __rt::opt::<
             __rt::Simple<ResponseCodeType>,
         >(r, start, &mut cur, NS_MESSAGES, "ResponseCode")?;
-        let descriptive_link_key = __rt::opt::<
+        let __v_descriptive_link_key = __rt::opt::<
             __rt::Simple<i32>,
         >(r, start, &mut cur, NS_MESSAGES, "DescriptiveLinkKey")?;
-        let message_xml = __rt::opt::<
+        let __v_message_xml = __rt::opt::<
             __rt::Complex<ResponseMessageTypeMessageXml>,
         >(r, start, &mut cur, NS_MESSAGES, "MessageXml")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self {
-            response_class,
-            message_text,
-            response_code,
-            descriptive_link_key,
-            message_xml,
+            response_class: __v_response_class,
+            message_text: __v_message_text,
+            response_code: __v_response_code,
+            descriptive_link_key: __v_descriptive_link_key,
+            message_xml: __v_message_xml,
         })
     }
     fn encode_attributes(
@@ -5167,7 +5196,7 @@ impl __rt::ComplexType for ResponseMessageTypeMessageXml {
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
         __rt::no_attributes(r, start, ::core::option::Option::None)?;
         let mut cur = r.next_child(start)?;
-        let any = __rt::many_any(
+        let __v_any = __rt::many_any(
             r,
             start,
             &mut cur,
@@ -5176,7 +5205,7 @@ impl __rt::ComplexType for ResponseMessageTypeMessageXml {
             usize::MAX,
         )?;
         __rt::end_of_content(r, cur)?;
-        ::core::result::Result::Ok(Self { any })
+        ::core::result::Result::Ok(Self { any: __v_any })
     }
     fn encode_attributes(
         &self,
@@ -5214,14 +5243,17 @@ impl __rt::ComplexType for PlayOnPhoneType {
             )),
         )?;
         let mut cur = r.next_child(start)?;
-        let item_id = __rt::one::<
+        let __v_item_id = __rt::one::<
             __rt::Complex<super::types::ItemIdType>,
         >(r, start, &mut cur, NS_MESSAGES, "ItemId")?;
-        let dial_string = __rt::one::<
+        let __v_dial_string = __rt::one::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_MESSAGES, "DialString")?;
         __rt::end_of_content(r, cur)?;
-        ::core::result::Result::Ok(Self { item_id, dial_string })
+        ::core::result::Result::Ok(Self {
+            item_id: __v_item_id,
+            dial_string: __v_dial_string,
+        })
     }
     fn encode_attributes(
         &self,
@@ -5263,14 +5295,14 @@ impl __rt::ComplexType for PlayOnPhoneResponseMessageType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let mut response_class = ::core::option::Option::None;
+        let mut __v_response_class = ::core::option::Option::None;
         for attr in r.attributes(start) {
             let attr = attr?;
             if attr.is(__rt::NsId::NONE, "ResponseClass") {
                 let v = __rt::parse_attr::<
                     super::types::ResponseClassType,
                 >(r, start, &attr)?;
-                response_class = ::core::option::Option::Some(v);
+                __v_response_class = ::core::option::Option::Some(v);
                 continue;
             }
             __rt::other_attribute(
@@ -5283,7 +5315,7 @@ impl __rt::ComplexType for PlayOnPhoneResponseMessageType {
                 )),
             )?;
         }
-        let response_class = match response_class {
+        let __v_response_class = match __v_response_class {
             ::core::option::Option::Some(v) => v,
             ::core::option::Option::None => {
                 return ::core::result::Result::Err(
@@ -5292,29 +5324,29 @@ impl __rt::ComplexType for PlayOnPhoneResponseMessageType {
             }
         };
         let mut cur = r.next_child(start)?;
-        let message_text = __rt::opt::<
+        let __v_message_text = __rt::opt::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_MESSAGES, "MessageText")?;
-        let response_code = __rt::opt::<
+        let __v_response_code = __rt::opt::<
             __rt::Simple<ResponseCodeType>,
         >(r, start, &mut cur, NS_MESSAGES, "ResponseCode")?;
-        let descriptive_link_key = __rt::opt::<
+        let __v_descriptive_link_key = __rt::opt::<
             __rt::Simple<i32>,
         >(r, start, &mut cur, NS_MESSAGES, "DescriptiveLinkKey")?;
-        let message_xml = __rt::opt::<
+        let __v_message_xml = __rt::opt::<
             __rt::Complex<ResponseMessageTypeMessageXml>,
         >(r, start, &mut cur, NS_MESSAGES, "MessageXml")?;
-        let phone_call_id = __rt::opt::<
+        let __v_phone_call_id = __rt::opt::<
             __rt::Complex<super::types::PhoneCallIdType>,
         >(r, start, &mut cur, NS_MESSAGES, "PhoneCallId")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self {
-            response_class,
-            message_text,
-            response_code,
-            descriptive_link_key,
-            message_xml,
-            phone_call_id,
+            response_class: __v_response_class,
+            message_text: __v_message_text,
+            response_code: __v_response_code,
+            descriptive_link_key: __v_descriptive_link_key,
+            message_xml: __v_message_xml,
+            phone_call_id: __v_phone_call_id,
         })
     }
     fn encode_attributes(

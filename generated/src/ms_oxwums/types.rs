@@ -15,11 +15,11 @@ impl __rt::ComplexType for ExchangeImpersonationType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let mut other_attributes = ::std::vec::Vec::new();
+        let mut __v_other_attributes = ::std::vec::Vec::new();
         for attr in r.attributes(start) {
             let attr = attr?;
             if attr.ns != __rt::NsId::XSI && ([__rt::NsId::SOAP11].contains(&attr.ns)) {
-                other_attributes
+                __v_other_attributes
                     .push(__rt::AnyAttribute {
                         ns: r.ns_uri(attr.ns).to_owned(),
                         local: attr.local.to_owned(),
@@ -39,13 +39,13 @@ impl __rt::ComplexType for ExchangeImpersonationType {
             )?;
         }
         let mut cur = r.next_child(start)?;
-        let connecting_sid = __rt::one::<
+        let __v_connecting_sid = __rt::one::<
             __rt::Complex<ConnectingSidType>,
         >(r, start, &mut cur, NS_TYPES, "ConnectingSID")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self {
-            other_attributes,
-            connecting_sid,
+            other_attributes: __v_other_attributes,
+            connecting_sid: __v_connecting_sid,
         })
     }
     fn encode_attributes(
@@ -80,11 +80,11 @@ impl __rt::ComplexType for MailboxCultureType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let mut other_attributes = ::std::vec::Vec::new();
+        let mut __v_other_attributes = ::std::vec::Vec::new();
         for attr in r.attributes(start) {
             let attr = attr?;
             if attr.ns != __rt::NsId::XSI && ([__rt::NsId::SOAP11].contains(&attr.ns)) {
-                other_attributes
+                __v_other_attributes
                     .push(__rt::AnyAttribute {
                         ns: r.ns_uri(attr.ns).to_owned(),
                         local: attr.local.to_owned(),
@@ -104,9 +104,12 @@ impl __rt::ComplexType for MailboxCultureType {
             )?;
         }
         let text = r.read_text(start)?;
-        let value = <__rt::codecs::Language as __rt::Codec>::parse(&text, r)
+        let __v_value = <__rt::codecs::Language as __rt::Codec>::parse(&text, r)
             .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
-        ::core::result::Result::Ok(Self { other_attributes, value })
+        ::core::result::Result::Ok(Self {
+            other_attributes: __v_other_attributes,
+            value: __v_value,
+        })
     }
     fn encode_attributes(
         &self,
@@ -148,17 +151,17 @@ impl __rt::ComplexType for RequestServerVersion {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let mut version = ::core::option::Option::None;
-        let mut other_attributes = ::std::vec::Vec::new();
+        let mut __v_version = ::core::option::Option::None;
+        let mut __v_other_attributes = ::std::vec::Vec::new();
         for attr in r.attributes(start) {
             let attr = attr?;
             if attr.is(__rt::NsId::NONE, "Version") {
                 let v = __rt::parse_attr::<ExchangeVersionType>(r, start, &attr)?;
-                version = ::core::option::Option::Some(v);
+                __v_version = ::core::option::Option::Some(v);
                 continue;
             }
             if attr.ns != __rt::NsId::XSI && ([__rt::NsId::SOAP11].contains(&attr.ns)) {
-                other_attributes
+                __v_other_attributes
                     .push(__rt::AnyAttribute {
                         ns: r.ns_uri(attr.ns).to_owned(),
                         local: attr.local.to_owned(),
@@ -169,7 +172,7 @@ impl __rt::ComplexType for RequestServerVersion {
             }
             __rt::other_attribute(r, start, &attr, ::core::option::Option::None)?;
         }
-        let version = match version {
+        let __v_version = match __v_version {
             ::core::option::Option::Some(v) => v,
             ::core::option::Option::None => {
                 return ::core::result::Result::Err(
@@ -178,7 +181,10 @@ impl __rt::ComplexType for RequestServerVersion {
             }
         };
         __rt::empty_content(r, start)?;
-        ::core::result::Result::Ok(Self { version, other_attributes })
+        ::core::result::Result::Ok(Self {
+            version: __v_version,
+            other_attributes: __v_other_attributes,
+        })
     }
     fn encode_attributes(
         &self,
@@ -216,47 +222,47 @@ impl __rt::ComplexType for ServerVersionInfo {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let mut major_version = ::core::option::Option::None;
-        let mut minor_version = ::core::option::Option::None;
-        let mut major_build_number = ::core::option::Option::None;
-        let mut minor_build_number = ::core::option::Option::None;
-        let mut version = ::core::option::Option::None;
+        let mut __v_major_version = ::core::option::Option::None;
+        let mut __v_minor_version = ::core::option::Option::None;
+        let mut __v_major_build_number = ::core::option::Option::None;
+        let mut __v_minor_build_number = ::core::option::Option::None;
+        let mut __v_version = ::core::option::Option::None;
         for attr in r.attributes(start) {
             let attr = attr?;
             if attr.is(__rt::NsId::NONE, "MajorVersion") {
                 let v = __rt::parse_attr::<i32>(r, start, &attr)?;
-                major_version = ::core::option::Option::Some(v);
+                __v_major_version = ::core::option::Option::Some(v);
                 continue;
             }
             if attr.is(__rt::NsId::NONE, "MinorVersion") {
                 let v = __rt::parse_attr::<i32>(r, start, &attr)?;
-                minor_version = ::core::option::Option::Some(v);
+                __v_minor_version = ::core::option::Option::Some(v);
                 continue;
             }
             if attr.is(__rt::NsId::NONE, "MajorBuildNumber") {
                 let v = __rt::parse_attr::<i32>(r, start, &attr)?;
-                major_build_number = ::core::option::Option::Some(v);
+                __v_major_build_number = ::core::option::Option::Some(v);
                 continue;
             }
             if attr.is(__rt::NsId::NONE, "MinorBuildNumber") {
                 let v = __rt::parse_attr::<i32>(r, start, &attr)?;
-                minor_build_number = ::core::option::Option::Some(v);
+                __v_minor_build_number = ::core::option::Option::Some(v);
                 continue;
             }
             if attr.is(__rt::NsId::NONE, "Version") {
                 let v = __rt::parse_attr::<::std::string::String>(r, start, &attr)?;
-                version = ::core::option::Option::Some(v);
+                __v_version = ::core::option::Option::Some(v);
                 continue;
             }
             __rt::other_attribute(r, start, &attr, ::core::option::Option::None)?;
         }
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {
-            major_version,
-            minor_version,
-            major_build_number,
-            minor_build_number,
-            version,
+            major_version: __v_major_version,
+            minor_version: __v_minor_version,
+            major_build_number: __v_major_build_number,
+            minor_build_number: __v_minor_build_number,
+            version: __v_version,
         })
     }
     fn encode_attributes(
@@ -524,12 +530,12 @@ impl __rt::ComplexType for PhoneCallIdType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let mut id = ::core::option::Option::None;
+        let mut __v_id = ::core::option::Option::None;
         for attr in r.attributes(start) {
             let attr = attr?;
             if attr.is(__rt::NsId::NONE, "Id") {
                 let v = __rt::parse_attr::<::std::string::String>(r, start, &attr)?;
-                id = ::core::option::Option::Some(v);
+                __v_id = ::core::option::Option::Some(v);
                 continue;
             }
             __rt::other_attribute(
@@ -542,7 +548,7 @@ impl __rt::ComplexType for PhoneCallIdType {
                 )),
             )?;
         }
-        let id = match id {
+        let __v_id = match __v_id {
             ::core::option::Option::Some(v) => v,
             ::core::option::Option::None => {
                 return ::core::result::Result::Err(
@@ -551,7 +557,7 @@ impl __rt::ComplexType for PhoneCallIdType {
             }
         };
         __rt::empty_content(r, start)?;
-        ::core::result::Result::Ok(Self { id })
+        ::core::result::Result::Ok(Self { id: __v_id })
     }
     fn encode_attributes(
         &self,
@@ -660,24 +666,24 @@ impl __rt::ComplexType for PhoneCallInformationType {
             )),
         )?;
         let mut cur = r.next_child(start)?;
-        let phone_call_state = __rt::one::<
+        let __v_phone_call_state = __rt::one::<
             __rt::Simple<PhoneCallStateType>,
         >(r, start, &mut cur, NS_TYPES, "PhoneCallState")?;
-        let connection_failure_cause = __rt::one::<
+        let __v_connection_failure_cause = __rt::one::<
             __rt::Simple<ConnectionFailureCauseType>,
         >(r, start, &mut cur, NS_TYPES, "ConnectionFailureCause")?;
-        let sip_response_text = __rt::opt::<
+        let __v_sip_response_text = __rt::opt::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_TYPES, "SIPResponseText")?;
-        let sip_response_code = __rt::opt::<
+        let __v_sip_response_code = __rt::opt::<
             __rt::Simple<i32>,
         >(r, start, &mut cur, NS_TYPES, "SIPResponseCode")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self {
-            phone_call_state,
-            connection_failure_cause,
-            sip_response_text,
-            sip_response_code,
+            phone_call_state: __v_phone_call_state,
+            connection_failure_cause: __v_connection_failure_cause,
+            sip_response_text: __v_sip_response_text,
+            sip_response_code: __v_sip_response_code,
         })
     }
     fn encode_attributes(
@@ -725,9 +731,9 @@ impl __rt::ComplexType for PrincipalNameType {
             )),
         )?;
         let text = r.read_text(start)?;
-        let value = <NonEmptyStringType as __rt::Codec>::parse(&text, r)
+        let __v_value = <NonEmptyStringType as __rt::Codec>::parse(&text, r)
             .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
-        ::core::result::Result::Ok(Self { value })
+        ::core::result::Result::Ok(Self { value: __v_value })
     }
     fn encode_attributes(
         &self,
@@ -769,9 +775,9 @@ impl __rt::ComplexType for SidType {
             )),
         )?;
         let text = r.read_text(start)?;
-        let value = <NonEmptyStringType as __rt::Codec>::parse(&text, r)
+        let __v_value = <NonEmptyStringType as __rt::Codec>::parse(&text, r)
             .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
-        ::core::result::Result::Ok(Self { value })
+        ::core::result::Result::Ok(Self { value: __v_value })
     }
     fn encode_attributes(
         &self,
@@ -813,9 +819,9 @@ impl __rt::ComplexType for PrimarySmtpAddressType {
             )),
         )?;
         let text = r.read_text(start)?;
-        let value = <NonEmptyStringType as __rt::Codec>::parse(&text, r)
+        let __v_value = <NonEmptyStringType as __rt::Codec>::parse(&text, r)
             .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
-        ::core::result::Result::Ok(Self { value })
+        ::core::result::Result::Ok(Self { value: __v_value })
     }
     fn encode_attributes(
         &self,
@@ -857,9 +863,9 @@ impl __rt::ComplexType for SmtpAddressType {
             )),
         )?;
         let text = r.read_text(start)?;
-        let value = <NonEmptyStringType as __rt::Codec>::parse(&text, r)
+        let __v_value = <NonEmptyStringType as __rt::Codec>::parse(&text, r)
             .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
-        ::core::result::Result::Ok(Self { value })
+        ::core::result::Result::Ok(Self { value: __v_value })
     }
     fn encode_attributes(
         &self,
@@ -1073,18 +1079,18 @@ impl __rt::ComplexType for ItemIdType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let mut id = ::core::option::Option::None;
-        let mut change_key = ::core::option::Option::None;
+        let mut __v_id = ::core::option::Option::None;
+        let mut __v_change_key = ::core::option::Option::None;
         for attr in r.attributes(start) {
             let attr = attr?;
             if attr.is(__rt::NsId::NONE, "Id") {
                 let v = __rt::parse_attr::<::std::string::String>(r, start, &attr)?;
-                id = ::core::option::Option::Some(v);
+                __v_id = ::core::option::Option::Some(v);
                 continue;
             }
             if attr.is(__rt::NsId::NONE, "ChangeKey") {
                 let v = __rt::parse_attr::<::std::string::String>(r, start, &attr)?;
-                change_key = ::core::option::Option::Some(v);
+                __v_change_key = ::core::option::Option::Some(v);
                 continue;
             }
             __rt::other_attribute(
@@ -1097,7 +1103,7 @@ impl __rt::ComplexType for ItemIdType {
                 )),
             )?;
         }
-        let id = match id {
+        let __v_id = match __v_id {
             ::core::option::Option::Some(v) => v,
             ::core::option::Option::None => {
                 return ::core::result::Result::Err(
@@ -1106,7 +1112,10 @@ impl __rt::ComplexType for ItemIdType {
             }
         };
         __rt::empty_content(r, start)?;
-        ::core::result::Result::Ok(Self { id, change_key })
+        ::core::result::Result::Ok(Self {
+            id: __v_id,
+            change_key: __v_change_key,
+        })
     }
     fn encode_attributes(
         &self,
