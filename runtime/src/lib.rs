@@ -13,6 +13,8 @@
 pub mod client;
 pub mod codec;
 pub mod codegen;
+#[cfg(feature = "client")]
+pub mod http;
 pub mod loopback;
 pub mod server;
 pub mod soap;

@@ -1,0 +1,29 @@
+//! SOAP over HTTP(S): a pooled HTTPS client transport.
+//!
+//! It is behind cargo features, so that a crate that needs only the generated types
+//! and the codec compiles no HTTP stack:
+//!
+//! | feature | what it brings |
+//! | --- | --- |
+//! | `client` | `HttpTransport`: a [`Transport`](crate::client::Transport) over hyper-util's pooled client and rustls (ring) |
+//! | `client-webpki-roots` | `HttpTransportBuilder::webpki_roots`: Mozilla's root certificates, compiled in |
+//! | `client-native-roots` | `HttpTransportBuilder::native_roots`: the operating system's root certificates |
+//!
+//! TLS is rustls with the `ring` crypto provider (no cmake, no aws-lc), passed
+//! explicitly to every configuration rather than installed process-wide. [MS-OXWUMS] requires
+//! HTTPS: the client refuses `http://` endpoints unless `allow_plain_http(true)` says
+//! otherwise.
+//!
+//! Only HTTP/1.1 is spoken: it is what SOAP 1.1 stacks (and Exchange) use.
+
+#[cfg(feature = "client")]
+mod client;
+pub mod tls;
+
+#[cfg(feature = "client")]
+pub use client::{HttpTransport, HttpTransportBuilder};
+
+pub use ::http::{HeaderMap, HeaderName, HeaderValue};
+/// The rustls version this module is built against, for building a
+/// [`ClientConfig`](rustls::ClientConfig) by hand.
+pub use rustls;
