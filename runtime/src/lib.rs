@@ -13,7 +13,7 @@
 pub mod client;
 pub mod codec;
 pub mod codegen;
-#[cfg(feature = "client")]
+#[cfg(any(feature = "client", feature = "server"))]
 pub mod http;
 pub mod loopback;
 pub mod server;

@@ -1,6 +1,6 @@
-//! SOAP over HTTP(S): a pooled HTTPS client transport.
+//! SOAP over HTTP(S): a pooled HTTPS client transport and an HTTPS server runtime.
 //!
-//! It is behind cargo features, so that a crate that needs only the generated types
+//! Both sides are behind cargo features, so that a crate that needs only the generated types
 //! and the codec compiles no HTTP stack:
 //!
 //! | feature | what it brings |
@@ -8,16 +8,19 @@
 //! | `client` | `HttpTransport`: a [`Transport`](crate::client::Transport) over hyper-util's pooled client and rustls (ring) |
 //! | `client-webpki-roots` | `HttpTransportBuilder::webpki_roots`: Mozilla's root certificates, compiled in |
 //! | `client-native-roots` | `HttpTransportBuilder::native_roots`: the operating system's root certificates |
+//! | `server` | the `server` module: an axum router for any [`SoapService`](crate::server::SoapService), HTTP Basic authentication, serving over HTTPS (or plain HTTP) with graceful shutdown |
 //!
-//! TLS is rustls with the `ring` crypto provider (no cmake, no aws-lc), passed
+//! TLS is rustls with the `ring` crypto provider on both sides (no cmake, no aws-lc), passed
 //! explicitly to every configuration rather than installed process-wide. [MS-OXWUMS] requires
 //! HTTPS: the client refuses `http://` endpoints unless `allow_plain_http(true)` says
-//! otherwise.
+//! otherwise, and the server's `serve_plain` is meant for loopback and tests.
 //!
 //! Only HTTP/1.1 is spoken: it is what SOAP 1.1 stacks (and Exchange) use.
 
 #[cfg(feature = "client")]
 mod client;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod tls;
 
 #[cfg(feature = "client")]
@@ -25,5 +28,5 @@ pub use client::{HttpTransport, HttpTransportBuilder};
 
 pub use ::http::{HeaderMap, HeaderName, HeaderValue};
 /// The rustls version this module is built against, for building a
-/// [`ClientConfig`](rustls::ClientConfig) by hand.
+/// [`ClientConfig`](rustls::ClientConfig) or [`ServerConfig`](rustls::ServerConfig) by hand.
 pub use rustls;

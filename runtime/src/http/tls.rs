@@ -1,4 +1,4 @@
-//! TLS helpers: the crypto provider (ring) and PEM loading.
+//! TLS helpers shared by the client and the server: the crypto provider (ring) and PEM loading.
 
 use std::fmt;
 use std::sync::Arc;
@@ -54,6 +54,12 @@ pub fn certificates_from_pem(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>,
 /// The first private key (PKCS#8, PKCS#1 or SEC1) of a PEM document.
 pub fn private_key_from_pem(pem: &[u8]) -> Result<PrivateKeyDer<'static>, TlsConfigError> {
     PrivateKeyDer::from_pem_slice(pem).map_err(|e| TlsConfigError::new(format!("no usable private key in the PEM data: {e}")))
+}
+
+/// Reads a whole file, naming it in the error.
+#[cfg(feature = "server")]
+pub(crate) fn read_file(path: &std::path::Path, what: &str) -> Result<Vec<u8>, TlsConfigError> {
+    std::fs::read(path).map_err(|e| TlsConfigError::new(format!("cannot read the {what} file {}: {e}", path.display())))
 }
 
 #[cfg(test)]

@@ -1,0 +1,784 @@
+//! The HTTP side of a SOAP server: an axum [`Router`] that hands POSTed envelopes to a
+//! [`SoapService`] (such as a generated dispatcher), HTTP Basic authentication, and an accept
+//! loop serving it over HTTPS (rustls) or, for loopback and tests, plain HTTP, with graceful
+//! shutdown.
+//!
+//! ```no_run
+//! # use soapkit::server::{RequestContext, SoapHttpRequest, SoapHttpResponse, SoapService};
+//! # struct Dispatcher;
+//! # impl SoapService for Dispatcher {
+//! #     async fn handle(&self, _: RequestContext, _: SoapHttpRequest) -> SoapHttpResponse { soapkit::server::accepted() }
+//! # }
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use soapkit::http::server::{BasicAuth, SoapRouter, serve_tls, tls_server_config_from_files};
+//!
+//! let router = SoapRouter::new(Dispatcher)
+//!     .path("/EWS/UM2007Legacy.asmx")
+//!     .authenticator(BasicAuth::new("UM", |user, password| user == "alice" && password == "secret"))
+//!     .build()?;
+//! let tls = tls_server_config_from_files("cert.pem", "key.pem")?;
+//! let listener = tokio::net::TcpListener::bind("0.0.0.0:443").await?;
+//! let (stop, stopped) = tokio::sync::oneshot::channel::<()>(); // or tokio::signal::ctrl_c()
+//! # drop(stop);
+//! serve_tls(listener, tls.into(), router, async { let _ = stopped.await; }).await;
+//! # Ok(()) }
+//! ```
+//!
+//! What the router answers:
+//!
+//! | situation | status | body |
+//! | --- | --- | --- |
+//! | the service's response | the service's | the service's |
+//! | another method than POST on a SOAP path | 405, `Allow: POST` | empty |
+//! | credentials missing or wrong ([`Authenticator`]) | 401 with the authenticator's `WWW-Authenticate` challenge | short text |
+//! | credentials valid but refused ([`AuthError::Forbidden`]) | 403 | short text |
+//! | body larger than the limit (by `Content-Length`, before reading, or while reading) | 413 | a SOAP fault (`Client`/`Sender`) when the request's content type is a SOAP one, else text |
+//! | body not received within the timeout | 408 | likewise |
+//! | body unreadable (connection error) | 400 | likewise |
+//! | service not done within the timeout | 500 | a SOAP fault (`Server`/`Receiver`) |
+//!
+//! Authentication happens before any of the body is read. A fault goes with a 4xx status
+//! (rather than SOAP's usual 500) for problems detected at the HTTP layer, so that the status
+//! tells an HTTP-level tool what happened while a SOAP client still gets a fault to show.
+//!
+//! Each request handled by the router logs one `tracing` event (target
+//! `soapkit::http::server`, level INFO) with the remote address, path, user, SOAP action,
+//! status and latency. The operation is not known at this layer; the service may log it.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request};
+use axum::response::Response;
+use axum::routing::post;
+use base64::Engine as _;
+use http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, WWW_AUTHENTICATE};
+use http::{HeaderMap, HeaderValue, StatusCode};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
+use rustls::ServerConfig;
+use tokio::net::TcpListener;
+use tokio::time::Instant;
+use tower_service::Service as _;
+
+pub use axum::Router;
+/// The axum this router is built with, to extend the router (other routes, layers) with
+/// matching types.
+pub use axum;
+
+use super::tls::{TlsConfigError, certificates_from_pem, crypto_provider, private_key_from_pem, read_file};
+use crate::server::{RequestContext, SoapHttpRequest, SoapHttpResponse, SoapService};
+use crate::soap::{self, Fault, SoapVersion};
+
+/// Default for [`SoapRouter::body_limit`].
+pub const DEFAULT_BODY_LIMIT: usize = 4 * 1024 * 1024;
+/// Default for [`SoapRouter::timeout`].
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+const LOG_TARGET: &str = "soapkit::http::server";
+
+// ---------------------------------------------------------------------------------------------
+// Authentication
+
+/// Decides who sent a request, from its headers, before its body is read.
+pub trait Authenticator: Send + Sync + 'static {
+    /// The authenticated user (`Ok(Some(..))`), an anonymous request that is allowed
+    /// (`Ok(None)`), or a refusal.
+    ///
+    /// This runs on the server's async threads: it should not block for long (verify against
+    /// a fast hash or a cache, not a slow remote directory).
+    fn authenticate(&self, headers: &HeaderMap) -> Result<Option<String>, AuthError>;
+
+    /// The `WWW-Authenticate` challenge sent with a 401 answer, if any.
+    fn challenge(&self) -> Option<HeaderValue> {
+        None
+    }
+}
+
+impl<A: Authenticator> Authenticator for Arc<A> {
+    fn authenticate(&self, headers: &HeaderMap) -> Result<Option<String>, AuthError> {
+        (**self).authenticate(headers)
+    }
+    fn challenge(&self) -> Option<HeaderValue> {
+        (**self).challenge()
+    }
+}
+
+/// Why a request was not authenticated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthError {
+    /// No credentials (answered 401 with the challenge).
+    Missing,
+    /// Credentials that are malformed or wrong (answered 401 with the challenge).
+    Invalid,
+    /// Valid credentials of a user who may not use the service (answered 403).
+    Forbidden,
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AuthError::Missing => "authentication required",
+            AuthError::Invalid => "invalid credentials",
+            AuthError::Forbidden => "access denied",
+        })
+    }
+}
+
+impl std::error::Error for AuthError {}
+
+type Verify = dyn Fn(&str, &str) -> bool + Send + Sync;
+
+/// HTTP Basic authentication (RFC 7617) against a verification function supplied by the
+/// application.
+///
+/// Use it over HTTPS only: the password travels with every request. The function receives the
+/// user name and password exactly as sent (decoded as UTF-8); comparing them in constant time,
+/// and hashing stored passwords, is its business.
+pub struct BasicAuth {
+    challenge: HeaderValue,
+    verify: Box<Verify>,
+}
+
+impl fmt::Debug for BasicAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BasicAuth").field("challenge", &self.challenge).finish_non_exhaustive()
+    }
+}
+
+impl BasicAuth {
+    /// Basic authentication for `realm`, accepting the credentials for which `verify` returns
+    /// `true`. Characters of `realm` that cannot appear in a quoted header parameter are
+    /// replaced by `?`.
+    pub fn new(realm: &str, verify: impl Fn(&str, &str) -> bool + Send + Sync + 'static) -> Self {
+        let realm: String = realm
+            .chars()
+            .map(|c| match c {
+                '"' | '\\' => '\'',
+                ' '..='~' => c,
+                _ => '?',
+            })
+            .collect();
+        let challenge = HeaderValue::from_str(&format!("Basic realm=\"{realm}\", charset=\"UTF-8\""))
+            .unwrap_or_else(|_| HeaderValue::from_static("Basic charset=\"UTF-8\""));
+        BasicAuth { challenge, verify: Box::new(verify) }
+    }
+}
+
+impl Authenticator for BasicAuth {
+    fn authenticate(&self, headers: &HeaderMap) -> Result<Option<String>, AuthError> {
+        let Some(value) = headers.get(AUTHORIZATION) else { return Err(AuthError::Missing) };
+        let (user, password) = basic_credentials(value).ok_or(AuthError::Invalid)?;
+        if (self.verify)(&user, &password) { Ok(Some(user)) } else { Err(AuthError::Invalid) }
+    }
+
+    fn challenge(&self) -> Option<HeaderValue> {
+        Some(self.challenge.clone())
+    }
+}
+
+/// The user name and password of an `Authorization: Basic ...` header value, if it is one and
+/// well formed (valid base64 of UTF-8 `user:password`).
+pub fn basic_credentials(value: &HeaderValue) -> Option<(String, String)> {
+    let value = value.to_str().ok()?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD.decode(token.trim()).ok()?;
+    let decoded = String::from_utf8(decoded).ok()?;
+    let (user, password) = decoded.split_once(':')?;
+    Some((user.to_owned(), password.to_owned()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The router
+
+/// A path [`SoapRouter::build`] cannot serve.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidPath {
+    /// The path.
+    pub path: String,
+    /// Why.
+    pub reason: &'static str,
+}
+
+impl fmt::Display for InvalidPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot serve SOAP at '{}': {}", self.path, self.reason)
+    }
+}
+
+impl std::error::Error for InvalidPath {}
+
+/// Builds the axum [`Router`] of a [`SoapService`]: which paths, which limits, which
+/// authentication.
+pub struct SoapRouter<S> {
+    service: Arc<S>,
+    paths: Vec<String>,
+    body_limit: usize,
+    timeout: Duration,
+    authenticator: Option<Arc<dyn Authenticator>>,
+}
+
+impl<S> fmt::Debug for SoapRouter<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SoapRouter")
+            .field("paths", &self.paths)
+            .field("body_limit", &self.body_limit)
+            .field("timeout", &self.timeout)
+            .field("authenticated", &self.authenticator.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: SoapService> SoapRouter<S> {
+    /// A router for `service`, with no path yet, a body limit of
+    /// [`DEFAULT_BODY_LIMIT`], a timeout of [`DEFAULT_TIMEOUT`] and no authentication (every
+    /// request is anonymous).
+    pub fn new(service: S) -> Self {
+        Self::from_arc(Arc::new(service))
+    }
+
+    /// The same, for a service that is shared already.
+    pub fn from_arc(service: Arc<S>) -> Self {
+        SoapRouter { service, paths: Vec::new(), body_limit: DEFAULT_BODY_LIMIT, timeout: DEFAULT_TIMEOUT, authenticator: None }
+    }
+
+    /// Serves the service at `path` too (an exact path such as `/EWS/UM2007Legacy.asmx`; a
+    /// path given twice is served once).
+    #[must_use]
+    pub fn path(mut self, path: &str) -> Self {
+        self.paths.push(path.to_owned());
+        self
+    }
+
+    /// Serves the service at each of `paths` too.
+    #[must_use]
+    pub fn paths(mut self, paths: &[&str]) -> Self {
+        self.paths.extend(paths.iter().map(|p| (*p).to_owned()));
+        self
+    }
+
+    /// The largest request body accepted, in bytes (answered 413 beyond).
+    #[must_use]
+    pub fn body_limit(mut self, limit: usize) -> Self {
+        self.body_limit = limit;
+        self
+    }
+
+    /// How long a request may take from its headers' arrival to the service's answer
+    /// (reading the body: 408 beyond; the service: 500 with a fault).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Authenticates every request with `authenticator`; the user it names is
+    /// [`RequestContext::user`].
+    #[must_use]
+    pub fn authenticator(mut self, authenticator: impl Authenticator) -> Self {
+        self.authenticator = Some(Arc::new(authenticator));
+        self
+    }
+
+    /// The router. Each path must start with `/` and contain none of `{`, `}`, `*`, nor a
+    /// segment starting with `:` (axum's pattern syntax): the paths are literal. At least one
+    /// path is needed.
+    pub fn build(self) -> Result<Router, InvalidPath> {
+        if self.paths.is_empty() {
+            return Err(InvalidPath { path: String::new(), reason: "no path given" });
+        }
+        let shared = Arc::new(Shared {
+            service: self.service,
+            body_limit: self.body_limit,
+            timeout: self.timeout,
+            authenticator: self.authenticator,
+        });
+        let mut router = Router::new();
+        let mut seen = HashSet::new();
+        for path in self.paths {
+            check_path(&path)?;
+            if !seen.insert(path.clone()) {
+                continue;
+            }
+            let shared = shared.clone();
+            router = router.route(&path, post(move |request: Request| handle(shared, request)));
+        }
+        Ok(router)
+    }
+}
+
+/// A router serving `service` at each of `paths` with the default limits and no
+/// authentication; see [`SoapRouter`] for more.
+pub fn soap_router<S: SoapService>(service: S, paths: &[&str]) -> Result<Router, InvalidPath> {
+    SoapRouter::new(service).paths(paths).build()
+}
+
+fn check_path(path: &str) -> Result<(), InvalidPath> {
+    let bad = |reason| Err(InvalidPath { path: path.to_owned(), reason });
+    if !path.starts_with('/') {
+        return bad("a path must start with '/'");
+    }
+    if path.chars().any(|c| c.is_control() || c.is_whitespace() || !c.is_ascii()) {
+        return bad("a path must be printable ASCII without spaces (percent-encode the rest)");
+    }
+    if path.contains(['{', '}', '*', '?', '#']) {
+        return bad("a path may not contain '{', '}', '*', '?' or '#'");
+    }
+    if path.split('/').any(|segment| segment.starts_with(':')) {
+        return bad("a path segment may not start with ':'");
+    }
+    Ok(())
+}
+
+struct Shared<S> {
+    service: Arc<S>,
+    body_limit: usize,
+    timeout: Duration,
+    authenticator: Option<Arc<dyn Authenticator>>,
+}
+
+async fn handle<S: SoapService>(shared: Arc<Shared<S>>, request: Request) -> Response {
+    let start = Instant::now();
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path().to_owned();
+    let remote = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.to_string());
+    let header_text = |name| parts.headers.get(name).map(|v: &HeaderValue| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let content_type = header_text(CONTENT_TYPE);
+    let soap_action = header_text(http::HeaderName::from_static("soapaction"));
+    let mut soap_request = SoapHttpRequest { content_type, soap_action, body: Vec::new() };
+    let action = soap_request.action();
+    // Normalise the stored SOAPAction to its unquoted form, as `SoapHttpRequest` documents.
+    if soap_request.soap_action.is_some() {
+        soap_request.soap_action = action.clone();
+    }
+    let version = soap_version_of(soap_request.content_type.as_deref());
+
+    let (user, response) = match authenticate(&shared, &parts.headers) {
+        Err(response) => (None, response),
+        Ok(user) => {
+            let response = respond(&shared, &parts.headers, body, soap_request, version, start, RequestContext {
+                user: user.clone(),
+                action: action.clone(),
+                remote_addr: remote.clone(),
+                path: Some(path.clone()),
+                ignored_headers: Vec::new(),
+            })
+            .await;
+            (user, response)
+        }
+    };
+
+    tracing::info!(
+        target: LOG_TARGET,
+        remote = remote.as_deref().unwrap_or("-"),
+        path = path.as_str(),
+        user = user.as_deref().unwrap_or("-"),
+        action = action.as_deref().unwrap_or("-"),
+        status = response.status().as_u16(),
+        latency = ?start.elapsed(),
+        "SOAP request"
+    );
+    response
+}
+
+#[allow(clippy::result_large_err)]
+fn authenticate<S>(shared: &Shared<S>, headers: &HeaderMap) -> Result<Option<String>, Response> {
+    let Some(auth) = &shared.authenticator else { return Ok(None) };
+    match auth.authenticate(headers) {
+        Ok(user) => Ok(user),
+        Err(e) => {
+            let status = if e == AuthError::Forbidden { StatusCode::FORBIDDEN } else { StatusCode::UNAUTHORIZED };
+            let mut response = text_response(status, &format!("{e}\n"));
+            if status == StatusCode::UNAUTHORIZED
+                && let Some(challenge) = auth.challenge()
+            {
+                response.headers_mut().insert(WWW_AUTHENTICATE, challenge);
+            }
+            Err(response)
+        }
+    }
+}
+
+async fn respond<S: SoapService>(
+    shared: &Shared<S>,
+    headers: &HeaderMap,
+    body: Body,
+    mut request: SoapHttpRequest,
+    version: Option<SoapVersion>,
+    start: Instant,
+    ctx: RequestContext,
+) -> Response {
+    let limit = shared.body_limit;
+    let too_large = || http_error(StatusCode::PAYLOAD_TOO_LARGE, version, &format!("the request is larger than the limit of {limit} bytes"));
+    let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return too_large();
+    }
+    let deadline = start + shared.timeout;
+    request.body = match tokio::time::timeout_at(deadline, read_body(body, limit)).await {
+        Err(_) => return http_error(StatusCode::REQUEST_TIMEOUT, version, "the request body did not arrive in time"),
+        Ok(Err(BodyError::TooLarge)) => return too_large(),
+        Ok(Err(BodyError::Io(e))) => {
+            return http_error(StatusCode::BAD_REQUEST, version, &format!("the request body could not be read: {e}"));
+        }
+        Ok(Ok(body)) => body,
+    };
+    match tokio::time::timeout_at(deadline, shared.service.handle(ctx, request)).await {
+        Ok(response) => soap_response(response),
+        Err(_) => {
+            let version = version.unwrap_or(SoapVersion::V11);
+            let secs = shared.timeout.as_secs_f64();
+            let fault = Fault::soap(version, version.receiver_code(), format!("the request was not handled within {secs} s"));
+            fault_http(StatusCode::INTERNAL_SERVER_ERROR, version, &fault)
+        }
+    }
+}
+
+enum BodyError {
+    TooLarge,
+    Io(String),
+}
+
+async fn read_body(mut body: Body, limit: usize) -> Result<Vec<u8>, BodyError> {
+    let mut buf = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| BodyError::Io(e.to_string()))?;
+        if let Ok(data) = frame.into_data() {
+            if data.len() > limit - buf.len() {
+                return Err(BodyError::TooLarge);
+            }
+            buf.extend_from_slice(&data);
+        }
+    }
+    Ok(buf)
+}
+
+/// The SOAP version a content type announces, if it is a SOAP one.
+fn soap_version_of(content_type: Option<&str>) -> Option<SoapVersion> {
+    let media = content_type?.split(';').next()?.trim();
+    if media.eq_ignore_ascii_case(SoapVersion::V11.media_type()) {
+        Some(SoapVersion::V11)
+    } else if media.eq_ignore_ascii_case(SoapVersion::V12.media_type()) {
+        Some(SoapVersion::V12)
+    } else {
+        None
+    }
+}
+
+/// An HTTP-level refusal: a `Client`/`Sender` fault for SOAP requests, text otherwise.
+fn http_error(status: StatusCode, version: Option<SoapVersion>, message: &str) -> Response {
+    match version {
+        Some(version) => fault_http(status, version, &Fault::soap(version, version.sender_code(), message)),
+        None => text_response(status, &format!("{message}\n")),
+    }
+}
+
+fn fault_http(status: StatusCode, version: SoapVersion, fault: &Fault) -> Response {
+    match soap::encode_fault(version, fault) {
+        Ok(body) => with_content_type(status, version.content_type(""), body),
+        Err(_) => text_response(status, &format!("{}\n", fault.reason())),
+    }
+}
+
+fn text_response(status: StatusCode, text: &str) -> Response {
+    with_content_type(status, "text/plain; charset=utf-8".to_owned(), text.to_owned())
+}
+
+fn with_content_type(status: StatusCode, content_type: String, body: String) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    if let Ok(v) = HeaderValue::from_str(&content_type) {
+        response.headers_mut().insert(CONTENT_TYPE, v);
+    }
+    response
+}
+
+fn soap_response(r: SoapHttpResponse) -> Response {
+    let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = Response::new(Body::from(r.body));
+    *response.status_mut() = status;
+    if !r.content_type.is_empty() {
+        match HeaderValue::from_str(&r.content_type) {
+            Ok(v) => {
+                response.headers_mut().insert(CONTENT_TYPE, v);
+            }
+            Err(_) => tracing::warn!(target: LOG_TARGET, content_type = r.content_type.as_str(), "the service's content type is not a valid header"),
+        }
+    }
+    response
+}
+
+// ---------------------------------------------------------------------------------------------
+// TLS configuration
+
+/// A rustls server configuration (ring provider, TLS 1.2 and 1.3, ALPN `http/1.1`, no client
+/// certificates) presenting the certificate chain and private key of two PEM documents.
+pub fn tls_server_config(cert_chain_pem: &[u8], key_pem: &[u8]) -> Result<ServerConfig, TlsConfigError> {
+    let chain = certificates_from_pem(cert_chain_pem)?;
+    let key = private_key_from_pem(key_pem)?;
+    let mut config = ServerConfig::builder_with_provider(crypto_provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| TlsConfigError::new(e.to_string()))?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(|e| TlsConfigError::new(format!("the certificate and key do not form a usable pair: {e}")))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// [`tls_server_config`] from a PEM certificate chain file and a PEM private key file.
+pub fn tls_server_config_from_files(cert_chain: impl AsRef<Path>, key: impl AsRef<Path>) -> Result<ServerConfig, TlsConfigError> {
+    let chain = read_file(cert_chain.as_ref(), "certificate chain")?;
+    let key = read_file(key.as_ref(), "private key")?;
+    tls_server_config(&chain, &key)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Serving
+
+/// Connection-level limits of [`serve`].
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ServeOptions {
+    /// How long a client may take to send a request's headers (default 30 s).
+    pub header_read_timeout: Duration,
+    /// How long a TLS handshake may take (default 10 s).
+    pub tls_handshake_timeout: Duration,
+    /// How many connections are served at once; further ones wait in the listen backlog
+    /// (default 1024).
+    pub max_connections: usize,
+    /// After the shutdown signal, how long open connections get to finish their requests
+    /// before they are dropped (default 30 s).
+    pub shutdown_grace: Duration,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            header_read_timeout: Duration::from_secs(30),
+            tls_handshake_timeout: Duration::from_secs(10),
+            max_connections: 1024,
+            shutdown_grace: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Serves `router` over HTTPS on `listener` until `shutdown` completes, then stops accepting,
+/// lets open requests finish (see [`ServeOptions::shutdown_grace`]) and returns.
+pub async fn serve_tls(listener: TcpListener, tls: Arc<ServerConfig>, router: Router, shutdown: impl Future<Output = ()> + Send) {
+    serve(listener, Some(tls), router, shutdown, ServeOptions::default()).await;
+}
+
+/// Serves `router` over plain HTTP, without TLS: for loopback, tests, or behind a
+/// TLS-terminating proxy. [MS-OXWUMS] requires HTTPS on the network. Otherwise as
+/// [`serve_tls`].
+pub async fn serve_plain(listener: TcpListener, router: Router, shutdown: impl Future<Output = ()> + Send) {
+    serve(listener, None, router, shutdown, ServeOptions::default()).await;
+}
+
+/// Serves `router` on `listener`, over TLS when `tls` is given, with `options`, until
+/// `shutdown` completes.
+///
+/// Each request carries the peer address as an [`ConnectInfo<SocketAddr>`] extension (which
+/// the SOAP router puts in [`RequestContext::remote_addr`]). Accept errors (such as running
+/// out of file descriptors) are logged and retried after a short pause; failed handshakes and
+/// connection errors are logged at DEBUG level and end only their connection.
+pub async fn serve(
+    listener: TcpListener,
+    tls: Option<Arc<ServerConfig>>,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send,
+    options: ServeOptions,
+) {
+    let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
+    let graceful = GracefulShutdown::new();
+    let slots = Arc::new(tokio::sync::Semaphore::new(options.max_connections.max(1)));
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            () = &mut shutdown => break,
+            permit = slots.clone().acquire_owned() => match permit {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+        };
+        let (stream, addr) = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    tracing::warn!(target: LOG_TARGET, error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let watcher = graceful.watcher();
+        let router = router.clone();
+        let acceptor = acceptor.clone();
+        let options = options.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            match acceptor {
+                None => serve_connection(TokioIo::new(stream), addr, router, &options, watcher).await,
+                Some(acceptor) => match tokio::time::timeout(options.tls_handshake_timeout, acceptor.accept(stream)).await {
+                    Ok(Ok(tls)) => serve_connection(TokioIo::new(tls), addr, router, &options, watcher).await,
+                    Ok(Err(e)) => tracing::debug!(target: LOG_TARGET, remote = %addr, error = %e, "TLS handshake failed"),
+                    Err(_) => tracing::debug!(target: LOG_TARGET, remote = %addr, "TLS handshake timed out"),
+                },
+            }
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(options.shutdown_grace) => {
+            tracing::warn!(target: LOG_TARGET, "connections still open after the shutdown grace period; dropping them");
+        }
+    }
+}
+
+async fn serve_connection<I>(io: I, addr: SocketAddr, router: Router, options: &ServeOptions, watcher: Watcher)
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |mut request: http::Request<Incoming>| {
+        request.extensions_mut().insert(ConnectInfo(addr));
+        let mut router = router.clone();
+        router.call(request.map(Body::new))
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(options.header_read_timeout).keep_alive(true);
+    let connection = builder.serve_connection(io, service);
+    if let Err(e) = watcher.watch(connection).await {
+        tracing::debug!(target: LOG_TARGET, remote = %addr, error = %e, "connection error");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_credentials_are_parsed_strictly() {
+        let v = |s: &str| HeaderValue::from_str(s).unwrap();
+        assert_eq!(basic_credentials(&v("Basic YWxpY2U6c2VjcmV0")), Some(("alice".into(), "secret".into())));
+        assert_eq!(basic_credentials(&v("basic  YWxpY2U6c2U6Y3JldA==")), Some(("alice".into(), "se:cret".into())));
+        assert_eq!(basic_credentials(&v("Bearer YWxpY2U6c2VjcmV0")), None);
+        assert_eq!(basic_credentials(&v("Basic")), None);
+        assert_eq!(basic_credentials(&v("Basic !!!")), None);
+        assert_eq!(basic_credentials(&v("Basic YWxpY2U=")), None); // no colon
+        assert_eq!(basic_credentials(&HeaderValue::from_bytes(b"Basic \xff").unwrap()), None);
+    }
+
+    #[test]
+    fn realm_is_sanitised() {
+        let auth = BasicAuth::new("UM \"x\"\n\u{e9}", |_, _| true);
+        assert_eq!(auth.challenge().unwrap(), "Basic realm=\"UM 'x'??\", charset=\"UTF-8\"");
+    }
+
+    #[test]
+    fn paths_are_checked() {
+        assert!(check_path("/EWS/UM2007Legacy.asmx").is_ok());
+        assert!(check_path("/").is_ok());
+        for bad in ["", "EWS", "/a/{id}", "/a/*", "/a/:x", "/a b", "/\u{e9}", "/a?b"] {
+            assert!(check_path(bad).is_err(), "{bad}");
+        }
+        struct Nothing;
+        impl SoapService for Nothing {
+            async fn handle(&self, _: RequestContext, _: SoapHttpRequest) -> SoapHttpResponse {
+                crate::server::accepted()
+            }
+        }
+        assert!(soap_router(Nothing, &[]).is_err());
+        assert!(soap_router(Nothing, &["/a", "/a", "/b"]).is_ok());
+        assert!(soap_router(Nothing, &["/a", "b"]).is_err());
+    }
+
+    /// The fields of one event, as text.
+    type EventFields = Vec<(String, String)>;
+
+    /// Collects every event.
+    #[derive(Clone, Default)]
+    struct Capture(Arc<std::sync::Mutex<Vec<EventFields>>>);
+
+    impl tracing::Subscriber for Capture {
+        fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            tracing::span::Id::from_u64(1)
+        }
+        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, event: &tracing::Event<'_>) {
+            struct Fields(Vec<(String, String)>);
+            impl tracing::field::Visit for Fields {
+                fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn fmt::Debug) {
+                    self.0.push((field.name().to_owned(), format!("{value:?}")));
+                }
+                fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+                    self.0.push((field.name().to_owned(), value.to_owned()));
+                }
+            }
+            let mut fields = Fields(vec![("target".to_owned(), event.metadata().target().to_owned())]);
+            event.record(&mut fields);
+            self.0.lock().unwrap().push(fields.0);
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
+    }
+
+    #[test]
+    fn one_log_line_per_request_with_user_action_status_and_latency() {
+        struct Ok200;
+        impl SoapService for Ok200 {
+            async fn handle(&self, _: RequestContext, _: SoapHttpRequest) -> SoapHttpResponse {
+                SoapHttpResponse { status: 200, content_type: "text/xml; charset=utf-8".into(), body: String::new() }
+            }
+        }
+        let capture = Capture::default();
+        let _guard = tracing::subscriber::set_default(capture.clone());
+        let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let router = SoapRouter::new(Ok200).path("/soap").authenticator(BasicAuth::new("r", |u, p| u == "bob" && p == "pw")).build().unwrap();
+        let request = |auth: Option<&str>| {
+            let mut b = http::Request::post("/soap").header("content-type", "text/xml").header("soapaction", "\"urn:a/Op\"");
+            if let Some(a) = auth {
+                b = b.header("authorization", a);
+            }
+            b.body(Body::from("<x/>")).unwrap()
+        };
+        let statuses: Vec<u16> = rt.block_on(async {
+            let mut out = Vec::new();
+            for auth in [Some("Basic Ym9iOnB3"), None] {
+                let response = router.clone().call(request(auth)).await.unwrap();
+                out.push(response.status().as_u16());
+            }
+            out
+        });
+        assert_eq!(statuses, [200, 401]);
+        let events = capture.0.lock().unwrap().clone();
+        assert_eq!(events.len(), 2, "{events:?}");
+        let field = |i: usize, name: &str| events[i].iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+        assert_eq!(field(0, "target").as_deref(), Some(LOG_TARGET));
+        assert_eq!(field(0, "user").as_deref(), Some("bob"));
+        assert_eq!(field(0, "action").as_deref(), Some("urn:a/Op"));
+        assert_eq!(field(0, "status").as_deref(), Some("200"));
+        assert_eq!(field(0, "path").as_deref(), Some("/soap"));
+        assert!(field(0, "latency").is_some());
+        assert_eq!(field(1, "user").as_deref(), Some("-"));
+        assert_eq!(field(1, "status").as_deref(), Some("401"));
+    }
+}
