@@ -1,0 +1,582 @@
+//! The HTTP client transport against the HTTP server runtime, over real sockets on 127.0.0.1:
+//! TLS with a self-signed certificate made here, plain HTTP, authentication, limits, timeouts,
+//! connection reuse, and HTTP errors as `soapkit::client::call` reports them.
+#![cfg(all(feature = "client", feature = "server"))]
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use soapkit::client::{Binding, ClientError, SoapRequest, Transport, TransportError, call};
+use soapkit::http::HttpTransport;
+use soapkit::http::server::axum::http::{HeaderMap, StatusCode};
+use soapkit::http::server::axum::{self, middleware};
+use soapkit::http::server::{BasicAuth, Router, ServeOptions, SoapRouter, serve, tls_server_config};
+use soapkit::server::{RequestContext, SoapHttpRequest, SoapHttpResponse, SoapService, message_response};
+use soapkit::soap::{EnvelopeReader, SoapMessage, SoapVersion};
+use soapkit::xml::{AnyElement, AnyNode, DecodeError, EncodeError, NsTable, Writer};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+const NS: &str = "urn:soapkit:test";
+const PREFIXES: &[(&str, &str)] = &[("t", NS)];
+const ECHO: &str = "urn:soapkit:test/Echo";
+const SLOW: &str = "urn:soapkit:test/Slow";
+const BIG: &str = "urn:soapkit:test/Big";
+
+// ---------------------------------------------------------------------------------------------
+// A one-element message: <t:Echo>text</t:Echo>
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Echo(String);
+
+impl SoapMessage for Echo {
+    fn decode_envelope<'a>(env: &mut EnvelopeReader<'a>) -> Result<Self, DecodeError> {
+        let body = env.body()?;
+        let Some(child) = env.r.next_child(&body)? else {
+            return Err(env.r.missing_element(&body, None, &[]));
+        };
+        let el = AnyElement::decode(&mut env.r, &child)?;
+        let next = env.r.next_child(&body)?;
+        env.end_body(&body, next)?;
+        let text = el.children.iter().filter_map(|n| if let AnyNode::Text(t) = n { Some(t.as_str()) } else { None }).collect();
+        Ok(Echo(text))
+    }
+    fn has_headers(&self) -> bool {
+        false
+    }
+    fn encode_headers(&self, _: &mut Writer) -> Result<(), EncodeError> {
+        Ok(())
+    }
+    fn encode_body(&self, w: &mut Writer) -> Result<(), EncodeError> {
+        w.text_element(NS, "Echo", &self.0)
+    }
+}
+
+fn binding(version: SoapVersion) -> Binding {
+    Binding { version, namespaces: NsTable::STANDARD, prefixes: PREFIXES }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The service: records what it saw, answers by action
+
+#[derive(Clone, Debug)]
+struct Seen {
+    user: Option<String>,
+    action: Option<String>,
+    remote_addr: Option<String>,
+    path: Option<String>,
+    content_type: Option<String>,
+    body_len: usize,
+    soap_action: Option<String>,
+}
+
+#[derive(Default)]
+struct TestService {
+    seen: Mutex<Vec<Seen>>,
+}
+
+impl SoapService for TestService {
+    async fn handle(&self, ctx: RequestContext, request: SoapHttpRequest) -> SoapHttpResponse {
+        self.seen.lock().unwrap().push(Seen {
+            user: ctx.user.clone(),
+            action: ctx.action.clone(),
+            remote_addr: ctx.remote_addr.clone(),
+            path: ctx.path.clone(),
+            content_type: request.content_type.clone(),
+            body_len: request.body.len(),
+            soap_action: request.soap_action.clone(),
+        });
+        let version = match request.content_type.as_deref() {
+            Some(ct) if ct.starts_with("application/soap+xml") => SoapVersion::V12,
+            _ => SoapVersion::V11,
+        };
+        match ctx.action.as_deref() {
+            Some(SLOW) => {
+                tokio::time::sleep(Duration::from_secs(3)).await;
+                message_response(version, PREFIXES, &Echo("late".into()))
+            }
+            Some(BIG) => message_response(version, PREFIXES, &Echo("x".repeat(100_000))),
+            _ => {
+                let user = ctx.user.as_deref().unwrap_or("anonymous");
+                message_response(version, PREFIXES, &Echo(format!("hello {user}")))
+            }
+        }
+    }
+}
+
+/// Headers of every request as they arrived on the wire, before the SOAP router.
+type Wire = Arc<Mutex<Vec<HeaderMap>>>;
+
+fn record_wire(router: Router, wire: Wire) -> Router {
+    router.layer(middleware::from_fn(move |req: axum::extract::Request, next: middleware::Next| {
+        wire.lock().unwrap().push(req.headers().clone());
+        next.run(req)
+    }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Certificates and servers
+
+struct Cert {
+    cert_pem: String,
+    key_pem: String,
+}
+
+fn localhost_cert() -> Cert {
+    let ck = rcgen::generate_simple_self_signed(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap();
+    Cert { cert_pem: ck.cert.pem(), key_pem: ck.signing_key.serialize_pem() }
+}
+
+struct Server {
+    addr: SocketAddr,
+    service: Arc<TestService>,
+    wire: Wire,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl Server {
+    fn https_url(&self, path: &str) -> String {
+        format!("https://localhost:{}{path}", self.addr.port())
+    }
+    fn http_url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.addr.port())
+    }
+    fn seen(&self) -> Vec<Seen> {
+        self.service.seen.lock().unwrap().clone()
+    }
+    async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        tokio::time::timeout(Duration::from_secs(10), self.task).await.expect("the server stops").unwrap();
+    }
+}
+
+async fn start(cert: Option<&Cert>, configure: impl FnOnce(SoapRouter<Arc<TestService>>) -> SoapRouter<Arc<TestService>>) -> Server {
+    start_with(cert, configure, |r| r).await
+}
+
+async fn start_with(
+    cert: Option<&Cert>,
+    configure: impl FnOnce(SoapRouter<Arc<TestService>>) -> SoapRouter<Arc<TestService>>,
+    extend: impl FnOnce(Router) -> Router,
+) -> Server {
+    let service = Arc::new(TestService::default());
+    let wire = Wire::default();
+    let router = configure(SoapRouter::new(service.clone()).paths(&["/soap", "/EWS/UM2007Legacy.asmx"])).build().unwrap();
+    let router = extend(record_wire(router, wire.clone()));
+    let tls = cert.map(|c| Arc::new(tls_server_config(c.cert_pem.as_bytes(), c.key_pem.as_bytes()).unwrap()));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let mut options = ServeOptions::default();
+    options.shutdown_grace = Duration::from_secs(5);
+    let task = tokio::spawn(serve(
+        listener,
+        tls,
+        router,
+        async move {
+            let _ = stopped.await;
+        },
+        options,
+    ));
+    Server { addr, service, wire, stop: Some(stop), task }
+}
+
+fn trusting(url: &str, cert: &Cert) -> soapkit::http::HttpTransportBuilder {
+    HttpTransport::builder(url).add_root_certificates_pem(cert.cert_pem.as_bytes())
+}
+
+async fn echo<T: Transport>(t: &T, version: SoapVersion) -> Result<Echo, ClientError> {
+    call(t, binding(version), ECHO, &Echo("ping".into())).await
+}
+
+/// Sends raw bytes over plain TCP and returns the whole answer (the request must ask the server
+/// to close the connection).
+async fn raw_exchange(addr: SocketAddr, request: &[u8]) -> String {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(request).await.unwrap();
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut out)).await;
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+// ---------------------------------------------------------------------------------------------
+// TLS
+
+#[tokio::test]
+async fn https_round_trip_soap11_with_the_headers_soap_requires() {
+    let cert = localhost_cert();
+    let server = start(Some(&cert), |r| r).await;
+    let t = trusting(&server.https_url("/EWS/UM2007Legacy.asmx"), &cert).build().unwrap();
+
+    assert_eq!(echo(&t, SoapVersion::V11).await.unwrap(), Echo("hello anonymous".into()));
+
+    let wire = server.wire.lock().unwrap().clone();
+    assert_eq!(wire.len(), 1);
+    assert_eq!(wire[0]["content-type"], "text/xml; charset=utf-8");
+    assert_eq!(wire[0]["soapaction"], "\"urn:soapkit:test/Echo\"", "SOAP 1.1 quotes the action");
+    let seen = server.seen();
+    assert_eq!(seen[0].action.as_deref(), Some(ECHO));
+    assert_eq!(seen[0].soap_action.as_deref(), Some(ECHO), "the service sees the action unquoted");
+    assert_eq!(seen[0].path.as_deref(), Some("/EWS/UM2007Legacy.asmx"));
+    assert!(seen[0].remote_addr.as_deref().is_some_and(|a| a.starts_with("127.0.0.1:")), "{:?}", seen[0].remote_addr);
+    assert_eq!(seen[0].user, None);
+    assert_eq!(seen[0].content_type.as_deref(), Some("text/xml; charset=utf-8"));
+    assert!(seen[0].body_len > 100);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn https_round_trip_soap12_carries_the_action_in_the_content_type() {
+    let cert = localhost_cert();
+    let server = start(Some(&cert), |r| r).await;
+    let t = trusting(&server.https_url("/soap"), &cert).build().unwrap();
+
+    assert_eq!(echo(&t, SoapVersion::V12).await.unwrap(), Echo("hello anonymous".into()));
+
+    let wire = server.wire.lock().unwrap().clone();
+    assert_eq!(wire[0]["content-type"], "application/soap+xml; charset=utf-8; action=\"urn:soapkit:test/Echo\"");
+    assert!(wire[0].get("soapaction").is_none(), "SOAP 1.2 sends no SOAPAction header");
+    let seen = server.seen();
+    assert_eq!(seen[0].action.as_deref(), Some(ECHO));
+    assert_eq!(seen[0].soap_action, None);
+    assert_eq!(seen[0].path.as_deref(), Some("/soap"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_is_a_tls_error() {
+    let cert = localhost_cert();
+    let other = localhost_cert();
+    let server = start(Some(&cert), |r| r).await;
+    let t = trusting(&server.https_url("/soap"), &other).build().unwrap();
+
+    match echo(&t, SoapVersion::V11).await {
+        Err(ClientError::Transport(TransportError::Tls(m))) => assert!(m.contains("UnknownIssuer") || m.contains("certificate"), "{m}"),
+        other => panic!("expected a TLS error, got {other:?}"),
+    }
+    // No root at all: the same.
+    let t = HttpTransport::builder(server.https_url("/soap")).build().unwrap();
+    assert!(matches!(t.send(request(SoapVersion::V11)).await, Err(TransportError::Tls(_))));
+    assert!(server.seen().is_empty());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_certificate_for_another_name_is_a_tls_error() {
+    let ck = rcgen::generate_simple_self_signed(vec!["mail.example.com".to_owned()]).unwrap();
+    let wrong = Cert { cert_pem: ck.cert.pem(), key_pem: ck.signing_key.serialize_pem() };
+    let server = start(Some(&wrong), |r| r).await;
+    let t = trusting(&server.https_url("/soap"), &wrong).build().unwrap();
+    match t.send(request(SoapVersion::V11)).await {
+        Err(TransportError::Tls(m)) => assert!(m.contains("not valid for name"), "{m}"),
+        other => panic!("expected a TLS error, got {other:?}"),
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn https_to_a_plain_http_server_is_a_tls_error() {
+    let cert = localhost_cert();
+    let server = start(None, |r| r).await;
+    let t = trusting(&server.https_url("/soap"), &cert).build().unwrap();
+    assert!(matches!(t.send(request(SoapVersion::V11)).await, Err(TransportError::Tls(_))));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_connect_error() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let cert = localhost_cert();
+    let t = trusting(&format!("https://127.0.0.1:{port}/soap"), &cert).build().unwrap();
+    match t.send(request(SoapVersion::V11)).await {
+        Err(TransportError::Connect(m)) => assert!(m.to_lowercase().contains("refused"), "{m}"),
+        other => panic!("expected a connect error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn bad_root_certificates_fail_the_build() {
+    let err = HttpTransport::builder("https://localhost/soap").add_root_certificates_pem(b"not a certificate").build().unwrap_err();
+    assert!(matches!(err, TransportError::Tls(_)), "{err:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain HTTP
+
+#[tokio::test]
+async fn plain_http_is_refused_unless_allowed() {
+    let server = start(None, |r| r).await;
+    let err = HttpTransport::builder(server.http_url("/soap")).build().unwrap_err();
+    match &err {
+        TransportError::InvalidUrl(m) => assert!(m.contains("HTTPS") && m.contains("allow_plain_http"), "{m}"),
+        other => panic!("expected InvalidUrl, got {other:?}"),
+    }
+    let t = HttpTransport::builder(server.http_url("/soap")).allow_plain_http(true).build().unwrap();
+    assert_eq!(echo(&t, SoapVersion::V11).await.unwrap(), Echo("hello anonymous".into()));
+    server.stop().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Authentication
+
+fn alice_only(r: SoapRouter<Arc<TestService>>) -> SoapRouter<Arc<TestService>> {
+    r.authenticator(BasicAuth::new("Voice Mail", |user, password| user == "alice" && password == "s3cret:x"))
+}
+
+#[tokio::test]
+async fn basic_auth_refuses_missing_and_wrong_credentials_and_names_the_user() {
+    let cert = localhost_cert();
+    let server = start(Some(&cert), alice_only).await;
+    let url = server.https_url("/soap");
+
+    let anonymous = trusting(&url, &cert).build().unwrap();
+    match echo(&anonymous, SoapVersion::V11).await {
+        Err(ClientError::Http { status: 401, .. }) => {}
+        other => panic!("expected 401, got {other:?}"),
+    }
+    let wrong = trusting(&url, &cert).basic_auth("alice", "guess").build().unwrap();
+    match echo(&wrong, SoapVersion::V11).await {
+        Err(ClientError::Http { status: 401, .. }) => {}
+        other => panic!("expected 401, got {other:?}"),
+    }
+    assert!(server.seen().is_empty(), "refused requests never reach the service");
+
+    let alice = trusting(&url, &cert).basic_auth("alice", "s3cret:x").build().unwrap();
+    assert_eq!(echo(&alice, SoapVersion::V11).await.unwrap(), Echo("hello alice".into()));
+    assert_eq!(server.seen()[0].user.as_deref(), Some("alice"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_401_carries_the_basic_challenge() {
+    let server = start(None, alice_only).await;
+    let answer = raw_exchange(
+        server.addr,
+        b"POST /soap HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/xml\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    assert!(answer.to_lowercase().contains("www-authenticate: basic realm=\"voice mail\""), "{answer}");
+    // Malformed credentials are a 401 too, not a crash.
+    let answer = raw_exchange(
+        server.addr,
+        b"POST /soap HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic %%%\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    server.stop().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timeouts and limits
+
+fn request(version: SoapVersion) -> SoapRequest {
+    let body = soapkit::soap::encode_message(version, PREFIXES, &Echo("ping".into())).unwrap();
+    SoapRequest { version, action: ECHO, body }
+}
+
+#[tokio::test]
+async fn a_slow_server_is_a_timeout() {
+    let cert = localhost_cert();
+    let server = start(Some(&cert), |r| r).await;
+    let t = trusting(&server.https_url("/soap"), &cert).timeout(Some(Duration::from_millis(300))).build().unwrap();
+    let started = Instant::now();
+    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), SLOW, &Echo("ping".into())).await;
+    assert!(matches!(r, Err(ClientError::Transport(TransportError::Timeout))), "{r:?}");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_server_answers_a_fault_when_the_service_is_too_slow() {
+    let cert = localhost_cert();
+    let server = start(Some(&cert), |r| r.timeout(Duration::from_millis(200))).await;
+    let t = trusting(&server.https_url("/soap"), &cert).build().unwrap();
+    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), SLOW, &Echo("ping".into())).await;
+    match r {
+        Err(ClientError::Fault(f)) => assert!(f.reason().contains("not handled within"), "{f:?}"),
+        other => panic!("expected a fault, got {other:?}"),
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_response_over_the_limit_is_too_large() {
+    let cert = localhost_cert();
+    let server = start(Some(&cert), |r| r).await;
+    let t = trusting(&server.https_url("/soap"), &cert).max_response_size(10 * 1024).build().unwrap();
+    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), BIG, &Echo("ping".into())).await;
+    assert!(matches!(r, Err(ClientError::Transport(TransportError::TooLarge { limit: 10240 }))), "{r:?}");
+    // Within the limit the same response is fine.
+    let t = trusting(&server.https_url("/soap"), &cert).max_response_size(200 * 1024).build().unwrap();
+    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), BIG, &Echo("ping".into())).await;
+    assert_eq!(r.unwrap().0.len(), 100_000);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_chunked_response_is_cut_off_at_the_limit() {
+    // A server that streams chunks without a Content-Length, far past the limit.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let sent = Arc::new(Mutex::new(0usize));
+    let sent2 = sent.clone();
+    let server = tokio::spawn(async move {
+        let (mut s, _) = listener.accept().await.unwrap();
+        let mut buf = vec![0u8; 8192];
+        let _ = s.read(&mut buf).await;
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\nTransfer-Encoding: chunked\r\n\r\n";
+        if s.write_all(head.as_bytes()).await.is_err() {
+            return;
+        }
+        let chunk = format!("1000\r\n{}\r\n", "x".repeat(0x1000));
+        for _ in 0..4096 {
+            if s.write_all(chunk.as_bytes()).await.is_err() {
+                return;
+            }
+            *sent2.lock().unwrap() += 0x1000;
+        }
+    });
+    let t = HttpTransport::builder(format!("http://127.0.0.1:{}/soap", addr.port()))
+        .allow_plain_http(true)
+        .max_response_size(64 * 1024)
+        .build()
+        .unwrap();
+    let r = t.send(request(SoapVersion::V11)).await;
+    assert!(matches!(r, Err(TransportError::TooLarge { limit: 65536 })), "{r:?}");
+    drop(t);
+    let _ = tokio::time::timeout(Duration::from_secs(10), server).await;
+    assert!(*sent.lock().unwrap() < 16 * 1024 * 1024, "the client stopped reading early");
+}
+
+#[tokio::test]
+async fn a_request_body_over_the_server_limit_is_413_with_a_fault() {
+    let cert = localhost_cert();
+    let server = start(Some(&cert), |r| r.body_limit(1024)).await;
+    let t = trusting(&server.https_url("/soap"), &cert).build().unwrap();
+    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), ECHO, &Echo("y".repeat(4096))).await;
+    match r {
+        Err(ClientError::Fault(f)) => assert!(f.reason().contains("larger than the limit of 1024 bytes"), "{f:?}"),
+        other => panic!("expected a fault, got {other:?}"),
+    }
+    let resp = t.send(SoapRequest { body: "y".repeat(4096), ..request(SoapVersion::V12) }).await.unwrap();
+    assert_eq!(resp.status, 413);
+    assert!(resp.content_type.as_deref().is_some_and(|c| c.starts_with("application/soap+xml")), "{resp:?}");
+    assert!(server.seen().is_empty());
+
+    // Without a Content-Length (chunked), the limit holds while reading.
+    server.stop().await;
+    let server = start(None, |r| r.body_limit(1024)).await;
+    let mut raw = b"POST /soap HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/xml; charset=utf-8\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_vec();
+    for _ in 0..4 {
+        raw.extend_from_slice(format!("400\r\n{}\r\n", "z".repeat(0x400)).as_bytes());
+    }
+    raw.extend_from_slice(b"0\r\n\r\n");
+    let answer = raw_exchange(server.addr, &raw).await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("Fault"), "{answer}");
+    assert!(server.seen().is_empty());
+    server.stop().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connections
+
+#[tokio::test]
+async fn connections_are_reused() {
+    let cert = localhost_cert();
+    let server = start(Some(&cert), |r| r).await;
+    let t = trusting(&server.https_url("/soap"), &cert).build().unwrap();
+    for _ in 0..5 {
+        echo(&t, SoapVersion::V11).await.unwrap();
+    }
+    let peers: std::collections::BTreeSet<_> = server.seen().into_iter().map(|s| s.remote_addr).collect();
+    assert_eq!(peers.len(), 1, "five calls, one connection: {peers:?}");
+
+    // The counter can tell: without a pool every call opens its own connection.
+    let t = trusting(&server.https_url("/soap"), &cert).pool_max_idle_per_host(0).build().unwrap();
+    for _ in 0..3 {
+        echo(&t, SoapVersion::V11).await.unwrap();
+    }
+    let peers: std::collections::BTreeSet<_> = server.seen().into_iter().skip(5).map(|s| s.remote_addr).collect();
+    assert_eq!(peers.len(), 3, "{peers:?}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn graceful_shutdown_lets_a_request_in_flight_finish() {
+    let cert = localhost_cert();
+    let server = start(Some(&cert), |r| r).await;
+    let t = trusting(&server.https_url("/soap"), &cert).build().unwrap();
+    let slow = tokio::spawn(async move { call::<_, _, Echo>(&t, binding(SoapVersion::V11), SLOW, &Echo("ping".into())).await });
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.seen().is_empty() {
+        assert!(Instant::now() < deadline, "the slow request never arrived");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let addr = server.addr;
+    server.stop().await;
+    assert_eq!(slow.await.unwrap().unwrap(), Echo("late".into()));
+    assert!(TcpStream::connect(addr).await.is_err(), "the listener is closed");
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP errors
+
+#[tokio::test]
+async fn a_non_soap_http_error_surfaces_as_http_with_status_and_snippet() {
+    let cert = localhost_cert();
+    let server = start_with(
+        Some(&cert),
+        |r| r,
+        |router| {
+            router.fallback(|| async {
+                (StatusCode::NOT_FOUND, [("content-type", "text/html")], "<html><body><h1>404 Not Found</h1></body></html>")
+            })
+        },
+    )
+    .await;
+    let t = trusting(&server.https_url("/nowhere"), &cert).build().unwrap();
+    match echo(&t, SoapVersion::V11).await {
+        Err(ClientError::Http { status, content_type, snippet }) => {
+            assert_eq!(status, 404);
+            assert_eq!(content_type.as_deref(), Some("text/html"));
+            assert!(snippet.contains("404 Not Found"), "{snippet}");
+        }
+        other => panic!("expected an HTTP error, got {other:?}"),
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn get_on_a_soap_path_is_405() {
+    let server = start(None, |r| r).await;
+    let answer = raw_exchange(server.addr, b"GET /soap HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await;
+    assert!(answer.starts_with("HTTP/1.1 405"), "{answer}");
+    assert!(answer.to_lowercase().contains("allow: post"), "{answer}");
+    let answer = raw_exchange(server.addr, b"POST /other HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").await;
+    assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn garbage_on_the_socket_does_not_hurt_the_server() {
+    let cert = localhost_cert();
+    let server = start(Some(&cert), |r| r).await;
+    // Not TLS at all, then a truncated handshake abandoned half-way.
+    let _ = raw_exchange(server.addr, b"GET / HTTP/1.1\r\n\r\n").await;
+    let mut s = TcpStream::connect(server.addr).await.unwrap();
+    s.write_all(&[0x16, 0x03, 0x01, 0x00, 0xff, 0x01]).await.unwrap();
+    drop(s);
+    let t = trusting(&server.https_url("/soap"), &cert).build().unwrap();
+    assert_eq!(echo(&t, SoapVersion::V11).await.unwrap(), Echo("hello anonymous".into()));
+    server.stop().await;
+}
