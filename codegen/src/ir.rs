@@ -600,6 +600,8 @@ pub struct Operation {
     pub output: Option<MessageIr>,
     /// Declared faults.
     pub faults: Vec<FaultIr>,
+    /// Rust name of the enum of the declared faults (naming stage; empty without faults).
+    pub fault_rust: String,
     /// Rust method name (naming stage).
     pub rust: String,
     /// Where.
@@ -830,6 +832,9 @@ impl Ir {
                     for h in &m.headers {
                         let _ = writeln!(s, "      header part {} -> {}: element {}", h.part, h.rust, self.elements[h.element].name);
                     }
+                }
+                if !op.faults.is_empty() {
+                    let _ = writeln!(s, "    faults -> {}", op.fault_rust);
                 }
                 for f in &op.faults {
                     let _ = writeln!(s, "    fault {} -> {}: element {}", f.name, f.rust, self.elements[f.element].name);

@@ -1160,6 +1160,7 @@ impl<'s> Lowerer<'s> {
                 input,
                 output,
                 faults,
+                fault_rust: String::new(),
                 rust: String::new(),
                 span: op.span,
             });

@@ -292,6 +292,11 @@ impl Namer<'_> {
                         self.check(r);
                     }
                 }
+                if !op.faults.is_empty() {
+                    op.fault_rust = format!("{base}Fault");
+                    let r = types.claim(&op.fault_rust, format!("the declared faults of operation '{}'", op.name), Some(op.span));
+                    self.check(r);
+                }
                 let mut variants = Scope::new(format!("for a fault of operation '{}'", op.name));
                 for f in &mut op.faults {
                     f.rust = upper_camel(&f.name);

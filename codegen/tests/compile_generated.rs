@@ -172,10 +172,54 @@ fn construct_fixtures_build_with_deny_warnings() {
         root.push_str(&format!("/// Generated from `{n}`.\npub mod {module};\n"));
     }
     files.push(("mod.rs".to_owned(), root));
-    let scratch = Scratch::with_files("constructs", &files, "/// The generated code.\npub mod bindings;\n", None);
+    let scratch = Scratch::with_files("constructs", &files, "/// The generated code.\npub mod bindings;\n", Some(CONSTRUCTS_MAIN));
     let took = scratch.cargo(&["build", "--quiet"]);
     eprintln!("built the code of {} construct fixtures in {took:?}", names.len());
+    let out = std::process::Command::new(scratch.binary()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "the behaviour checks of the construct fixtures failed:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    // What the checks printed: the fault envelope carrying the declared fault.
+    assert!(stdout.contains("<faultstring>division by zero</faultstring>"), "{stdout}");
+    assert!(stdout.contains(":DivisionByZero xmlns:"), "{stdout}");
 }
+
+/// Behaviour of generated code that needs more than one message: declared faults
+/// (`wsdl_faults.wsdl`) travel in a SOAP fault's detail and come back typed.
+const CONSTRUCTS_MAIN: &str = r##"//! Checks of generated code from the construct fixtures; panics on the first failure.
+use scratch_constructs::bindings::fx_wsdl_faults::NAMESPACES;
+use scratch_constructs::bindings::fx_wsdl_faults::calculator_soap::{DivideFault, ModuloFault, VERSION};
+use scratch_constructs::bindings::fx_wsdl_faults::faults::DivisionByZero;
+use soapkit::soap::{Fault, decode_fault, encode_fault};
+
+fn main() {
+    let zero = DivideFault::Zero(DivisionByZero { dividend: 7 });
+    let fault = zero.to_fault(Fault::soap(VERSION, "Server", "division by zero")).expect("encodes");
+    let xml = encode_fault(VERSION, &fault).expect("fault envelope");
+    println!("{xml}");
+    let (received, _) = decode_fault(&xml, NAMESPACES).expect("decodes").expect("is a fault");
+    assert_eq!(DivideFault::from_fault(&received).expect("detail decodes"), Some(zero));
+    // The same detail element is a fault of Modulo too.
+    assert_eq!(ModuloFault::from_fault(&received).expect("detail decodes"), Some(ModuloFault::Zero(DivisionByZero { dividend: 7 })));
+
+    let busy = DivideFault::Busy("try later".to_owned());
+    let fault = busy.to_fault(Fault::soap(VERSION, "Server", "busy")).expect("encodes");
+    let (received, _) = decode_fault(&encode_fault(VERSION, &fault).unwrap(), NAMESPACES).unwrap().unwrap();
+    assert_eq!(DivideFault::from_fault(&received).unwrap(), Some(busy));
+    // Overloaded is not a fault of Modulo: nothing declared is found.
+    assert_eq!(ModuloFault::from_fault(&received).unwrap(), None);
+
+    // A fault without detail, and one whose entry does not conform.
+    assert_eq!(DivideFault::from_fault(&Fault::soap(VERSION, "Client", "bad")).unwrap(), None);
+    let bad = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault>
+        <faultcode>s:Server</faultcode><faultstring>x</faultstring>
+        <detail><f:DivisionByZero xmlns:f="urn:fx:faults"><f:dividend>seven</f:dividend></f:DivisionByZero></detail>
+        </s:Fault></s:Body></s:Envelope>"#;
+    let (received, _) = decode_fault(bad, NAMESPACES).unwrap().unwrap();
+    let err = DivideFault::from_fault(&received).expect_err("'seven' is not an xs:int");
+    assert_eq!(err.path(), "/f:DivisionByZero/f:dividend", "{err}");
+    assert!(err.to_string().contains("seven"), "{err}");
+}
+"##;
 
 #[test]
 fn w3c_examples_build_with_deny_warnings_and_round_trip() {

@@ -482,6 +482,44 @@ pub fn decode_any<'a>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<AnyElement, 
     AnyElement::decode(r, el).map_err(|e| e.within(el.name()))
 }
 
+/// Decodes a captured element (for example a fault detail entry, see
+/// [`Fault::detail_entries`](crate::soap::Fault::detail_entries)) with the element codec `E`.
+/// `namespaces` is the generated `NAMESPACES` table.
+///
+/// The element is written out again and read back, so an error carries the element path but
+/// no line or column; a QName-valued value whose prefix was declared outside the captured
+/// element fails to resolve (the capture keeps only the declarations made inside it).
+pub fn decode_captured<E: ElementCodec>(element: &AnyElement, namespaces: crate::xml::NsTable) -> Result<E::Value, DecodeError> {
+    let mut w = Writer::new();
+    element
+        .encode(&mut w)
+        .map_err(|e| DecodeError::detached(crate::xml::DecodeErrorKind::Invalid, format!("cannot re-read the captured element: {e}")))?;
+    let text = w.into_string();
+    let mut r = Reader::new(&text, namespaces);
+    let detach = |e: DecodeError| DecodeError::detached(e.kind(), e.message()).with_path_of(&e);
+    let root = r.root().map_err(detach)?;
+    let v = E::decode(&mut r, &root).map_err(detach)?;
+    r.end_document().map_err(detach)?;
+    Ok(v)
+}
+
+/// Encodes `v` as the element `{ns}local` and captures it (for example as a fault detail entry,
+/// see [`Fault::with_detail_entry`](crate::soap::Fault::with_detail_entry)). `prefixes` is the
+/// generated `PREFIXES` table.
+pub fn encode_captured<E: ElementCodec>(
+    ns: &str,
+    local: &str,
+    v: &E::Value,
+    prefixes: &'static [(&'static str, &'static str)],
+) -> Result<AnyElement, EncodeError> {
+    let mut w = Writer::new().with_preferred_prefixes(prefixes);
+    E::encode(&mut w, ns, local, v)?;
+    let text = w.into_string();
+    let mut r = Reader::new(&text, crate::xml::NsTable::STANDARD);
+    let captured = r.root().and_then(|root| AnyElement::decode(&mut r, &root));
+    captured.map_err(|e| EncodeError::new(format!("the encoding of {{{ns}}}{local} does not read back: {e}")))
+}
+
 /// An element of a `Vec` member occurred more often than `max`.
 pub fn too_many<'a>(r: &Reader<'a>, el: &Start<'a>, max: usize) -> DecodeError {
     r.invalid(el.offset(), format!("element {} occurs more than {max} time(s)", r.expanded(el.ns(), el.local())))

@@ -6,8 +6,8 @@ pub use crate::codec::{
     AnyContent, Codec, Complex, ComplexType, ElementCodec, Group, Nillable, NillableComplex, NillableSimple, Simple, SimpleType,
     empty_content, end_of_content, many, many_any, many_group, no_attributes, one, one_any, opt, opt_any, opt_group, put,
     put_many, put_many_any, put_many_group, put_opt, char_len, check_count, check_fixed_attr, codecs, collapse,
-    decode_any, decode_complex, decode_nillable_complex, decode_nillable_simple, decode_simple, decode_simple_with, duplicate,
-    encode_attr, encode_complex, encode_nillable_complex, encode_nillable_simple, encode_simple, is_xsi_type_of, other_attribute,
+    decode_any, decode_captured, decode_complex, decode_nillable_complex, decode_nillable_simple, decode_simple, decode_simple_with, duplicate,
+    encode_attr, encode_captured, encode_complex, encode_nillable_complex, encode_nillable_simple, encode_simple, is_xsi_type_of, other_attribute,
     parse_attr, parse_list, replace, too_many, write_list,
 };
 pub use crate::server::{

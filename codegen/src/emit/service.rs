@@ -52,6 +52,12 @@ impl Emitter<'_> {
                 d.push_str(&format!(" (SOAPAction `{}`)", op.soap_action));
             }
             d.push('.');
+            if !op.faults.is_empty() {
+                d.push_str(&format!(
+                    " A declared fault arrives as [`__rt::ClientError::Fault`]; read it with [`{}::from_fault`].",
+                    op.fault_rust
+                ));
+            }
             if let Some(od) = &op.doc {
                 d = format!("{}\n\n{d}", super::doc_text(od));
             }
@@ -65,8 +71,13 @@ impl Emitter<'_> {
                     async move { __rt::call::<T, #inp, #out>(&self.transport, BINDING, #action, &input).await }
                 }
             });
+            let declared = if op.faults.is_empty() {
+                String::new()
+            } else {
+                format!(" Build a declared fault with [`{}::to_fault`].", op.fault_rust)
+            };
             let sd = doc(&format!(
-                "Handles operation `{}`. Return a [`__rt::Fault`] to answer with a SOAP fault.{}",
+                "Handles operation `{}`. Return a [`__rt::Fault`] to answer with a SOAP fault.{declared}{}",
                 op.name,
                 op.doc.as_ref().map(|d| format!("\n\n{}", super::doc_text(d))).unwrap_or_default()
             ));
@@ -90,6 +101,7 @@ impl Emitter<'_> {
         }
         let route = self.route(s, &ops_enum, &m);
         let message_enum = self.message_enum(s, &ops_enum, &m);
+        let fault_enums: TokenStream = s.operations.iter().map(|op| self.fault_enum(op, &m)).collect();
         let client_doc = doc(&format!("The operations of `{}`, as a client calls them.", s.binding));
         let server_doc = doc(&format!(
             "The operations of `{}`, as a server implements them. Serve an implementation with [`{dispatcher}`].",
@@ -124,6 +136,8 @@ impl Emitter<'_> {
                         match self { #(Self::#variants => #op_actions,)* }
                     }
                 }
+
+                #fault_enums
 
                 #client_doc
                 pub trait #client_trait {
@@ -236,6 +250,66 @@ impl Emitter<'_> {
                 format!("\n\nEndpoint addresses in the WSDL: {}.", s.addresses.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "))
             }
         )
+    }
+
+    /// The enum of an operation's declared faults (`wsdl:fault`), each carried as an entry of
+    /// the SOAP fault's detail, with conversions from and to [`__rt::Fault`].
+    fn fault_enum(&self, op: &Operation, m: &str) -> TokenStream {
+        if op.faults.is_empty() {
+            return TokenStream::new();
+        }
+        let name = ident(&op.fault_rust);
+        let mut variants = TokenStream::new();
+        let mut from_arms = TokenStream::new();
+        let mut to_arms = TokenStream::new();
+        for f in &op.faults {
+            let v = ident(&f.rust);
+            let eu = self.element_use(f.element);
+            let codec = self.element_codec(&eu, m);
+            let value = self.value_type(eu.ty, m);
+            let value = if eu.nillable { quote!(__rt::Nillable<#value>) } else { value };
+            let uri = self.ns_uri(&eu.name.ns);
+            let local = lit(&eu.name.local);
+            let d = doc(&format!("Fault `{}`: detail entry `{}`.", f.name, eu.name));
+            variants.extend(quote!(#d #v(#value),));
+            from_arms.extend(quote! {
+                if entry.is(#uri, #local) {
+                    return __rt::decode_captured::<#codec>(entry, NAMESPACES).map(|v| ::core::option::Option::Some(Self::#v(v)));
+                }
+            });
+            to_arms.extend(quote!(Self::#v(v) => __rt::encode_captured::<#codec>(#uri, #local, v, PREFIXES)?,));
+        }
+        let d = doc(&format!(
+            "The faults operation `{}` declares: each is a SOAP fault whose detail holds the fault's element.",
+            op.name
+        ));
+        quote! {
+            #d
+            #[derive(Clone, Debug, PartialEq)]
+            pub enum #name {
+                #variants
+            }
+
+            impl #name {
+                /// The declared fault among the detail entries of `fault` (the first entry that
+                /// is one), `None` if it carries none. An entry that is one but does not decode
+                /// is an error.
+                pub fn from_fault(fault: &__rt::Fault) -> ::core::result::Result<::core::option::Option<Self>, __rt::DecodeError> {
+                    for entry in fault.detail_entries() {
+                        #from_arms
+                    }
+                    ::core::result::Result::Ok(::core::option::Option::None)
+                }
+
+                /// `fault` (its code and reason) with this declared fault added to its detail.
+                pub fn to_fault(&self, fault: __rt::Fault) -> ::core::result::Result<__rt::Fault, __rt::EncodeError> {
+                    let entry = match self {
+                        #to_arms
+                    };
+                    ::core::result::Result::Ok(fault.with_detail_entry(entry))
+                }
+            }
+        }
     }
 
     pub(crate) fn message(&self, op: &Operation, msg: &MessageIr, dir: &str, m: &str) -> TokenStream {
