@@ -10,7 +10,8 @@
 //! - [`store`]: the SQLite settings store;
 //! - [`users`]: the users file and password checks;
 //! - [`tls`]: the self-signed certificate;
-//! - [`logging`]: one log line per request.
+//! - [`logging`]: one log line per request;
+//! - [`server`]: the data directory and the HTTPS listener.
 //!
 //! See README.md of this crate for the commands and the simulation rules.
 #![forbid(unsafe_code)]
@@ -20,6 +21,7 @@ pub mod calls;
 pub mod client;
 pub mod clock;
 pub mod logging;
+pub mod server;
 pub mod service;
 pub mod simulation;
 pub mod store;

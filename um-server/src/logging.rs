@@ -7,8 +7,8 @@
 //! the fault it got.
 //!
 //! ```text
-//! INFO request: user="demo" operation="PlayOnPhone2" outcome="ok" status=200 latency_ms=1.2
-//! INFO request: user="demo" operation="GetCallInfo" outcome="fault InvalidCallIdException" status=500 latency_ms=0.4
+//! INFO um_server::logging: request user=demo operation=PlayOnPhone2 outcome=ok status=200 latency_ms=1.2 path=/EWS/Exchange.asmx
+//! INFO um_server::logging: request user=demo operation=GetCallInfo outcome=fault InvalidCallIdException status=500 latency_ms=0.4 path=/EWS/UM2007Legacy.asmx
 //! ```
 
 use std::cell::RefCell;
@@ -68,6 +68,7 @@ impl<S: SoapService> SoapService for Logged<S> {
         {
             let started = Instant::now();
             let user = ctx.user.clone().unwrap_or_else(|| "-".to_owned());
+            let path = ctx.path.clone().unwrap_or_else(|| "-".to_owned());
             let action = ctx.action.clone().or_else(|| request.action());
             let (response, note) = NOTE
                 .scope(RefCell::new(None), async {
@@ -80,7 +81,12 @@ impl<S: SoapService> SoapService for Logged<S> {
             let (operation, outcome) = match note {
                 Some(n) => (n.operation.to_owned(), n.outcome),
                 None => {
-                    let op = action.as_deref().and_then(|a| a.rsplit('/').next()).filter(|s| !s.is_empty()).unwrap_or("unknown");
+                    // The action is the client's: log it only if it looks like an operation name.
+                    let op = action
+                        .as_deref()
+                        .and_then(|a| a.rsplit('/').next())
+                        .filter(|s| (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
+                        .unwrap_or("unknown");
                     let outcome = match fault_code(&response.body) {
                         Some(code) => format!("fault {code}"),
                         None if response.status < 300 => "ok".to_owned(),
@@ -89,7 +95,15 @@ impl<S: SoapService> SoapService for Logged<S> {
                     (op.to_owned(), outcome)
                 }
             };
-            tracing::info!(user = %user, operation = %operation, outcome = %outcome, status = response.status, latency_ms = format!("{latency_ms:.1}"), "request");
+            tracing::info!(
+                user = %user,
+                operation = %operation,
+                outcome = %outcome,
+                status = response.status,
+                latency_ms = (latency_ms * 10.0).round() / 10.0,
+                path = %path,
+                "request"
+            );
             response
         }
     }

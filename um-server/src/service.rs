@@ -5,7 +5,7 @@
 //!   [`Store`], per user, committed before the response is sent.
 //! - Calls (`PlayOnPhone`, `PlayOnPhoneGreeting`, `GetCallInfo`, `Disconnect` — the "legacy"
 //!   family — and `PlayOnPhone2`, `GetPhoneCallInformation`, `DisconnectPhoneCall` — the EWS
-//!   family) live in [`Calls`], driven by the [`Clock`] and the [`simulation`](crate::simulation)
+//!   family) live in [`Calls`], driven by the [`Clock`] and the [`simulation`]
 //!   rules.
 //! - `IsUMEnabled` answers the user's flag in the [`Directory`]; a user whose flag is off gets
 //!   `a:UserNotUmEnabledException` (legacy operations) or `ErrorUnifiedMessagingRequestFailed`
