@@ -319,9 +319,7 @@ fn write_into(
     write_body: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
 ) -> Result<(), EncodeError> {
     w.declaration();
-    w.declare(version.prefix(), env);
-    w.declare_all(prefixes);
-    w.start(env, "Envelope")?;
+    w.start_root(version.prefix(), env, "Envelope", prefixes)?;
     if headers {
         w.start(env, "Header")?;
         write_headers(w)?;

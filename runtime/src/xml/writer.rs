@@ -15,7 +15,22 @@ use super::ns::XML;
 struct Binding {
     prefix: Cow<'static, str>,
     uri: Cow<'static, str>,
+    /// Address and length of `uri`, for look-ups that mostly compare static strings.
+    uri_at: (usize, usize),
     depth: u32,
+}
+
+impl Binding {
+    fn new(prefix: Cow<'static, str>, uri: Cow<'static, str>, depth: u32) -> Self {
+        let uri_at = (uri.as_ptr() as usize, uri.len());
+        Binding { prefix, uri, uri_at, depth }
+    }
+
+    /// Whether the binding is for `uri`.
+    #[inline]
+    fn is_for(&self, uri: &str) -> bool {
+        self.uri_at.1 == uri.len() && (self.uri_at.0 == uri.as_ptr() as usize || *self.uri == *uri)
+    }
 }
 
 /// The XML writer.
@@ -40,6 +55,23 @@ pub struct Writer {
     /// Static namespace URIs known to need no escaping (kept when the writer is reused, so a
     /// thread checks each generated namespace once).
     clean_uris: Vec<(usize, usize)>,
+    /// Root start tags written by [`Writer::start_root`], kept when the writer is reused.
+    roots: Vec<CachedRoot>,
+}
+
+/// A root start tag with its declarations, as [`Writer::start_root`] wrote it.
+#[derive(Debug)]
+struct CachedRoot {
+    /// Addresses and lengths of the static arguments it was written for.
+    key: [usize; 5],
+    /// The text, from `<` up to the last declaration (the tag left open).
+    text: String,
+    /// The declarations made on it, in order.
+    declared: Vec<(&'static str, &'static str)>,
+    /// The binding the root's name uses.
+    binding: usize,
+    /// Whether a declaration shadows an earlier one of the same prefix.
+    shadowing: bool,
 }
 
 impl Writer {
@@ -90,10 +122,74 @@ impl Writer {
         self.out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>");
     }
 
+    /// Opens the root element `{uri}local` declaring `prefix` for `uri` and then every
+    /// namespace of `declarations`: the same as [`Writer::declare`], [`Writer::declare_all`]
+    /// and [`Writer::start`] on a fresh writer, but a writer that is reused (see
+    /// [`Writer::finish_into_parts`]) remembers the tag and writes it again with one copy.
+    pub fn start_root(
+        &mut self,
+        prefix: &'static str,
+        uri: &'static str,
+        local: &'static str,
+        declarations: &'static [(&'static str, &'static str)],
+    ) -> Result<(), EncodeError> {
+        if self.depth != 0 || !self.bindings.is_empty() || self.open {
+            self.declare(prefix, uri);
+            self.declare_all(declarations);
+            return self.start(uri, local);
+        }
+        let key = [
+            prefix.as_ptr() as usize ^ (prefix.len() << 48),
+            uri.as_ptr() as usize ^ (uri.len() << 48),
+            local.as_ptr() as usize ^ (local.len() << 48),
+            declarations.as_ptr() as usize,
+            declarations.len(),
+        ];
+        if let Some(root) = self.roots.iter().find(|r| r.key == key) {
+            for &(p, u) in &root.declared {
+                self.bindings.push(Binding::new(Cow::Borrowed(p), Cow::Borrowed(u), 1));
+            }
+            self.shadowing = root.shadowing;
+            self.depth = 1;
+            self.open = true;
+            self.open_elements.push(root.binding);
+            self.out.push_str(&root.text);
+            return Ok(());
+        }
+        let at = self.out.len();
+        self.declare(prefix, uri);
+        self.declare_all(declarations);
+        let registered = self.bindings.len();
+        self.start(uri, local)?;
+        // Cached only when the tag is made of the given declarations alone (no prefix had to
+        // be invented for a shadowed one).
+        if self.roots.len() < 8 && self.bindings.len() == registered {
+            let text = self.out[at..].to_owned();
+            let declared = self
+                .bindings
+                .iter()
+                .filter_map(|b| match (&b.prefix, &b.uri) {
+                    (Cow::Borrowed(p), Cow::Borrowed(u)) => Some((*p, *u)),
+                    _ => None,
+                })
+                .collect();
+            let binding = self.open_elements.last().copied().unwrap_or(usize::MAX);
+            self.roots.push(CachedRoot { key, text, declared, binding, shadowing: self.shadowing });
+        }
+        Ok(())
+    }
+
     /// Registers `prefix` for `uri`, to be declared on the next start tag (normally the root).
+    /// A prefix registered twice for the same tag keeps its first namespace (the other is
+    /// declared where it is needed, under another prefix); `xml` and `xmlns` are never
+    /// declared.
     pub fn declare(&mut self, prefix: &'static str, uri: &'static str) {
+        let pending = &self.bindings[self.bindings.len() - self.unwritten..];
+        if prefix == "xml" || prefix == "xmlns" || pending.iter().any(|b| b.prefix == prefix) {
+            return;
+        }
         self.note_prefix(prefix);
-        self.bindings.push(Binding { prefix: Cow::Borrowed(prefix), uri: Cow::Borrowed(uri), depth: 0 });
+        self.bindings.push(Binding::new(Cow::Borrowed(prefix), Cow::Borrowed(uri), 0));
         self.unwritten += 1;
     }
 
@@ -127,8 +223,7 @@ impl Writer {
     /// (an unprefixed attribute is in no namespace).
     fn lookup_for(&self, uri: &str, attribute: bool) -> Option<usize> {
         for (i, b) in self.bindings.iter().enumerate().rev() {
-            let same = (std::ptr::eq(b.uri.as_ptr(), uri.as_ptr()) && b.uri.len() == uri.len()) || *b.uri == *uri;
-            if same
+            if b.is_for(uri)
                 && b.depth > 0
                 && !(attribute && b.prefix.is_empty())
                 && !(self.shadowing && self.bindings[i + 1..].iter().any(|o| o.prefix == b.prefix))
@@ -170,7 +265,7 @@ impl Writer {
             },
         };
         self.note_prefix(&prefix);
-        self.bindings.push(Binding { prefix: Cow::Owned(prefix), uri: Cow::Owned(uri.to_owned()), depth: self.depth });
+        self.bindings.push(Binding::new(Cow::Owned(prefix), Cow::Owned(uri.to_owned()), self.depth));
         self.bindings.len() - 1
     }
 
@@ -270,14 +365,14 @@ impl Writer {
             };
             if !in_force {
                 self.note_prefix(prefix);
-                self.bindings.push(Binding { prefix: Cow::Owned(prefix.clone()), uri: Cow::Owned(uri.clone()), depth: self.depth });
+                self.bindings.push(Binding::new(Cow::Owned(prefix.clone()), Cow::Owned(uri.clone()), self.depth));
             }
         }
         let binding = if ns.is_empty() {
             // Unprefixed means no namespace only if no default namespace is in force.
             if !self.default_namespace().is_empty() {
                 self.note_prefix("");
-                self.bindings.push(Binding { prefix: Cow::Borrowed(""), uri: Cow::Borrowed(""), depth: self.depth });
+                self.bindings.push(Binding::new(Cow::Borrowed(""), Cow::Borrowed(""), self.depth));
             }
             None
         } else {
@@ -351,7 +446,7 @@ impl Writer {
             return Ok(());
         }
         self.note_prefix(prefix);
-        self.bindings.push(Binding { prefix: Cow::Owned(prefix.to_owned()), uri: Cow::Owned(uri.to_owned()), depth: self.depth });
+        self.bindings.push(Binding::new(Cow::Owned(prefix.to_owned()), Cow::Owned(uri.to_owned()), self.depth));
         self.write_decl(self.bindings.len() - 1);
         Ok(())
     }
@@ -454,11 +549,12 @@ const fn table(special: &[u8]) -> [bool; 256] {
 const TEXT_SPECIAL: [bool; 256] = table(b"&<>\r");
 const ATTR_SPECIAL: [bool; 256] = table(b"&<>\"\t\n\r");
 
-/// The first byte of `bytes` that `special` marks: a table loop for short strings (the usual
-/// SOAP value), SIMD searches for long ones.
+/// The first byte of `bytes` that `special` marks: a table loop for short strings, SIMD
+/// searches for longer ones (measured: below 16 bytes the loop is cheaper, above it the
+/// searches; a word-at-a-time test was slower than both).
 #[inline]
 fn first_special(bytes: &[u8], special: &[bool; 256]) -> Option<usize> {
-    if bytes.len() < 64 {
+    if bytes.len() < 16 {
         return bytes.iter().position(|&b| special[b as usize]);
     }
     // `&`, `<` and `>` are special in both tables; the rest (quote, TAB, LF, CR) are rare in
@@ -477,19 +573,14 @@ fn first_special(bytes: &[u8], special: &[bool; 256]) -> Option<usize> {
 
 #[inline]
 fn escape_with(out: &mut String, s: &str, special: &[bool; 256]) {
-    let bytes = s.as_bytes();
     // Fast path: nothing to escape (the usual case) is one copy.
-    let Some(first) = first_special(bytes, special) else {
+    let Some(mut next) = first_special(s.as_bytes(), special) else {
         out.push_str(s);
         return;
     };
-    out.push_str(&s[..first]);
-    let mut last = first;
-    for (i, &b) in bytes.iter().enumerate().skip(first) {
-        if !special[b as usize] {
-            continue;
-        }
-        let rep = match b {
+    let mut rest = s;
+    loop {
+        let rep = match rest.as_bytes()[next] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
@@ -498,11 +589,16 @@ fn escape_with(out: &mut String, s: &str, special: &[bool; 256]) {
             b'\n' => "&#xA;",
             _ => "&#xD;",
         };
-        out.push_str(&s[last..i]);
+        out.push_str(&rest[..next]);
         out.push_str(rep);
-        last = i + 1;
+        // Every special byte is ASCII, so next + 1 is a character boundary.
+        rest = &rest[next + 1..];
+        match first_special(rest.as_bytes(), special) {
+            Some(i) => next = i,
+            None => break,
+        }
     }
-    out.push_str(&s[last..]);
+    out.push_str(rest);
 }
 
 /// Escapes character data: `&`, `<`, `>` and CR (so it survives end-of-line normalization).
@@ -519,6 +615,82 @@ pub fn escape_attr(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_special_finds_every_special_byte_at_every_position() {
+        for (table, specials) in [(&TEXT_SPECIAL, &b"&<>\r"[..]), (&ATTR_SPECIAL, &b"&<>\"\t\n\r"[..])] {
+            for len in [1usize, 7, 8, 9, 15, 16, 17, 63, 64, 65, 100] {
+                // Every other byte value, in particular the near misses of the word test
+                // ($, ', =, ?, control characters), is not special.
+                for filler in 0u8..=0x7F {
+                    let clean = vec![filler; len];
+                    let expected = if table[filler as usize] { Some(0) } else { None };
+                    assert_eq!(first_special(&clean, table), expected, "filler {filler:#x}, len {len}");
+                }
+                for &sp in specials {
+                    for pos in 0..len {
+                        let mut v = vec![b'a'; len];
+                        v[pos] = sp;
+                        assert_eq!(first_special(&v, table), Some(pos), "{sp:#x} at {pos} of {len}");
+                    }
+                }
+            }
+            // Non-ASCII bytes (UTF-8 continuation and lead bytes) are not special.
+            let s = "é€😀".repeat(5);
+            assert_eq!(first_special(s.as_bytes(), table), None);
+        }
+    }
+
+    #[test]
+    fn start_root_writes_the_same_tag_again_from_its_cache() {
+        static PLAIN: &[(&str, &str)] = &[("m", "urn:m"), ("t", "urn:t")];
+        // `soap` is also declared for another namespace: the Envelope needs a prefix of its own.
+        static SHADOWING: &[(&str, &str)] = &[("m", "urn:m"), ("soap", "urn:other")];
+        fn message(w: Writer, decls: &'static [(&'static str, &'static str)]) -> (String, Writer) {
+            let mut w = w;
+            w.start_root("soap", "urn:env", "Envelope", decls).unwrap();
+            w.start("urn:env", "Body").unwrap();
+            w.start("urn:m", "A").unwrap();
+            w.start("urn:other", "B").unwrap();
+            w.end("urn:other", "B").unwrap();
+            w.end("urn:m", "A").unwrap();
+            w.end("urn:env", "Body").unwrap();
+            w.end("urn:env", "Envelope").unwrap();
+            w.finish_into_parts()
+        }
+        let (first, w) = message(Writer::new(), PLAIN);
+        assert_eq!(
+            first,
+            "<soap:Envelope xmlns:soap=\"urn:env\" xmlns:m=\"urn:m\" xmlns:t=\"urn:t\"><soap:Body><m:A>\
+             <ns1:B xmlns:ns1=\"urn:other\"/></m:A></soap:Body></soap:Envelope>"
+        );
+        let (again, w) = message(w, PLAIN);
+        assert_eq!(again, first);
+        let (shadowed, w) = message(w, SHADOWING);
+        assert_eq!(
+            shadowed,
+            "<soap:Envelope xmlns:soap=\"urn:env\" xmlns:m=\"urn:m\"><soap:Body><m:A>\
+             <ns1:B xmlns:ns1=\"urn:other\"/></m:A></soap:Body></soap:Envelope>"
+        );
+        let (shadowed_again, w) = message(w, SHADOWING);
+        assert_eq!(shadowed_again, shadowed);
+        let (plain_again, _) = message(w, PLAIN);
+        assert_eq!(plain_again, first);
+    }
+
+    #[test]
+    fn escaping_replaces_every_special_byte() {
+        let mut out = String::new();
+        escape_text(&mut out, "a&b<c>d\re\tf\ng\"h");
+        assert_eq!(out, "a&amp;b&lt;c&gt;d&#xD;e\tf\ng\"h");
+        out.clear();
+        escape_attr(&mut out, "a&b<c>d\re\tf\ng\"h");
+        assert_eq!(out, "a&amp;b&lt;c&gt;d&#xD;e&#x9;f&#xA;g&quot;h");
+        out.clear();
+        let long = "x".repeat(70) + "&" + &"y".repeat(70) + "<";
+        escape_text(&mut out, &long);
+        assert_eq!(out, "x".repeat(70) + "&amp;" + &"y".repeat(70) + "&lt;");
+    }
 
     #[test]
     fn root_declarations_and_ad_hoc_declarations() {
