@@ -15,7 +15,7 @@ pub use crate::server::{
     message_response, request_text,
 };
 pub use crate::soap::{
-    BodyProbe, EnvelopeReader, Fault, SoapMessage, SoapVersion, decode_fault, decode_message, encode_fault, encode_message, probe_body,
+    BodyProbe, EnvelopeReader, Fault, Probed, SoapMessage, SoapVersion, decode_fault, decode_message, encode_fault, encode_message, probe_body,
     unroutable,
 };
 pub use crate::tool::{MessageKind, MessageSet, keep_furthest};

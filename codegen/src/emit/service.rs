@@ -87,7 +87,7 @@ impl Emitter<'_> {
                     -> impl ::core::future::Future<Output = ::core::result::Result<#out, __rt::Fault>> + Send;
             });
             dispatch_arms.extend(quote! {
-                #ops_enum::#variant => match __rt::decode_message::<#inp>(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                #ops_enum::#variant => match probed.decode::<#inp>() {
                     ::core::result::Result::Ok(decoded) => {
                         ctx.ignored_headers = decoded.ignored_headers;
                         return match self.service.#method(&ctx, decoded.message).await {
@@ -213,11 +213,11 @@ impl Emitter<'_> {
                             if ctx.action.is_none() {
                                 ctx.action = request.action();
                             }
-                            let probe = match __rt::probe_body(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                            let probed = match __rt::Probed::open(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
                                 ::core::result::Result::Ok(p) => p,
                                 ::core::result::Result::Err(e) => return reject(&e),
                             };
-                            let candidates = route(ctx.action.as_deref(), &probe);
+                            let candidates = route(ctx.action.as_deref(), &probed.probe);
                             let mut first_error: ::core::option::Option<__rt::DecodeError> = ::core::option::Option::None;
                             for op in candidates {
                                 let error = match op {
@@ -225,7 +225,7 @@ impl Emitter<'_> {
                                 };
                                 first_error.get_or_insert(error);
                             }
-                            let error = first_error.unwrap_or_else(|| __rt::unroutable(text, &probe));
+                            let error = first_error.unwrap_or_else(|| __rt::unroutable(text, &probed.probe));
                             reject(&error)
                         }
                     }
@@ -756,7 +756,7 @@ impl Emitter<'_> {
             }
             let iv = ident(&input.rust);
             input_arms.extend(quote! {
-                #ops_enum::#ov => match __rt::decode_message::<#iv>(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                #ops_enum::#ov => match probed.decode::<#iv>() {
                     ::core::result::Result::Ok(d) => return ::core::result::Result::Ok(Self::#iv(d.message)),
                     ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
                 },
@@ -771,7 +771,7 @@ impl Emitter<'_> {
             };
             output_tries.extend(quote! {
                 if #cond {
-                    match __rt::decode_message::<#outv>(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                    match probed.decode::<#outv>() {
                         ::core::result::Result::Ok(d) => return ::core::result::Result::Ok(Self::#outv(d.message)),
                         ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
                     }
@@ -797,21 +797,22 @@ impl Emitter<'_> {
                 /// request (routed as the dispatcher routes it) or a response. When it is none,
                 /// the error is the one from the message it came closest to.
                 pub fn decode(text: &str) -> ::core::result::Result<Self, __rt::DecodeError> {
-                    let probe = __rt::probe_body(text, NAMESPACES, ::core::option::Option::Some(VERSION))?;
+                    let probed = __rt::Probed::open(text, NAMESPACES, ::core::option::Option::Some(VERSION))?;
+                    let probe = &probed.probe;
                     if probe.child.is_some_and(|c| c.is(VERSION.ns(), "Fault")) {
                         return match __rt::decode_fault(text, NAMESPACES)? {
                             ::core::option::Option::Some((fault, _)) => ::core::result::Result::Ok(Self::Fault(fault)),
-                            ::core::option::Option::None => ::core::result::Result::Err(__rt::unroutable(text, &probe)),
+                            ::core::option::Option::None => ::core::result::Result::Err(__rt::unroutable(text, probe)),
                         };
                     }
                     let mut best: ::core::option::Option<__rt::DecodeError> = ::core::option::Option::None;
-                    for op in route(::core::option::Option::None, &probe) {
+                    for op in route(::core::option::Option::None, probe) {
                         match op {
                             #input_arms
                         }
                     }
                     #output_tries
-                    ::core::result::Result::Err(best.unwrap_or_else(|| __rt::unroutable(text, &probe)))
+                    ::core::result::Result::Err(best.unwrap_or_else(|| __rt::unroutable(text, probe)))
                 }
 
                 /// Encodes the message in an envelope.

@@ -2804,28 +2804,27 @@ impl UmWebServiceSoapMessage {
     /// request (routed as the dispatcher routes it) or a response. When it is none,
     /// the error is the one from the message it came closest to.
     pub fn decode(text: &str) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let probe = __rt::probe_body(
+        let probed = __rt::Probed::open(
             text,
             NAMESPACES,
             ::core::option::Option::Some(VERSION),
         )?;
+        let probe = &probed.probe;
         if probe.child.is_some_and(|c| c.is(VERSION.ns(), "Fault")) {
             return match __rt::decode_fault(text, NAMESPACES)? {
                 ::core::option::Option::Some((fault, _)) => {
                     ::core::result::Result::Ok(Self::Fault(fault))
                 }
                 ::core::option::Option::None => {
-                    ::core::result::Result::Err(__rt::unroutable(text, &probe))
+                    ::core::result::Result::Err(__rt::unroutable(text, probe))
                 }
             };
         }
         let mut best: ::core::option::Option<__rt::DecodeError> = ::core::option::Option::None;
-        for op in route(::core::option::Option::None, &probe) {
+        for op in route(::core::option::Option::None, probe) {
             match op {
                 UmWebServiceSoapOperation::IsUmEnabled => {
-                    match __rt::decode_message::<
-                        IsUmEnabledInput,
-                    >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                    match probed.decode::<IsUmEnabledInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::IsUmEnabledInput(d.message),
@@ -2837,9 +2836,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::GetUmProperties => {
-                    match __rt::decode_message::<
-                        GetUmPropertiesInput,
-                    >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                    match probed.decode::<GetUmPropertiesInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::GetUmPropertiesInput(d.message),
@@ -2851,9 +2848,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::SetOofStatus => {
-                    match __rt::decode_message::<
-                        SetOofStatusInput,
-                    >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                    match probed.decode::<SetOofStatusInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::SetOofStatusInput(d.message),
@@ -2865,9 +2860,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::SetPlayOnPhoneDialString => {
-                    match __rt::decode_message::<
-                        SetPlayOnPhoneDialStringInput,
-                    >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                    match probed.decode::<SetPlayOnPhoneDialStringInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::SetPlayOnPhoneDialStringInput(d.message),
@@ -2879,9 +2872,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::SetTelephoneAccessFolderEmail => {
-                    match __rt::decode_message::<
-                        SetTelephoneAccessFolderEmailInput,
-                    >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                    match probed.decode::<SetTelephoneAccessFolderEmailInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::SetTelephoneAccessFolderEmailInput(d.message),
@@ -2893,9 +2884,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::SetMissedCallNotificationEnabled => {
-                    match __rt::decode_message::<
-                        SetMissedCallNotificationEnabledInput,
-                    >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                    match probed.decode::<SetMissedCallNotificationEnabledInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::SetMissedCallNotificationEnabledInput(d.message),
@@ -2907,9 +2896,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::ResetPin => {
-                    match __rt::decode_message::<
-                        ResetPinInput,
-                    >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                    match probed.decode::<ResetPinInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::ResetPinInput(d.message),
@@ -2921,9 +2908,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::PlayOnPhone => {
-                    match __rt::decode_message::<
-                        PlayOnPhoneInput,
-                    >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                    match probed.decode::<PlayOnPhoneInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::PlayOnPhoneInput(d.message),
@@ -2935,9 +2920,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::GetCallInfo => {
-                    match __rt::decode_message::<
-                        GetCallInfoInput,
-                    >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                    match probed.decode::<GetCallInfoInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::GetCallInfoInput(d.message),
@@ -2949,9 +2932,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::Disconnect => {
-                    match __rt::decode_message::<
-                        DisconnectInput,
-                    >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                    match probed.decode::<DisconnectInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::DisconnectInput(d.message),
@@ -2963,9 +2944,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::PlayOnPhoneGreeting => {
-                    match __rt::decode_message::<
-                        PlayOnPhoneGreetingInput,
-                    >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                    match probed.decode::<PlayOnPhoneGreetingInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::PlayOnPhoneGreetingInput(d.message),
@@ -2977,9 +2956,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::DisconnectPhoneCall => {
-                    match __rt::decode_message::<
-                        DisconnectPhoneCallInput,
-                    >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                    match probed.decode::<DisconnectPhoneCallInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::DisconnectPhoneCallInput(d.message),
@@ -2991,9 +2968,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::GetPhoneCallInformation => {
-                    match __rt::decode_message::<
-                        GetPhoneCallInformationInput,
-                    >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                    match probed.decode::<GetPhoneCallInformationInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::GetPhoneCallInformationInput(d.message),
@@ -3005,9 +2980,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::PlayOnPhone2 => {
-                    match __rt::decode_message::<
-                        PlayOnPhone2Input,
-                    >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                    match probed.decode::<PlayOnPhone2Input>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::PlayOnPhone2Input(d.message),
@@ -3021,9 +2994,7 @@ impl UmWebServiceSoapMessage {
             }
         }
         if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "IsUMEnabledResponse")) {
-            match __rt::decode_message::<
-                IsUmEnabledOutput,
-            >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+            match probed.decode::<IsUmEnabledOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(Self::IsUmEnabledOutput(d.message));
                 }
@@ -3031,9 +3002,7 @@ impl UmWebServiceSoapMessage {
             }
         }
         if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "GetUMPropertiesResponse")) {
-            match __rt::decode_message::<
-                GetUmPropertiesOutput,
-            >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+            match probed.decode::<GetUmPropertiesOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(
                         Self::GetUmPropertiesOutput(d.message),
@@ -3043,9 +3012,7 @@ impl UmWebServiceSoapMessage {
             }
         }
         if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "SetOofStatusResponse")) {
-            match __rt::decode_message::<
-                SetOofStatusOutput,
-            >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+            match probed.decode::<SetOofStatusOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(
                         Self::SetOofStatusOutput(d.message),
@@ -3058,9 +3025,7 @@ impl UmWebServiceSoapMessage {
             .child
             .is_some_and(|c| c.is(NS_MESSAGES, "SetPlayOnPhoneDialStringResponse"))
         {
-            match __rt::decode_message::<
-                SetPlayOnPhoneDialStringOutput,
-            >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+            match probed.decode::<SetPlayOnPhoneDialStringOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(
                         Self::SetPlayOnPhoneDialStringOutput(d.message),
@@ -3073,9 +3038,7 @@ impl UmWebServiceSoapMessage {
             .child
             .is_some_and(|c| c.is(NS_MESSAGES, "SetTelephoneAccessFolderEmailResponse"))
         {
-            match __rt::decode_message::<
-                SetTelephoneAccessFolderEmailOutput,
-            >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+            match probed.decode::<SetTelephoneAccessFolderEmailOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(
                         Self::SetTelephoneAccessFolderEmailOutput(d.message),
@@ -3090,9 +3053,7 @@ impl UmWebServiceSoapMessage {
                 c.is(NS_MESSAGES, "SetMissedCallNotificationEnabledResponse")
             })
         {
-            match __rt::decode_message::<
-                SetMissedCallNotificationEnabledOutput,
-            >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+            match probed.decode::<SetMissedCallNotificationEnabledOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(
                         Self::SetMissedCallNotificationEnabledOutput(d.message),
@@ -3102,9 +3063,7 @@ impl UmWebServiceSoapMessage {
             }
         }
         if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "ResetPINResponse")) {
-            match __rt::decode_message::<
-                ResetPinOutput,
-            >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+            match probed.decode::<ResetPinOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(Self::ResetPinOutput(d.message));
                 }
@@ -3112,9 +3071,7 @@ impl UmWebServiceSoapMessage {
             }
         }
         if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "PlayOnPhoneResponse")) {
-            match __rt::decode_message::<
-                PlayOnPhoneOutput,
-            >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+            match probed.decode::<PlayOnPhoneOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(Self::PlayOnPhoneOutput(d.message));
                 }
@@ -3122,9 +3079,7 @@ impl UmWebServiceSoapMessage {
             }
         }
         if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "GetCallInfoResponse")) {
-            match __rt::decode_message::<
-                GetCallInfoOutput,
-            >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+            match probed.decode::<GetCallInfoOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(Self::GetCallInfoOutput(d.message));
                 }
@@ -3132,9 +3087,7 @@ impl UmWebServiceSoapMessage {
             }
         }
         if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "DisconnectResponse")) {
-            match __rt::decode_message::<
-                DisconnectOutput,
-            >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+            match probed.decode::<DisconnectOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(Self::DisconnectOutput(d.message));
                 }
@@ -3143,9 +3096,7 @@ impl UmWebServiceSoapMessage {
         }
         if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "PlayOnPhoneGreetingResponse"))
         {
-            match __rt::decode_message::<
-                PlayOnPhoneGreetingOutput,
-            >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+            match probed.decode::<PlayOnPhoneGreetingOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(
                         Self::PlayOnPhoneGreetingOutput(d.message),
@@ -3156,9 +3107,7 @@ impl UmWebServiceSoapMessage {
         }
         if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "DisconnectPhoneCallResponse"))
         {
-            match __rt::decode_message::<
-                DisconnectPhoneCallOutput,
-            >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+            match probed.decode::<DisconnectPhoneCallOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(
                         Self::DisconnectPhoneCallOutput(d.message),
@@ -3171,9 +3120,7 @@ impl UmWebServiceSoapMessage {
             .child
             .is_some_and(|c| c.is(NS_MESSAGES, "GetPhoneCallInformationResponse"))
         {
-            match __rt::decode_message::<
-                GetPhoneCallInformationOutput,
-            >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+            match probed.decode::<GetPhoneCallInformationOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(
                         Self::GetPhoneCallInformationOutput(d.message),
@@ -3183,9 +3130,7 @@ impl UmWebServiceSoapMessage {
             }
         }
         if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "PlayOnPhoneResponse")) {
-            match __rt::decode_message::<
-                PlayOnPhone2Output,
-            >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+            match probed.decode::<PlayOnPhone2Output>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(
                         Self::PlayOnPhone2Output(d.message),
@@ -3195,7 +3140,7 @@ impl UmWebServiceSoapMessage {
             }
         }
         ::core::result::Result::Err(
-            best.unwrap_or_else(|| __rt::unroutable(text, &probe)),
+            best.unwrap_or_else(|| __rt::unroutable(text, probe)),
         )
     }
     /// Encodes the message in an envelope.
@@ -3442,7 +3387,7 @@ for UmWebServiceSoapDispatcher<S, P> {
             if ctx.action.is_none() {
                 ctx.action = request.action();
             }
-            let probe = match __rt::probe_body(
+            let probed = match __rt::Probed::open(
                 text,
                 NAMESPACES,
                 ::core::option::Option::Some(VERSION),
@@ -3450,14 +3395,12 @@ for UmWebServiceSoapDispatcher<S, P> {
                 ::core::result::Result::Ok(p) => p,
                 ::core::result::Result::Err(e) => return reject(&e),
             };
-            let candidates = route(ctx.action.as_deref(), &probe);
+            let candidates = route(ctx.action.as_deref(), &probed.probe);
             let mut first_error: ::core::option::Option<__rt::DecodeError> = ::core::option::Option::None;
             for op in candidates {
                 let error = match op {
                     UmWebServiceSoapOperation::IsUmEnabled => {
-                        match __rt::decode_message::<
-                            IsUmEnabledInput,
-                        >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                        match probed.decode::<IsUmEnabledInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3477,9 +3420,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::GetUmProperties => {
-                        match __rt::decode_message::<
-                            GetUmPropertiesInput,
-                        >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                        match probed.decode::<GetUmPropertiesInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3499,9 +3440,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::SetOofStatus => {
-                        match __rt::decode_message::<
-                            SetOofStatusInput,
-                        >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                        match probed.decode::<SetOofStatusInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3521,9 +3460,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::SetPlayOnPhoneDialString => {
-                        match __rt::decode_message::<
-                            SetPlayOnPhoneDialStringInput,
-                        >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                        match probed.decode::<SetPlayOnPhoneDialStringInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3543,9 +3480,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::SetTelephoneAccessFolderEmail => {
-                        match __rt::decode_message::<
-                            SetTelephoneAccessFolderEmailInput,
-                        >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                        match probed.decode::<SetTelephoneAccessFolderEmailInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3565,9 +3500,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::SetMissedCallNotificationEnabled => {
-                        match __rt::decode_message::<
-                            SetMissedCallNotificationEnabledInput,
-                        >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                        match probed.decode::<SetMissedCallNotificationEnabledInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3587,9 +3520,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::ResetPin => {
-                        match __rt::decode_message::<
-                            ResetPinInput,
-                        >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                        match probed.decode::<ResetPinInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3609,9 +3540,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::PlayOnPhone => {
-                        match __rt::decode_message::<
-                            PlayOnPhoneInput,
-                        >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                        match probed.decode::<PlayOnPhoneInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3631,9 +3560,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::GetCallInfo => {
-                        match __rt::decode_message::<
-                            GetCallInfoInput,
-                        >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                        match probed.decode::<GetCallInfoInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3653,9 +3580,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::Disconnect => {
-                        match __rt::decode_message::<
-                            DisconnectInput,
-                        >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                        match probed.decode::<DisconnectInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3675,9 +3600,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::PlayOnPhoneGreeting => {
-                        match __rt::decode_message::<
-                            PlayOnPhoneGreetingInput,
-                        >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                        match probed.decode::<PlayOnPhoneGreetingInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3697,9 +3620,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::DisconnectPhoneCall => {
-                        match __rt::decode_message::<
-                            DisconnectPhoneCallInput,
-                        >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                        match probed.decode::<DisconnectPhoneCallInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3719,9 +3640,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::GetPhoneCallInformation => {
-                        match __rt::decode_message::<
-                            GetPhoneCallInformationInput,
-                        >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                        match probed.decode::<GetPhoneCallInformationInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3741,9 +3660,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::PlayOnPhone2 => {
-                        match __rt::decode_message::<
-                            PlayOnPhone2Input,
-                        >(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                        match probed.decode::<PlayOnPhone2Input>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3765,7 +3682,8 @@ for UmWebServiceSoapDispatcher<S, P> {
                 };
                 first_error.get_or_insert(error);
             }
-            let error = first_error.unwrap_or_else(|| __rt::unroutable(text, &probe));
+            let error = first_error
+                .unwrap_or_else(|| __rt::unroutable(text, &probed.probe));
             reject(&error)
         }
     }

@@ -26,6 +26,7 @@ enum State {
 }
 
 /// Walks a SOAP envelope: header entries first, then the Body.
+#[derive(Clone)]
 pub struct EnvelopeReader<'a> {
     /// The document reader; generated code decodes header entries and body content with it.
     pub r: Reader<'a>,
@@ -249,7 +250,10 @@ pub struct Decoded<M> {
 
 /// Decodes a whole envelope into `M`.
 pub fn decode_message<M: SoapMessage>(input: &str, table: NsTable, expected: Option<SoapVersion>) -> Result<Decoded<M>, DecodeError> {
-    let mut env = EnvelopeReader::open(input, table, expected)?;
+    decode_opened(EnvelopeReader::open(input, table, expected)?)
+}
+
+fn decode_opened<M: SoapMessage>(mut env: EnvelopeReader<'_>) -> Result<Decoded<M>, DecodeError> {
     match M::decode_envelope(&mut env) {
         Ok(message) => Ok(Decoded { message, version: env.version, ignored_headers: env.take_ignored_headers() }),
         Err(e) => Err(env.locate(e)),
@@ -347,7 +351,33 @@ pub struct BodyProbe<'a> {
 
 /// Reads just far enough into an envelope to route it (the rest is checked when decoding).
 pub fn probe_body<'a>(input: &'a str, table: NsTable, expected: Option<SoapVersion>) -> Result<BodyProbe<'a>, DecodeError> {
-    let mut env = EnvelopeReader::open(input, table, expected)?;
+    probe_opened(EnvelopeReader::open(input, table, expected)?)
+}
+
+/// An envelope read once for routing and decoding: what [`probe_body`] finds, and a reader
+/// after the Envelope start tag from which any number of candidate messages are decoded
+/// without reading the Envelope again.
+pub struct Probed<'a> {
+    /// What routing needs.
+    pub probe: BodyProbe<'a>,
+    env: EnvelopeReader<'a>,
+}
+
+impl<'a> Probed<'a> {
+    /// Opens and probes the envelope (see [`probe_body`]).
+    pub fn open(input: &'a str, table: NsTable, expected: Option<SoapVersion>) -> Result<Self, DecodeError> {
+        let env = EnvelopeReader::open(input, table, expected)?;
+        let probe = probe_opened(env.clone())?;
+        Ok(Probed { probe, env })
+    }
+
+    /// Decodes the envelope as `M`: the same as [`decode_message`] on the same input.
+    pub fn decode<M: SoapMessage>(&self) -> Result<Decoded<M>, DecodeError> {
+        decode_opened(self.env.clone())
+    }
+}
+
+fn probe_opened(mut env: EnvelopeReader<'_>) -> Result<BodyProbe<'_>, DecodeError> {
     let result = (|| {
         // Skip header entries without judging them: the operation decides what it understands.
         if env.state == State::Start {
