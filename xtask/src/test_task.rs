@@ -10,7 +10,7 @@ pub fn run(root: &Path, args: &[String]) -> ExitCode {
         eprintln!("error: unknown option `{a}`");
         return ExitCode::from(2);
     }
-    if let Err(msg) = prerequisites() {
+    if let Err(msg) = prerequisites(root) {
         eprintln!("{msg}");
         return ExitCode::FAILURE;
     }
@@ -44,20 +44,30 @@ pub fn run(root: &Path, args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The external tools the tests use: xmllint (independent schema validation) and Python zeep
-/// (a third-party SOAP client).
-fn prerequisites() -> Result<(), String> {
-    let mut missing = Vec::new();
+/// What the tests need besides the checkout: xmllint (independent schema validation), Python
+/// zeep (a third-party SOAP client) and the reference WSDLs (the generator's generality tests).
+fn prerequisites(root: &Path) -> Result<(), String> {
+    let mut missing: Vec<String> = Vec::new();
     if Command::new("xmllint").arg("--version").output().is_err() {
-        missing.push("xmllint (Debian/Ubuntu: `apt-get install libxml2-utils`)");
+        missing.push("xmllint (Debian/Ubuntu: `apt-get install libxml2-utils`)".to_owned());
     }
     let zeep = Command::new("python3").args(["-c", "import zeep"]).output();
     if !zeep.is_ok_and(|o| o.status.success()) {
-        missing.push("Python zeep (`python3 -m pip install -r tests/requirements.txt`)");
+        missing.push("Python zeep (`python3 -m pip install -r tests/requirements.txt`)".to_owned());
+    }
+    let reference = std::env::var_os("SOAPKIT_REFERENCE")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/reference"));
+    if !reference.join("ews-full/services.wsdl").is_file() || !reference.join("w3c-databinding/examples.wsdl").is_file() {
+        missing.push(format!(
+            "the reference WSDLs (EWS, W3C databinding) at {}: put the shared material beside the repository \
+             as ../shared, or set SOAPKIT_REFERENCE to its reference/ directory",
+            reference.display()
+        ));
     }
     if missing.is_empty() {
         Ok(())
     } else {
-        Err(format!("error: the tests need:\n  - {}\n(.ci/run installs them)", missing.join("\n  - ")))
+        Err(format!("error: the tests need:\n  - {}\n(.ci/run installs the tools; it finds the reference material beside the repository or its origin)", missing.join("\n  - ")))
     }
 }
