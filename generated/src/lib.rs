@@ -11,6 +11,93 @@
 //!   fault details.
 //!
 //! Regenerate with `cargo xtask gen` after changing the schemas.
+//!
+//! # A server and a client, in process
+//!
+//! Implement [`um_web_service_soap::UmWebServiceSoapServer`] (one async method per
+//! operation, each seeing the [`RequestContext`](soapkit::server::RequestContext) with the
+//! authenticated user), wrap it in the generated dispatcher, and call it through the generated
+//! client. [`Loopback`](soapkit::loopback::Loopback) carries the envelopes in process; over
+//! the network the same dispatcher is served by `soapkit::http::server` (feature `server`) and
+//! the client uses `soapkit::http::HttpTransport` (feature `client`), as below.
+//!
+//! ```
+//! use ms_oxwums::faults::ExchangeFaults;
+//! use ms_oxwums::messages::{GetUmProperties, GetUmPropertiesResponse, IsUmEnabled, UmProperties};
+//! use ms_oxwums::um_web_service_soap::*;
+//! use soapkit::loopback::Loopback;
+//! use soapkit::server::RequestContext;
+//! use soapkit::soap::Fault;
+//!
+//! struct Mailboxes;
+//!
+//! impl UmWebServiceSoapServer for Mailboxes {
+//!     async fn get_um_properties(&self, ctx: &RequestContext, _: GetUmPropertiesInput) -> Result<GetUmPropertiesOutput, Fault> {
+//!         let props = UmProperties {
+//!             oof_status: false,
+//!             missed_call_notification_enabled: ctx.user.as_deref() == Some("alice"),
+//!             play_on_phone_dial_string: Some("5555551212".into()),
+//!             telephone_access_numbers: None,
+//!             telephone_access_folder_email: None,
+//!         };
+//!         Ok(GetUmPropertiesOutput { parameters: GetUmPropertiesResponse { get_um_properties_response: Some(props) } })
+//!     }
+//!     // The other thirteen operations, here all answered with a fault:
+//! #   async fn is_um_enabled(&self, _: &RequestContext, _: IsUmEnabledInput) -> Result<IsUmEnabledOutput, Fault> { Err(todo()) }
+//! #   async fn set_oof_status(&self, _: &RequestContext, _: SetOofStatusInput) -> Result<SetOofStatusOutput, Fault> { Err(todo()) }
+//! #   async fn set_play_on_phone_dial_string(&self, _: &RequestContext, _: SetPlayOnPhoneDialStringInput) -> Result<SetPlayOnPhoneDialStringOutput, Fault> { Err(todo()) }
+//! #   async fn set_telephone_access_folder_email(&self, _: &RequestContext, _: SetTelephoneAccessFolderEmailInput) -> Result<SetTelephoneAccessFolderEmailOutput, Fault> { Err(todo()) }
+//! #   async fn set_missed_call_notification_enabled(&self, _: &RequestContext, _: SetMissedCallNotificationEnabledInput) -> Result<SetMissedCallNotificationEnabledOutput, Fault> { Err(todo()) }
+//! #   async fn reset_pin(&self, _: &RequestContext, _: ResetPinInput) -> Result<ResetPinOutput, Fault> { Err(todo()) }
+//! #   async fn play_on_phone(&self, _: &RequestContext, _: PlayOnPhoneInput) -> Result<PlayOnPhoneOutput, Fault> { Err(todo()) }
+//! #   async fn get_call_info(&self, _: &RequestContext, _: GetCallInfoInput) -> Result<GetCallInfoOutput, Fault> { Err(todo()) }
+//! #   async fn disconnect(&self, _: &RequestContext, _: DisconnectInput) -> Result<DisconnectOutput, Fault> { Err(todo()) }
+//! #   async fn play_on_phone_greeting(&self, _: &RequestContext, _: PlayOnPhoneGreetingInput) -> Result<PlayOnPhoneGreetingOutput, Fault> { Err(todo()) }
+//! #   async fn disconnect_phone_call(&self, _: &RequestContext, _: DisconnectPhoneCallInput) -> Result<DisconnectPhoneCallOutput, Fault> { Err(todo()) }
+//! #   async fn get_phone_call_information(&self, _: &RequestContext, _: GetPhoneCallInformationInput) -> Result<GetPhoneCallInformationOutput, Fault> { Err(todo()) }
+//! #   async fn play_on_phone2(&self, _: &RequestContext, _: PlayOnPhone2Input) -> Result<PlayOnPhone2Output, Fault> { Err(todo()) }
+//! }
+//! # fn todo() -> Fault { Fault::soap(VERSION, "Server", "not implemented") }
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let service = UmWebServiceSoapDispatcher::new(Mailboxes).with_fault_policy(ExchangeFaults);
+//! let client = UmWebServiceSoapClient::new(Loopback::new(service).as_user("alice"));
+//! let out = client.get_um_properties(GetUmPropertiesInput { parameters: GetUmProperties {} }).await.unwrap();
+//! let props = out.parameters.get_um_properties_response.unwrap();
+//! assert!(props.missed_call_notification_enabled);
+//! assert_eq!(props.play_on_phone_dial_string.as_deref(), Some("5555551212"));
+//!
+//! // An operation answered with a fault: the client sees it typed.
+//! let err = client.is_um_enabled(IsUmEnabledInput { parameters: IsUmEnabled {} }).await.unwrap_err();
+//! assert_eq!(err.fault().map(|f| f.reason()), Some("not implemented"));
+//! # });
+//! ```
+//!
+//! # Over HTTPS
+//!
+//! ```no_run
+//! # use ms_oxwums::messages::GetUmProperties;
+//! # use ms_oxwums::um_web_service_soap::*;
+//! # async fn run(service: impl UmWebServiceSoapServer) -> Result<(), Box<dyn std::error::Error>> {
+//! use soapkit::http::HttpTransport;
+//! use soapkit::http::server::{serve_tls, soap_router, tls_server_config_from_files};
+//!
+//! // Server: the dispatcher behind an axum router, at the paths the product uses.
+//! let router = soap_router(UmWebServiceSoapDispatcher::new(service), &["/EWS/UM2007Legacy.asmx", "/EWS/Exchange.asmx"])?;
+//! let tls = std::sync::Arc::new(tls_server_config_from_files("cert.pem", "key.pem")?);
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8443").await?;
+//! tokio::spawn(serve_tls(listener, tls, router, std::future::pending()));
+//!
+//! // Client: HTTPS with the server's certificate trusted and Basic authentication.
+//! let transport = HttpTransport::builder("https://127.0.0.1:8443/EWS/UM2007Legacy.asmx")
+//!     .add_root_certificates_pem(&std::fs::read("cert.pem")?)
+//!     .basic_auth("alice", "secret")
+//!     .build()?;
+//! let client = UmWebServiceSoapClient::new(transport);
+//! let out = client.get_um_properties(GetUmPropertiesInput { parameters: GetUmProperties {} }).await?;
+//! println!("{:?}", out.parameters.get_um_properties_response);
+//! # Ok(()) }
+//! ```
 #![deny(warnings)]
 #![deny(missing_docs)]
 
