@@ -8,7 +8,7 @@
 //! - [`FaultDetail`]: typed access to the detail entries (`ExceptionType`, `ResponseCode`,
 //!   `Message`) of a received fault.
 
-use soapkit::server::{FaultPolicy, standard_fault};
+use soapkit::server::{FaultPolicy, standard_fault, text_entry};
 use soapkit::soap::{Fault, SoapVersion};
 use soapkit::xml::{AnyElement, DecodeError, DecodeErrorKind};
 use soapkit::xsd::QName;
@@ -27,12 +27,6 @@ pub const MESSAGES_NS: &str = "http://schemas.microsoft.com/exchange/services/20
 pub const INVALID_REQUEST: &str = "The request is invalid.";
 /// `faultstring` of a schema-invalid request (section 2.2.2.1).
 pub const SCHEMA_VALIDATION: &str = "The request failed schema validation.";
-
-fn text_entry(ns: &str, local: &str, prefix: &str, text: &str) -> AnyElement {
-    let mut e = AnyElement::new(ns, local).with_text(text);
-    e.prefix = Some(prefix.to_owned());
-    e
-}
 
 /// The fault for a malformed request: `a:ErrorInvalidRequest`, "The request is invalid.",
 /// detail `ResponseCode` `ErrorInvalidRequest` and `Message`.

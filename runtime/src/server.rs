@@ -175,7 +175,7 @@ pub fn request_text(request: &SoapHttpRequest, version: SoapVersion) -> Result<&
 /// Builds a detail entry with one text child, for faults.
 pub fn text_entry(ns: &str, local: &str, prefix: &str, text: &str) -> AnyElement {
     AnyElement {
-        ns: ns.to_owned(),
+        ns: ns.to_owned().into(),
         local: local.to_owned(),
         prefix: Some(prefix.to_owned()),
         namespaces: Vec::new(),

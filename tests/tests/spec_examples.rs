@@ -1002,7 +1002,7 @@ fn unqualified_exception_type_decodes_but_is_not_the_typed_exception_type() {
     assert_eq!(fault.code, QName::new(ERRORS_NS, "InvalidCallIdException"), "faultcode of {}", f.name());
     let detail = FaultDetail::from_fault(&fault).expect("the detail has no ResponseCode to reject");
     assert_eq!(detail, FaultDetail::default(), "an unqualified ExceptionType must not fill FaultDetail::exception_type");
-    let entries: Vec<_> = fault.detail_entries().map(|e| (e.ns.as_str(), e.local.as_str(), e.text())).collect();
+    let entries: Vec<_> = fault.detail_entries().map(|e| (&*e.ns, e.local.as_str(), e.text())).collect();
     assert_eq!(entries, vec![("", "ExceptionType", "InvalidCallIdException\n        ".to_owned())], "the entry must be kept as printed");
     // Re-encoding keeps the entry unqualified (equivalent to the example as printed).
     let xml = Msg::Fault(fault).encode().unwrap();

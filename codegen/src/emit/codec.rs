@@ -397,7 +397,7 @@ impl Emitter<'_> {
             arms.extend(quote! {
                 if attr.ns != __rt::NsId::XSI && (#allow) {
                     #f.push(__rt::AnyAttribute {
-                        ns: r.ns_uri(attr.ns).to_owned(),
+                        ns: r.ns_uri_cow(attr.ns),
                         local: attr.local.to_owned(),
                         prefix: attr.name.split_once(':').map(|(p, _)| p.to_owned()),
                         value: attr.value.into_owned(),

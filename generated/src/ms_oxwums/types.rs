@@ -21,7 +21,7 @@ impl __rt::ComplexType for ExchangeImpersonationType {
             if attr.ns != __rt::NsId::XSI && ([__rt::NsId::SOAP11].contains(&attr.ns)) {
                 __v_other_attributes
                     .push(__rt::AnyAttribute {
-                        ns: r.ns_uri(attr.ns).to_owned(),
+                        ns: r.ns_uri_cow(attr.ns),
                         local: attr.local.to_owned(),
                         prefix: attr.name.split_once(':').map(|(p, _)| p.to_owned()),
                         value: attr.value.into_owned(),
@@ -86,7 +86,7 @@ impl __rt::ComplexType for MailboxCultureType {
             if attr.ns != __rt::NsId::XSI && ([__rt::NsId::SOAP11].contains(&attr.ns)) {
                 __v_other_attributes
                     .push(__rt::AnyAttribute {
-                        ns: r.ns_uri(attr.ns).to_owned(),
+                        ns: r.ns_uri_cow(attr.ns),
                         local: attr.local.to_owned(),
                         prefix: attr.name.split_once(':').map(|(p, _)| p.to_owned()),
                         value: attr.value.into_owned(),
@@ -163,7 +163,7 @@ impl __rt::ComplexType for RequestServerVersion {
             if attr.ns != __rt::NsId::XSI && ([__rt::NsId::SOAP11].contains(&attr.ns)) {
                 __v_other_attributes
                     .push(__rt::AnyAttribute {
-                        ns: r.ns_uri(attr.ns).to_owned(),
+                        ns: r.ns_uri_cow(attr.ns),
                         local: attr.local.to_owned(),
                         prefix: attr.name.split_once(':').map(|(p, _)| p.to_owned()),
                         value: attr.value.into_owned(),

@@ -1,6 +1,8 @@
 //! Owned XML content for wildcards (`xs:any`, `xs:anyType`) and SOAP fault details: whatever
 //! was received is kept, namespaces included, and written back faithfully.
 
+use std::borrow::Cow;
+
 use super::error::{DecodeError, EncodeError};
 use super::ns::NsId;
 use super::reader::{Node, Reader, Start};
@@ -9,8 +11,9 @@ use super::writer::Writer;
 /// An element captured with everything inside it.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct AnyElement {
-    /// Namespace URI (empty for none).
-    pub ns: String,
+    /// Namespace URI (empty for none): borrowed when it is one of the namespaces the generated
+    /// code knows, so capturing an element does not copy it.
+    pub ns: Cow<'static, str>,
     /// Local name.
     pub local: String,
     /// Prefix as received (a hint when writing it back).
@@ -28,7 +31,7 @@ pub struct AnyElement {
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct AnyAttribute {
     /// Namespace URI (empty for none).
-    pub ns: String,
+    pub ns: Cow<'static, str>,
     /// Local name.
     pub local: String,
     /// Prefix as received.
@@ -48,7 +51,7 @@ pub enum AnyNode {
 
 impl AnyElement {
     /// A new element without attributes or children.
-    pub fn new(ns: impl Into<String>, local: impl Into<String>) -> Self {
+    pub fn new(ns: impl Into<Cow<'static, str>>, local: impl Into<String>) -> Self {
         AnyElement { ns: ns.into(), local: local.into(), ..AnyElement::default() }
     }
 
@@ -68,7 +71,7 @@ impl AnyElement {
 
     /// Adds an attribute (builder style).
     #[must_use]
-    pub fn with_attribute(mut self, ns: impl Into<String>, local: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn with_attribute(mut self, ns: impl Into<Cow<'static, str>>, local: impl Into<String>, value: impl Into<String>) -> Self {
         self.attributes.push(AnyAttribute { ns: ns.into(), local: local.into(), prefix: None, value: value.into() });
         self
     }
@@ -110,7 +113,7 @@ impl AnyElement {
     /// Captures the element `start` (already read) and all its content.
     pub fn decode<'a>(r: &mut Reader<'a>, start: &Start<'a>) -> Result<Self, DecodeError> {
         let mut el = AnyElement {
-            ns: r.ns_uri(start.ns()).to_owned(),
+            ns: r.ns_uri_cow(start.ns()),
             local: start.local().to_owned(),
             prefix: start.prefix().map(str::to_owned),
             ..AnyElement::default()
@@ -121,7 +124,7 @@ impl AnyElement {
         for a in r.attributes(start) {
             let a = a?;
             el.attributes.push(AnyAttribute {
-                ns: r.ns_uri(a.ns).to_owned(),
+                ns: r.ns_uri_cow(a.ns),
                 local: a.local.to_owned(),
                 prefix: a.name.split_once(':').map(|(p, _)| p.to_owned()),
                 value: a.value.into_owned(),

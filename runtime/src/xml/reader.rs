@@ -176,6 +176,15 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The URI of a namespace id, borrowed for the table's namespaces and copied for the
+    /// others (for values that outlive the input).
+    pub fn ns_uri_cow(&self, id: NsId) -> Cow<'static, str> {
+        match self.table.uri(id) {
+            Some(u) => Cow::Borrowed(u),
+            None => Cow::Owned(self.ns_uri(id).to_owned()),
+        }
+    }
+
     /// Formats `{uri}local` for messages.
     pub fn expanded(&self, ns: NsId, local: &str) -> String {
         let uri = self.ns_uri(ns);
