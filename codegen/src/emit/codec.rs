@@ -25,7 +25,7 @@ impl Emitter<'_> {
             TypeKind::Complex(c) => self.complex_codec(id, c),
             TypeKind::Sequence(g) => {
                 let m = self.module(id);
-                let first = self.first_check(&self.ir.first_of_group(g), &m);
+                let first = self.first_check(&self.ir.first_of_group(g));
                 let emptiable = self.ir.first_of_group(g).emptiable;
                 let (decls, fields) = self.decode_members(g, &m);
                 let enc = self.encode_members(g, &m, quote!(self));
@@ -393,9 +393,13 @@ impl Emitter<'_> {
         if let Some(w) = &c.any_attribute {
             let f = local(&c.any_attribute_rust);
             decls.extend(quote!(let mut #f = ::std::vec::Vec::new();));
-            let allow = self.wildcard_check(w, quote!(attr.ns), m);
+            // xsi attributes are the schema instance's, never content.
+            let allow = match self.wildcard_check(w, &quote!(attr.ns)) {
+                None => quote!(attr.ns != __rt::NsId::XSI),
+                Some(check) => quote!(attr.ns != __rt::NsId::XSI && #check),
+            };
             arms.extend(quote! {
-                if attr.ns != __rt::NsId::XSI && (#allow) {
+                if #allow {
                     #f.push(__rt::AnyAttribute {
                         ns: r.ns_uri_cow(attr.ns),
                         local: attr.local.to_owned(),
@@ -528,7 +532,7 @@ impl Emitter<'_> {
     // ----- members --------------------------------------------------------------------------
 
     /// A boolean expression: can element `c` start this FIRST set?
-    pub(crate) fn first_check(&self, first: &First, m: &str) -> TokenStream {
+    pub(crate) fn first_check(&self, first: &First) -> TokenStream {
         let mut parts: Vec<TokenStream> = first
             .names
             .iter()
@@ -539,7 +543,10 @@ impl Emitter<'_> {
             })
             .collect();
         for w in &first.wildcards {
-            parts.push(self.wildcard_check(w, quote!(c.ns()), m));
+            match self.wildcard_check(w, &quote!(c.ns())) {
+                Some(check) => parts.push(quote!((#check))),
+                None => return quote!(true),
+            }
         }
         if parts.is_empty() {
             return quote!(false);
@@ -547,16 +554,20 @@ impl Emitter<'_> {
         quote!(#(#parts)||*)
     }
 
-    fn wildcard_check(&self, w: &Wildcard, ns: TokenStream, _m: &str) -> TokenStream {
+    /// A boolean expression: does namespace `ns` match the wildcard? `None`: every namespace.
+    fn wildcard_check(&self, w: &Wildcard, ns: &TokenStream) -> Option<TokenStream> {
         match w {
-            Wildcard::Any => quote!(true),
+            Wildcard::Any => None,
             Wildcard::Other(t) => {
                 let t = self.ns_id(t);
-                quote!((#ns != #t && #ns != __rt::NsId::NONE))
+                Some(quote!(#ns != #t && #ns != __rt::NsId::NONE))
             }
             Wildcard::List(l) => {
                 let ids: Vec<TokenStream> = l.iter().map(|n| self.ns_id(n)).collect();
-                quote!([#(#ids),*].contains(&#ns))
+                Some(match ids.as_slice() {
+                    [one] => quote!(#ns == #one),
+                    _ => quote!([#(#ids),*].contains(&#ns)),
+                })
             }
         }
     }
@@ -800,7 +811,7 @@ impl Emitter<'_> {
         let name = ident(&self.ir.types[id].rust);
         let m = self.module(id);
         let first = self.ir.first_of_group(g);
-        let first_check = self.first_check(&first, &m);
+        let first_check = self.first_check(&first);
         let emptiable = first.emptiable;
         let mut arms = TokenStream::new();
         let mut empty_arm = None;
@@ -808,7 +819,7 @@ impl Emitter<'_> {
         for mem in &g.members {
             let vn = ident(&mem.rust);
             let f = self.ir.first_of_term(&mem.term);
-            let matches = self.first_check(&f, &m);
+            let matches = self.first_check(&f);
             let payload = self.member_decode(mem, &m);
             arms.extend(quote! {
                 ::core::option::Option::Some(c) if #matches => Self::#vn(#payload),

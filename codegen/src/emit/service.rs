@@ -99,8 +99,8 @@ impl Emitter<'_> {
                 },
             });
         }
-        let route = self.route(s, &ops_enum, &m);
-        let message_enum = self.message_enum(s, &ops_enum, &m);
+        let route = self.route(s, &ops_enum);
+        let message_enum = self.message_enum(s, &ops_enum);
         let fault_enums: TokenStream = s.operations.iter().map(|op| self.fault_enum(op, &m)).collect();
         let client_doc = doc(&format!("The operations of `{}`, as a client calls them.", s.binding));
         let server_doc = doc(&format!(
@@ -635,7 +635,7 @@ impl Emitter<'_> {
         })
     }
 
-    fn route(&self, s: &Service, ops_enum: &proc_macro2::Ident, m: &str) -> TokenStream {
+    fn route(&self, s: &Service, ops_enum: &proc_macro2::Ident) -> TokenStream {
         let ops: Vec<(usize, &Operation)> = s.operations.iter().enumerate().filter(|(_, o)| o.input.is_some() && o.output.is_some()).collect();
         let variant = |o: &Operation| {
             let v = ident(&crate::ident::upper_camel(&o.name));
@@ -683,12 +683,12 @@ impl Emitter<'_> {
             if union.names.is_empty() && union.wildcards.is_empty() {
                 continue;
             }
-            let cond = self.first_check(&union, m);
+            let cond = self.first_check(&union);
             let all: Vec<TokenStream> = members.iter().map(|&j| variant(ops[j].1)).collect();
             let inner = if members.len() == 1 {
                 quote!(&[#(#all),*])
             } else {
-                self.discriminate(&members, &firsts, &ops, &variant, m).unwrap_or_else(|| quote!(&[#(#all),*]))
+                self.discriminate(&members, &firsts, &ops, &variant).unwrap_or_else(|| quote!(&[#(#all),*]))
             };
             body_arms.extend(quote! {
                 if #cond {
@@ -734,7 +734,7 @@ impl Emitter<'_> {
         }
     }
 
-    fn message_enum(&self, s: &Service, ops_enum: &proc_macro2::Ident, m: &str) -> TokenStream {
+    fn message_enum(&self, s: &Service, ops_enum: &proc_macro2::Ident) -> TokenStream {
         let base = s.rust.trim_start_matches("r#").to_owned();
         let name = format_ident!("{}Message", base);
         let mut variants = TokenStream::new();
@@ -763,7 +763,7 @@ impl Emitter<'_> {
             });
             let outv = ident(&output.rust);
             let (first, _) = self.message_first(Some(output));
-            let check = self.first_check(&first, m);
+            let check = self.first_check(&first);
             let cond = if first.emptiable {
                 quote!(probe.child.is_none_or(|c| #check))
             } else {
@@ -865,7 +865,6 @@ impl Emitter<'_> {
         firsts: &[(First, Option<(crate::syntax::QName, First)>)],
         ops: &[(usize, &Operation)],
         variant: &dyn Fn(&Operation) -> TokenStream,
-        m: &str,
     ) -> Option<TokenStream> {
         let seconds: Vec<&(crate::syntax::QName, First)> = members.iter().map(|&j| firsts[j].1.as_ref()).collect::<Option<_>>()?;
         let name = &seconds[0].0;
@@ -885,7 +884,7 @@ impl Emitter<'_> {
             let v = variant(ops[j].1);
             let f = &seconds[k].1;
             if !f.names.is_empty() || !f.wildcards.is_empty() {
-                let cond = self.first_check(f, m);
+                let cond = self.first_check(f);
                 arms.extend(quote!(::core::option::Option::Some(c) if #cond => &[#v],));
             }
             if f.emptiable {

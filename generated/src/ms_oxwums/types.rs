@@ -18,7 +18,7 @@ impl __rt::ComplexType for ExchangeImpersonationType {
         let mut __v_other_attributes = ::std::vec::Vec::new();
         for attr in r.attributes(start) {
             let attr = attr?;
-            if attr.ns != __rt::NsId::XSI && ([__rt::NsId::SOAP11].contains(&attr.ns)) {
+            if attr.ns != __rt::NsId::XSI && attr.ns == __rt::NsId::SOAP11 {
                 __v_other_attributes
                     .push(__rt::AnyAttribute {
                         ns: r.ns_uri_cow(attr.ns),
@@ -83,7 +83,7 @@ impl __rt::ComplexType for MailboxCultureType {
         let mut __v_other_attributes = ::std::vec::Vec::new();
         for attr in r.attributes(start) {
             let attr = attr?;
-            if attr.ns != __rt::NsId::XSI && ([__rt::NsId::SOAP11].contains(&attr.ns)) {
+            if attr.ns != __rt::NsId::XSI && attr.ns == __rt::NsId::SOAP11 {
                 __v_other_attributes
                     .push(__rt::AnyAttribute {
                         ns: r.ns_uri_cow(attr.ns),
@@ -160,7 +160,7 @@ impl __rt::ComplexType for RequestServerVersion {
                 __v_version = ::core::option::Option::Some(v);
                 continue;
             }
-            if attr.ns != __rt::NsId::XSI && ([__rt::NsId::SOAP11].contains(&attr.ns)) {
+            if attr.ns != __rt::NsId::XSI && attr.ns == __rt::NsId::SOAP11 {
                 __v_other_attributes
                     .push(__rt::AnyAttribute {
                         ns: r.ns_uri_cow(attr.ns),
