@@ -3,7 +3,7 @@
 //! Names come from [`ident`](crate::ident) (case conversion and keyword escaping). Each scope
 //! (a module, a struct's fields, an enum's variants, a trait's methods) has a collision table;
 //! two XML originals that would get the same Rust name are a hard error naming both, which the
-//! user resolves with a rename in [`Options`](crate::Options).
+//! user resolves with a rename in [`Options`].
 
 use std::collections::HashMap;
 

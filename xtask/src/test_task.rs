@@ -15,17 +15,17 @@ pub fn run(root: &Path, args: &[String]) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let steps: &[(&str, &[&str], &[(&str, &str)])] = &[
-        ("bindings are fresh", &["run", "--quiet", "--package", "xtask", "--", "gen", "--check"], &[]),
-        ("tests", &["test", "--workspace", "--all-features", "--no-fail-fast"], &[]),
-        ("clippy", &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"], &[]),
-        ("rustdoc", &["doc", "--workspace", "--no-deps", "--all-features"], &[("RUSTDOCFLAGS", "-D warnings")]),
+    let steps = [
+        Step { name: "bindings are fresh", args: &["run", "--quiet", "--package", "xtask", "--", "gen", "--check"], env: &[] },
+        Step { name: "tests", args: &["test", "--workspace", "--all-features", "--no-fail-fast"], env: &[] },
+        Step { name: "clippy", args: &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"], env: &[] },
+        Step { name: "rustdoc", args: &["doc", "--workspace", "--no-deps", "--all-features"], env: &[("RUSTDOCFLAGS", "-D warnings")] },
     ];
-    for (name, cmd, env) in steps {
+    for Step { name, args: cmd, env } in steps {
         println!("== {name}: cargo {}", cmd.join(" "));
         let mut c = Command::new(&cargo);
-        c.current_dir(root).args(*cmd);
-        for (k, v) in *env {
+        c.current_dir(root).args(cmd);
+        for (k, v) in env {
             c.env(k, v);
         }
         match c.status() {
@@ -42,6 +42,13 @@ pub fn run(root: &Path, args: &[String]) -> ExitCode {
     }
     println!("== all checks passed");
     ExitCode::SUCCESS
+}
+
+/// One cargo invocation of the run.
+struct Step {
+    name: &'static str,
+    args: &'static [&'static str],
+    env: &'static [(&'static str, &'static str)],
 }
 
 /// What the tests need besides the checkout: xmllint (independent schema validation), Python
