@@ -1330,7 +1330,7 @@ impl<'s> Lowerer<'s> {
             let candidates = ranked.into_iter().map(|p| p.prefix.clone());
             let mut chosen = None;
             for c in candidates {
-                if !reserved.contains(&c.as_str()) && !used.contains(&c) && is_ncname(&c) {
+                if !reserved.contains(&c.as_str()) && !used.contains(&c) && crate::syntax::is_ncname(&c) {
                     chosen = Some(c);
                     break;
                 }
@@ -1355,11 +1355,6 @@ fn explicit_content_empty(p: Option<&Particle>) -> bool {
             _ => false,
         },
     }
-}
-
-fn is_ncname(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 fn occurs(p: &Particle) -> Occurs {

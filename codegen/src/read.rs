@@ -79,6 +79,34 @@ impl Loader {
         self.diags.push(Diagnostic::new(kind, span, msg));
     }
 
+    /// An `xs:boolean` attribute (`true`, `false`, `1`, `0`; whitespace collapsed), `default`
+    /// when absent; any other value is an error.
+    fn bool_attr(&mut self, node: Node<'_, '_>, name: &str, default: bool, span: Span) -> bool {
+        match node.attribute(name).map(str::trim) {
+            None => default,
+            Some("true" | "1") => true,
+            Some("false" | "0") => false,
+            Some(other) => {
+                self.err(DiagKind::Invalid, Some(span), format!("invalid {name} '{other}' on {}: expected true, false, 1 or 0", node_label(node)));
+                default
+            }
+        }
+    }
+
+    /// A `form`, `elementFormDefault` or `attributeFormDefault` attribute: whether it says
+    /// `qualified`, `None` when absent; any other value is an error.
+    fn form_attr(&mut self, node: Node<'_, '_>, name: &str, span: Span) -> Option<bool> {
+        match node.attribute(name).map(str::trim) {
+            None => None,
+            Some("qualified") => Some(true),
+            Some("unqualified") => Some(false),
+            Some(other) => {
+                self.err(DiagKind::Invalid, Some(span), format!("invalid {name} '{other}' on {}: expected qualified or unqualified", node_label(node)));
+                None
+            }
+        }
+    }
+
     fn read_text(&mut self, path: &Path, from: Option<Span>) -> Option<(FileId, String)> {
         let file = self.sources.add(path);
         match std::fs::read(path) {
@@ -278,7 +306,7 @@ impl Loader {
 
     /// Extensibility elements may be ignored unless marked `wsdl:required="true"`.
     fn check_extension(&mut self, node: Node<'_, '_>, span: Span) {
-        if node.attribute((WSDL, "required")) == Some("true") {
+        if matches!(node.attribute((WSDL, "required")).map(str::trim), Some("true" | "1")) {
             let n = node.tag_name();
             self.err(
                 DiagKind::Unsupported,
@@ -468,15 +496,10 @@ impl Loader {
             (t, _) => (t.unwrap_or("").to_owned(), false),
         };
         record_prefixes(&mut self.schema, root, &tns);
-        let cx = SchemaCx {
-            doc,
-            file,
-            dir,
-            tns,
-            chameleon,
-            element_form_qualified: root.attribute("elementFormDefault") == Some("qualified"),
-            attribute_form_qualified: root.attribute("attributeFormDefault") == Some("qualified"),
-        };
+        let mut cx = SchemaCx { doc, file, dir, tns, chameleon, element_form_qualified: false, attribute_form_qualified: false };
+        let root_span = cx.span(root);
+        cx.element_form_qualified = self.form_attr(root, "elementFormDefault", root_span).unwrap_or(false);
+        cx.attribute_form_qualified = self.form_attr(root, "attributeFormDefault", root_span).unwrap_or(false);
         for child in root.children().filter(Node::is_element) {
             let span = cx.span(child);
             if child.tag_name().namespace() != Some(XS) {
@@ -498,8 +521,8 @@ impl Loader {
                         self.schema.attributes.push(Named { name, span, doc: doc_of(child), item: decl });
                     }
                 }
-                "simpleType" | "complexType" => {
-                    let Some(n) = self.name_attr(child, span, "a global type") else { continue };
+                kind @ ("simpleType" | "complexType") => {
+                    let Some(n) = self.name_attr(child, span, &format!("a global xs:{kind}")) else { continue };
                     if let Some(def) = self.type_def(&cx, child) {
                         self.schema.types.push(Named { name: QName::new(&cx.tns, n), span, doc: doc_of(child), item: def });
                     }
@@ -600,8 +623,12 @@ impl Loader {
     }
 
     fn name_attr(&mut self, node: Node<'_, '_>, span: Span, what: &str) -> Option<String> {
-        match node.attribute("name") {
-            Some(n) if !n.is_empty() => Some(n.to_owned()),
+        match node.attribute("name").map(str::trim) {
+            Some(n) if crate::syntax::is_ncname(n) => Some(n.to_owned()),
+            Some(n) if !n.is_empty() => {
+                self.err(DiagKind::Invalid, Some(span), format!("{what} name '{n}' is not an NCName (a name without a colon)"));
+                None
+            }
             _ => {
                 self.err(DiagKind::Invalid, Some(span), format!("{what} without a name"));
                 None
@@ -648,15 +675,8 @@ impl Loader {
     fn element_decl(&mut self, cx: &SchemaCx<'_, '_>, node: Node<'_, '_>, global: bool) -> Option<ElementDecl> {
         let span = cx.span(node);
         let name = self.name_attr(node, span, "xs:element")?;
-        let qualified = if global {
-            true
-        } else {
-            match node.attribute("form") {
-                Some("qualified") => true,
-                Some("unqualified") => false,
-                _ => cx.element_form_qualified,
-            }
-        };
+        let form = self.form_attr(node, "form", span);
+        let qualified = global || form.unwrap_or(cx.element_form_qualified);
         let ns = if qualified { cx.tns.clone() } else { String::new() };
         let ty = self.type_use(cx, node, "type");
         let substitution_group = if global { self.xref(cx, node, "substitutionGroup") } else { None };
@@ -672,8 +692,8 @@ impl Loader {
             span,
             doc: doc_of(node),
             ty,
-            nillable: node.attribute("nillable") == Some("true"),
-            is_abstract: node.attribute("abstract") == Some("true"),
+            nillable: self.bool_attr(node, "nillable", false, span),
+            is_abstract: self.bool_attr(node, "abstract", false, span),
             default: node.attribute("default").map(str::to_owned),
             fixed: node.attribute("fixed").map(str::to_owned),
             substitution_group,
@@ -683,15 +703,8 @@ impl Loader {
     fn attribute_decl(&mut self, cx: &SchemaCx<'_, '_>, node: Node<'_, '_>, global: bool) -> Option<AttributeDecl> {
         let span = cx.span(node);
         let name = self.name_attr(node, span, "xs:attribute")?;
-        let qualified = if global {
-            true
-        } else {
-            match node.attribute("form") {
-                Some("qualified") => true,
-                Some("unqualified") => false,
-                _ => cx.attribute_form_qualified,
-            }
-        };
+        let form = self.form_attr(node, "form", span);
+        let qualified = global || form.unwrap_or(cx.attribute_form_qualified);
         let ns = if qualified { cx.tns.clone() } else { String::new() };
         Some(AttributeDecl {
             name: QName::new(ns, name),
@@ -825,8 +838,8 @@ impl Loader {
 
     fn complex_type(&mut self, cx: &SchemaCx<'_, '_>, node: Node<'_, '_>) -> Option<ComplexType> {
         let span = cx.span(node);
-        let mut mixed = node.attribute("mixed") == Some("true");
-        let is_abstract = node.attribute("abstract") == Some("true");
+        let mut mixed = self.bool_attr(node, "mixed", false, span);
+        let is_abstract = self.bool_attr(node, "abstract", false, span);
         let content = if let Some(sc) = node.children().find(|c| is_xs(c, "simpleContent")) {
             let deriv = sc.children().find(|c| is_xs(c, "extension") || is_xs(c, "restriction"))?;
             let derivation = if deriv.tag_name().name() == "extension" { Derivation::Extension } else { Derivation::Restriction };
@@ -844,9 +857,7 @@ impl Loader {
             let facets = if derivation == Derivation::Restriction { self.facets(cx, deriv) } else { Facets::default() };
             ComplexContent::Simple { derivation, base, facets, attrs: self.attrs(cx, deriv) }
         } else if let Some(cc) = node.children().find(|c| is_xs(c, "complexContent")) {
-            if let Some(m) = cc.attribute("mixed") {
-                mixed = m == "true";
-            }
+            mixed = self.bool_attr(cc, "mixed", mixed, cx.span(cc));
             let deriv = cc.children().find(|c| is_xs(c, "extension") || is_xs(c, "restriction"))?;
             let derivation = if deriv.tag_name().name() == "extension" { Derivation::Extension } else { Derivation::Restriction };
             let Some(base) = self.xref(cx, deriv, "base") else {
@@ -1057,6 +1068,15 @@ fn position(text: &str, starts: &[usize], offset: usize) -> (u32, u32) {
     let start = starts[line - 1];
     let column = text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
     (line as u32, column as u32)
+}
+
+/// How a schema element is named in a message: `xs:element 'x'`, or `xs:schema` for one
+/// without a name.
+fn node_label(node: Node<'_, '_>) -> String {
+    match node.attribute("name") {
+        Some(n) => format!("xs:{} '{n}'", node.tag_name().name()),
+        None => format!("xs:{}", node.tag_name().name()),
+    }
 }
 
 fn is_xs(node: &Node<'_, '_>, name: &str) -> bool {

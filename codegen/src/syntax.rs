@@ -670,3 +670,11 @@ pub struct Port {
     /// `soap:address location`.
     pub address: Option<String>,
 }
+
+/// Whether `s` is an XML NCName (a name without a colon): a letter or `_`, then letters,
+/// digits, `_`, `-`, `.` and the combining characters (approximated by Unicode alphanumerics).
+pub fn is_ncname(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '\u{B7}'))
+}

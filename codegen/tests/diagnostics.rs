@@ -95,6 +95,14 @@ cases! {
   errors/duplicate_type.xsd:3:3: note: first defined here"#;
     invalid_group_contains_itself: "invalid_group_contains_itself.xsd", Invalid => r#"errors/invalid_group_contains_itself.xsd:6:7: error: model group {urn:err}G contains itself"#;
     invalid_max_below_min: "invalid_max_below_min.xsd", Invalid => r#"errors/invalid_max_below_min.xsd:6:9: error: maxOccurs 2 is less than minOccurs 3"#;
+    invalid_attribute_values: "invalid_attribute_values.xsd", Invalid => r#"errors/invalid_attribute_values.xsd:2:1: error: invalid elementFormDefault 'qualifed' on xs:schema: expected qualified or unqualified
+errors/invalid_attribute_values.xsd:3:3: error: invalid mixed 'yes' on xs:complexType 'T': expected true, false, 1 or 0
+errors/invalid_attribute_values.xsd:5:7: error: invalid form 'Qualified' on xs:element 'x': expected qualified or unqualified
+errors/invalid_attribute_values.xsd:5:7: error: invalid nillable 'True' on xs:element 'x': expected true, false, 1 or 0
+errors/invalid_attribute_values.xsd:7:5: error: invalid form 'none' on xs:attribute 'a': expected qualified or unqualified
+errors/invalid_attribute_values.xsd:9:3: error: invalid abstract 'no' on xs:element 'E': expected true, false, 1 or 0"#;
+    invalid_name: "invalid_name.xsd", Invalid => r#"errors/invalid_name.xsd:3:3: error: a global xs:complexType name 'tns:T' is not an NCName (a name without a colon)
+errors/invalid_name.xsd:4:3: error: xs:element name '1st' is not an NCName (a name without a colon)"#;
     invalid_min_occurs: "invalid_min_occurs.xsd", Invalid => r#"errors/invalid_min_occurs.xsd:6:9: error: invalid minOccurs '-1'"#;
     invalid_self_derivation: "invalid_self_derivation.xsd", Invalid => r#"errors/invalid_self_derivation.xsd:3:3: error: complex type {urn:err}Loop derives from itself"#;
     invalid_simple_restricts_any_type: "invalid_simple_restricts_any_type.xsd", Invalid => r#"errors/invalid_simple_restricts_any_type.xsd:3:3: error: a simple type cannot restrict xs:anyType"#;
