@@ -225,7 +225,7 @@ impl Emitter<'_> {
                                 };
                                 first_error.get_or_insert(error);
                             }
-                            let error = first_error.unwrap_or_else(|| __rt::unroutable(text, &probed.probe));
+                            let error = first_error.unwrap_or_else(|| probed.unroutable());
                             reject(&error)
                         }
                     }
@@ -802,7 +802,7 @@ impl Emitter<'_> {
                     if probe.child.is_some_and(|c| c.is(VERSION.ns(), "Fault")) {
                         return match __rt::decode_fault(text, NAMESPACES)? {
                             ::core::option::Option::Some((fault, _)) => ::core::result::Result::Ok(Self::Fault(fault)),
-                            ::core::option::Option::None => ::core::result::Result::Err(__rt::unroutable(text, probe)),
+                            ::core::option::Option::None => ::core::result::Result::Err(probed.unroutable()),
                         };
                     }
                     let mut best: ::core::option::Option<__rt::DecodeError> = ::core::option::Option::None;
@@ -812,7 +812,7 @@ impl Emitter<'_> {
                         }
                     }
                     #output_tries
-                    ::core::result::Result::Err(best.unwrap_or_else(|| __rt::unroutable(text, probe)))
+                    ::core::result::Result::Err(best.unwrap_or_else(|| probed.unroutable()))
                 }
 
                 /// Encodes the message in an envelope.

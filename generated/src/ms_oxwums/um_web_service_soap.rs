@@ -2816,7 +2816,7 @@ impl UmWebServiceSoapMessage {
                     ::core::result::Result::Ok(Self::Fault(fault))
                 }
                 ::core::option::Option::None => {
-                    ::core::result::Result::Err(__rt::unroutable(text, probe))
+                    ::core::result::Result::Err(probed.unroutable())
                 }
             };
         }
@@ -3139,9 +3139,7 @@ impl UmWebServiceSoapMessage {
                 ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
             }
         }
-        ::core::result::Result::Err(
-            best.unwrap_or_else(|| __rt::unroutable(text, probe)),
-        )
+        ::core::result::Result::Err(best.unwrap_or_else(|| probed.unroutable()))
     }
     /// Encodes the message in an envelope.
     pub fn encode(
@@ -3682,8 +3680,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                 };
                 first_error.get_or_insert(error);
             }
-            let error = first_error
-                .unwrap_or_else(|| __rt::unroutable(text, &probed.probe));
+            let error = first_error.unwrap_or_else(|| probed.unroutable());
             reject(&error)
         }
     }

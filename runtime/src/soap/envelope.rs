@@ -250,7 +250,7 @@ pub struct Decoded<M> {
 
 /// Decodes a whole envelope into `M`.
 pub fn decode_message<M: SoapMessage>(input: &str, table: NsTable, expected: Option<SoapVersion>) -> Result<Decoded<M>, DecodeError> {
-    decode_opened(EnvelopeReader::open(input, table, expected)?)
+    EnvelopeReader::open(input, table, expected).and_then(decode_opened).map_err(|e| settle(input, table, e))
 }
 
 fn decode_opened<M: SoapMessage>(mut env: EnvelopeReader<'_>) -> Result<Decoded<M>, DecodeError> {
@@ -262,6 +262,10 @@ fn decode_opened<M: SoapMessage>(mut env: EnvelopeReader<'_>) -> Result<Decoded<
 
 /// If the envelope's Body holds a Fault, decodes it.
 pub fn decode_fault(input: &str, table: NsTable) -> Result<Option<(Fault, SoapVersion)>, DecodeError> {
+    decode_fault_unsettled(input, table).map_err(|e| settle(input, table, e))
+}
+
+fn decode_fault_unsettled(input: &str, table: NsTable) -> Result<Option<(Fault, SoapVersion)>, DecodeError> {
     let mut env = EnvelopeReader::open(input, table, None)?;
     let result = (|| {
         let body = env.body()?;
@@ -347,11 +351,37 @@ pub struct BodyProbe<'a> {
     pub grandchild: Option<Start<'a>>,
     /// The qualified names of the Envelope and the Body as written (for error paths).
     pub names: (&'a str, &'a str),
+    /// Byte offset of the Body start tag (for errors about an empty Body).
+    pub body_offset: usize,
 }
 
 /// Reads just far enough into an envelope to route it (the rest is checked when decoding).
 pub fn probe_body<'a>(input: &'a str, table: NsTable, expected: Option<SoapVersion>) -> Result<BodyProbe<'a>, DecodeError> {
-    probe_opened(EnvelopeReader::open(input, table, expected)?)
+    EnvelopeReader::open(input, table, expected).and_then(probe_opened).map_err(|e| settle(input, table, e))
+}
+
+/// Checks that `input` is a well-formed, namespace-well-formed XML document (reading all of
+/// it); the first problem otherwise.
+pub fn well_formed(input: &str, table: NsTable) -> Result<(), DecodeError> {
+    let mut r = Reader::new(input, table);
+    let root = r.root()?;
+    r.skip_checked(&root)?;
+    r.end_document()
+}
+
+/// The error to report for `input`. Decoding stops at the first problem, so a schema error
+/// can be found before a later part of the document turns out not to be well-formed; such a
+/// document is reported as not well-formed (servers answer the two with different faults,
+/// e.g. [MS-OXWUMS] 2.2.2.1), with the place of that problem. Only the error path pays for
+/// the extra reading.
+pub fn settle(input: &str, table: NsTable, e: DecodeError) -> DecodeError {
+    if e.kind() != DecodeErrorKind::Invalid {
+        return e;
+    }
+    match well_formed(input, table) {
+        Err(m) if m.kind() == DecodeErrorKind::Malformed => m,
+        _ => e,
+    }
 }
 
 /// An envelope read once for routing and decoding: what [`probe_body`] finds, and a reader
@@ -361,19 +391,28 @@ pub struct Probed<'a> {
     /// What routing needs.
     pub probe: BodyProbe<'a>,
     env: EnvelopeReader<'a>,
+    input: &'a str,
+    table: NsTable,
 }
 
 impl<'a> Probed<'a> {
     /// Opens and probes the envelope (see [`probe_body`]).
     pub fn open(input: &'a str, table: NsTable, expected: Option<SoapVersion>) -> Result<Self, DecodeError> {
-        let env = EnvelopeReader::open(input, table, expected)?;
-        let probe = probe_opened(env.clone())?;
-        Ok(Probed { probe, env })
+        let opened = EnvelopeReader::open(input, table, expected).and_then(|env| Ok((probe_opened(env.clone())?, env)));
+        match opened {
+            Ok((probe, env)) => Ok(Probed { probe, env, input, table }),
+            Err(e) => Err(settle(input, table, e)),
+        }
     }
 
     /// Decodes the envelope as `M`: the same as [`decode_message`] on the same input.
     pub fn decode<M: SoapMessage>(&self) -> Result<Decoded<M>, DecodeError> {
-        decode_opened(self.env.clone())
+        decode_opened(self.env.clone()).map_err(|e| settle(self.input, self.table, e))
+    }
+
+    /// The error for an envelope whose Body matches no operation (see [`unroutable`]).
+    pub fn unroutable(&self) -> DecodeError {
+        settle(self.input, self.table, unroutable(self.input, &self.probe))
     }
 }
 
@@ -395,7 +434,7 @@ fn probe_opened(mut env: EnvelopeReader<'_>) -> Result<BodyProbe<'_>, DecodeErro
             }
             None => None,
         };
-        Ok(BodyProbe { version: env.version, child, grandchild, names: (env.envelope.name(), body.name()) })
+        Ok(BodyProbe { version: env.version, child, grandchild, names: (env.envelope.name(), body.name()), body_offset: body.offset() })
     })();
     result.map_err(|e| env.locate(e))
 }
@@ -418,7 +457,12 @@ pub fn unroutable(input: &str, probe: &BodyProbe<'_>) -> DecodeError {
             input,
             c.offset(),
         ),
-        None => DecodeError::detached(DecodeErrorKind::Invalid, "the SOAP Body is empty and no operation takes an empty Body"),
+        None => DecodeError::new(
+            DecodeErrorKind::Invalid,
+            "the SOAP Body is empty and no operation takes an empty Body",
+            input,
+            probe.body_offset,
+        ),
     };
     e.within(probe.names.1).within(probe.names.0)
 }

@@ -4,7 +4,7 @@ mod envelope;
 mod fault;
 
 pub use envelope::{
-    BodyProbe, Decoded, EnvelopeReader, Probed, SoapMessage, decode_fault, decode_message, encode_fault, encode_message, probe_body,
+    BodyProbe, Decoded, EnvelopeReader, Probed, settle, well_formed, SoapMessage, decode_fault, decode_message, encode_fault, encode_message, probe_body,
     unroutable,
 };
 pub use fault::{Fault, FaultReason};

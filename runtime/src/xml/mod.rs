@@ -10,5 +10,5 @@ pub mod writer;
 pub use any::{AnyAttribute, AnyElement, AnyNode, Wildcard};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use ns::{NsId, NsTable};
-pub use reader::{Attr, Node, Reader, Start};
+pub use reader::{Attr, MAX_DEPTH, Node, Reader, Start};
 pub use writer::Writer;

@@ -130,6 +130,11 @@ pub struct Reader<'a> {
 
 const XMLNS_URI: &str = "http://www.w3.org/2000/xmlns/";
 
+/// The deepest element nesting accepted. Decoding recurses once per level (generated types,
+/// captured `xs:any` content), so an unbounded depth would let one request exhaust a thread's
+/// stack; real SOAP messages stay far below this.
+pub const MAX_DEPTH: u32 = 256;
+
 impl<'a> Reader<'a> {
     /// A reader over `input` whose known namespaces are `table`.
     pub fn new(input: &'a str, table: NsTable) -> Self {
@@ -343,12 +348,30 @@ impl<'a> Reader<'a> {
 
     // ----- events ---------------------------------------------------------------------------
 
+    /// A processing instruction whose target is `xml` in any case is not well-formed (the name
+    /// is reserved; the XML declaration itself is read as such).
+    fn check_pi(&self, pi: &quick_xml::events::BytesPI<'_>, offset: usize) -> Result<(), DecodeError> {
+        let target = pi.target();
+        if target.eq_ignore_ascii_case("xml") {
+            return Err(self.malformed(offset, "a processing instruction may not be named 'xml'"));
+        }
+        // Namespaces in XML: a processing instruction target contains no colon.
+        if !is_ncname(target) {
+            return Err(self.malformed(offset, format!("'{target}' is not a valid processing instruction name")));
+        }
+        Ok(())
+    }
+
     /// Reads the prolog and returns the document element.
     pub fn root(&mut self) -> Result<Start<'a>, DecodeError> {
         loop {
             let (offset, ev) = self.read_event()?;
             match ev {
+                Event::Decl(_) if offset != 0 && self.input[..offset] != *"\u{feff}" => {
+                    return Err(self.malformed(offset, "the XML declaration must be at the very start of the document"));
+                }
                 Event::Decl(d) => {
+                    check_xml_decl(&d).map_err(|m| self.malformed(offset, format!("malformed XML declaration: {m}")))?;
                     if let Some(enc) = d.encoding() {
                         let enc = enc.map_err(|e| self.malformed(offset, format!("malformed XML declaration: {e}")))?;
                         if !enc.eq_ignore_ascii_case("utf-8") {
@@ -359,7 +382,8 @@ impl<'a> Reader<'a> {
                         }
                     }
                 }
-                Event::Comment(_) | Event::PI(_) => {}
+                Event::Comment(_) => {}
+                Event::PI(pi) => self.check_pi(&pi, offset)?,
                 Event::Text(t) if is_xml_ws(&t) => {}
                 Event::DocType(_) => {
                     return Err(self.malformed(offset, "a document type declaration (DTD) is not allowed"));
@@ -379,7 +403,8 @@ impl<'a> Reader<'a> {
             let (offset, ev) = self.read_event()?;
             match ev {
                 Event::Eof => return Ok(()),
-                Event::Comment(_) | Event::PI(_) => {}
+                Event::Comment(_) => {}
+                Event::PI(pi) => self.check_pi(&pi, offset)?,
                 Event::Text(t) if is_xml_ws(&t) => {}
                 _ => return Err(self.malformed(offset, "content after the root element")),
             }
@@ -426,7 +451,8 @@ impl<'a> Reader<'a> {
                     let s = self.resolve_ref(&r, offset)?;
                     append(&mut text, Cow::Owned(s.to_string()));
                 }
-                Event::Comment(_) | Event::PI(_) => {}
+                Event::Comment(_) => {}
+                Event::PI(pi) => self.check_pi(&pi, offset)?,
                 ev @ (Event::Start(_) | Event::Empty(_) | Event::End(_)) if text.is_some() => {
                     // Return the text first; the tag is returned by the next call.
                     self.pending = Some((offset, ev));
@@ -479,6 +505,20 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// Consumes `el` and everything inside it like [`Reader::skip`], also reading the
+    /// attributes of every element, so that any well-formedness error in it is found.
+    pub fn skip_checked(&mut self, el: &Start<'a>) -> Result<(), DecodeError> {
+        for a in self.attributes(el) {
+            a?;
+        }
+        while let Some(node) = self.next_node(el)? {
+            if let Node::Element(child) = node {
+                self.skip_checked(&child)?;
+            }
+        }
+        Ok(())
+    }
+
     /// The attributes of `el`, other than namespace declarations. Must be called before any
     /// content of `el` is read.
     pub fn attributes<'r>(&'r self, el: &Start<'a>) -> AttrIter<'a, 'r> {
@@ -515,6 +555,14 @@ impl<'a> Reader<'a> {
     fn open(&mut self, tag: quick_xml::events::BytesStart<'a>, empty: bool, offset: usize) -> Result<Start<'a>, DecodeError> {
         let content = self.borrowed(&tag, offset)?;
         let name_len = tag.name().as_ref().len();
+        if self.depth >= MAX_DEPTH {
+            return Err(self.malformed(offset, format!("elements nested more than {MAX_DEPTH} deep are refused")));
+        }
+        if content.len() > name_len
+            && let Some(at) = missing_attribute_space(content, name_len)
+        {
+            return Err(self.malformed(offset + 1 + at, "attributes must be separated by white space"));
+        }
         self.depth += 1;
         // Namespace declarations of this element.
         if content.len() > name_len && content[name_len..].contains("xmlns") {
@@ -525,6 +573,9 @@ impl<'a> Reader<'a> {
                     self.malformed(at, msg)
                 })?;
                 let key: &'a str = a.key.0;
+                if !is_qname(key) {
+                    return Err(self.malformed(offset, format!("'{key}' is not a valid attribute name")));
+                }
                 let prefix = if key == "xmlns" {
                     ""
                 } else if let Some(p) = key.strip_prefix("xmlns:") {
@@ -532,6 +583,9 @@ impl<'a> Reader<'a> {
                 } else {
                     continue;
                 };
+                if memchr::memchr(b'<', a.value.as_bytes()).is_some() {
+                    return Err(self.malformed(offset, format!("'<' is not allowed in the value of {key}")));
+                }
                 let uri = a
                     .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                     .map_err(|e| self.malformed(offset, format!("malformed namespace declaration {key}: {e}")))?;
@@ -555,6 +609,10 @@ impl<'a> Reader<'a> {
             }
         }
         let name = &content[..name_len];
+        if !is_qname(name) {
+            self.depth -= 1;
+            return Err(self.malformed(offset, format!("'{name}' is not a valid element name")));
+        }
         let (prefix, local) = match name.split_once(':') {
             Some((p, l)) => (p, l),
             None => ("", name),
@@ -650,6 +708,9 @@ impl<'a> Iterator for AttrIter<'a, '_> {
                 }
             };
             let name: &'a str = a.key.0;
+            if !is_qname(name) {
+                return Some(Err(self.reader.malformed(self.el.offset, format!("'{name}' is not a valid attribute name"))));
+            }
             if name == "xmlns" || name.starts_with("xmlns:") {
                 continue;
             }
@@ -665,6 +726,9 @@ impl<'a> Iterator for AttrIter<'a, '_> {
                     }
                 },
             };
+            if memchr::memchr(b'<', a.value.as_bytes()).is_some() {
+                return Some(Err(self.reader.malformed(self.el.offset, format!("'<' is not allowed in the value of attribute {name}"))));
+            }
             let value = match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
                 Ok(v) => v,
                 Err(e) => return Some(Err(self.reader.malformed(self.el.offset, format!("malformed value of attribute {name}: {e}")))),
@@ -672,6 +736,137 @@ impl<'a> Iterator for AttrIter<'a, '_> {
             return Some(Ok(Attr { ns, local, name, value }));
         }
     }
+}
+
+/// ASCII bytes that may start a name (`NameStartChar` without the colon).
+const NAME_START: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphabetic() || b == b'_' as usize;
+        b += 1;
+    }
+    t
+};
+
+/// ASCII bytes that may follow in a name (`NameChar` without the colon).
+const NAME_REST: [bool; 128] = {
+    let mut t = NAME_START;
+    let mut b = 0;
+    while b < 128 {
+        if (b as u8).is_ascii_digit() || b == b'-' as usize || b == b'.' as usize {
+            t[b] = true;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// Whether `s` is an NCName. Non-ASCII characters are judged by Unicode (letters and digits,
+/// the combining marks and extenders the XML `NameChar` production lists approximated by
+/// `char::is_alphanumeric` plus U+00B7), which is exact for every name real messages use.
+fn is_ncname(s: &str) -> bool {
+    let b = s.as_bytes();
+    let Some(&first) = b.first() else { return false };
+    if b.is_ascii() {
+        return NAME_START[first as usize] && b[1..].iter().all(|&c| NAME_REST[c as usize]);
+    }
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| if c.is_ascii() { NAME_START[c as usize] } else { c.is_alphabetic() })
+        && chars.all(|c| if c.is_ascii() { NAME_REST[c as usize] } else { c.is_alphanumeric() || c == '\u{B7}' || is_combining(c) })
+}
+
+/// Combining marks and extenders that may follow in a name (the common blocks).
+fn is_combining(c: char) -> bool {
+    matches!(c, '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}' | '\u{3099}'..='\u{309A}')
+}
+
+/// Whether `s` is a qualified name: an NCName, or two joined by one colon.
+fn is_qname(s: &str) -> bool {
+    match s.split_once(':') {
+        None => is_ncname(s),
+        Some((p, l)) => is_ncname(p) && is_ncname(l),
+    }
+}
+
+/// Where, in a start tag's content (what is between `<` and `>`), an attribute value is
+/// directly followed by something other than white space; quick-xml accepts `a="1"b="2"`.
+/// Other syntax errors are left to quick-xml's attribute parser, which reports them.
+fn missing_attribute_space(content: &str, name_len: usize) -> Option<usize> {
+    let b = content.as_bytes();
+    let mut i = name_len;
+    loop {
+        while i < b.len() && is_xml_space(b[i]) {
+            i += 1;
+        }
+        if i >= b.len() {
+            return None;
+        }
+        let eq = i + memchr::memchr(b'=', &b[i..])?;
+        let mut q = eq + 1;
+        while q < b.len() && is_xml_space(b[q]) {
+            q += 1;
+        }
+        let quote = *b.get(q).filter(|c| **c == b'"' || **c == b'\'')?;
+        let close = q + 1 + memchr::memchr(quote, &b[q + 1..])?;
+        i = close + 1;
+        if i < b.len() && !is_xml_space(b[i]) && b[i] != b'/' {
+            return Some(i);
+        }
+    }
+}
+
+fn is_xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Checks the pseudo-attributes of an XML declaration: `version` (1.x) first, then optionally
+/// `encoding` (an encoding name) and `standalone` (`yes` or `no`), in that order, each once.
+fn check_xml_decl(decl: &str) -> Result<(), String> {
+    let mut rest = decl.strip_prefix("xml").unwrap_or(decl);
+    let mut seen: Vec<&str> = Vec::new();
+    loop {
+        let t = rest.trim_start_matches(is_ws_char);
+        if t.is_empty() {
+            break;
+        }
+        if t.len() == rest.len() {
+            return Err(format!("expected white space before '{}'", t.chars().next().unwrap_or(' ')));
+        }
+        let Some(eq) = t.find('=') else { return Err(format!("'{t}' is not name=\"value\"")) };
+        let name = t[..eq].trim_end_matches(is_ws_char);
+        let after = t[eq + 1..].trim_start_matches(is_ws_char);
+        let Some(quote) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            return Err(format!("the value of {name} is not quoted"));
+        };
+        let Some(end) = after[1..].find(quote) else { return Err(format!("the value of {name} is not closed")) };
+        let value = &after[1..1 + end];
+        rest = &after[end + 2..];
+        let ok = match name {
+            "version" => value.strip_prefix("1.").is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())),
+            "encoding" => {
+                value.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+            }
+            "standalone" => matches!(value, "yes" | "no"),
+            other => return Err(format!("unknown pseudo-attribute '{other}'")),
+        };
+        if !ok {
+            return Err(format!("invalid {name} '{value}'"));
+        }
+        seen.push(name);
+    }
+    let order = ["version", "encoding", "standalone"];
+    let mut expected = order.iter();
+    if seen.first() != Some(&"version") {
+        return Err("version must come first".to_owned());
+    }
+    for name in &seen {
+        if !expected.any(|o| o == name) {
+            return Err(format!("{name} is repeated or out of order (version, encoding, standalone)"));
+        }
+    }
+    Ok(())
 }
 
 /// An attribute syntax error of the start tag whose content (between `<` and `>`) is
@@ -864,6 +1059,67 @@ w" xsi:nil="true"/>"#;
 
         let e = first_error("<a><b>");
         assert!(e.message().contains("not closed") || e.message().contains("malformed"), "{e}");
+    }
+
+    /// The error `skip_checked` finds in `doc`, which must be malformed.
+    fn first_checked_error(doc: &str) -> DecodeError {
+        let mut r = Reader::new(doc, TABLE);
+        let e = match r.root() {
+            Ok(root) => r.skip_checked(&root).and_then(|()| r.end_document()).expect_err(doc),
+            Err(e) => e,
+        };
+        assert_eq!(e.kind(), DecodeErrorKind::Malformed, "{doc}: {e}");
+        e
+    }
+
+    #[test]
+    fn xml_declarations_and_processing_instructions_are_checked() {
+        let e = first_checked_error(" <?xml version=\"1.0\"?><a/>");
+        assert!(e.message().contains("very start"), "{e}");
+        assert!(first_checked_error("<?xml version=\"2.0\"?><a/>").message().contains("version '2.0'"));
+        assert!(first_checked_error("<?xml encoding=\"utf-8\" version=\"1.0\"?><a/>").message().contains("version must come first"));
+        let e = first_checked_error("<?xml version=\"1.0\" standalone=\"yes\" encoding=\"utf-8\"?><a/>");
+        assert!(e.message().contains("out of order"), "{e}");
+        assert!(first_checked_error("<?xml version=\"1.0\" standalone=\"maybe\"?><a/>").message().contains("standalone"));
+        assert!(first_checked_error("<?xml version=\"1.0\"?><a><?XML x?></a>").message().contains("named 'xml'"));
+        assert!(first_checked_error("<a/><?p:q x?>").message().contains("'p:q'"));
+        // A byte order mark may precede the declaration; a well-formed one and a PI pass.
+        let mut r = Reader::new("\u{feff}<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?><a><?pi data?></a>", TABLE);
+        let a = r.root().unwrap();
+        r.skip_checked(&a).unwrap();
+        r.end_document().unwrap();
+    }
+
+    #[test]
+    fn names_and_attribute_syntax_are_checked() {
+        let e = first_checked_error("<a>\n <:b/></a>");
+        assert_eq!((e.line(), e.column()), (2, 2), "{e}");
+        assert!(e.message().contains("':b' is not a valid element name"), "{e}");
+        assert!(first_checked_error("<a><b:c:d/></a>").message().contains("'b:c:d'"));
+        assert!(first_checked_error("<a><b 1x='1'/></a>").message().contains("'1x'"));
+        assert!(first_checked_error("<a xmlns:=\"urn:x\"/>").message().contains("'xmlns:'"));
+        let e = first_checked_error("<a><b x='1'y='2'/></a>");
+        assert_eq!(e.column(), 12, "{e}"); // the `y`
+        assert!(e.message().contains("white space"), "{e}");
+        assert!(first_checked_error("<a><b x='<'/></a>").message().contains("'<' is not allowed"));
+        assert!(first_checked_error("<a xmlns:p='<'/>").message().contains("'<' is not allowed"));
+        // Attributes of an element skipped inside a wildcard are read too.
+        assert_eq!(first_checked_error("<a><b><c x='1' x='2'/></b></a>").kind(), DecodeErrorKind::Malformed);
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_limit_is_refused_without_recursing() {
+        let depth = MAX_DEPTH as usize;
+        let ok = format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth));
+        let mut r = Reader::new(&ok, TABLE);
+        let root = r.root().unwrap();
+        r.skip_checked(&root).unwrap();
+        r.end_document().unwrap();
+        // A hundred thousand levels: refused at the limit, not a stack overflow.
+        let deep = format!("{}{}", "<a>".repeat(100_000), "</a>".repeat(100_000));
+        let e = first_checked_error(&deep);
+        assert!(e.message().contains(&format!("more than {MAX_DEPTH} deep")), "{e}");
+        assert_eq!(e.column(), 3 * MAX_DEPTH + 1, "{e}");
     }
 
     #[test]
