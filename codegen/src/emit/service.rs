@@ -87,7 +87,7 @@ impl Emitter<'_> {
                     -> impl ::core::future::Future<Output = ::core::result::Result<#out, __rt::Fault>> + Send;
             });
             dispatch_arms.extend(quote! {
-                #ops_enum::#variant => match probed.decode::<#inp>() {
+                #ops_enum::#variant => match probed.try_decode::<#inp>() {
                     ::core::result::Result::Ok(decoded) => {
                         ctx.ignored_headers = decoded.ignored_headers;
                         return match self.service.#method(&ctx, decoded.message).await {
@@ -225,7 +225,7 @@ impl Emitter<'_> {
                                 };
                                 first_error.get_or_insert(error);
                             }
-                            let error = first_error.unwrap_or_else(|| probed.unroutable());
+                            let error = first_error.map(|e| probed.settle(e)).unwrap_or_else(|| probed.unroutable());
                             reject(&error)
                         }
                     }
@@ -756,7 +756,7 @@ impl Emitter<'_> {
             }
             let iv = ident(&input.rust);
             input_arms.extend(quote! {
-                #ops_enum::#ov => match probed.decode::<#iv>() {
+                #ops_enum::#ov => match probed.try_decode::<#iv>() {
                     ::core::result::Result::Ok(d) => return ::core::result::Result::Ok(Self::#iv(d.message)),
                     ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
                 },
@@ -771,7 +771,7 @@ impl Emitter<'_> {
             };
             output_tries.extend(quote! {
                 if #cond {
-                    match probed.decode::<#outv>() {
+                    match probed.try_decode::<#outv>() {
                         ::core::result::Result::Ok(d) => return ::core::result::Result::Ok(Self::#outv(d.message)),
                         ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
                     }
@@ -812,7 +812,7 @@ impl Emitter<'_> {
                         }
                     }
                     #output_tries
-                    ::core::result::Result::Err(best.unwrap_or_else(|| probed.unroutable()))
+                    ::core::result::Result::Err(best.map(|e| probed.settle(e)).unwrap_or_else(|| probed.unroutable()))
                 }
 
                 /// Encodes the message in an envelope.

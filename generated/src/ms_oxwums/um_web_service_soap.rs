@@ -2824,7 +2824,7 @@ impl UmWebServiceSoapMessage {
         for op in route(::core::option::Option::None, probe) {
             match op {
                 UmWebServiceSoapOperation::IsUmEnabled => {
-                    match probed.decode::<IsUmEnabledInput>() {
+                    match probed.try_decode::<IsUmEnabledInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::IsUmEnabledInput(d.message),
@@ -2836,7 +2836,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::GetUmProperties => {
-                    match probed.decode::<GetUmPropertiesInput>() {
+                    match probed.try_decode::<GetUmPropertiesInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::GetUmPropertiesInput(d.message),
@@ -2848,7 +2848,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::SetOofStatus => {
-                    match probed.decode::<SetOofStatusInput>() {
+                    match probed.try_decode::<SetOofStatusInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::SetOofStatusInput(d.message),
@@ -2860,7 +2860,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::SetPlayOnPhoneDialString => {
-                    match probed.decode::<SetPlayOnPhoneDialStringInput>() {
+                    match probed.try_decode::<SetPlayOnPhoneDialStringInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::SetPlayOnPhoneDialStringInput(d.message),
@@ -2872,7 +2872,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::SetTelephoneAccessFolderEmail => {
-                    match probed.decode::<SetTelephoneAccessFolderEmailInput>() {
+                    match probed.try_decode::<SetTelephoneAccessFolderEmailInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::SetTelephoneAccessFolderEmailInput(d.message),
@@ -2884,7 +2884,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::SetMissedCallNotificationEnabled => {
-                    match probed.decode::<SetMissedCallNotificationEnabledInput>() {
+                    match probed.try_decode::<SetMissedCallNotificationEnabledInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::SetMissedCallNotificationEnabledInput(d.message),
@@ -2896,7 +2896,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::ResetPin => {
-                    match probed.decode::<ResetPinInput>() {
+                    match probed.try_decode::<ResetPinInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::ResetPinInput(d.message),
@@ -2908,7 +2908,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::PlayOnPhone => {
-                    match probed.decode::<PlayOnPhoneInput>() {
+                    match probed.try_decode::<PlayOnPhoneInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::PlayOnPhoneInput(d.message),
@@ -2920,7 +2920,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::GetCallInfo => {
-                    match probed.decode::<GetCallInfoInput>() {
+                    match probed.try_decode::<GetCallInfoInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::GetCallInfoInput(d.message),
@@ -2932,7 +2932,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::Disconnect => {
-                    match probed.decode::<DisconnectInput>() {
+                    match probed.try_decode::<DisconnectInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::DisconnectInput(d.message),
@@ -2944,7 +2944,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::PlayOnPhoneGreeting => {
-                    match probed.decode::<PlayOnPhoneGreetingInput>() {
+                    match probed.try_decode::<PlayOnPhoneGreetingInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::PlayOnPhoneGreetingInput(d.message),
@@ -2956,7 +2956,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::DisconnectPhoneCall => {
-                    match probed.decode::<DisconnectPhoneCallInput>() {
+                    match probed.try_decode::<DisconnectPhoneCallInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::DisconnectPhoneCallInput(d.message),
@@ -2968,7 +2968,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::GetPhoneCallInformation => {
-                    match probed.decode::<GetPhoneCallInformationInput>() {
+                    match probed.try_decode::<GetPhoneCallInformationInput>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::GetPhoneCallInformationInput(d.message),
@@ -2980,7 +2980,7 @@ impl UmWebServiceSoapMessage {
                     }
                 }
                 UmWebServiceSoapOperation::PlayOnPhone2 => {
-                    match probed.decode::<PlayOnPhone2Input>() {
+                    match probed.try_decode::<PlayOnPhone2Input>() {
                         ::core::result::Result::Ok(d) => {
                             return ::core::result::Result::Ok(
                                 Self::PlayOnPhone2Input(d.message),
@@ -2994,7 +2994,7 @@ impl UmWebServiceSoapMessage {
             }
         }
         if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "IsUMEnabledResponse")) {
-            match probed.decode::<IsUmEnabledOutput>() {
+            match probed.try_decode::<IsUmEnabledOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(Self::IsUmEnabledOutput(d.message));
                 }
@@ -3002,7 +3002,7 @@ impl UmWebServiceSoapMessage {
             }
         }
         if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "GetUMPropertiesResponse")) {
-            match probed.decode::<GetUmPropertiesOutput>() {
+            match probed.try_decode::<GetUmPropertiesOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(
                         Self::GetUmPropertiesOutput(d.message),
@@ -3012,7 +3012,7 @@ impl UmWebServiceSoapMessage {
             }
         }
         if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "SetOofStatusResponse")) {
-            match probed.decode::<SetOofStatusOutput>() {
+            match probed.try_decode::<SetOofStatusOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(
                         Self::SetOofStatusOutput(d.message),
@@ -3025,7 +3025,7 @@ impl UmWebServiceSoapMessage {
             .child
             .is_some_and(|c| c.is(NS_MESSAGES, "SetPlayOnPhoneDialStringResponse"))
         {
-            match probed.decode::<SetPlayOnPhoneDialStringOutput>() {
+            match probed.try_decode::<SetPlayOnPhoneDialStringOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(
                         Self::SetPlayOnPhoneDialStringOutput(d.message),
@@ -3038,7 +3038,7 @@ impl UmWebServiceSoapMessage {
             .child
             .is_some_and(|c| c.is(NS_MESSAGES, "SetTelephoneAccessFolderEmailResponse"))
         {
-            match probed.decode::<SetTelephoneAccessFolderEmailOutput>() {
+            match probed.try_decode::<SetTelephoneAccessFolderEmailOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(
                         Self::SetTelephoneAccessFolderEmailOutput(d.message),
@@ -3053,7 +3053,7 @@ impl UmWebServiceSoapMessage {
                 c.is(NS_MESSAGES, "SetMissedCallNotificationEnabledResponse")
             })
         {
-            match probed.decode::<SetMissedCallNotificationEnabledOutput>() {
+            match probed.try_decode::<SetMissedCallNotificationEnabledOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(
                         Self::SetMissedCallNotificationEnabledOutput(d.message),
@@ -3063,7 +3063,7 @@ impl UmWebServiceSoapMessage {
             }
         }
         if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "ResetPINResponse")) {
-            match probed.decode::<ResetPinOutput>() {
+            match probed.try_decode::<ResetPinOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(Self::ResetPinOutput(d.message));
                 }
@@ -3071,7 +3071,7 @@ impl UmWebServiceSoapMessage {
             }
         }
         if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "PlayOnPhoneResponse")) {
-            match probed.decode::<PlayOnPhoneOutput>() {
+            match probed.try_decode::<PlayOnPhoneOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(Self::PlayOnPhoneOutput(d.message));
                 }
@@ -3079,7 +3079,7 @@ impl UmWebServiceSoapMessage {
             }
         }
         if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "GetCallInfoResponse")) {
-            match probed.decode::<GetCallInfoOutput>() {
+            match probed.try_decode::<GetCallInfoOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(Self::GetCallInfoOutput(d.message));
                 }
@@ -3087,7 +3087,7 @@ impl UmWebServiceSoapMessage {
             }
         }
         if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "DisconnectResponse")) {
-            match probed.decode::<DisconnectOutput>() {
+            match probed.try_decode::<DisconnectOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(Self::DisconnectOutput(d.message));
                 }
@@ -3096,7 +3096,7 @@ impl UmWebServiceSoapMessage {
         }
         if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "PlayOnPhoneGreetingResponse"))
         {
-            match probed.decode::<PlayOnPhoneGreetingOutput>() {
+            match probed.try_decode::<PlayOnPhoneGreetingOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(
                         Self::PlayOnPhoneGreetingOutput(d.message),
@@ -3107,7 +3107,7 @@ impl UmWebServiceSoapMessage {
         }
         if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "DisconnectPhoneCallResponse"))
         {
-            match probed.decode::<DisconnectPhoneCallOutput>() {
+            match probed.try_decode::<DisconnectPhoneCallOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(
                         Self::DisconnectPhoneCallOutput(d.message),
@@ -3120,7 +3120,7 @@ impl UmWebServiceSoapMessage {
             .child
             .is_some_and(|c| c.is(NS_MESSAGES, "GetPhoneCallInformationResponse"))
         {
-            match probed.decode::<GetPhoneCallInformationOutput>() {
+            match probed.try_decode::<GetPhoneCallInformationOutput>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(
                         Self::GetPhoneCallInformationOutput(d.message),
@@ -3130,7 +3130,7 @@ impl UmWebServiceSoapMessage {
             }
         }
         if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "PlayOnPhoneResponse")) {
-            match probed.decode::<PlayOnPhone2Output>() {
+            match probed.try_decode::<PlayOnPhone2Output>() {
                 ::core::result::Result::Ok(d) => {
                     return ::core::result::Result::Ok(
                         Self::PlayOnPhone2Output(d.message),
@@ -3139,7 +3139,9 @@ impl UmWebServiceSoapMessage {
                 ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
             }
         }
-        ::core::result::Result::Err(best.unwrap_or_else(|| probed.unroutable()))
+        ::core::result::Result::Err(
+            best.map(|e| probed.settle(e)).unwrap_or_else(|| probed.unroutable()),
+        )
     }
     /// Encodes the message in an envelope.
     pub fn encode(
@@ -3398,7 +3400,7 @@ for UmWebServiceSoapDispatcher<S, P> {
             for op in candidates {
                 let error = match op {
                     UmWebServiceSoapOperation::IsUmEnabled => {
-                        match probed.decode::<IsUmEnabledInput>() {
+                        match probed.try_decode::<IsUmEnabledInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3418,7 +3420,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::GetUmProperties => {
-                        match probed.decode::<GetUmPropertiesInput>() {
+                        match probed.try_decode::<GetUmPropertiesInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3438,7 +3440,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::SetOofStatus => {
-                        match probed.decode::<SetOofStatusInput>() {
+                        match probed.try_decode::<SetOofStatusInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3458,7 +3460,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::SetPlayOnPhoneDialString => {
-                        match probed.decode::<SetPlayOnPhoneDialStringInput>() {
+                        match probed.try_decode::<SetPlayOnPhoneDialStringInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3478,7 +3480,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::SetTelephoneAccessFolderEmail => {
-                        match probed.decode::<SetTelephoneAccessFolderEmailInput>() {
+                        match probed.try_decode::<SetTelephoneAccessFolderEmailInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3498,7 +3500,9 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::SetMissedCallNotificationEnabled => {
-                        match probed.decode::<SetMissedCallNotificationEnabledInput>() {
+                        match probed
+                            .try_decode::<SetMissedCallNotificationEnabledInput>()
+                        {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3518,7 +3522,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::ResetPin => {
-                        match probed.decode::<ResetPinInput>() {
+                        match probed.try_decode::<ResetPinInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3538,7 +3542,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::PlayOnPhone => {
-                        match probed.decode::<PlayOnPhoneInput>() {
+                        match probed.try_decode::<PlayOnPhoneInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3558,7 +3562,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::GetCallInfo => {
-                        match probed.decode::<GetCallInfoInput>() {
+                        match probed.try_decode::<GetCallInfoInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3578,7 +3582,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::Disconnect => {
-                        match probed.decode::<DisconnectInput>() {
+                        match probed.try_decode::<DisconnectInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3598,7 +3602,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::PlayOnPhoneGreeting => {
-                        match probed.decode::<PlayOnPhoneGreetingInput>() {
+                        match probed.try_decode::<PlayOnPhoneGreetingInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3618,7 +3622,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::DisconnectPhoneCall => {
-                        match probed.decode::<DisconnectPhoneCallInput>() {
+                        match probed.try_decode::<DisconnectPhoneCallInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3638,7 +3642,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::GetPhoneCallInformation => {
-                        match probed.decode::<GetPhoneCallInformationInput>() {
+                        match probed.try_decode::<GetPhoneCallInformationInput>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3658,7 +3662,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                         }
                     }
                     UmWebServiceSoapOperation::PlayOnPhone2 => {
-                        match probed.decode::<PlayOnPhone2Input>() {
+                        match probed.try_decode::<PlayOnPhone2Input>() {
                             ::core::result::Result::Ok(decoded) => {
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
@@ -3680,7 +3684,9 @@ for UmWebServiceSoapDispatcher<S, P> {
                 };
                 first_error.get_or_insert(error);
             }
-            let error = first_error.unwrap_or_else(|| probed.unroutable());
+            let error = first_error
+                .map(|e| probed.settle(e))
+                .unwrap_or_else(|| probed.unroutable());
             reject(&error)
         }
     }

@@ -407,7 +407,21 @@ impl<'a> Probed<'a> {
 
     /// Decodes the envelope as `M`: the same as [`decode_message`] on the same input.
     pub fn decode<M: SoapMessage>(&self) -> Result<Decoded<M>, DecodeError> {
-        decode_opened(self.env.clone()).map_err(|e| settle(self.input, self.table, e))
+        self.try_decode().map_err(|e| self.settle(e))
+    }
+
+    /// Decodes the envelope as `M`, for trying several candidate messages: an error is where
+    /// decoding as `M` stopped, not yet [settled](settle) (a schema error in the part read, even
+    /// if the document is not well-formed further on), so that failed candidates cost no second
+    /// reading. Pass the error finally reported through [`Probed::settle`].
+    pub fn try_decode<M: SoapMessage>(&self) -> Result<Decoded<M>, DecodeError> {
+        decode_opened(self.env.clone())
+    }
+
+    /// The error to report for this envelope, given one from [`Probed::try_decode`] (see
+    /// [`settle`]).
+    pub fn settle(&self, e: DecodeError) -> DecodeError {
+        settle(self.input, self.table, e)
     }
 
     /// The error for an envelope whose Body matches no operation (see [`unroutable`]).

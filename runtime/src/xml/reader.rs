@@ -522,7 +522,11 @@ impl<'a> Reader<'a> {
     /// The attributes of `el`, other than namespace declarations. Must be called before any
     /// content of `el` is read.
     pub fn attributes<'r>(&'r self, el: &Start<'a>) -> AttrIter<'a, 'r> {
-        AttrIter { reader: self, el: *el, inner: Attributes::new(el.content, el.name_len) }
+        let mut inner = Attributes::new(el.content, el.name_len);
+        // quick-xml's own duplicate check allocates for every start tag; AttrIter checks
+        // expanded names (which also catches repeated qualified names) without allocating.
+        inner.with_checks(false);
+        AttrIter { reader: self, el: *el, inner, seen: Seen::default() }
     }
 
     /// Whether `el` carries `xsi:nil="true"` (or `"1"`).
@@ -559,32 +563,44 @@ impl<'a> Reader<'a> {
             return Err(self.malformed(offset, format!("elements nested more than {MAX_DEPTH} deep are refused")));
         }
         if content.len() > name_len
-            && let Some(at) = missing_attribute_space(content, name_len)
+            && let Some((at, what)) = attribute_syntax_error(content, name_len)
         {
-            return Err(self.malformed(offset + 1 + at, "attributes must be separated by white space"));
+            return Err(self.malformed(offset + 1 + at, what));
         }
         self.depth += 1;
         // Namespace declarations of this element.
         if content.len() > name_len && content[name_len..].contains("xmlns") {
             let mut attrs = Attributes::new(content, name_len);
+            // Repeated declarations are found below, other repeated attributes by AttrIter;
+            // quick-xml's check would allocate for every tag.
+            attrs.with_checks(false);
+            let first_binding = self.bindings.len();
+            let mut xml_declared = false;
             for a in &mut attrs {
                 let a = a.map_err(|e| {
                     let (at, msg) = attr_error(offset, content, &e);
                     self.malformed(at, msg)
                 })?;
                 let key: &'a str = a.key.0;
-                if !is_qname(key) {
-                    return Err(self.malformed(offset, format!("'{key}' is not a valid attribute name")));
-                }
+                // Other attribute names are judged when the attributes are read (AttrIter).
                 let prefix = if key == "xmlns" {
                     ""
                 } else if let Some(p) = key.strip_prefix("xmlns:") {
+                    if !is_ncname(p) {
+                        return Err(self.malformed(offset, format!("'{key}' is not a valid attribute name")));
+                    }
                     p
                 } else {
                     continue;
                 };
-                if memchr::memchr(b'<', a.value.as_bytes()).is_some() {
-                    return Err(self.malformed(offset, format!("'<' is not allowed in the value of {key}")));
+                let repeated = if prefix == "xml" {
+                    std::mem::replace(&mut xml_declared, true)
+                } else {
+                    self.bindings[first_binding..].iter().any(|b| b.prefix == prefix)
+                };
+                if repeated {
+                    let at = offset + 1 + (key.as_ptr() as usize - content.as_ptr() as usize);
+                    return Err(self.malformed(at, format!("namespace declaration {key} appears twice on <{}>", &content[..name_len])));
                 }
                 let uri = a
                     .normalized_value(quick_xml::XmlVersion::Implicit1_0)
@@ -609,14 +625,11 @@ impl<'a> Reader<'a> {
             }
         }
         let name = &content[..name_len];
-        if !is_qname(name) {
+        let Some((prefix, local)) = split_qname(name) else {
             self.depth -= 1;
             return Err(self.malformed(offset, format!("'{name}' is not a valid element name")));
-        }
-        let (prefix, local) = match name.split_once(':') {
-            Some((p, l)) => (p, l),
-            None => ("", name),
         };
+        let prefix = prefix.unwrap_or("");
         let ns = match self.resolve_prefix(prefix) {
             Some(ns) => ns,
             None => {
@@ -693,6 +706,44 @@ pub struct AttrIter<'a, 'r> {
     reader: &'r Reader<'a>,
     el: Start<'a>,
     inner: Attributes<'a>,
+    seen: Seen<'a>,
+}
+
+/// The expanded names of the attributes read so far from one start tag: inline for the usual
+/// handful, hashed past that so that a tag with many attributes costs linear time.
+struct Seen<'a> {
+    few: [(NsId, &'a str); Seen::INLINE],
+    len: usize,
+    many: Option<std::collections::HashSet<(NsId, &'a str)>>,
+}
+
+impl Default for Seen<'_> {
+    fn default() -> Self {
+        Seen { few: [(NsId::NONE, ""); Seen::INLINE], len: 0, many: None }
+    }
+}
+
+impl<'a> Seen<'a> {
+    const INLINE: usize = 8;
+
+    /// Records `name`; false if it was already there.
+    fn insert(&mut self, name: (NsId, &'a str)) -> bool {
+        if let Some(set) = &mut self.many {
+            return set.insert(name);
+        }
+        if self.few[..self.len].contains(&name) {
+            return false;
+        }
+        if self.len < Self::INLINE {
+            self.few[self.len] = name;
+            self.len += 1;
+        } else {
+            let mut set: std::collections::HashSet<_> = self.few.iter().copied().collect();
+            set.insert(name);
+            self.many = Some(set);
+        }
+        true
+    }
 }
 
 impl<'a> Iterator for AttrIter<'a, '_> {
@@ -708,15 +759,15 @@ impl<'a> Iterator for AttrIter<'a, '_> {
                 }
             };
             let name: &'a str = a.key.0;
-            if !is_qname(name) {
+            let Some((prefix, local)) = split_qname(name) else {
                 return Some(Err(self.reader.malformed(self.el.offset, format!("'{name}' is not a valid attribute name"))));
-            }
-            if name == "xmlns" || name.starts_with("xmlns:") {
+            };
+            if name == "xmlns" || prefix == Some("xmlns") {
                 continue;
             }
-            let (ns, local) = match name.split_once(':') {
-                None => (NsId::NONE, name),
-                Some((p, l)) => match self.reader.resolve_prefix(p) {
+            let (ns, local) = match (prefix, local) {
+                (None, local) => (NsId::NONE, local),
+                (Some(p), l) => match self.reader.resolve_prefix(p) {
                     Some(ns) => (ns, l),
                     None => {
                         return Some(Err(self.reader.malformed(
@@ -726,8 +777,11 @@ impl<'a> Iterator for AttrIter<'a, '_> {
                     }
                 },
             };
-            if memchr::memchr(b'<', a.value.as_bytes()).is_some() {
-                return Some(Err(self.reader.malformed(self.el.offset, format!("'<' is not allowed in the value of attribute {name}"))));
+            if !self.seen.insert((ns, local)) {
+                // Where the name is: the key borrows from the tag's content.
+                let at = self.el.offset + 1 + (name.as_ptr() as usize - self.el.content.as_ptr() as usize);
+                let what = if ns == NsId::NONE { String::new() } else { format!(" ({{{}}}{local})", self.reader.ns_uri(ns)) };
+                return Some(Err(self.reader.malformed(at, format!("attribute {name}{what} appears twice on <{}>", self.el.name()))));
             }
             let value = match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
                 Ok(v) => v,
@@ -738,25 +792,23 @@ impl<'a> Iterator for AttrIter<'a, '_> {
     }
 }
 
-/// ASCII bytes that may start a name (`NameStartChar` without the colon).
-const NAME_START: [bool; 128] = {
-    let mut t = [false; 128];
+/// Classes of bytes in names: `START` may begin a name (`NameStartChar` without the colon),
+/// `REST` may follow (`NameChar` without the colon). Non-ASCII bytes have no class here; names
+/// with them are judged by [`split_qname_unicode`].
+const START: u8 = 1;
+const REST: u8 = 2;
+const NAME_CLASS: [u8; 256] = {
+    let mut t = [0; 256];
     let mut b = 0;
     while b < 128 {
-        t[b] = (b as u8).is_ascii_alphabetic() || b == b'_' as usize;
-        b += 1;
-    }
-    t
-};
-
-/// ASCII bytes that may follow in a name (`NameChar` without the colon).
-const NAME_REST: [bool; 128] = {
-    let mut t = NAME_START;
-    let mut b = 0;
-    while b < 128 {
-        if (b as u8).is_ascii_digit() || b == b'-' as usize || b == b'.' as usize {
-            t[b] = true;
-        }
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphabetic() || c == b'_' {
+            START | REST
+        } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
+            REST
+        } else {
+            0
+        };
         b += 1;
     }
     t
@@ -766,14 +818,47 @@ const NAME_REST: [bool; 128] = {
 /// the combining marks and extenders the XML `NameChar` production lists approximated by
 /// `char::is_alphanumeric` plus U+00B7), which is exact for every name real messages use.
 fn is_ncname(s: &str) -> bool {
+    matches!(split_qname(s), Some((None, _)))
+}
+
+/// Splits a qualified name (an NCName, or two joined by one colon) into prefix and local
+/// part; `None` if `s` is not a qualified name. Every element and attribute name goes through
+/// here, so an ASCII name costs one table look-up per byte.
+fn split_qname(s: &str) -> Option<(Option<&str>, &str)> {
     let b = s.as_bytes();
-    let Some(&first) = b.first() else { return false };
-    if b.is_ascii() {
-        return NAME_START[first as usize] && b[1..].iter().all(|&c| NAME_REST[c as usize]);
+    // The length of the NCName at the start of `b[from..]` (0 if there is none).
+    let ncname = |from: usize| {
+        if b.get(from).is_none_or(|&c| NAME_CLASS[c as usize] & START == 0) {
+            return 0;
+        }
+        let mut i = from + 1;
+        while i < b.len() && NAME_CLASS[b[i] as usize] & REST != 0 {
+            i += 1;
+        }
+        i - from
+    };
+    let p = ncname(0);
+    if p > 0 && p == b.len() {
+        return Some((None, s));
     }
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| if c.is_ascii() { NAME_START[c as usize] } else { c.is_alphabetic() })
-        && chars.all(|c| if c.is_ascii() { NAME_REST[c as usize] } else { c.is_alphanumeric() || c == '\u{B7}' || is_combining(c) })
+    if p > 0 && b[p] == b':' && p + 1 < b.len() && p + 1 + ncname(p + 1) == b.len() {
+        return Some((Some(&s[..p]), &s[p + 1..]));
+    }
+    if s.is_ascii() { None } else { split_qname_unicode(s) }
+}
+
+/// [`split_qname`] for names with non-ASCII characters.
+fn split_qname_unicode(s: &str) -> Option<(Option<&str>, &str)> {
+    fn ncname(s: &str) -> bool {
+        let class = |c: char, want: u8| c.is_ascii() && NAME_CLASS[c as usize] & want != 0;
+        let mut chars = s.chars();
+        chars.next().is_some_and(|c| class(c, START) || (!c.is_ascii() && c.is_alphabetic()))
+            && chars.all(|c| class(c, REST) || (!c.is_ascii() && (c.is_alphanumeric() || c == '\u{B7}' || is_combining(c))))
+    }
+    match s.split_once(':') {
+        None => ncname(s).then_some((None, s)),
+        Some((p, l)) => (ncname(p) && ncname(l)).then_some((Some(p), l)),
+    }
 }
 
 /// Combining marks and extenders that may follow in a name (the common blocks).
@@ -781,18 +866,11 @@ fn is_combining(c: char) -> bool {
     matches!(c, '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}' | '\u{3099}'..='\u{309A}')
 }
 
-/// Whether `s` is a qualified name: an NCName, or two joined by one colon.
-fn is_qname(s: &str) -> bool {
-    match s.split_once(':') {
-        None => is_ncname(s),
-        Some((p, l)) => is_ncname(p) && is_ncname(l),
-    }
-}
-
-/// Where, in a start tag's content (what is between `<` and `>`), an attribute value is
-/// directly followed by something other than white space; quick-xml accepts `a="1"b="2"`.
-/// Other syntax errors are left to quick-xml's attribute parser, which reports them.
-fn missing_attribute_space(content: &str, name_len: usize) -> Option<usize> {
+/// The first error, in a start tag's content (what is between `<` and `>`), that quick-xml's
+/// attribute parser lets through: where it is (a byte offset in `content`) and what it is.
+/// quick-xml accepts `a="1"b="2"` and a `<` in a value; both are not well-formed. Other
+/// syntax errors are left to quick-xml, which reports them when the attributes are read.
+fn attribute_syntax_error(content: &str, name_len: usize) -> Option<(usize, &'static str)> {
     let b = content.as_bytes();
     let mut i = name_len;
     loop {
@@ -808,10 +886,13 @@ fn missing_attribute_space(content: &str, name_len: usize) -> Option<usize> {
             q += 1;
         }
         let quote = *b.get(q).filter(|c| **c == b'"' || **c == b'\'')?;
-        let close = q + 1 + memchr::memchr(quote, &b[q + 1..])?;
-        i = close + 1;
+        let end = q + 1 + memchr::memchr2(quote, b'<', &b[q + 1..])?;
+        if b[end] == b'<' {
+            return Some((end, "'<' is not allowed in an attribute value"));
+        }
+        i = end + 1;
         if i < b.len() && !is_xml_space(b[i]) && b[i] != b'/' {
-            return Some(i);
+            return Some((i, "attributes must be separated by white space"));
         }
     }
 }
@@ -823,8 +904,14 @@ fn is_xml_space(b: u8) -> bool {
 /// Checks the pseudo-attributes of an XML declaration: `version` (1.x) first, then optionally
 /// `encoding` (an encoding name) and `standalone` (`yes` or `no`), in that order, each once.
 fn check_xml_decl(decl: &str) -> Result<(), String> {
+    const ORDER: [&str; 3] = ["version", "encoding", "standalone"];
+    // What nearly every message starts with.
+    if matches!(decl, r#"xml version="1.0" encoding="utf-8""# | r#"xml version="1.0" encoding="UTF-8""# | r#"xml version="1.0""#) {
+        return Ok(());
+    }
     let mut rest = decl.strip_prefix("xml").unwrap_or(decl);
-    let mut seen: Vec<&str> = Vec::new();
+    // How many of ORDER may no longer come (the ones seen and those before them).
+    let mut passed = 0;
     loop {
         let t = rest.trim_start_matches(is_ws_char);
         if t.is_empty() {
@@ -854,17 +941,17 @@ fn check_xml_decl(decl: &str) -> Result<(), String> {
         if !ok {
             return Err(format!("invalid {name} '{value}'"));
         }
-        seen.push(name);
-    }
-    let order = ["version", "encoding", "standalone"];
-    let mut expected = order.iter();
-    if seen.first() != Some(&"version") {
-        return Err("version must come first".to_owned());
-    }
-    for name in &seen {
-        if !expected.any(|o| o == name) {
+        let rank = ORDER.iter().position(|o| *o == name).unwrap_or(0);
+        if passed == 0 && rank != 0 {
+            return Err("version must come first".to_owned());
+        }
+        if rank < passed {
             return Err(format!("{name} is repeated or out of order (version, encoding, standalone)"));
         }
+        passed = rank + 1;
+    }
+    if passed == 0 {
+        return Err("the version is missing".to_owned());
     }
     Ok(())
 }
@@ -1081,6 +1168,8 @@ w" xsi:nil="true"/>"#;
         let e = first_checked_error("<?xml version=\"1.0\" standalone=\"yes\" encoding=\"utf-8\"?><a/>");
         assert!(e.message().contains("out of order"), "{e}");
         assert!(first_checked_error("<?xml version=\"1.0\" standalone=\"maybe\"?><a/>").message().contains("standalone"));
+        assert!(first_checked_error("<?xml version='1.0' version='1.0'?><a/>").message().contains("repeated"));
+        assert!(first_checked_error("<?xml?><a/>").message().contains("version is missing"));
         assert!(first_checked_error("<?xml version=\"1.0\"?><a><?XML x?></a>").message().contains("named 'xml'"));
         assert!(first_checked_error("<a/><?p:q x?>").message().contains("'p:q'"));
         // A byte order mark may precede the declaration; a well-formed one and a PI pass.
@@ -1105,6 +1194,41 @@ w" xsi:nil="true"/>"#;
         assert!(first_checked_error("<a xmlns:p='<'/>").message().contains("'<' is not allowed"));
         // Attributes of an element skipped inside a wildcard are read too.
         assert_eq!(first_checked_error("<a><b><c x='1' x='2'/></b></a>").kind(), DecodeErrorKind::Malformed);
+    }
+
+    #[test]
+    fn qualified_names_are_split_and_judged() {
+        assert_eq!(split_qname("a"), Some((None, "a")));
+        assert_eq!(split_qname("t:Item-2.x_y"), Some((Some("t"), "Item-2.x_y")));
+        assert_eq!(split_qname("_a:_b"), Some((Some("_a"), "_b")));
+        assert_eq!(split_qname("\u{e9}t\u{e9}:\u{c9}l\u{b7}\u{301}"), Some((Some("\u{e9}t\u{e9}"), "\u{c9}l\u{b7}\u{301}")));
+        for bad in ["", ":", ":a", "a:", "a::b", "a:b:c", "1a", "a:1b", "-a", ".a", "a b", "a=b", "a\"", "\u{b7}a", "a:\u{301}", "\u{e9}:"] {
+            assert_eq!(split_qname(bad), None, "{bad:?}");
+        }
+        assert!(is_ncname("Body") && !is_ncname("s:Body") && !is_ncname(""));
+    }
+
+    #[test]
+    fn attributes_with_the_same_expanded_name_are_malformed() {
+        let e = first_checked_error("<a xmlns:p='urn:x' xmlns:q='urn:x'>\n<b p:c='1' q:c='2'/></a>");
+        assert_eq!((e.line(), e.column()), (2, 12), "{e}");
+        assert!(e.message().contains("q:c ({urn:x}c) appears twice on <b>"), "{e}");
+        let e = first_checked_error("<a xmlns:p='urn:x'><b xmlns='urn:y' xmlns:p='urn:y' xmlns:p='urn:z'/></a>");
+        assert_eq!(e.column(), 53, "{e}");
+        assert!(e.message().contains("declaration xmlns:p appears twice on <b>"), "{e}");
+        assert!(first_checked_error("<a xmlns='urn:x' xmlns='urn:x'/>").message().contains("xmlns appears twice"));
+        let xml = "xmlns:xml='http://www.w3.org/XML/1998/namespace'";
+        assert!(first_checked_error(&format!("<a {xml} {xml}/>")).message().contains("appears twice"));
+        let e = first_checked_error("<a><b c='1' d='2' c='3'/></a>");
+        assert!(e.message().contains("attribute c appears twice"), "{e}");
+        // Past the inline capacity, still found; many distinct ones pass.
+        let many: String = (0..40).map(|i| format!(" x{i}='{i}'")).collect();
+        let doc = format!("<a{many}/>");
+        let mut r = Reader::new(&doc, TABLE);
+        let a = r.root().unwrap();
+        assert_eq!(r.attributes(&a).filter(Result::is_ok).count(), 40);
+        let e = first_checked_error(&format!("<a{many} x17='again'/>"));
+        assert!(e.message().contains("x17 appears twice"), "{e}");
     }
 
     #[test]
