@@ -124,9 +124,10 @@ impl Diagnostic {
         s.push_str("error: ");
         s.push_str(&self.message);
         if let Some(q) = &self.qname
-            && !self.message.contains(&q.to_string()) {
-                s.push_str(&format!(" [{q}]"));
-            }
+            && !self.message.contains(&q.to_string())
+        {
+            s.push_str(&format!(" [{q}]"));
+        }
         for (span, note) in &self.notes {
             s.push_str(&format!("\n  {}: note: {note}", sources.location(*span)));
         }

@@ -383,9 +383,7 @@ impl Wildcard {
         match (self, other) {
             (Wildcard::Any, _) | (_, Wildcard::Any) => true,
             (Wildcard::Other(_), Wildcard::Other(_)) => true,
-            (Wildcard::Other(t), Wildcard::List(l)) | (Wildcard::List(l), Wildcard::Other(t)) => {
-                l.iter().any(|n| n != t && !n.is_empty())
-            }
+            (Wildcard::Other(t), Wildcard::List(l)) | (Wildcard::List(l), Wildcard::Other(t)) => l.iter().any(|n| n != t && !n.is_empty()),
             (Wildcard::List(a), Wildcard::List(b)) => a.iter().any(|n| b.contains(n)),
         }
     }

@@ -88,8 +88,7 @@ impl Options {
 
     /// Whether operation `name` is to be generated.
     pub fn includes_operation(&self, name: &str) -> bool {
-        self.operations.as_ref().is_none_or(|ops| ops.iter().any(|o| o == name))
-            && !self.exclude_operations.iter().any(|o| o == name)
+        self.operations.as_ref().is_none_or(|ops| ops.iter().any(|o| o == name)) && !self.exclude_operations.iter().any(|o| o == name)
     }
 
     /// The configured name of a field or variant, if renamed.
@@ -125,9 +124,7 @@ pub fn build_ir(entry: &Path, opts: &Options) -> Result<(ir::Ir, SourceMap), Dia
 /// Generates Rust code for the WSDL (or schema) at `entry`.
 pub fn generate(entry: &Path, opts: &Options) -> Result<Generated, Diagnostics> {
     let (ir, sources) = build_ir(entry, opts)?;
-    let files = emit::emit(&ir, opts).map_err(|message| Diagnostics {
-        list: vec![Diagnostic::new(DiagKind::Invalid, None, message)],
-        sources: sources.clone(),
-    })?;
+    let files = emit::emit(&ir, opts)
+        .map_err(|message| Diagnostics { list: vec![Diagnostic::new(DiagKind::Invalid, None, message)], sources: sources.clone() })?;
     Ok(Generated { files, ir_dump: ir.dump(), sources })
 }

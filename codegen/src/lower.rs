@@ -141,7 +141,12 @@ enum EffContent<'s> {
     Particles(Vec<(Owner, &'s Particle)>),
     /// Simple content: the value type, and (for a simpleContent restriction) the facets to
     /// apply on top of it.
-    Simple { base: Ref, owner: Owner, facets: Option<&'s Facets>, span: Span },
+    Simple {
+        base: Ref,
+        owner: Owner,
+        facets: Option<&'s Facets>,
+        span: Span,
+    },
     Any,
 }
 
@@ -188,12 +193,8 @@ impl<'s> Lowerer<'s> {
                 Some(b) => Some(self.builtin(b)),
                 None => {
                     self.diag(
-                        Diagnostic::new(
-                            DiagKind::Unresolved,
-                            Some(r.span),
-                            format!("unknown XML Schema built-in type {}", r.name),
-                        )
-                        .with_qname(&r.name),
+                        Diagnostic::new(DiagKind::Unresolved, Some(r.span), format!("unknown XML Schema built-in type {}", r.name))
+                            .with_qname(&r.name),
                     );
                     None
                 }
@@ -354,9 +355,10 @@ impl<'s> Lowerer<'s> {
         }
         if let Some(pos) = self.queue.iter().position(|w| matches!(w, Work::Type { id: wid, .. } if *wid == id))
             && let Some(Work::Type { id, def, name }) = self.queue.remove(pos)
-                && let Some(kind) = self.convert_type(id, def, name.as_ref()) {
-                    self.ir.types[id].kind = kind;
-                }
+            && let Some(kind) = self.convert_type(id, def, name.as_ref())
+        {
+            self.ir.types[id].kind = kind;
+        }
     }
 
     fn simple_restriction(&mut self, id: TypeId, base: TypeId, f: &'s Facets, span: Span) -> Option<SimpleDef> {
@@ -385,9 +387,7 @@ impl<'s> Lowerer<'s> {
                 facets: merge_facets(&facets, &step),
                 values: if values.is_empty() { base_values } else { values },
             }),
-            TypeKind::Simple(SimpleDef::List { item, facets }) => {
-                Some(SimpleDef::List { item, facets: merge_facets(&facets, &step) })
-            }
+            TypeKind::Simple(SimpleDef::List { item, facets }) => Some(SimpleDef::List { item, facets: merge_facets(&facets, &step) }),
             TypeKind::Simple(SimpleDef::Union { members }) => {
                 if !values.is_empty() || step.has_checks() {
                     self.err(
@@ -476,13 +476,17 @@ impl<'s> Lowerer<'s> {
             EffContent::Particles(ps) => {
                 // A type that is exactly one choice, without attributes, is itself the enum.
                 if let [(o, p)] = ps.as_slice()
-                    && attributes.is_empty() && any_attribute.is_none() && p.min == 1 && p.max == MaxOccurs::Bounded(1)
-                        && let Term::Choice(items) = &p.term {
-                            self.groups.insert(key(*p), id);
-                            let parent = self.owner_type(o).unwrap_or(id);
-                            let members = self.members(parent, o, Compositor::Choice, items);
-                            return Some(TypeKind::Choice(Group { compositor: Compositor::Choice, members }));
-                        }
+                    && attributes.is_empty()
+                    && any_attribute.is_none()
+                    && p.min == 1
+                    && p.max == MaxOccurs::Bounded(1)
+                    && let Term::Choice(items) = &p.term
+                {
+                    self.groups.insert(key(*p), id);
+                    let parent = self.owner_type(o).unwrap_or(id);
+                    let members = self.members(parent, o, Compositor::Choice, items);
+                    return Some(TypeKind::Choice(Group { compositor: Compositor::Choice, members }));
+                }
                 let mut members = Vec::new();
                 let mut compositor = Compositor::Sequence;
                 for (o, p) in ps {
@@ -521,14 +525,7 @@ impl<'s> Lowerer<'s> {
         self.named.get(&o.0).copied()
     }
 
-    fn simple_content_type(
-        &mut self,
-        id: TypeId,
-        base: &Ref,
-        owner: &Owner,
-        facets: Option<&'s Facets>,
-        span: Span,
-    ) -> Option<TypeId> {
+    fn simple_content_type(&mut self, id: TypeId, base: &Ref, owner: &Owner, facets: Option<&'s Facets>, span: Span) -> Option<TypeId> {
         // The base is a simple type, or a complex type with simple content.
         let base_id = self.named_type(base)?;
         self.ensure_converted(base_id);
@@ -560,9 +557,7 @@ impl<'s> Lowerer<'s> {
                 return e.clone();
             }
             if !self.deriving.insert(n.clone()) {
-                self.diag(
-                    Diagnostic::new(DiagKind::Invalid, Some(c.span), format!("complex type {n} derives from itself")).with_qname(n),
-                );
+                self.diag(Diagnostic::new(DiagKind::Invalid, Some(c.span), format!("complex type {n} derives from itself")).with_qname(n));
                 return None;
             }
         }
@@ -622,7 +617,8 @@ impl<'s> Lowerer<'s> {
                         }
                         b.base = Some(base.name.clone());
                         if *derivation == Derivation::Restriction {
-                            b.content = EffContent::Simple { base: base.clone(), owner: owner.clone(), facets: Some(facets), span: base.span };
+                            b.content =
+                                EffContent::Simple { base: base.clone(), owner: owner.clone(), facets: Some(facets), span: base.span };
                         }
                         b
                     }
@@ -961,20 +957,21 @@ impl<'s> Lowerer<'s> {
         }
         // A single particle: fold the occurrences when that keeps the language.
         if let [only] = items.as_slice()
-            && inner != Compositor::All {
-                let before = out.len();
-                self.add_particle(out, parent, owner, outer, only);
-                if out.len() == before + 1 {
-                    let m = &mut out[before];
-                    if let Some(folded) = fold(occurs, m.occurs) {
-                        m.occurs = folded;
-                        return;
-                    }
-                    out.truncate(before);
-                } else {
-                    out.truncate(before);
+            && inner != Compositor::All
+        {
+            let before = out.len();
+            self.add_particle(out, parent, owner, outer, only);
+            if out.len() == before + 1 {
+                let m = &mut out[before];
+                if let Some(folded) = fold(occurs, m.occurs) {
+                    m.occurs = folded;
+                    return;
                 }
+                out.truncate(before);
+            } else {
+                out.truncate(before);
             }
+        }
         // An optional sequence inside a sequence that can be empty anyway: inline it, which
         // does not change the language.
         if outer == Compositor::Sequence && inner == Compositor::Sequence && occurs.max == Some(1) {
@@ -1044,13 +1041,15 @@ impl<'s> Lowerer<'s> {
     /// SOAP binding of the WSDL binds (a misspelt name would otherwise select nothing).
     fn check_operation_options(&mut self) {
         let Some(w) = self.sym.wsdl else { return };
-        let bound: HashSet<&str> = w
-            .bindings
+        let bound: HashSet<&str> =
+            w.bindings.iter().filter(|b| b.item.soap.is_some()).flat_map(|b| b.item.operations.iter().map(|o| o.name.as_str())).collect();
+        let named = self
+            .opts
+            .operations
             .iter()
-            .filter(|b| b.item.soap.is_some())
-            .flat_map(|b| b.item.operations.iter().map(|o| o.name.as_str()))
-            .collect();
-        let named = self.opts.operations.iter().flatten().map(|o| ("operations", o)).chain(self.opts.exclude_operations.iter().map(|o| ("exclude_operations", o)));
+            .flatten()
+            .map(|o| ("operations", o))
+            .chain(self.opts.exclude_operations.iter().map(|o| ("exclude_operations", o)));
         let mut missing = Vec::new();
         for (option, name) in named {
             if !bound.contains(name.as_str()) {
@@ -1087,9 +1086,10 @@ impl<'s> Lowerer<'s> {
             for s in &w.services {
                 for port in &s.item.ports {
                     if port.binding.name == b.name
-                        && let Some(a) = &port.address {
-                            service.addresses.push(a.clone());
-                        }
+                        && let Some(a) = &port.address
+                    {
+                        service.addresses.push(a.clone());
+                    }
                 }
             }
         }
@@ -1104,7 +1104,8 @@ impl<'s> Lowerer<'s> {
             }
             if op.input.is_none() || op.output.is_none() {
                 // The generated client, server and message set are request-response only.
-                let what = if op.output.is_none() { "one-way operation (no wsdl:output)" } else { "notification operation (no wsdl:input)" };
+                let what =
+                    if op.output.is_none() { "one-way operation (no wsdl:output)" } else { "notification operation (no wsdl:input)" };
                 self.err(
                     DiagKind::Unsupported,
                     op.span,
@@ -1128,10 +1129,11 @@ impl<'s> Lowerer<'s> {
             let mut faults = Vec::new();
             for f in &op.faults {
                 if let Some(bf) = bop.faults.iter().find(|bf| bf.name == f.name)
-                    && bf.usage == BodyUse::Encoded {
-                        self.err(DiagKind::Unsupported, bf.span, "unsupported construct: use=\"encoded\" (SOAP encoding)");
-                        continue;
-                    }
+                    && bf.usage == BodyUse::Encoded
+                {
+                    self.err(DiagKind::Unsupported, bf.span, "unsupported construct: use=\"encoded\" (SOAP encoding)");
+                    continue;
+                }
                 let msg = match self.sym.message(&f.message) {
                     Ok(m) => m,
                     Err(d) => {
@@ -1177,10 +1179,11 @@ impl<'s> Lowerer<'s> {
             }
         };
         if let Some(body) = &io.body
-            && body.usage == BodyUse::Encoded {
-                self.err(DiagKind::Unsupported, body.span, "unsupported construct: use=\"encoded\" (SOAP encoding)");
-                return None;
-            }
+            && body.usage == BodyUse::Encoded
+        {
+            self.err(DiagKind::Unsupported, body.span, "unsupported construct: use=\"encoded\" (SOAP encoding)");
+            return None;
+        }
         // Header parts.
         let mut headers = Vec::new();
         let mut header_parts: HashSet<&str> = HashSet::new();
@@ -1235,10 +1238,7 @@ impl<'s> Lowerer<'s> {
                         self.err(
                             DiagKind::Unsupported,
                             p.span,
-                            format!(
-                                "unsupported construct: document-style message {} mixes a type= part with other body parts",
-                                msg.name
-                            ),
+                            format!("unsupported construct: document-style message {} mixes a type= part with other body parts", msg.name),
                         );
                         None
                     } else {

@@ -7,11 +7,11 @@
 
 use std::collections::HashMap;
 
+use crate::Options;
 use crate::diag::{DiagKind, Diagnostic, Span};
 use crate::ident::{enum_variant, snake, unraw, upper_camel};
 use crate::ir::*;
 use crate::syntax::QName;
-use crate::Options;
 
 /// Assigns all names in place.
 pub fn name(ir: &mut Ir, opts: &Options) -> Result<(), Vec<Diagnostic>> {

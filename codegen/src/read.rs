@@ -87,7 +87,11 @@ impl Loader {
             Some("true" | "1") => true,
             Some("false" | "0") => false,
             Some(other) => {
-                self.err(DiagKind::Invalid, Some(span), format!("invalid {name} '{other}' on {}: expected true, false, 1 or 0", node_label(node)));
+                self.err(
+                    DiagKind::Invalid,
+                    Some(span),
+                    format!("invalid {name} '{other}' on {}: expected true, false, 1 or 0", node_label(node)),
+                );
                 default
             }
         }
@@ -101,7 +105,11 @@ impl Loader {
             Some("qualified") => Some(true),
             Some("unqualified") => Some(false),
             Some(other) => {
-                self.err(DiagKind::Invalid, Some(span), format!("invalid {name} '{other}' on {}: expected qualified or unqualified", node_label(node)));
+                self.err(
+                    DiagKind::Invalid,
+                    Some(span),
+                    format!("invalid {name} '{other}' on {}: expected qualified or unqualified", node_label(node)),
+                );
                 None
             }
         }
@@ -119,7 +127,8 @@ impl Loader {
                     let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
                     let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
                     let span = Span { file, line: line as u32, column: column as u32 };
-                    let msg = format!("{} is not valid UTF-8 (only UTF-8 input is supported): {}", self.sources.display(file), e.utf8_error());
+                    let msg =
+                        format!("{} is not valid UTF-8 (only UTF-8 input is supported): {}", self.sources.display(file), e.utf8_error());
                     self.diags.push(Diagnostic::new(DiagKind::Unreadable, Some(span), msg));
                     None
                 }
@@ -330,11 +339,9 @@ impl Loader {
                         span: cspan,
                     });
                 }
-                Some(_) => self.err(
-                    DiagKind::Unsupported,
-                    Some(cspan),
-                    format!("unsupported SOAP binding element {}", child.tag_name().name()),
-                ),
+                Some(_) => {
+                    self.err(DiagKind::Unsupported, Some(cspan), format!("unsupported SOAP binding element {}", child.tag_name().name()))
+                }
                 None if is_wsdl(&child, "operation") => {
                     let Some(name) = self.name_attr(child, cspan, "wsdl:operation") else { continue };
                     let mut op = BindingOp {
@@ -408,9 +415,7 @@ impl Loader {
                         io.headers.push(SoapHeader { span, message, part: part.to_owned(), usage: self.body_use(ext, span) });
                     }
                 }
-                other => {
-                    self.err(DiagKind::Unsupported, Some(span), format!("unsupported construct soap:{other} in a binding message"))
-                }
+                other => self.err(DiagKind::Unsupported, Some(span), format!("unsupported construct soap:{other} in a binding message")),
             }
         }
         io
@@ -461,14 +466,11 @@ impl Loader {
             (Some(XS), "schema") => {
                 let tns = root.attribute("targetNamespace").unwrap_or("");
                 if let Some(expected) = namespace
-                    && tns != expected {
-                        self.err(
-                            DiagKind::Invalid,
-                            Some(span),
-                            format!("imported schema has targetNamespace '{tns}', expected '{expected}'"),
-                        );
-                        return;
-                    }
+                    && tns != expected
+                {
+                    self.err(DiagKind::Invalid, Some(span), format!("imported schema has targetNamespace '{tns}', expected '{expected}'"));
+                    return;
+                }
                 if self.seen_schemas.insert((path.clone(), tns.to_owned())) {
                     self.read_schema_doc(&doc, file, parent_dir(&path), root, None, Some(rspan));
                 }
@@ -873,9 +875,7 @@ impl Loader {
     }
 
     fn content_particle(&mut self, cx: &SchemaCx<'_, '_>, node: Node<'_, '_>) -> Option<Particle> {
-        let c = node
-            .children()
-            .find(|c| is_xs(c, "sequence") || is_xs(c, "choice") || is_xs(c, "all") || is_xs(c, "group"))?;
+        let c = node.children().find(|c| is_xs(c, "sequence") || is_xs(c, "choice") || is_xs(c, "all") || is_xs(c, "group"))?;
         self.particle(cx, c)
     }
 
@@ -897,9 +897,10 @@ impl Loader {
             })),
         };
         if let MaxOccurs::Bounded(m) = max
-            && m < min {
-                self.err(DiagKind::Invalid, Some(span), format!("maxOccurs {m} is less than minOccurs {min}"));
-            }
+            && m < min
+        {
+            self.err(DiagKind::Invalid, Some(span), format!("maxOccurs {m} is less than minOccurs {min}"));
+        }
         (min, max)
     }
 
@@ -1132,7 +1133,9 @@ fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {
-            std::path::Component::ParentDir if out.components().next_back().is_some_and(|l| matches!(l, std::path::Component::Normal(_))) => {
+            std::path::Component::ParentDir
+                if out.components().next_back().is_some_and(|l| matches!(l, std::path::Component::Normal(_))) =>
+            {
                 out.pop();
             }
             std::path::Component::CurDir => {}

@@ -110,13 +110,9 @@ fn table<'s, T>(defs: &'s [Named<T>], space: Space, diags: &mut Vec<Diagnostic>)
     for (i, d) in defs.iter().enumerate() {
         if let Some(&first) = map.get(&d.name) {
             diags.push(
-                Diagnostic::new(
-                    DiagKind::Duplicate,
-                    Some(d.span),
-                    format!("duplicate definition of {} {}", space.describe(), d.name),
-                )
-                .with_qname(&d.name)
-                .with_note(defs[first].span, "first defined here"),
+                Diagnostic::new(DiagKind::Duplicate, Some(d.span), format!("duplicate definition of {} {}", space.describe(), d.name))
+                    .with_qname(&d.name)
+                    .with_note(defs[first].span, "first defined here"),
             );
         } else {
             map.insert(&d.name, i);

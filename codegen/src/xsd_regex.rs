@@ -76,7 +76,13 @@ fn escape(chars: &[char], i: usize, in_class: bool) -> Result<(String, usize), S
             let n = 2 + body.len() + 2;
             let translated = match body.strip_prefix("Is") {
                 Some(block) => block_range(block).map(|r| {
-                    if c == 'p' { wrap(r) } else if in_class { "\\P{Any}".to_string() } else { format!("[^{r}]") }
+                    if c == 'p' {
+                        wrap(r)
+                    } else if in_class {
+                        "\\P{Any}".to_string()
+                    } else {
+                        format!("[^{r}]")
+                    }
                 }),
                 None => Some(format!("\\{c}{{{body}}}")),
             };

@@ -116,7 +116,13 @@ fn value(v: &str, values: bool, single: bool) -> String {
     }
     if let Ok(f) = v.parse::<f64>() {
         // -0 is 0; xs:float values compare at single precision.
-        return if f == 0.0 { "0".to_owned() } else if single { format!("{:e}", f as f32) } else { format!("{f:e}") };
+        return if f == 0.0 {
+            "0".to_owned()
+        } else if single {
+            format!("{:e}", f as f32)
+        } else {
+            format!("{f:e}")
+        };
     }
     if v.len().is_multiple_of(2) && v.chars().all(|c| c.is_ascii_hexdigit()) {
         return v.to_ascii_uppercase();
@@ -177,7 +183,11 @@ fn construct_fixtures_build_with_deny_warnings() {
     eprintln!("built the code of {} construct fixtures in {took:?}", names.len());
     let out = std::process::Command::new(scratch.binary()).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "the behaviour checks of the construct fixtures failed:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "the behaviour checks of the construct fixtures failed:\n{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // What the checks printed: the fault envelope carrying the declared fault.
     assert!(stdout.contains("<faultstring>division by zero</faultstring>"), "{stdout}");
     assert!(stdout.contains(":DivisionByZero xmlns:"), "{stdout}");

@@ -7,11 +7,8 @@ use soapkit_codegen::{Options, generate};
 
 fn generated() -> soapkit_codegen::Generated {
     let root = support::workspace_dir();
-    let opts = Options {
-        source_label: "`schemas/ms-oxwums/MS-OXWUMS.wsdl`".to_owned(),
-        display_base: Some(root.clone()),
-        ..Options::default()
-    };
+    let opts =
+        Options { source_label: "`schemas/ms-oxwums/MS-OXWUMS.wsdl`".to_owned(), display_base: Some(root.clone()), ..Options::default() };
     generate(&root.join("schemas/ms-oxwums/MS-OXWUMS.wsdl"), &opts).unwrap_or_else(|d| panic!("{d}"))
 }
 

@@ -12,7 +12,12 @@ fn ews_full_services_wsdl_generates() {
     let wsdl = support::reference("ews-full/services.wsdl");
     let start = std::time::Instant::now();
     let out = generate(&wsdl, &Options::default()).unwrap_or_else(|d| panic!("{d}"));
-    eprintln!("generated EWS in {:?}: {} files, {} bytes", start.elapsed(), out.files.len(), out.files.iter().map(|f| f.code.len()).sum::<usize>());
+    eprintln!(
+        "generated EWS in {:?}: {} files, {} bytes",
+        start.elapsed(),
+        out.files.len(),
+        out.files.iter().map(|f| f.code.len()).sum::<usize>()
+    );
     let paths: Vec<&str> = out.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths, ["mod.rs", "types.rs", "messages.rs", "exchange_service_binding.rs"]);
     assert!(out.ir_dump.contains("operation GetUserConfiguration"), "a late EWS operation is there");
@@ -88,7 +93,8 @@ fn exclude_operations_leaves_operations_out() {
     let opts = Options { exclude_operations: vec!["Upper".into()], ..Options::default() };
     let out = generate(&fixture("wsdl_shared_body_element.wsdl"), &opts).unwrap();
     assert_eq!(operations_of(&out.ir_dump), ["Lower"]);
-    let both = Options { operations: Some(vec!["Upper".into(), "Lower".into()]), exclude_operations: vec!["Lower".into()], ..Options::default() };
+    let both =
+        Options { operations: Some(vec!["Upper".into(), "Lower".into()]), exclude_operations: vec!["Lower".into()], ..Options::default() };
     let out = generate(&fixture("wsdl_shared_body_element.wsdl"), &both).unwrap();
     assert_eq!(operations_of(&out.ir_dump), ["Upper"]);
 }
@@ -103,11 +109,8 @@ fn excluding_a_one_way_operation_lets_the_rest_generate() {
 
 #[test]
 fn naming_an_unknown_operation_is_an_error() {
-    let opts = Options {
-        operations: Some(vec!["Upper".into(), "Uper".into()]),
-        exclude_operations: vec!["Lowr".into()],
-        ..Options::default()
-    };
+    let opts =
+        Options { operations: Some(vec!["Upper".into(), "Uper".into()]), exclude_operations: vec!["Lowr".into()], ..Options::default() };
     let d = generate(&fixture("wsdl_shared_body_element.wsdl"), &opts).unwrap_err();
     assert_eq!(
         d.to_string(),

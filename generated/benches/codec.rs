@@ -12,9 +12,9 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use ms_oxwums::um_web_service_soap::{GetPhoneCallInformationOutput, GetUmPropertiesOutput, PlayOnPhone2Input, UmWebServiceSoapMessage};
-use soapkit::soap::{SoapMessage, SoapVersion, decode_message, encode_message};
 use quick_xml::events::Event;
 use quick_xml::reader::NsReader;
+use soapkit::soap::{SoapMessage, SoapVersion, decode_message, encode_message};
 
 fn fixture(name: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/ms-oxwums").join(name);

@@ -23,8 +23,8 @@
 use std::fmt;
 
 use crate::messages::{
-    DisconnectPhoneCallResponseMessageType, GetPhoneCallInformationResponseMessageType, PlayOnPhoneResponseMessageType,
-    ResponseCodeType, ResponseMessageType,
+    DisconnectPhoneCallResponseMessageType, GetPhoneCallInformationResponseMessageType, PlayOnPhoneResponseMessageType, ResponseCodeType,
+    ResponseMessageType,
 };
 use crate::types::ResponseClassType;
 use crate::um_web_service_soap::{DisconnectPhoneCallOutput, GetPhoneCallInformationOutput, PlayOnPhone2Output};
@@ -35,8 +35,7 @@ pub const INVALID_PHONE_CALL_ID_TEXT: &str = "The phone call ID isn't valid";
 /// section prints, which the response MUST match, ends the sentence with a period).
 pub const ID_MALFORMED_TEXT: &str = "Id is malformed.";
 /// `MessageText` of `ErrorPhoneNumberNotDialable` ([MS-OXWUMS] 3.1.4.7).
-pub const PHONE_NUMBER_NOT_DIALABLE_TEXT: &str =
-    "Dialing restrictions are preventing the phone number that was entered from being dialed.";
+pub const PHONE_NUMBER_NOT_DIALABLE_TEXT: &str = "Dialing restrictions are preventing the phone number that was entered from being dialed.";
 
 /// A response whose `ResponseClass` is not `Success`, typed.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -47,9 +47,12 @@ pub fn schema_validation(line: u32, column: u32, violation: &str) -> Fault {
         .with_detail_entry(text_entry(ERRORS_NS, "ResponseCode", "e", "ErrorSchemaValidation"))
         .with_detail_entry(text_entry(ERRORS_NS, "Message", "e", "The request failed schema validation"));
     if line > 0 {
-        f = f
-            .with_detail_entry(text_entry(ERRORS_NS, "LineNumber", "e", &line.to_string()))
-            .with_detail_entry(text_entry(ERRORS_NS, "LinePosition", "e", &column.to_string()));
+        f = f.with_detail_entry(text_entry(ERRORS_NS, "LineNumber", "e", &line.to_string())).with_detail_entry(text_entry(
+            ERRORS_NS,
+            "LinePosition",
+            "e",
+            &column.to_string(),
+        ));
     }
     f.with_detail_entry(text_entry(ERRORS_NS, "Violation", "e", violation))
 }
@@ -74,10 +77,7 @@ pub fn invalid_object_id() -> Fault {
 /// `a:DialingRulesException`: `PlayOnPhone` or `PlayOnPhoneGreeting` with a dial string the
 /// dialing rules forbid (sections 3.1.4.8 and 3.1.4.9).
 pub fn dialing_rules() -> Fault {
-    operation_fault(
-        "DialingRulesException",
-        "Dialing restrictions are preventing the phone number that was entered from being dialed.",
-    )
+    operation_fault("DialingRulesException", "Dialing restrictions are preventing the phone number that was entered from being dialed.")
 }
 
 /// The fault policy [MS-OXWUMS] 2.2.2.1 prescribes for requests that cannot be decoded;
@@ -137,9 +137,8 @@ impl FaultDetail {
                 d.exception_type = Some(text.trim().to_owned());
             } else if e.is(ERRORS_NS, "ResponseCode") {
                 let code = text.trim();
-                let parsed = code
-                    .parse::<ResponseCodeType>()
-                    .map_err(|_| FaultDetailError(format!("'{code}' is not a ResponseCodeType value")))?;
+                let parsed =
+                    code.parse::<ResponseCodeType>().map_err(|_| FaultDetailError(format!("'{code}' is not a ResponseCodeType value")))?;
                 d.response_code = Some(parsed);
             } else if e.is(ERRORS_NS, "Message") {
                 d.message = Some(text);

@@ -101,6 +101,8 @@
 #![deny(warnings)]
 #![deny(missing_docs)]
 
+// Generated code is formatted by prettyplease (`cargo xtask gen`), not rustfmt.
+#[rustfmt::skip]
 mod ms_oxwums;
 
 pub mod ews;

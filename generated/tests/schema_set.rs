@@ -61,7 +61,9 @@ fn xmllint_compiles_the_schema_set_offline() {
         ("schemas/ms-oxwums/MS-OXWUMS-types.xsd", format!(r#"<t:RequestServerVersion xmlns:t="{t}" Version="Exchange2013"/>"#)),
         (
             "schemas/ms-oxwums/MS-OXWUMS-types.xsd",
-            format!(r#"<t:ExchangeImpersonation xmlns:t="{t}"><t:ConnectingSID><t:PrimarySmtpAddress>a@b.c</t:PrimarySmtpAddress></t:ConnectingSID></t:ExchangeImpersonation>"#),
+            format!(
+                r#"<t:ExchangeImpersonation xmlns:t="{t}"><t:ConnectingSID><t:PrimarySmtpAddress>a@b.c</t:PrimarySmtpAddress></t:ConnectingSID></t:ExchangeImpersonation>"#
+            ),
         ),
     ];
     for (schema, instance) in &cases {
@@ -98,8 +100,8 @@ fn zeep_sees_the_operations_and_headers_the_generator_sees() {
     let names: Vec<&str> = ops.iter().map(|o| o["name"].as_str().unwrap_or("?")).collect();
     assert_eq!(names, OPERATIONS, "operations zeep lists");
 
-    let (ir, _) = soapkit_codegen::build_ir(&root.join("schemas/ms-oxwums/MS-OXWUMS.wsdl"), &Default::default())
-        .unwrap_or_else(|d| panic!("{d}"));
+    let (ir, _) =
+        soapkit_codegen::build_ir(&root.join("schemas/ms-oxwums/MS-OXWUMS.wsdl"), &Default::default()).unwrap_or_else(|d| panic!("{d}"));
     let service = &ir.services[0];
     assert_eq!(service.operations.len(), 14);
     let strings = |v: &serde_json::Value| -> Vec<String> {
@@ -127,6 +129,7 @@ fn zeep_sees_the_operations_and_headers_the_generator_sees() {
             }
         }
     }
-    let with_headers: Vec<&str> = ops.iter().filter(|o| !strings(&o["input_headers"]).is_empty()).map(|o| o["name"].as_str().unwrap_or("?")).collect();
+    let with_headers: Vec<&str> =
+        ops.iter().filter(|o| !strings(&o["input_headers"]).is_empty()).map(|o| o["name"].as_str().unwrap_or("?")).collect();
     assert_eq!(with_headers, ["DisconnectPhoneCall", "GetPhoneCallInformation", "PlayOnPhone2"]);
 }

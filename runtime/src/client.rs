@@ -132,11 +132,9 @@ impl fmt::Display for ClientError {
             ClientError::Encode(e) => write!(f, "cannot encode the request: {e}"),
             ClientError::Transport(e) => write!(f, "{e}"),
             ClientError::Fault(fault) => write!(f, "{fault}"),
-            ClientError::Http { status, content_type, snippet } => write!(
-                f,
-                "HTTP {status} with a non-SOAP body ({}): {snippet}",
-                content_type.as_deref().unwrap_or("no content type")
-            ),
+            ClientError::Http { status, content_type, snippet } => {
+                write!(f, "HTTP {status} with a non-SOAP body ({}): {snippet}", content_type.as_deref().unwrap_or("no content type"))
+            }
             ClientError::Decode(e) => write!(f, "cannot decode the response: {e}"),
         }
     }

@@ -351,11 +351,7 @@ fn check_xsi_type<'a>(r: &Reader<'a>, el: &Start<'a>, attr: &Attr<'a>) -> Result
     // xsi:type is reported (decoders that accept their own type name handle it first).
     Err(r.invalid(
         el.offset(),
-        format!(
-            "xsi:type=\"{}\" on element {}: type substitution is not supported",
-            attr.value,
-            r.expanded(el.ns(), el.local())
-        ),
+        format!("xsi:type=\"{}\" on element {}: type substitution is not supported", attr.value, r.expanded(el.ns(), el.local())),
     ))
 }
 
@@ -849,7 +845,11 @@ pub fn many_group<'a, G: Group>(
         let found = *cur;
         return Err(r.invalid(
             found.map_or(r.position(), |c| c.offset()),
-            format!("a repeated group of {} occurs {} time(s); at least {min} required", r.expanded(parent.ns(), parent.local()), items.len()),
+            format!(
+                "a repeated group of {} occurs {} time(s); at least {min} required",
+                r.expanded(parent.ns(), parent.local()),
+                items.len()
+            ),
         ));
     }
     Ok(items)
@@ -865,7 +865,12 @@ pub fn put_many_group<G: Group>(w: &mut Writer, items: &[G], min: usize, max: us
 }
 
 /// An element matched by a wildcard at `*cur` (required).
-pub fn one_any<'a>(r: &mut Reader<'a>, parent: &Start<'a>, cur: &mut Option<Start<'a>>, wildcard: &Wildcard) -> Result<AnyElement, DecodeError> {
+pub fn one_any<'a>(
+    r: &mut Reader<'a>,
+    parent: &Start<'a>,
+    cur: &mut Option<Start<'a>>,
+    wildcard: &Wildcard,
+) -> Result<AnyElement, DecodeError> {
     match *cur {
         Some(c) if wildcard.allows(c.ns()) => {
             let v = decode_any(r, &c)?;
@@ -877,7 +882,12 @@ pub fn one_any<'a>(r: &mut Reader<'a>, parent: &Start<'a>, cur: &mut Option<Star
 }
 
 /// An optional element matched by a wildcard.
-pub fn opt_any<'a>(r: &mut Reader<'a>, parent: &Start<'a>, cur: &mut Option<Start<'a>>, wildcard: &Wildcard) -> Result<Option<AnyElement>, DecodeError> {
+pub fn opt_any<'a>(
+    r: &mut Reader<'a>,
+    parent: &Start<'a>,
+    cur: &mut Option<Start<'a>>,
+    wildcard: &Wildcard,
+) -> Result<Option<AnyElement>, DecodeError> {
     match *cur {
         Some(c) if wildcard.allows(c.ns()) => {
             let v = decode_any(r, &c)?;

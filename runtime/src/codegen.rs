@@ -3,20 +3,20 @@
 
 pub use crate::client::{Binding, ClientError, SoapRequest, SoapResponse, Transport, TransportError, call};
 pub use crate::codec::{
-    AnyContent, Codec, Complex, ComplexType, ElementCodec, Group, Nillable, NillableComplex, NillableSimple, Simple, SimpleType,
-    empty_content, end_of_content, many, many_any, many_group, no_attributes, one, one_any, opt, opt_any, opt_group, put,
-    put_many, put_many_any, put_many_group, put_opt, char_len, check_count, check_fixed_attr, codecs, collapse,
-    decode_any, decode_captured, decode_complex, decode_nillable_complex, decode_nillable_simple, decode_simple, decode_simple_with, duplicate,
-    encode_attr, encode_captured, encode_complex, encode_nillable_complex, encode_nillable_simple, encode_simple, is_xsi_type_of, other_attribute,
-    parse_attr, parse_list, replace, too_many, write_list,
+    AnyContent, Codec, Complex, ComplexType, ElementCodec, Group, Nillable, NillableComplex, NillableSimple, Simple, SimpleType, char_len,
+    check_count, check_fixed_attr, codecs, collapse, decode_any, decode_captured, decode_complex, decode_nillable_complex,
+    decode_nillable_simple, decode_simple, decode_simple_with, duplicate, empty_content, encode_attr, encode_captured, encode_complex,
+    encode_nillable_complex, encode_nillable_simple, encode_simple, end_of_content, is_xsi_type_of, many, many_any, many_group,
+    no_attributes, one, one_any, opt, opt_any, opt_group, other_attribute, parse_attr, parse_list, put, put_many, put_many_any,
+    put_many_group, put_opt, replace, too_many, write_list,
 };
 pub use crate::server::{
     FaultPolicy, RequestContext, SoapHttpRequest, SoapHttpResponse, SoapService, StandardFaults, accepted, fault_response,
     message_response, request_text,
 };
 pub use crate::soap::{
-    BodyProbe, EnvelopeReader, Fault, Probed, SoapMessage, SoapVersion, decode_fault, decode_message, encode_fault, encode_message, probe_body,
-    unroutable,
+    BodyProbe, EnvelopeReader, Fault, Probed, SoapMessage, SoapVersion, decode_fault, decode_message, encode_fault, encode_message,
+    probe_body, unroutable,
 };
 pub use crate::tool::{MessageKind, MessageSet, keep_furthest};
 pub use crate::xml::ns::{NsId, NsTable, SOAP11_ENV, SOAP12_ENV, XML, XSI};

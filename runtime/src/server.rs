@@ -100,9 +100,11 @@ pub fn standard_fault(version: SoapVersion, error: &DecodeError) -> Fault {
             if let (SoapVersion::V12, Some((ns, local))) = (version, error.subject()) {
                 // SOAP 1.2 reports the header in a NotUnderstood header block; as the fault
                 // travels alone, put it in the detail too.
-                f = f.with_detail_entry(
-                    AnyElement::new(version.uri(), "NotUnderstood").with_attribute("", "qname", format!("{{{ns}}}{local}")),
-                );
+                f = f.with_detail_entry(AnyElement::new(version.uri(), "NotUnderstood").with_attribute(
+                    "",
+                    "qname",
+                    format!("{{{ns}}}{local}"),
+                ));
             }
             f
         }
@@ -124,7 +126,11 @@ pub fn fault_response(version: SoapVersion, fault: &Fault) -> SoapHttpResponse {
 }
 
 /// A success response.
-pub fn message_response<M: SoapMessage>(version: SoapVersion, prefixes: &'static [(&'static str, &'static str)], msg: &M) -> SoapHttpResponse {
+pub fn message_response<M: SoapMessage>(
+    version: SoapVersion,
+    prefixes: &'static [(&'static str, &'static str)],
+    msg: &M,
+) -> SoapHttpResponse {
     match soap::encode_message(version, prefixes, msg) {
         Ok(body) => SoapHttpResponse { status: 200, content_type: version.content_type(""), body },
         Err(e) => internal_error(version, &format!("the response could not be encoded: {e}")),
@@ -158,17 +164,19 @@ pub fn request_text(request: &SoapHttpRequest, version: SoapVersion) -> Result<&
             if let Some((k, v)) = p.split_once('=') {
                 let v = v.trim().trim_matches('"');
                 if k.trim().eq_ignore_ascii_case("charset") && !v.eq_ignore_ascii_case("utf-8") {
-                    return Err(DecodeError::detached(DecodeErrorKind::Malformed, format!("unsupported charset '{v}'; only UTF-8 is accepted")));
+                    return Err(DecodeError::detached(
+                        DecodeErrorKind::Malformed,
+                        format!("unsupported charset '{v}'; only UTF-8 is accepted"),
+                    ));
                 }
             }
         }
     }
     match std::str::from_utf8(&request.body) {
         Ok(t) => Ok(t),
-        Err(e) => Err(DecodeError::detached(
-            DecodeErrorKind::Malformed,
-            format!("the request is not valid UTF-8 (byte {})", e.valid_up_to()),
-        )),
+        Err(e) => {
+            Err(DecodeError::detached(DecodeErrorKind::Malformed, format!("the request is not valid UTF-8 (byte {})", e.valid_up_to())))
+        }
     }
 }
 

@@ -85,7 +85,8 @@ pub fn roundtrip<M: MessageSet>(text: &str) -> Result<RoundTrip, DecodeError> {
             });
         }
     };
-    let xml = message.encode().map_err(|e| DecodeError::detached(crate::xml::DecodeErrorKind::Invalid, format!("re-encoding failed: {e}")))?;
+    let xml =
+        message.encode().map_err(|e| DecodeError::detached(crate::xml::DecodeErrorKind::Invalid, format!("re-encoding failed: {e}")))?;
     Ok(RoundTrip { operation: message.operation_name(), kind: message.kind(), xml })
 }
 
@@ -101,11 +102,7 @@ fn body_fragment(text: &str) -> Option<&'static str> {
     }
     let tag_end = start.find('>')?;
     let tag = &start[..tag_end];
-    if tag.contains(crate::xml::ns::SOAP12_ENV) {
-        Some(crate::xml::ns::SOAP12_ENV)
-    } else {
-        Some(crate::xml::ns::SOAP11_ENV)
-    }
+    if tag.contains(crate::xml::ns::SOAP12_ENV) { Some(crate::xml::ns::SOAP12_ENV) } else { Some(crate::xml::ns::SOAP11_ENV) }
 }
 
 fn strip_declaration(text: &str) -> &str {

@@ -562,7 +562,8 @@ async fn get_on_a_soap_path_is_405() {
     let answer = raw_exchange(server.addr, b"GET /soap HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await;
     assert!(answer.starts_with("HTTP/1.1 405"), "{answer}");
     assert!(answer.to_lowercase().contains("allow: post"), "{answer}");
-    let answer = raw_exchange(server.addr, b"POST /other HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").await;
+    let answer =
+        raw_exchange(server.addr, b"POST /other HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").await;
     assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
     server.stop().await;
 }

@@ -68,10 +68,7 @@ fn undeclares_a_prefix(text: &str) -> bool {
     text.match_indices("xmlns:").any(|(i, _)| {
         let rest = &text[i + 6..];
         rest.find('=').is_some_and(|eq| {
-            rest[..eq]
-                .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
-                && rest[eq + 1..].starts_with("\"\"")
+            rest[..eq].chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')) && rest[eq + 1..].starts_with("\"\"")
         })
     })
 }
@@ -84,25 +81,13 @@ fn reached() -> Fault {
 }
 
 impl UmWebServiceSoapServer for Reached {
-    async fn is_um_enabled(
-        &self,
-        _: &RequestContext,
-        _: IsUmEnabledInput,
-    ) -> Result<IsUmEnabledOutput, Fault> {
+    async fn is_um_enabled(&self, _: &RequestContext, _: IsUmEnabledInput) -> Result<IsUmEnabledOutput, Fault> {
         Err(reached())
     }
-    async fn get_um_properties(
-        &self,
-        _: &RequestContext,
-        _: GetUmPropertiesInput,
-    ) -> Result<GetUmPropertiesOutput, Fault> {
+    async fn get_um_properties(&self, _: &RequestContext, _: GetUmPropertiesInput) -> Result<GetUmPropertiesOutput, Fault> {
         Err(reached())
     }
-    async fn set_oof_status(
-        &self,
-        _: &RequestContext,
-        _: SetOofStatusInput,
-    ) -> Result<SetOofStatusOutput, Fault> {
+    async fn set_oof_status(&self, _: &RequestContext, _: SetOofStatusInput) -> Result<SetOofStatusOutput, Fault> {
         Err(reached())
     }
     async fn set_play_on_phone_dial_string(
@@ -126,46 +111,22 @@ impl UmWebServiceSoapServer for Reached {
     ) -> Result<SetMissedCallNotificationEnabledOutput, Fault> {
         Err(reached())
     }
-    async fn reset_pin(
-        &self,
-        _: &RequestContext,
-        _: ResetPinInput,
-    ) -> Result<ResetPinOutput, Fault> {
+    async fn reset_pin(&self, _: &RequestContext, _: ResetPinInput) -> Result<ResetPinOutput, Fault> {
         Err(reached())
     }
-    async fn play_on_phone(
-        &self,
-        _: &RequestContext,
-        _: PlayOnPhoneInput,
-    ) -> Result<PlayOnPhoneOutput, Fault> {
+    async fn play_on_phone(&self, _: &RequestContext, _: PlayOnPhoneInput) -> Result<PlayOnPhoneOutput, Fault> {
         Err(reached())
     }
-    async fn get_call_info(
-        &self,
-        _: &RequestContext,
-        _: GetCallInfoInput,
-    ) -> Result<GetCallInfoOutput, Fault> {
+    async fn get_call_info(&self, _: &RequestContext, _: GetCallInfoInput) -> Result<GetCallInfoOutput, Fault> {
         Err(reached())
     }
-    async fn disconnect(
-        &self,
-        _: &RequestContext,
-        _: DisconnectInput,
-    ) -> Result<DisconnectOutput, Fault> {
+    async fn disconnect(&self, _: &RequestContext, _: DisconnectInput) -> Result<DisconnectOutput, Fault> {
         Err(reached())
     }
-    async fn play_on_phone_greeting(
-        &self,
-        _: &RequestContext,
-        _: PlayOnPhoneGreetingInput,
-    ) -> Result<PlayOnPhoneGreetingOutput, Fault> {
+    async fn play_on_phone_greeting(&self, _: &RequestContext, _: PlayOnPhoneGreetingInput) -> Result<PlayOnPhoneGreetingOutput, Fault> {
         Err(reached())
     }
-    async fn disconnect_phone_call(
-        &self,
-        _: &RequestContext,
-        _: DisconnectPhoneCallInput,
-    ) -> Result<DisconnectPhoneCallOutput, Fault> {
+    async fn disconnect_phone_call(&self, _: &RequestContext, _: DisconnectPhoneCallInput) -> Result<DisconnectPhoneCallOutput, Fault> {
         Err(reached())
     }
     async fn get_phone_call_information(
@@ -175,11 +136,7 @@ impl UmWebServiceSoapServer for Reached {
     ) -> Result<GetPhoneCallInformationOutput, Fault> {
         Err(reached())
     }
-    async fn play_on_phone2(
-        &self,
-        _: &RequestContext,
-        _: PlayOnPhone2Input,
-    ) -> Result<PlayOnPhone2Output, Fault> {
+    async fn play_on_phone2(&self, _: &RequestContext, _: PlayOnPhone2Input) -> Result<PlayOnPhone2Output, Fault> {
         Err(reached())
     }
 }
@@ -198,10 +155,7 @@ struct Lcg(u64);
 
 impl Lcg {
     fn below(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         ((self.0 >> 33) % n.max(1) as u64) as usize
     }
 }
@@ -224,19 +178,13 @@ fn mutate(text: &str, rng: &mut Lcg) -> (String, String) {
         1 => {
             let at = boundary(text, rng.below(text.len()));
             let next = text[at..].chars().next().map_or(0, char::len_utf8);
-            (
-                format!("{}{}", &text[..at], &text[at + next..]),
-                format!("character at byte {at} dropped"),
-            )
+            (format!("{}{}", &text[..at], &text[at + next..]), format!("character at byte {at} dropped"))
         }
         2 => {
             let at = boundary(text, rng.below(text.len()));
             let next = text[at..].chars().next().map_or(0, char::len_utf8);
             let c = ['<', '>', '&', '"', 'x', ':', '/', ' ', '='][rng.below(9)];
-            (
-                format!("{}{c}{}", &text[..at], &text[at + next..]),
-                format!("character at byte {at} replaced by {c:?}"),
-            )
+            (format!("{}{c}{}", &text[..at], &text[at + next..]), format!("character at byte {at} replaced by {c:?}"))
         }
         3 => {
             let n = rng.below(lines.len());
@@ -263,9 +211,8 @@ fn mutate(text: &str, rng: &mut Lcg) -> (String, String) {
                 .collect();
             let name = names[rng.below(names.len())];
             let renamed = format!("{name}X");
-            let mutated = text
-                .replace(&format!("<{name}"), &format!("<{renamed}"))
-                .replace(&format!("</{name}>"), &format!("</{renamed}>"));
+            let mutated =
+                text.replace(&format!("<{name}"), &format!("<{renamed}")).replace(&format!("</{name}>"), &format!("</{renamed}>"));
             (mutated, format!("element <{name}> renamed <{renamed}>"))
         }
         _ => {
@@ -276,27 +223,14 @@ fn mutate(text: &str, rng: &mut Lcg) -> (String, String) {
                     let end = i + 1 + text[i + 1..].find('<')?;
                     (!text[i + 1..end].trim().is_empty()).then_some((i + 1, end))
                 })
-                .chain(
-                    text.match_indices("=\"")
-                        .filter_map(|(i, _)| Some((i + 2, i + 2 + text[i + 2..].find('"')?))),
-                )
+                .chain(text.match_indices("=\"").filter_map(|(i, _)| Some((i + 2, i + 2 + text[i + 2..].find('"')?))))
                 .collect();
             if values.is_empty() {
                 return (text.to_owned(), "no value to replace".to_owned());
             }
             let (s, e) = values[rng.below(values.len())];
-            let v = [
-                "",
-                "maybe",
-                "-1",
-                "99999999999999999999",
-                "not a date",
-                "\u{e9}",
-            ][rng.below(6)];
-            (
-                format!("{}{v}{}", &text[..s], &text[e..]),
-                format!("value {:?} replaced by {v:?}", &text[s..e]),
-            )
+            let v = ["", "maybe", "-1", "99999999999999999999", "not a date", "\u{e9}"][rng.below(6)];
+            (format!("{}{v}{}", &text[..s], &text[e..]), format!("value {:?} replaced by {v:?}", &text[s..e]))
         }
     }
 }
@@ -308,28 +242,15 @@ fn mutated_requests_get_the_prescribed_fault_and_never_a_panic() {
     let requests: Vec<(String, String)> = rows
         .iter()
         .filter(|r| r.kind == FixtureKind::Request && !r.is_as_printed())
-        .map(|r| {
-            (
-                r.file.clone(),
-                std::fs::read_to_string(dir.join(&r.file)).expect("fixture"),
-            )
-        })
+        .map(|r| (r.file.clone(), std::fs::read_to_string(dir.join(&r.file)).expect("fixture")))
         .collect();
-    assert!(
-        requests.len() >= 14,
-        "one request per operation at least: {}",
-        requests.len()
-    );
+    assert!(requests.len() >= 14, "one request per operation at least: {}", requests.len());
     let dispatcher = UmWebServiceSoapDispatcher::new(Reached).with_fault_policy(ExchangeFaults);
     let send = |body: &str| {
-        let request = SoapHttpRequest {
-            content_type: Some("text/xml; charset=utf-8".to_owned()),
-            soap_action: None,
-            body: body.as_bytes().to_vec(),
-        };
-        let response = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            run(dispatcher.handle(RequestContext::default(), request))
-        }));
+        let request =
+            SoapHttpRequest { content_type: Some("text/xml; charset=utf-8".to_owned()), soap_action: None, body: body.as_bytes().to_vec() };
+        let response =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(dispatcher.handle(RequestContext::default(), request))));
         response.map(|r| r.body)
     };
     // Unmutated, every request reaches its operation.
@@ -353,9 +274,7 @@ fn mutated_requests_get_the_prescribed_fault_and_never_a_panic() {
         let fault = match read_fault(&answer) {
             Ok(f) => f,
             Err(e) => {
-                problems.push(format!(
-                    "{label}: the answer is not a SOAP fault ({e}):\n{answer}"
-                ));
+                problems.push(format!("{label}: the answer is not a SOAP fault ({e}):\n{answer}"));
                 continue;
             }
         };
@@ -367,41 +286,19 @@ fn mutated_requests_get_the_prescribed_fault_and_never_a_panic() {
             .strip_prefix("<?xml")
             .and_then(|d| d.split("?>").next())
             .and_then(|d| {
-                d.split_once("encoding=").map(|(_, v)| {
-                    v.get(1..)
-                        .unwrap_or("")
-                        .split(['"', '\''])
-                        .next()
-                        .unwrap_or("")
-                        .to_owned()
-                })
+                d.split_once("encoding=").map(|(_, v)| v.get(1..).unwrap_or("").split(['"', '\'']).next().unwrap_or("").to_owned())
             })
             .is_some_and(|e| !e.eq_ignore_ascii_case("utf-8"));
         let undeclared_prefix = mutated.contains("=\"\"") && undeclares_a_prefix(&mutated);
         // Nor the version number (VersionNum is '1.' followed by digits).
         let bad_version = mutated
             .strip_prefix("<?xml version=")
-            .map(|v| {
-                v.get(1..)
-                    .unwrap_or("")
-                    .split(['"', '\''])
-                    .next()
-                    .unwrap_or("")
-            })
-            .is_some_and(|v| {
-                !v.strip_prefix("1.")
-                    .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
-            });
+            .map(|v| v.get(1..).unwrap_or("").split(['"', '\'']).next().unwrap_or(""))
+            .is_some_and(|v| !v.strip_prefix("1.").is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())));
         // Nor a processing instruction target running into its data (`<?xmlversion="1.0"`:
         // PITarget must be followed by white space).
-        let bad_target = mutated
-            .strip_prefix("<?")
-            .map(|t| {
-                t.split(|c: char| c.is_whitespace() || c == '?')
-                    .next()
-                    .unwrap_or("")
-            })
-            .is_some_and(|t| {
+        let bad_target =
+            mutated.strip_prefix("<?").map(|t| t.split(|c: char| c.is_whitespace() || c == '?').next().unwrap_or("")).is_some_and(|t| {
                 !t.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
                     || t.contains(|c: char| !(c.is_ascii_alphanumeric() || "_-.".contains(c)))
             });
@@ -416,28 +313,17 @@ fn mutated_requests_get_the_prescribed_fault_and_never_a_panic() {
         // A well-formed envelope in another namespace is a SOAP VersionMismatch (SOAP 1.1 4.4.1).
         let version_mismatch = well_formed && !envelope_is_soap11(&mutated);
         let code = (fault.code.0.as_str(), fault.code.1.as_str());
-        let entry = |local: &str| {
-            fault
-                .detail
-                .iter()
-                .find(|(ns, l, _)| ns == ERRORS && l == local)
-                .map(|(_, _, t)| t.as_str())
-        };
+        let entry = |local: &str| fault.detail.iter().find(|(ns, l, _)| ns == ERRORS && l == local).map(|(_, _, t)| t.as_str());
         match (well_formed, code) {
             (false, (TYPES, "ErrorInvalidRequest")) => {
                 malformed += 1;
-                if fault.string != "The request is invalid."
-                    || entry("ResponseCode") != Some("ErrorInvalidRequest")
-                {
-                    problems.push(format!(
-                        "{label}: ErrorInvalidRequest without its text or detail:\n{answer}"
-                    ));
+                if fault.string != "The request is invalid." || entry("ResponseCode") != Some("ErrorInvalidRequest") {
+                    problems.push(format!("{label}: ErrorInvalidRequest without its text or detail:\n{answer}"));
                 }
             }
             (true, (TYPES, "ErrorSchemaValidation")) => {
                 invalid += 1;
-                let positioned = entry("LineNumber")
-                    .is_some_and(|l| l.parse::<u32>().is_ok_and(|n| n > 0))
+                let positioned = entry("LineNumber").is_some_and(|l| l.parse::<u32>().is_ok_and(|n| n > 0))
                     && entry("LinePosition").is_some_and(|l| l.parse::<u32>().is_ok_and(|n| n > 0));
                 if fault.string != "The request failed schema validation." || !positioned {
                     problems.push(format!("{label}: ErrorSchemaValidation without its text or line and position:\n{answer}"));
@@ -447,37 +333,16 @@ fn mutated_requests_get_the_prescribed_fault_and_never_a_panic() {
             (true, (SOAP11, "VersionMismatch")) if version_mismatch => invalid += 1,
             _ => problems.push(format!(
                 "{label}: {} by roxmltree{}, answered {{{}}}{} \"{}\"{}",
-                if well_formed {
-                    "well-formed"
-                } else {
-                    "not well-formed"
-                },
-                roxmltree::Document::parse(&mutated)
-                    .err()
-                    .map(|e| format!(" ({e})"))
-                    .unwrap_or_default(),
+                if well_formed { "well-formed" } else { "not well-formed" },
+                roxmltree::Document::parse(&mutated).err().map(|e| format!(" ({e})")).unwrap_or_default(),
                 code.0,
                 code.1,
                 fault.string,
-                if std::env::var_os("SHOW_MUTATIONS").is_some() {
-                    format!("\n{mutated}\n{answer}")
-                } else {
-                    String::new()
-                },
+                if std::env::var_os("SHOW_MUTATIONS").is_some() { format!("\n{mutated}\n{answer}") } else { String::new() },
             )),
         }
     }
-    eprintln!(
-        "{MUTATIONS} mutated requests: {malformed} not well-formed, {invalid} schema-invalid, {reached} still valid"
-    );
-    assert!(
-        problems.is_empty(),
-        "{} problems:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
-    assert!(
-        malformed >= 1000 && invalid >= 500 && reached >= 100,
-        "{malformed} / {invalid} / {reached}"
-    );
+    eprintln!("{MUTATIONS} mutated requests: {malformed} not well-formed, {invalid} schema-invalid, {reached} still valid");
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(malformed >= 1000 && invalid >= 500 && reached >= 100, "{malformed} / {invalid} / {reached}");
 }

@@ -164,7 +164,15 @@ impl Calls {
     }
 
     /// Starts a call for `owner` (`*_request`): `Connecting`.
-    pub fn start(&self, owner: &str, family: Family, number: String, callee: Callee, playing: Playing, now: Tick) -> Result<String, StartError> {
+    pub fn start(
+        &self,
+        owner: &str,
+        family: Family,
+        number: String,
+        callee: Callee,
+        playing: Playing,
+        now: Tick,
+    ) -> Result<String, StartError> {
         let mut calls = self.lock();
         let timing = self.timing;
         calls.retain(|_, c| c.status(now, timing).is_some());

@@ -7,13 +7,15 @@ use std::fmt;
 
 use ms_oxwums::ews::{EwsError, ResponseMessage};
 use ms_oxwums::faults::FaultDetail;
-use ms_oxwums::messages::{
-    Disconnect, GetCallInfo, GetPhoneCallInformationType, GetUmProperties, IsUmEnabled, PlayOnPhone, PlayOnPhone2Type,
-    PlayOnPhoneGreeting, PlayOnPhoneType, ResetPin, SetMissedCallNotificationEnabled, SetOofStatus, SetPlayOnPhoneDialString,
-    SetTelephoneAccessFolderEmail, UmCallInfo, UmGreetingType, UmProperties,
-};
 use ms_oxwums::messages::DisconnectPhoneCallType;
-use ms_oxwums::types::{ExchangeVersionType, ItemIdType, PhoneCallIdType, PhoneCallInformationType, RequestServerVersion, ServerVersionInfo};
+use ms_oxwums::messages::{
+    Disconnect, GetCallInfo, GetPhoneCallInformationType, GetUmProperties, IsUmEnabled, PlayOnPhone, PlayOnPhone2Type, PlayOnPhoneGreeting,
+    PlayOnPhoneType, ResetPin, SetMissedCallNotificationEnabled, SetOofStatus, SetPlayOnPhoneDialString, SetTelephoneAccessFolderEmail,
+    UmCallInfo, UmGreetingType, UmProperties,
+};
+use ms_oxwums::types::{
+    ExchangeVersionType, ItemIdType, PhoneCallIdType, PhoneCallInformationType, RequestServerVersion, ServerVersionInfo,
+};
 use ms_oxwums::um_web_service_soap::*;
 use soapkit::client::{ClientError, Transport};
 
@@ -146,8 +148,9 @@ impl<T: Transport> UmClient<T> {
 
     /// `SetTelephoneAccessFolderEmail`.
     pub async fn set_telephone_access_folder_email(&self, base64_folder_id: &str) -> Result<(), UmClientError> {
-        let input =
-            SetTelephoneAccessFolderEmailInput { parameters: SetTelephoneAccessFolderEmail { base64_folder_id: Some(base64_folder_id.to_owned()) } };
+        let input = SetTelephoneAccessFolderEmailInput {
+            parameters: SetTelephoneAccessFolderEmail { base64_folder_id: Some(base64_folder_id.to_owned()) },
+        };
         self.inner.set_telephone_access_folder_email(input).await?;
         Ok(())
     }
@@ -161,15 +164,17 @@ impl<T: Transport> UmClient<T> {
     /// `PlayOnPhone`: returns the call id (for [`UmClient::get_call_info`] and
     /// [`UmClient::disconnect`]). An empty `dial_string` uses the stored default.
     pub async fn play_on_phone(&self, entry_id: &str, dial_string: &str) -> Result<String, UmClientError> {
-        let input = PlayOnPhoneInput { parameters: PlayOnPhone { entry_id: Some(entry_id.to_owned()), dial_string: Some(dial_string.to_owned()) } };
+        let input =
+            PlayOnPhoneInput { parameters: PlayOnPhone { entry_id: Some(entry_id.to_owned()), dial_string: Some(dial_string.to_owned()) } };
         let out = self.inner.play_on_phone(input).await?;
         out.parameters.play_on_phone_response.ok_or(UmClientError::Incomplete("call id"))
     }
 
     /// `PlayOnPhoneGreeting`: returns the call id.
     pub async fn play_on_phone_greeting(&self, greeting: UmGreetingType, dial_string: &str) -> Result<String, UmClientError> {
-        let input =
-            PlayOnPhoneGreetingInput { parameters: PlayOnPhoneGreeting { greeting_type: greeting, dial_string: Some(dial_string.to_owned()) } };
+        let input = PlayOnPhoneGreetingInput {
+            parameters: PlayOnPhoneGreeting { greeting_type: greeting, dial_string: Some(dial_string.to_owned()) },
+        };
         let out = self.inner.play_on_phone_greeting(input).await?;
         out.parameters.play_on_phone_greeting_response.ok_or(UmClientError::Incomplete("call id"))
     }

@@ -2,8 +2,8 @@
 //! ([`SystemClock`]) and one that only moves when told to ([`ManualClock`]), so that tests can
 //! go past the ring delay and the 32-second `Call_timeout` without sleeping.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// A point on a [`Clock`]: the time since that clock's origin.

@@ -88,7 +88,8 @@ fn serve_command(argv: &[String]) -> Result<(), String> {
             }
             "--max-calls" => {
                 let v = args.value(a)?;
-                um.max_calls_per_user = v.parse().ok().filter(|n| *n > 0).ok_or_else(|| format!("--max-calls: {v:?} is not a positive number"))?;
+                um.max_calls_per_user =
+                    v.parse().ok().filter(|n| *n > 0).ok_or_else(|| format!("--max-calls: {v:?} is not a positive number"))?;
             }
             "-h" | "--help" => {
                 print!("{USAGE}");

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use ms_oxwums::faults::ExchangeFaults;
 use ms_oxwums::um_web_service_soap::UmWebServiceSoapDispatcher;
 use soapkit::http::HeaderMap;
-use soapkit::http::server::{AuthError, Authenticator, SoapRouter, basic_credentials, serve_plain, serve_tls, tls_server_config_from_files};
+use soapkit::http::server::{
+    AuthError, Authenticator, SoapRouter, basic_credentials, serve_plain, serve_tls, tls_server_config_from_files,
+};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -149,7 +151,9 @@ impl Authenticator for UsersAuth {
             tracing::info!(user = ?user.unwrap_or("-"), operation = "-", outcome = %outcome, status = 401, latency_ms = 0.0, "request");
             e
         };
-        let Some(value) = headers.get("authorization") else { return Err(refused(None, "unauthorized (no credentials)", AuthError::Missing)) };
+        let Some(value) = headers.get("authorization") else {
+            return Err(refused(None, "unauthorized (no credentials)", AuthError::Missing));
+        };
         let Some((user, password)) = basic_credentials(value) else {
             return Err(refused(None, "unauthorized (malformed credentials)", AuthError::Invalid));
         };
@@ -208,7 +212,10 @@ impl RunningServer {
 /// Opens the data directory, binds `config.listen` and serves in a background task, with time
 /// from the system clock. The server stops when [`RunningServer::shutdown`] is called or
 /// `shutdown` completes.
-pub async fn start(config: ServerConfig, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<RunningServer, ServerError> {
+pub async fn start(
+    config: ServerConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<RunningServer, ServerError> {
     start_with_clock(config, Arc::new(SystemClock::new()), shutdown).await
 }
 
@@ -224,7 +231,8 @@ pub async fn start_with_clock(
     let data = open_data_dir(&config.data_dir, !config.insecure_http)?;
     let tls = match (&data.cert, config.insecure_http) {
         (Some(cert), false) => Some(Arc::new(
-            tls_server_config_from_files(&cert.cert, &cert.key).map_err(|e| ServerError::new(format!("cannot load the certificate: {e}")))?,
+            tls_server_config_from_files(&cert.cert, &cert.key)
+                .map_err(|e| ServerError::new(format!("cannot load the certificate: {e}")))?,
         )),
         _ => None,
     };

@@ -25,9 +25,8 @@ use ms_oxwums::faults::{self, ERRORS_NS, MESSAGES_NS, TYPES_NS};
 use ms_oxwums::messages::{
     DisconnectPhoneCallResponseMessageType, DisconnectResponse, GetCallInfoResponse, GetPhoneCallInformationResponseMessageType,
     GetUmPropertiesResponse, IsUmEnabledResponse, PlayOnPhoneGreetingResponse, PlayOnPhoneResponse, PlayOnPhoneResponse2Type,
-    PlayOnPhoneResponseMessageType, ResetPinResponse, ResponseCodeType, SetMissedCallNotificationEnabledResponse,
-    SetOofStatusResponse, SetPlayOnPhoneDialStringResponse, SetTelephoneAccessFolderEmailResponse, UmCallInfo, UmCallState,
-    UmEventCause, UmProperties,
+    PlayOnPhoneResponseMessageType, ResetPinResponse, ResponseCodeType, SetMissedCallNotificationEnabledResponse, SetOofStatusResponse,
+    SetPlayOnPhoneDialStringResponse, SetTelephoneAccessFolderEmailResponse, UmCallInfo, UmCallState, UmEventCause, UmProperties,
 };
 use ms_oxwums::types::{
     ConnectingSidType, ConnectionFailureCauseType, ExchangeImpersonationType, PhoneCallIdType, PhoneCallInformationType,
@@ -367,7 +366,11 @@ impl UmService {
         Ok(PlayOnPhoneOutput { parameters: PlayOnPhoneResponse { play_on_phone_response: Some(id) } })
     }
 
-    async fn do_play_on_phone_greeting(&self, ctx: &RequestContext, input: PlayOnPhoneGreetingInput) -> Result<PlayOnPhoneGreetingOutput, Fault> {
+    async fn do_play_on_phone_greeting(
+        &self,
+        ctx: &RequestContext,
+        input: PlayOnPhoneGreetingInput,
+    ) -> Result<PlayOnPhoneGreetingOutput, Fault> {
         let user = self.um_user(ctx).map_err(|r| r.fault())?;
         let dial = self.legacy_dial(&user.name, input.parameters.dial_string.as_deref()).await.map_err(|r| r.fault())?;
         let dial = dial.ok_or_else(faults::dialing_rules)?;
@@ -431,7 +434,11 @@ impl UmService {
         })
     }
 
-    fn do_disconnect_phone_call(&self, ctx: &RequestContext, input: &DisconnectPhoneCallInput) -> Result<DisconnectPhoneCallResponseMessageType, EwsError> {
+    fn do_disconnect_phone_call(
+        &self,
+        ctx: &RequestContext,
+        input: &DisconnectPhoneCallInput,
+    ) -> Result<DisconnectPhoneCallResponseMessageType, EwsError> {
         let user = self.ews_user(ctx, input.impersonation.as_ref()).map_err(|r| r.ews())?;
         let id = input.request.phone_call_id.id.trim();
         self.calls.disconnect(&user.name, Family::Ews, id, self.clock.now()).ok_or_else(EwsError::invalid_phone_call_id)?;
@@ -451,7 +458,9 @@ impl UmService {
             parameters: GetUmPropertiesResponse {
                 get_um_properties_response: Some(UmProperties {
                     oof_status: s.oof_status.unwrap_or(DEFAULT_OOF_STATUS),
-                    missed_call_notification_enabled: s.missed_call_notification_enabled.unwrap_or(DEFAULT_MISSED_CALL_NOTIFICATION_ENABLED),
+                    missed_call_notification_enabled: s
+                        .missed_call_notification_enabled
+                        .unwrap_or(DEFAULT_MISSED_CALL_NOTIFICATION_ENABLED),
                     play_on_phone_dial_string: Some(s.play_on_phone_dial_string.unwrap_or_default()),
                     telephone_access_numbers: self.config.telephone_access_numbers.clone(),
                     telephone_access_folder_email: Some(s.telephone_access_folder_email.unwrap_or_else(|| default_folder(&user.name))),
@@ -584,11 +593,19 @@ impl UmWebServiceSoapServer for UmService {
         noted("Disconnect", self.do_disconnect(ctx, input))
     }
 
-    async fn play_on_phone_greeting(&self, ctx: &RequestContext, input: PlayOnPhoneGreetingInput) -> Result<PlayOnPhoneGreetingOutput, Fault> {
+    async fn play_on_phone_greeting(
+        &self,
+        ctx: &RequestContext,
+        input: PlayOnPhoneGreetingInput,
+    ) -> Result<PlayOnPhoneGreetingOutput, Fault> {
         noted("PlayOnPhoneGreeting", self.do_play_on_phone_greeting(ctx, input).await)
     }
 
-    async fn disconnect_phone_call(&self, ctx: &RequestContext, input: DisconnectPhoneCallInput) -> Result<DisconnectPhoneCallOutput, Fault> {
+    async fn disconnect_phone_call(
+        &self,
+        ctx: &RequestContext,
+        input: DisconnectPhoneCallInput,
+    ) -> Result<DisconnectPhoneCallOutput, Fault> {
         let result = match self.do_disconnect_phone_call(ctx, &input) {
             Ok(r) => r,
             Err(e) => DisconnectPhoneCallResponseMessageType::error(e),

@@ -177,10 +177,8 @@ impl Store {
     }
 
     fn set(&self, user: &str, column: Column, value: rusqlite::types::Value) -> Result<(), StoreError> {
-        let sql = format!(
-            "INSERT INTO mailbox(user, {c}) VALUES (?1, ?2) ON CONFLICT(user) DO UPDATE SET {c} = excluded.{c}",
-            c = column.name()
-        );
+        let sql =
+            format!("INSERT INTO mailbox(user, {c}) VALUES (?1, ?2) ON CONFLICT(user) DO UPDATE SET {c} = excluded.{c}", c = column.name());
         self.with("cannot save the setting", |c| c.execute(&sql, params![user, value]).map(|_| ()))
     }
 

@@ -123,7 +123,10 @@ fn parse(text: &str, path: &Path) -> Result<Vec<Entry>, UsersError> {
 
 /// Hashes `password` with Argon2id (default parameters) and a random salt, as a PHC string.
 pub fn hash_password(password: &str) -> Result<String, UsersError> {
-    Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| UsersError(format!("cannot hash the password: {e}")))
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| UsersError(format!("cannot hash the password: {e}")))
 }
 
 /// Whether `password` matches the PHC string `hash`.

@@ -9,11 +9,7 @@ const CLIENT: &str = env!("CARGO_BIN_EXE_um-client");
 #[test]
 fn insecure_http_is_refused_off_loopback() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(SERVER)
-        .args(["--listen", "0.0.0.0:0", "--insecure-http", "--data"])
-        .arg(dir.path().join("d"))
-        .output()
-        .unwrap();
+    let out = Command::new(SERVER).args(["--listen", "0.0.0.0:0", "--insecure-http", "--data"]).arg(dir.path().join("d")).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("refusing --insecure-http on 0.0.0.0:0") && err.contains("loopback"), "{err}");
@@ -107,7 +103,10 @@ fn server_and_client_binaries_run_a_whole_call() {
     let out = client(&["status", "no-such-call"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ErrorInvalidPhoneCallId"));
-    let out = Command::new(CLIENT).args(["--url", &url, "--ca-cert", &cert, "--user", "demo", "--password", "wrong", "enabled"]).output().unwrap();
+    let out = Command::new(CLIENT)
+        .args(["--url", &url, "--ca-cert", &cert, "--user", "demo", "--password", "wrong", "enabled"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("HTTP 401"));
 

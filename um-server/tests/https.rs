@@ -129,7 +129,10 @@ async fn every_operation_at_both_paths_with_full_call_lifecycles() {
         assert_eq!(c.get_phone_call_information(&pid).await.unwrap().phone_call_state, PhoneCallStateType::Connected);
         c.disconnect_phone_call(&pid).await.unwrap();
         let info = c.get_phone_call_information(&pid).await.unwrap();
-        assert_eq!((info.phone_call_state, info.connection_failure_cause), (PhoneCallStateType::Disconnected, ConnectionFailureCauseType::None));
+        assert_eq!(
+            (info.phone_call_state, info.connection_failure_cause),
+            (PhoneCallStateType::Disconnected, ConnectionFailureCauseType::None)
+        );
         clock.advance(S(32));
         let e = c.get_phone_call_information(&pid).await.unwrap_err();
         assert_eq!(e.ews().and_then(|e| e.code), Some(ResponseCodeType::ErrorInvalidPhoneCallId), "{e}");

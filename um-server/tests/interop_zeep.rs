@@ -20,7 +20,9 @@ fn repo_root() -> PathBuf {
 fn require_zeep() {
     let probe = Command::new("python3").args(["-c", "import zeep, lxml, requests"]).output();
     match probe {
-        Err(e) => panic!("python3 is needed for the zeep interoperability test but cannot be run ({e}); install Python 3 and then zeep with `pip install zeep`"),
+        Err(e) => panic!(
+            "python3 is needed for the zeep interoperability test but cannot be run ({e}); install Python 3 and then zeep with `pip install zeep`"
+        ),
         Ok(o) if !o.status.success() => panic!(
             "zeep is not installed for python3: install with `pip install zeep` (tests/requirements.txt pins the version)\n{}",
             String::from_utf8_lossy(&o.stderr)
@@ -38,7 +40,10 @@ async fn zeep_calls_all_14_operations() {
         data_dir: dir.path().join("um-data"),
         insecure_http: false,
         // A short ring so the script's polling sees every state quickly on the real clock.
-        um: UmConfig { timing: Timing { ring_delay: Duration::from_millis(300), hangup_after: Duration::from_secs(300) }, ..UmConfig::default() },
+        um: UmConfig {
+            timing: Timing { ring_delay: Duration::from_millis(300), hangup_after: Duration::from_secs(300) },
+            ..UmConfig::default()
+        },
     };
     let server = start_with_clock(config, Arc::new(SystemClock::new()), std::future::pending()).await.expect("server starts");
     add_user(&server.users_path, "zeep", "zeep-password", true, None).unwrap();

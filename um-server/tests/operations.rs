@@ -199,13 +199,25 @@ async fn play_on_phone2_lifecycle_with_soap_headers() {
         assert!(info.sip_response_code.is_none() && info.sip_response_text.is_none());
         (info.phone_call_state, info.connection_failure_cause)
     };
-    assert_eq!(read(alice.get_phone_call_information(&id).await.unwrap()), state(PhoneCallStateType::Connecting, ConnectionFailureCauseType::None));
+    assert_eq!(
+        read(alice.get_phone_call_information(&id).await.unwrap()),
+        state(PhoneCallStateType::Connecting, ConnectionFailureCauseType::None)
+    );
     h.advance(RING);
-    assert_eq!(read(alice.get_phone_call_information(&id).await.unwrap()), state(PhoneCallStateType::Connected, ConnectionFailureCauseType::None));
+    assert_eq!(
+        read(alice.get_phone_call_information(&id).await.unwrap()),
+        state(PhoneCallStateType::Connected, ConnectionFailureCauseType::None)
+    );
     alice.disconnect_phone_call(&id).await.unwrap();
-    assert_eq!(read(alice.get_phone_call_information(&id).await.unwrap()), state(PhoneCallStateType::Disconnected, ConnectionFailureCauseType::None));
+    assert_eq!(
+        read(alice.get_phone_call_information(&id).await.unwrap()),
+        state(PhoneCallStateType::Disconnected, ConnectionFailureCauseType::None)
+    );
     h.advance(S(31));
-    assert_eq!(read(alice.get_phone_call_information(&id).await.unwrap()), state(PhoneCallStateType::Disconnected, ConnectionFailureCauseType::None));
+    assert_eq!(
+        read(alice.get_phone_call_information(&id).await.unwrap()),
+        state(PhoneCallStateType::Disconnected, ConnectionFailureCauseType::None)
+    );
     h.advance(S(1));
     let e = alice.get_phone_call_information(&id).await.unwrap_err();
     assert_ews(&e, ResponseCodeType::ErrorInvalidPhoneCallId, "The phone call ID isn't valid");
@@ -215,7 +227,10 @@ async fn play_on_phone2_lifecycle_with_soap_headers() {
     // A busy line, through the EWS family.
     let (busy, _) = alice.play_on_phone2(ITEM_ID, "+1 425 555 0486").await.unwrap();
     h.advance(RING);
-    assert_eq!(read(alice.get_phone_call_information(&busy).await.unwrap()), state(PhoneCallStateType::Disconnected, ConnectionFailureCauseType::UserBusy));
+    assert_eq!(
+        read(alice.get_phone_call_information(&busy).await.unwrap()),
+        state(PhoneCallStateType::Disconnected, ConnectionFailureCauseType::UserBusy)
+    );
 }
 
 #[tokio::test]
@@ -339,8 +354,16 @@ async fn calls_are_private_to_their_user() {
     // Bob can neither read nor disconnect Alice's calls: her ids are invalid ids for him.
     assert_fault(&bob.get_call_info(&legacy).await.unwrap_err(), "InvalidCallIdException", INVALID_CALL_ID);
     assert_fault(&bob.disconnect(&legacy).await.unwrap_err(), "InvalidCallIdException", INVALID_CALL_ID);
-    assert_ews(&bob.get_phone_call_information(&ews).await.unwrap_err(), ResponseCodeType::ErrorInvalidPhoneCallId, "The phone call ID isn't valid");
-    assert_ews(&bob.disconnect_phone_call(&ews).await.unwrap_err(), ResponseCodeType::ErrorInvalidPhoneCallId, "The phone call ID isn't valid");
+    assert_ews(
+        &bob.get_phone_call_information(&ews).await.unwrap_err(),
+        ResponseCodeType::ErrorInvalidPhoneCallId,
+        "The phone call ID isn't valid",
+    );
+    assert_ews(
+        &bob.disconnect_phone_call(&ews).await.unwrap_err(),
+        ResponseCodeType::ErrorInvalidPhoneCallId,
+        "The phone call ID isn't valid",
+    );
     // ... and his attempts changed nothing.
     assert_eq!(alice.get_call_info(&legacy).await.unwrap(), info(UmCallState::Connected, UmEventCause::None));
     assert_eq!(alice.get_phone_call_information(&ews).await.unwrap().phone_call_state, PhoneCallStateType::Connected);
@@ -362,8 +385,16 @@ async fn call_ids_are_only_valid_in_their_family() {
     let greeting = alice.play_on_phone_greeting(UmGreetingType::NormalCustom, "12345").await.unwrap();
     let (ews, _) = alice.play_on_phone2(ITEM_ID, "12345").await.unwrap();
     for id in [&legacy, &greeting] {
-        assert_ews(&alice.get_phone_call_information(id).await.unwrap_err(), ResponseCodeType::ErrorInvalidPhoneCallId, "The phone call ID isn't valid");
-        assert_ews(&alice.disconnect_phone_call(id).await.unwrap_err(), ResponseCodeType::ErrorInvalidPhoneCallId, "The phone call ID isn't valid");
+        assert_ews(
+            &alice.get_phone_call_information(id).await.unwrap_err(),
+            ResponseCodeType::ErrorInvalidPhoneCallId,
+            "The phone call ID isn't valid",
+        );
+        assert_ews(
+            &alice.disconnect_phone_call(id).await.unwrap_err(),
+            ResponseCodeType::ErrorInvalidPhoneCallId,
+            "The phone call ID isn't valid",
+        );
     }
     assert_fault(&alice.get_call_info(&ews).await.unwrap_err(), "InvalidCallIdException", INVALID_CALL_ID);
     assert_fault(&alice.disconnect(&ews).await.unwrap_err(), "InvalidCallIdException", INVALID_CALL_ID);
@@ -430,7 +461,10 @@ async fn impersonating_another_user_is_denied() {
             connecting_sid: ConnectingSidType::PrincipalName(PrincipalNameType { value: NonEmptyStringType(name.into()) }),
         }),
         mailbox_culture: None,
-        request_version: Some(ms_oxwums::types::RequestServerVersion { version: ExchangeVersionType::Exchange2013, other_attributes: Vec::new() }),
+        request_version: Some(ms_oxwums::types::RequestServerVersion {
+            version: ExchangeVersionType::Exchange2013,
+            other_attributes: Vec::new(),
+        }),
     };
     let out = alice.generated().play_on_phone2(input("bob")).await.unwrap();
     let e = out.check().unwrap_err();
@@ -450,7 +484,11 @@ async fn calls_per_user_are_limited() {
     }
     let e = alice.play_on_phone(ENTRY_ID, "12345").await.unwrap_err();
     assert_eq!(e.fault_code(), Some("Server"), "{e}");
-    assert_ews(&alice.play_on_phone2(ITEM_ID, "12345").await.unwrap_err(), ResponseCodeType::ErrorServerBusy, "Too many phone calls are in progress for this user.");
+    assert_ews(
+        &alice.play_on_phone2(ITEM_ID, "12345").await.unwrap_err(),
+        ResponseCodeType::ErrorServerBusy,
+        "Too many phone calls are in progress for this user.",
+    );
     // Others are not affected; after the calls end and time out, Alice can call again.
     h.client("bob").play_on_phone(ENTRY_ID, "12345").await.unwrap();
     h.advance(RING + HANGUP + S(32));
@@ -480,7 +518,12 @@ async fn malformed_and_wrongly_shaped_requests_get_the_exchange_faults() {
 </soap:Envelope>"#;
     let (status, body) = h.raw("alice", action, spec).await;
     assert_eq!(status, 200, "{body}");
-    assert!(body.contains(r#"ResponseClass="Success""#) && body.contains("<m:ResponseCode>NoError</m:ResponseCode>") && body.contains("PhoneCallId"), "{body}");
+    assert!(
+        body.contains(r#"ResponseClass="Success""#)
+            && body.contains("<m:ResponseCode>NoError</m:ResponseCode>")
+            && body.contains("PhoneCallId"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -492,15 +535,30 @@ async fn every_operation_once() {
     let g = c.generated();
     use ms_oxwums::messages::*;
     assert!(g.is_um_enabled(IsUmEnabledInput { parameters: IsUmEnabled {} }).await.unwrap().parameters.is_um_enabled_response);
-    assert!(g.get_um_properties(GetUmPropertiesInput { parameters: GetUmProperties {} }).await.unwrap().parameters.get_um_properties_response.is_some());
+    assert!(
+        g.get_um_properties(GetUmPropertiesInput { parameters: GetUmProperties {} })
+            .await
+            .unwrap()
+            .parameters
+            .get_um_properties_response
+            .is_some()
+    );
     g.set_oof_status(SetOofStatusInput { parameters: SetOofStatus { status: true } }).await.unwrap();
-    g.set_play_on_phone_dial_string(SetPlayOnPhoneDialStringInput { parameters: SetPlayOnPhoneDialString { dial_string: Some("12345".into()) } }).await.unwrap();
-    g.set_telephone_access_folder_email(SetTelephoneAccessFolderEmailInput { parameters: SetTelephoneAccessFolderEmail { base64_folder_id: Some("AQID".into()) } })
-        .await
-        .unwrap();
-    g.set_missed_call_notification_enabled(SetMissedCallNotificationEnabledInput { parameters: SetMissedCallNotificationEnabled { status: false } })
-        .await
-        .unwrap();
+    g.set_play_on_phone_dial_string(SetPlayOnPhoneDialStringInput {
+        parameters: SetPlayOnPhoneDialString { dial_string: Some("12345".into()) },
+    })
+    .await
+    .unwrap();
+    g.set_telephone_access_folder_email(SetTelephoneAccessFolderEmailInput {
+        parameters: SetTelephoneAccessFolderEmail { base64_folder_id: Some("AQID".into()) },
+    })
+    .await
+    .unwrap();
+    g.set_missed_call_notification_enabled(SetMissedCallNotificationEnabledInput {
+        parameters: SetMissedCallNotificationEnabled { status: false },
+    })
+    .await
+    .unwrap();
     g.reset_pin(ResetPinInput { parameters: ResetPin {} }).await.unwrap();
     let id = g
         .play_on_phone(PlayOnPhoneInput { parameters: PlayOnPhone { entry_id: Some(ENTRY_ID.into()), dial_string: Some("12345".into()) } })
@@ -513,7 +571,9 @@ async fn every_operation_once() {
     assert_eq!(ci.parameters.get_call_info_response.unwrap().call_state, UmCallState::Connecting);
     g.disconnect(DisconnectInput { parameters: Disconnect { call_id: Some(id) } }).await.unwrap();
     let gid = g
-        .play_on_phone_greeting(PlayOnPhoneGreetingInput { parameters: PlayOnPhoneGreeting { greeting_type: UmGreetingType::OofCustom, dial_string: None } })
+        .play_on_phone_greeting(PlayOnPhoneGreetingInput {
+            parameters: PlayOnPhoneGreeting { greeting_type: UmGreetingType::OofCustom, dial_string: None },
+        })
         .await
         .unwrap()
         .parameters

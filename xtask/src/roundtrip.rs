@@ -86,7 +86,8 @@ fn scratch_crate(root: &Path, wsdl: &Path) -> Result<PathBuf, String> {
     let target = crate::gen_task::Target { wsdl: "", output: "" };
     let mut opts = options(root, &target);
     opts.source_label = format!("`{}`", wsdl.display());
-    let (ir, _) = soapkit_codegen::build_ir(wsdl, &opts).map_err(|d| format!("{d}\nerror: could not generate bindings for {}", wsdl.display()))?;
+    let (ir, _) =
+        soapkit_codegen::build_ir(wsdl, &opts).map_err(|d| format!("{d}\nerror: could not generate bindings for {}", wsdl.display()))?;
     let files = soapkit_codegen::emit::emit(&ir, &opts).map_err(|e| format!("error: {e}"))?;
     if ir.services.is_empty() {
         return Err(format!("error: {} has no SOAP binding", wsdl.display()));
@@ -105,11 +106,8 @@ fn scratch_crate(root: &Path, wsdl: &Path) -> Result<PathBuf, String> {
          [dependencies]\nsoapkit = {{ path = {:?} }}\n\n[workspace]\n",
         runtime.display().to_string()
     );
-    let services: Vec<String> = ir
-        .services
-        .iter()
-        .map(|s| format!("bindings::{}::{}Message", s.rust_module, s.rust.trim_start_matches("r#")))
-        .collect();
+    let services: Vec<String> =
+        ir.services.iter().map(|s| format!("bindings::{}::{}Message", s.rust_module, s.rust.trim_start_matches("r#"))).collect();
     let mut chain = String::from("soapkit::tool::roundtrip::<");
     chain.push_str(&services[0]);
     chain.push_str(">(text)");

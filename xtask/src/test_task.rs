@@ -1,6 +1,6 @@
-//! `cargo xtask test`: everything CI checks, in one command — prerequisites, freshness of the
-//! generated bindings, the whole test suite (all features), clippy and rustdoc with warnings
-//! denied.
+//! `cargo xtask test`: everything CI checks, in one command — prerequisites, formatting
+//! (rustfmt; generated code is prettyplease's), freshness of the generated bindings, the whole
+//! test suite (all features), clippy and rustdoc with warnings denied.
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -16,6 +16,7 @@ pub fn run(root: &Path, args: &[String]) -> ExitCode {
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let steps = [
+        Step { name: "formatting", args: &["fmt", "--all", "--check"], env: &[] },
         Step { name: "bindings are fresh", args: &["run", "--quiet", "--package", "xtask", "--", "gen", "--check"], env: &[] },
         Step { name: "tests", args: &["test", "--workspace", "--all-features", "--no-fail-fast"], env: &[] },
         Step { name: "clippy", args: &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"], env: &[] },
@@ -58,13 +59,18 @@ fn prerequisites(root: &Path) -> Result<(), String> {
     if Command::new("xmllint").arg("--version").output().is_err() {
         missing.push("xmllint (Debian/Ubuntu: `apt-get install libxml2-utils`)".to_owned());
     }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    for (tool, component) in [("fmt", "rustfmt"), ("clippy", "clippy")] {
+        let found = Command::new(&cargo).args([tool, "--version"]).output();
+        if !found.is_ok_and(|o| o.status.success()) {
+            missing.push(format!("cargo {tool} (`rustup component add {component}`)"));
+        }
+    }
     let zeep = Command::new("python3").args(["-c", "import zeep"]).output();
     if !zeep.is_ok_and(|o| o.status.success()) {
         missing.push("Python zeep (`python3 -m pip install -r tests/requirements.txt`)".to_owned());
     }
-    let reference = std::env::var_os("SOAPKIT_REFERENCE")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| root.join("../shared/reference"));
+    let reference = std::env::var_os("SOAPKIT_REFERENCE").map(std::path::PathBuf::from).unwrap_or_else(|| root.join("../shared/reference"));
     if !reference.join("ews-full/services.wsdl").is_file() || !reference.join("w3c-databinding/examples.wsdl").is_file() {
         missing.push(format!(
             "the reference WSDLs (EWS, W3C databinding) at {}: put the shared material beside the repository \
@@ -75,6 +81,9 @@ fn prerequisites(root: &Path) -> Result<(), String> {
     if missing.is_empty() {
         Ok(())
     } else {
-        Err(format!("error: the tests need:\n  - {}\n(.ci/run installs the tools; it finds the reference material beside the repository or its origin)", missing.join("\n  - ")))
+        Err(format!(
+            "error: the tests need:\n  - {}\n(.ci/run installs the tools; it finds the reference material beside the repository or its origin)",
+            missing.join("\n  - ")
+        ))
     }
 }

@@ -832,9 +832,8 @@ impl Emitter<'_> {
             enc_arms.extend(quote!(Self::#vn(v) => { #e }));
         }
         let expected = self.expected_names(&first);
-        let fallback = empty_arm.unwrap_or_else(|| {
-            quote!(_ => return ::core::result::Result::Err(r.missing_element(start, cur.as_ref(), &[#expected])),)
-        });
+        let fallback = empty_arm
+            .unwrap_or_else(|| quote!(_ => return ::core::result::Result::Err(r.missing_element(start, cur.as_ref(), &[#expected])),));
         let complex = if matches!(self.ir.types[id].origin, Origin::Group { .. }) {
             TokenStream::new()
         } else {

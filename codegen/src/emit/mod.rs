@@ -46,8 +46,7 @@ enum Unit {
 pub fn emit(ir: &Ir, opts: &Options) -> Result<Vec<OutputFile>, String> {
     let e = Emitter { ir, opts };
     let layout = e.layout();
-    let units: Vec<(usize, Unit)> =
-        layout.iter().enumerate().flat_map(|(fi, (_, units))| units.iter().map(move |u| (fi, *u))).collect();
+    let units: Vec<(usize, Unit)> = layout.iter().enumerate().flat_map(|(fi, (_, units))| units.iter().map(move |u| (fi, *u))).collect();
     let timings = std::env::var_os("SOAPKIT_TIMINGS").is_some();
     let formatted: Vec<Result<(String, [std::time::Duration; 3]), String>> = parallel_map(&units, |&(_, unit)| {
         let t0 = std::time::Instant::now();
@@ -193,8 +192,7 @@ impl<'a> Emitter<'a> {
             }
         }
         // Modules in the order their namespaces were first used, then any others.
-        let mut order: Vec<String> =
-            self.ir.namespaces.iter().map(|n| n.module.clone()).filter(|m| modules.contains_key(m)).collect();
+        let mut order: Vec<String> = self.ir.namespaces.iter().map(|n| n.module.clone()).filter(|m| modules.contains_key(m)).collect();
         for k in modules.keys() {
             if !order.contains(k) {
                 order.push(k.clone());

@@ -71,11 +71,8 @@ impl Emitter<'_> {
                     async move { __rt::call::<T, #inp, #out>(&self.transport, BINDING, #action, &input).await }
                 }
             });
-            let declared = if op.faults.is_empty() {
-                String::new()
-            } else {
-                format!(" Build a declared fault with [`{}::to_fault`].", op.fault_rust)
-            };
+            let declared =
+                if op.faults.is_empty() { String::new() } else { format!(" Build a declared fault with [`{}::to_fault`].", op.fault_rust) };
             let sd = doc(&format!(
                 "Handles operation `{}`. Return a [`__rt::Fault`] to answer with a SOAP fault.{declared}{}",
                 op.name,
@@ -103,10 +100,8 @@ impl Emitter<'_> {
         let message_enum = self.message_enum(s, &ops_enum);
         let fault_enums: TokenStream = s.operations.iter().map(|op| self.fault_enum(op, &m)).collect();
         let client_doc = doc(&format!("The operations of `{}`, as a client calls them.", s.binding));
-        let server_doc = doc(&format!(
-            "The operations of `{}`, as a server implements them. Serve an implementation with [`{dispatcher}`].",
-            s.binding
-        ));
+        let server_doc =
+            doc(&format!("The operations of `{}`, as a server implements them. Serve an implementation with [`{dispatcher}`].", s.binding));
         quote! {
                 /// The SOAP version of the binding.
                 pub const VERSION: __rt::SoapVersion = #version;
@@ -247,7 +242,10 @@ impl Emitter<'_> {
             if s.addresses.is_empty() {
                 "\n\nThe WSDL names no endpoint address: configure it in the transport.".to_owned()
             } else {
-                format!("\n\nEndpoint addresses in the WSDL: {}.", s.addresses.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "))
+                format!(
+                    "\n\nEndpoint addresses in the WSDL: {}.",
+                    s.addresses.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+                )
             }
         )
     }
@@ -279,10 +277,7 @@ impl Emitter<'_> {
             });
             to_arms.extend(quote!(Self::#v(v) => __rt::encode_captured::<#codec>(#uri, #local, v, PREFIXES)?,));
         }
-        let d = doc(&format!(
-            "The faults operation `{}` declares: each is a SOAP fault whose detail holds the fault's element.",
-            op.name
-        ));
+        let d = doc(&format!("The faults operation `{}` declares: each is a SOAP fault whose detail holds the fault's element.", op.name));
         quote! {
             #d
             #[derive(Clone, Debug, PartialEq)]
@@ -510,11 +505,7 @@ impl Emitter<'_> {
     fn header_decode(&self, e: &ElementUse, m: &str) -> TokenStream {
         if self.is_simple(e.ty) {
             let codec = self.codec_type(e.ty, m);
-            if e.nillable {
-                quote!(__rt::decode_nillable_simple::<#codec>(r, &c)?)
-            } else {
-                quote!(__rt::decode_simple::<#codec>(r, &c)?)
-            }
+            if e.nillable { quote!(__rt::decode_nillable_simple::<#codec>(r, &c)?) } else { quote!(__rt::decode_simple::<#codec>(r, &c)?) }
         } else {
             let ty = self.value_type(e.ty, m);
             quote!(__rt::decode_complex::<#ty>(r, &c)?)
@@ -636,7 +627,8 @@ impl Emitter<'_> {
     }
 
     fn route(&self, s: &Service, ops_enum: &proc_macro2::Ident) -> TokenStream {
-        let ops: Vec<(usize, &Operation)> = s.operations.iter().enumerate().filter(|(_, o)| o.input.is_some() && o.output.is_some()).collect();
+        let ops: Vec<(usize, &Operation)> =
+            s.operations.iter().enumerate().filter(|(_, o)| o.input.is_some() && o.output.is_some()).collect();
         let variant = |o: &Operation| {
             let v = ident(&crate::ident::upper_camel(&o.name));
             quote!(#ops_enum::#v)
@@ -764,11 +756,8 @@ impl Emitter<'_> {
             let outv = ident(&output.rust);
             let (first, _) = self.message_first(Some(output));
             let check = self.first_check(&first);
-            let cond = if first.emptiable {
-                quote!(probe.child.is_none_or(|c| #check))
-            } else {
-                quote!(probe.child.is_some_and(|c| #check))
-            };
+            let cond =
+                if first.emptiable { quote!(probe.child.is_none_or(|c| #check)) } else { quote!(probe.child.is_some_and(|c| #check)) };
             output_tries.extend(quote! {
                 if #cond {
                     match probed.try_decode::<#outv>() {

@@ -154,8 +154,7 @@ impl Emitter<'_> {
             TypeKind::Sequence(g) => {
                 let m = self.module(id);
                 let fields: Vec<TokenStream> = g.members.iter().map(|mem| self.member_field(mem, &m, g.compositor)).collect();
-                let default =
-                    if g.members.iter().all(|m| m.occurs.shape() != Shape::One) { quote!(, Default) } else { quote!() };
+                let default = if g.members.iter().all(|m| m.occurs.shape() != Shape::One) { quote!(, Default) } else { quote!() };
                 quote! {
                     #docs
                     #[derive(Clone, Debug, PartialEq #default)]
@@ -253,7 +252,9 @@ impl Emitter<'_> {
                 };
                 format!("{kind} ({}).", Self::occurs_text(m.occurs))
             }
-            MemberTerm::Any(w) => format!("Elements matched by a wildcard ({}), {}, as received.", wildcard_text(w), Self::occurs_text(m.occurs)),
+            MemberTerm::Any(w) => {
+                format!("Elements matched by a wildcard ({}), {}, as received.", wildcard_text(w), Self::occurs_text(m.occurs))
+            }
         };
         match &m.doc {
             Some(d) => format!("{}\n\n{what}", doc_text(d)),
@@ -262,12 +263,8 @@ impl Emitter<'_> {
     }
 
     fn attribute_doc(&self, a: &Attribute) -> String {
-        let mut s = format!(
-            "Attribute `{}` ({}), {}",
-            qlabel(&a.name),
-            self.xml_label(a.ty),
-            if a.required { "required" } else { "optional" }
-        );
+        let mut s =
+            format!("Attribute `{}` ({}), {}", qlabel(&a.name), self.xml_label(a.ty), if a.required { "required" } else { "optional" });
         if let Some(d) = &a.default {
             s.push_str(&format!("; absent means `{d}`"));
         }
@@ -338,6 +335,9 @@ fn wildcard_text(w: &Wildcard) -> String {
     match w {
         Wildcard::Any => "any namespace".to_owned(),
         Wildcard::Other(t) => format!("any namespace but `{t}`"),
-        Wildcard::List(l) => format!("namespaces {}", l.iter().map(|n| if n.is_empty() { "(none)".to_owned() } else { format!("`{n}`") }).collect::<Vec<_>>().join(", ")),
+        Wildcard::List(l) => format!(
+            "namespaces {}",
+            l.iter().map(|n| if n.is_empty() { "(none)".to_owned() } else { format!("`{n}`") }).collect::<Vec<_>>().join(", ")
+        ),
     }
 }

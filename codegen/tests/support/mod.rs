@@ -25,9 +25,7 @@ pub fn fixtures() -> PathBuf {
 /// repository). Missing material is a failure, never a silent skip: these tests are the proof
 /// that the generator handles WSDLs other than MS-OXWUMS.
 pub fn reference(rel: &str) -> PathBuf {
-    let base = std::env::var_os("SOAPKIT_REFERENCE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_dir().join("../shared/reference"));
+    let base = std::env::var_os("SOAPKIT_REFERENCE").map(PathBuf::from).unwrap_or_else(|| workspace_dir().join("../shared/reference"));
     let path = base.join(rel);
     assert!(
         path.exists(),

@@ -365,8 +365,8 @@ impl HttpTransport {
         let headers = req.headers_mut();
         headers.clone_from(&self.headers);
         for (name, value) in request.http_headers() {
-            let value = HeaderValue::from_str(&value)
-                .map_err(|_| TransportError::Io(format!("the {name} header cannot carry {value:?}")))?;
+            let value =
+                HeaderValue::from_str(&value).map_err(|_| TransportError::Io(format!("the {name} header cannot carry {value:?}")))?;
             headers.insert(HeaderName::from_static(if name == "SOAPAction" { "soapaction" } else { "content-type" }), value);
         }
 

@@ -69,10 +69,10 @@ use tokio::net::TcpListener;
 use tokio::time::Instant;
 use tower_service::Service as _;
 
-pub use axum::Router;
 /// The axum this router is built with, to extend the router (other routes, layers) with
 /// matching types.
 pub use axum;
+pub use axum::Router;
 
 use super::tls::{TlsConfigError, certificates_from_pem, crypto_provider, private_key_from_pem, read_file};
 use crate::server::{RequestContext, SoapHttpRequest, SoapHttpResponse, SoapService};
@@ -367,13 +367,21 @@ async fn handle<S: SoapService>(shared: Arc<Shared<S>>, request: Request) -> Res
     let (user, response) = match authenticate(&shared, &parts.headers) {
         Err(response) => (None, response),
         Ok(user) => {
-            let response = respond(&shared, &parts.headers, body, soap_request, version, start, RequestContext {
-                user: user.clone(),
-                action: action.clone(),
-                remote_addr: remote.clone(),
-                path: Some(path.clone()),
-                ignored_headers: Vec::new(),
-            })
+            let response = respond(
+                &shared,
+                &parts.headers,
+                body,
+                soap_request,
+                version,
+                start,
+                RequestContext {
+                    user: user.clone(),
+                    action: action.clone(),
+                    remote_addr: remote.clone(),
+                    path: Some(path.clone()),
+                    ignored_headers: Vec::new(),
+                },
+            )
             .await;
             (user, response)
         }
@@ -420,7 +428,8 @@ async fn respond<S: SoapService>(
     ctx: RequestContext,
 ) -> Response {
     let limit = shared.body_limit;
-    let too_large = || http_error(StatusCode::PAYLOAD_TOO_LARGE, version, &format!("the request is larger than the limit of {limit} bytes"));
+    let too_large =
+        || http_error(StatusCode::PAYLOAD_TOO_LARGE, version, &format!("the request is larger than the limit of {limit} bytes"));
     let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
         return too_large();
@@ -513,7 +522,9 @@ fn soap_response(r: SoapHttpResponse) -> Response {
             Ok(v) => {
                 response.headers_mut().insert(CONTENT_TYPE, v);
             }
-            Err(_) => tracing::warn!(target: LOG_TARGET, content_type = r.content_type.as_str(), "the service's content type is not a valid header"),
+            Err(_) => {
+                tracing::warn!(target: LOG_TARGET, content_type = r.content_type.as_str(), "the service's content type is not a valid header")
+            }
         }
     }
     response
@@ -752,7 +763,8 @@ mod tests {
         let capture = Capture::default();
         let _guard = tracing::subscriber::set_default(capture.clone());
         let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
-        let router = SoapRouter::new(Ok200).path("/soap").authenticator(BasicAuth::new("r", |u, p| u == "bob" && p == "pw")).build().unwrap();
+        let router =
+            SoapRouter::new(Ok200).path("/soap").authenticator(BasicAuth::new("r", |u, p| u == "bob" && p == "pw")).build().unwrap();
         let request = |auth: Option<&str>| {
             let mut b = http::Request::post("/soap").header("content-type", "text/xml").header("soapaction", "\"urn:a/Op\"");
             if let Some(a) = auth {

@@ -48,7 +48,10 @@ impl<'a> EnvelopeReader<'a> {
             Some(v) if envelope.local() == "Envelope" => v,
             _ if envelope.local() == "Envelope" => {
                 return Err(r
-                    .invalid(envelope.offset(), format!("{} is not a SOAP 1.1 or 1.2 envelope", r.expanded(envelope.ns(), envelope.local())))
+                    .invalid(
+                        envelope.offset(),
+                        format!("{} is not a SOAP 1.1 or 1.2 envelope", r.expanded(envelope.ns(), envelope.local())),
+                    )
                     .with_kind(DecodeErrorKind::VersionMismatch));
             }
             _ => {

@@ -198,14 +198,7 @@ fn decode11<'a>(r: &mut Reader<'a>, start: &Start<'a>) -> Result<Fault, DecodeEr
     let s = expect(r, start, cur, NsId::NONE, "faultstring")?;
     let lang = lang_only(r, &s).map_err(|e| e.within(s.name()))?;
     let text = r.read_text(&s)?.into_owned();
-    let mut fault = Fault {
-        code,
-        subcodes: Vec::new(),
-        reasons: vec![FaultReason { lang, text }],
-        actor: None,
-        node: None,
-        detail: None,
-    };
+    let mut fault = Fault { code, subcodes: Vec::new(), reasons: vec![FaultReason { lang, text }], actor: None, node: None, detail: None };
     let mut cur = r.next_child(start)?;
     if let Some(c) = cur.filter(|c| c.is(NsId::NONE, "faultactor")) {
         fault.actor = Some(crate::codec::decode_simple::<String>(r, &c)?);

@@ -4,8 +4,8 @@ mod envelope;
 mod fault;
 
 pub use envelope::{
-    BodyProbe, Decoded, EnvelopeReader, Probed, SoapMessage, decode_fault, decode_message, encode_fault, encode_message, probe_body, settle,
-    unroutable, well_formed,
+    BodyProbe, Decoded, EnvelopeReader, Probed, SoapMessage, decode_fault, decode_message, encode_fault, encode_message, probe_body,
+    settle, unroutable, well_formed,
 };
 pub use fault::{Fault, FaultReason};
 

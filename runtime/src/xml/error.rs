@@ -213,9 +213,8 @@ mod tests {
 
     #[test]
     fn display_has_position_message_and_path() {
-        let e = DecodeError::new(DecodeErrorKind::Invalid, "unexpected element {urn:x}B", "<a>\n <B/>", 5)
-            .within("a:inner")
-            .within("a:outer");
+        let e =
+            DecodeError::new(DecodeErrorKind::Invalid, "unexpected element {urn:x}B", "<a>\n <B/>", 5).within("a:inner").within("a:outer");
         assert_eq!(e.to_string(), "2:2: unexpected element {urn:x}B (at /a:outer/a:inner)");
         assert_eq!(e.path(), "/a:outer/a:inner");
     }

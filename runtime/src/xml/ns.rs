@@ -60,10 +60,7 @@ impl NsTable {
         assert!(uris.len() >= STANDARD_NAMESPACES.len(), "namespace table lacks the standard head");
         let mut i = 0;
         while i < STANDARD_NAMESPACES.len() {
-            assert!(
-                const_str_eq(uris[i], STANDARD_NAMESPACES[i]),
-                "namespace table does not start with the standard namespaces"
-            );
+            assert!(const_str_eq(uris[i], STANDARD_NAMESPACES[i]), "namespace table does not start with the standard namespaces");
             i += 1;
         }
         assert!(uris.len() < u16::MAX as usize / 2, "namespace table too large");

@@ -145,7 +145,17 @@ impl<'a> Reader<'a> {
         config.allow_unmatched_ends = false;
         config.check_comments = true;
         config.expand_empty_elements = false;
-        Reader { xml, input, table, dynamic: Vec::new(), bindings: Vec::with_capacity(16), depth: 0, pending: None, soap_scope: None, close_pending: false }
+        Reader {
+            xml,
+            input,
+            table,
+            dynamic: Vec::new(),
+            bindings: Vec::with_capacity(16),
+            depth: 0,
+            pending: None,
+            soap_scope: None,
+            close_pending: false,
+        }
     }
 
     /// A reader over raw bytes, which must be UTF-8.
@@ -257,14 +267,8 @@ impl<'a> Reader<'a> {
     pub fn missing_element(&self, parent: &Start<'a>, found: Option<&Start<'a>>, expected: &[(NsId, &str)]) -> DecodeError {
         let names = self.list_names(expected);
         match found {
-            Some(f) => self.invalid(
-                f.offset,
-                format!("unexpected element {}; expected {names}", self.expanded(f.ns, f.local)),
-            ),
-            None => self.invalid(
-                self.position(),
-                format!("missing element {names} in {}", self.expanded(parent.ns, parent.local)),
-            ),
+            Some(f) => self.invalid(f.offset, format!("unexpected element {}; expected {names}", self.expanded(f.ns, f.local))),
+            None => self.invalid(self.position(), format!("missing element {names} in {}", self.expanded(parent.ns, parent.local))),
         }
     }
 
@@ -289,11 +293,7 @@ impl<'a> Reader<'a> {
         }
         self.invalid(
             el.offset,
-            format!(
-                "unexpected attribute {} on element {}",
-                self.expanded(attr.ns, attr.local),
-                self.expanded(el.ns, el.local)
-            ),
+            format!("unexpected attribute {} on element {}", self.expanded(attr.ns, attr.local), self.expanded(el.ns, el.local)),
         )
     }
 
@@ -301,11 +301,7 @@ impl<'a> Reader<'a> {
     pub fn missing_attribute(&self, el: &Start<'a>, ns: NsId, local: &str) -> DecodeError {
         self.invalid(
             el.offset,
-            format!(
-                "missing required attribute {} on element {}",
-                self.expanded(ns, local),
-                self.expanded(el.ns, el.local)
-            ),
+            format!("missing required attribute {} on element {}", self.expanded(ns, local), self.expanded(el.ns, el.local)),
         )
     }
 
@@ -375,10 +371,7 @@ impl<'a> Reader<'a> {
                     if let Some(enc) = d.encoding() {
                         let enc = enc.map_err(|e| self.malformed(offset, format!("malformed XML declaration: {e}")))?;
                         if !enc.eq_ignore_ascii_case("utf-8") {
-                            return Err(self.malformed(
-                                offset,
-                                format!("unsupported encoding '{enc}': only UTF-8 is accepted"),
-                            ));
+                            return Err(self.malformed(offset, format!("unsupported encoding '{enc}': only UTF-8 is accepted")));
                         }
                     }
                 }
@@ -770,10 +763,9 @@ impl<'a> Iterator for AttrIter<'a, '_> {
                 (Some(p), l) => match self.reader.resolve_prefix(p) {
                     Some(ns) => (ns, l),
                     None => {
-                        return Some(Err(self.reader.malformed(
-                            self.el.offset,
-                            format!("namespace prefix '{p}' of attribute {name} is not declared"),
-                        )));
+                        return Some(Err(self
+                            .reader
+                            .malformed(self.el.offset, format!("namespace prefix '{p}' of attribute {name} is not declared"))));
                     }
                 },
             };
@@ -1202,7 +1194,8 @@ w" xsi:nil="true"/>"#;
         assert_eq!(split_qname("t:Item-2.x_y"), Some((Some("t"), "Item-2.x_y")));
         assert_eq!(split_qname("_a:_b"), Some((Some("_a"), "_b")));
         assert_eq!(split_qname("\u{e9}t\u{e9}:\u{c9}l\u{b7}\u{301}"), Some((Some("\u{e9}t\u{e9}"), "\u{c9}l\u{b7}\u{301}")));
-        for bad in ["", ":", ":a", "a:", "a::b", "a:b:c", "1a", "a:1b", "-a", ".a", "a b", "a=b", "a\"", "\u{b7}a", "a:\u{301}", "\u{e9}:"] {
+        for bad in ["", ":", ":a", "a:", "a::b", "a:b:c", "1a", "a:1b", "-a", ".a", "a b", "a=b", "a\"", "\u{b7}a", "a:\u{301}", "\u{e9}:"]
+        {
             assert_eq!(split_qname(bad), None, "{bad:?}");
         }
         assert!(is_ncname("Body") && !is_ncname("s:Body") && !is_ncname(""));

@@ -243,7 +243,6 @@ impl Writer {
         self.bindings.iter().any(|b| b.prefix == prefix)
     }
 
-
     fn close_start_tag(&mut self) {
         if self.open {
             self.out.push('>');
@@ -303,9 +302,7 @@ impl Writer {
             return Ok(i);
         }
         if !self.open {
-            return Err(EncodeError::new(format!(
-                "internal error: namespace {uri} needs a declaration after the start tag was closed"
-            )));
+            return Err(EncodeError::new(format!("internal error: namespace {uri} needs a declaration after the start tag was closed")));
         }
         let i = self.new_binding(uri, preferred);
         self.write_decl(i);
@@ -341,11 +338,23 @@ impl Writer {
     /// Writes a start tag for captured content: `declarations` (`(prefix, uri)`, `""` for the
     /// default namespace) are reproduced on it unless already in force, and take effect for
     /// its own name.
-    pub fn start_captured(&mut self, ns: &str, local: &str, preferred: Option<&str>, declarations: &[(String, String)]) -> Result<(), EncodeError> {
+    pub fn start_captured(
+        &mut self,
+        ns: &str,
+        local: &str,
+        preferred: Option<&str>,
+        declarations: &[(String, String)],
+    ) -> Result<(), EncodeError> {
         self.open_element(ns, local, preferred, declarations)
     }
 
-    fn open_element(&mut self, ns: &str, local: &str, preferred: Option<&str>, declarations: &[(String, String)]) -> Result<(), EncodeError> {
+    fn open_element(
+        &mut self,
+        ns: &str,
+        local: &str,
+        preferred: Option<&str>,
+        declarations: &[(String, String)],
+    ) -> Result<(), EncodeError> {
         self.close_start_tag();
         self.depth += 1;
         // Declarations registered for this (root) element take effect here.
@@ -383,10 +392,11 @@ impl Writer {
         };
         self.out.push('<');
         if let Some(i) = binding
-            && !self.bindings[i].prefix.is_empty() {
-                self.out.push_str(&self.bindings[i].prefix);
-                self.out.push(':');
-            }
+            && !self.bindings[i].prefix.is_empty()
+        {
+            self.out.push_str(&self.bindings[i].prefix);
+            self.out.push(':');
+        }
         self.out.push_str(local);
         for i in first_new..self.bindings.len() {
             self.write_decl(i);

@@ -25,8 +25,7 @@ use std::str::FromStr;
 use super::util::{describe_char_at, invalid_because, is_xml_ws, trim_ws};
 use super::{Lexical, ValueError};
 
-const BASE64_ALPHABET: &[u8; 64] =
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const BASE64_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// The 6-bit value of a base64 character.
 #[inline]
@@ -57,16 +56,11 @@ fn decode_base64(s: &str) -> Result<Vec<u8>, ValueError> {
             continue;
         }
         if done {
-            return Err(fail(&format_args!(
-                "{} after the final padding",
-                describe_char_at(s, i)
-            )));
+            return Err(fail(&format_args!("{} after the final padding", describe_char_at(s, i))));
         }
         if pad_expected > 0 {
             if c != b'=' {
-                return Err(fail(
-                    &"'==' padding expected after a 2-character final group",
-                ));
+                return Err(fail(&"'==' padding expected after a 2-character final group"));
             }
             pad_expected = 0;
             done = true;
@@ -83,27 +77,20 @@ fn decode_base64(s: &str) -> Result<Vec<u8>, ValueError> {
                 }
                 3 => {
                     if quad[2] & 0x03 != 0 {
-                        return Err(fail(
-                            &"the character before '=' must be one of AEIMQUYcgkosw048",
-                        ));
+                        return Err(fail(&"the character before '=' must be one of AEIMQUYcgkosw048"));
                     }
                     out.push(quad[0] << 2 | quad[1] >> 4);
                     out.push(quad[1] << 4 | quad[2] >> 2);
                     done = true;
                 }
                 _ => {
-                    return Err(fail(
-                        &"'=' padding is only allowed at the end of the last group",
-                    ));
+                    return Err(fail(&"'=' padding is only allowed at the end of the last group"));
                 }
             }
             continue;
         }
         let Some(v) = base64_value(c) else {
-            return Err(fail(&format_args!(
-                "invalid character {}",
-                describe_char_at(s, i)
-            )));
+            return Err(fail(&format_args!("invalid character {}", describe_char_at(s, i))));
         };
         quad[filled] = v;
         filled += 1;
@@ -115,14 +102,10 @@ fn decode_base64(s: &str) -> Result<Vec<u8>, ValueError> {
         }
     }
     if pad_expected > 0 {
-        return Err(fail(
-            &"'==' padding expected after a 2-character final group",
-        ));
+        return Err(fail(&"'==' padding expected after a 2-character final group"));
     }
     if !done && filled != 0 {
-        return Err(fail(
-            &"the number of base64 characters is not a multiple of 4",
-        ));
+        return Err(fail(&"the number of base64 characters is not a multiple of 4"));
     }
     Ok(out)
 }
@@ -165,11 +148,7 @@ fn decode_hex(s: &str) -> Result<Vec<u8>, ValueError> {
             b'a'..=b'f' => c - b'a' + 10,
             b'A'..=b'F' => c - b'A' + 10,
             _ => {
-                return Err(invalid_because(
-                    s,
-                    "hexBinary",
-                    format_args!("invalid character {}", describe_char_at(s, i)),
-                ));
+                return Err(invalid_because(s, "hexBinary", format_args!("invalid character {}", describe_char_at(s, i))));
             }
         };
         Ok(v)
@@ -182,11 +161,7 @@ fn decode_hex(s: &str) -> Result<Vec<u8>, ValueError> {
     }
     if i < bytes.len() {
         nibble(i)?;
-        return Err(invalid_because(
-            s,
-            "hexBinary",
-            "odd number of hexadecimal digits",
-        ));
+        return Err(invalid_because(s, "hexBinary", "odd number of hexadecimal digits"));
     }
     Ok(out)
 }
@@ -321,16 +296,11 @@ mod tests {
     use crate::xsd::util::TestRng;
 
     fn b64(s: &str) -> Vec<u8> {
-        Base64Binary::parse_lexical(s)
-            .unwrap_or_else(|e| panic!("{s:?}: {e}"))
-            .into_inner()
+        Base64Binary::parse_lexical(s).unwrap_or_else(|e| panic!("{s:?}: {e}")).into_inner()
     }
 
     fn b64_err(s: &str) -> String {
-        Base64Binary::parse_lexical(s)
-            .expect_err(s)
-            .message()
-            .to_owned()
+        Base64Binary::parse_lexical(s).expect_err(s).message().to_owned()
     }
 
     fn enc(data: &[u8]) -> String {
@@ -368,11 +338,7 @@ mod tests {
         // Long line-wrapped MIME-style input.
         let data: Vec<u8> = (0..=255).collect();
         let canonical = enc(&data);
-        let wrapped: Vec<&str> = canonical
-            .as_bytes()
-            .chunks(76)
-            .map(|c| std::str::from_utf8(c).expect("ascii"))
-            .collect();
+        let wrapped: Vec<&str> = canonical.as_bytes().chunks(76).map(|c| std::str::from_utf8(c).expect("ascii")).collect();
         assert_eq!(b64(&wrapped.join("\r\n")), data);
         assert!(!canonical.contains(|c: char| c.is_whitespace()));
     }
@@ -381,77 +347,38 @@ mod tests {
     fn base64_padding_rules() {
         // The last character before '==' must encode zero low bits.
         for c in ['A', 'Q', 'g', 'w'] {
-            assert!(
-                Base64Binary::parse_lexical(&format!("Z{c}==")).is_ok(),
-                "{c}"
-            );
+            assert!(Base64Binary::parse_lexical(&format!("Z{c}==")).is_ok(), "{c}");
         }
         for c in ['B', 'R', 'h', 'x', 'z', '/'] {
             assert_eq!(
                 b64_err(&format!("Z{c}==")),
-                format!(
-                    "'Z{c}==' is not a valid xs:base64Binary: the character before '==' must be one of A, Q, g, w"
-                )
+                format!("'Z{c}==' is not a valid xs:base64Binary: the character before '==' must be one of A, Q, g, w")
             );
         }
         for c in "AEIMQUYcgkosw048".chars() {
-            assert!(
-                Base64Binary::parse_lexical(&format!("Zm{c}=")).is_ok(),
-                "{c}"
-            );
+            assert!(Base64Binary::parse_lexical(&format!("Zm{c}=")).is_ok(), "{c}");
         }
         for c in ['B', 'F', 'Z', 'd', '1', '9', '+', '/'] {
-            assert!(
-                b64_err(&format!("Zm{c}="))
-                    .contains("the character before '=' must be one of AEIMQUYcgkosw048"),
-                "{c}"
-            );
+            assert!(b64_err(&format!("Zm{c}=")).contains("the character before '=' must be one of AEIMQUYcgkosw048"), "{c}");
         }
         for bad in [
-            "Zg=", "Zg", "Zm9", "Z", "Zm9vY", "=", "==", "Z===", "Zg===", "Zm9=v", "Zg==Zg==",
-            "Zm8=Zm8=", "Zg=a", "Zm8==", "A=AA", "Zg===",
+            "Zg=", "Zg", "Zm9", "Z", "Zm9vY", "=", "==", "Z===", "Zg===", "Zm9=v", "Zg==Zg==", "Zm8=Zm8=", "Zg=a", "Zm8==", "A=AA", "Zg===",
         ] {
             assert!(Base64Binary::parse_lexical(bad).is_err(), "{bad:?}");
         }
-        assert_eq!(
-            b64_err("Zm9vY"),
-            "'Zm9vY' is not a valid xs:base64Binary: the number of base64 characters is not a multiple of 4"
-        );
-        assert_eq!(
-            b64_err("Zg=a"),
-            "'Zg=a' is not a valid xs:base64Binary: '==' padding expected after a 2-character final group"
-        );
-        assert_eq!(
-            b64_err("Zm8=Zm8="),
-            "'Zm8=Zm8=' is not a valid xs:base64Binary: 'Z' after the final padding"
-        );
-        assert_eq!(
-            b64_err("Z==="),
-            "'Z===' is not a valid xs:base64Binary: '=' padding is only allowed at the end of the last group"
-        );
+        assert_eq!(b64_err("Zm9vY"), "'Zm9vY' is not a valid xs:base64Binary: the number of base64 characters is not a multiple of 4");
+        assert_eq!(b64_err("Zg=a"), "'Zg=a' is not a valid xs:base64Binary: '==' padding expected after a 2-character final group");
+        assert_eq!(b64_err("Zm8=Zm8="), "'Zm8=Zm8=' is not a valid xs:base64Binary: 'Z' after the final padding");
+        assert_eq!(b64_err("Z==="), "'Z===' is not a valid xs:base64Binary: '=' padding is only allowed at the end of the last group");
     }
 
     #[test]
     fn base64_invalid_characters() {
-        for bad in [
-            "Zm9v-mFy",
-            "Zm9v_mFy",
-            "Zm9v.mFy",
-            "Zm9vYmFy!",
-            "Zm9\u{a0}vYmFy",
-            "Zm9vYmé=",
-            "Zm9\u{0}v",
-        ] {
+        for bad in ["Zm9v-mFy", "Zm9v_mFy", "Zm9v.mFy", "Zm9vYmFy!", "Zm9\u{a0}vYmFy", "Zm9vYmé=", "Zm9\u{0}v"] {
             assert!(Base64Binary::parse_lexical(bad).is_err(), "{bad:?}");
         }
-        assert_eq!(
-            b64_err("Zm9v-mFy"),
-            "'Zm9v-mFy' is not a valid xs:base64Binary: invalid character '-'"
-        );
-        assert_eq!(
-            b64_err("Zm9vYmé="),
-            "'Zm9vYmé=' is not a valid xs:base64Binary: invalid character 'é'"
-        );
+        assert_eq!(b64_err("Zm9v-mFy"), "'Zm9v-mFy' is not a valid xs:base64Binary: invalid character '-'");
+        assert_eq!(b64_err("Zm9vYmé="), "'Zm9vYmé=' is not a valid xs:base64Binary: invalid character 'é'");
     }
 
     #[test]
@@ -485,10 +412,7 @@ mod tests {
         assert_eq!(&h[..], &[0x0F, 0xB7, 0xAA]);
         assert_eq!(h.to_string(), "0FB7AA");
         assert_eq!(HexBinary::parse_lexical("").expect("empty").len(), 0);
-        assert_eq!(
-            HexBinary::from(vec![0, 1, 0xFE, 0xFF]).to_string(),
-            "0001FEFF"
-        );
+        assert_eq!(HexBinary::from(vec![0, 1, 0xFE, 0xFF]).to_string(), "0001FEFF");
         for bad in ["0", "0g", "abc", "0x00", "0F B7", "0F\nB7", "é0", "0é"] {
             assert!(HexBinary::parse_lexical(bad).is_err(), "{bad:?}");
         }
@@ -496,10 +420,7 @@ mod tests {
             HexBinary::parse_lexical("abc").expect_err("odd").message(),
             "'abc' is not a valid xs:hexBinary: odd number of hexadecimal digits"
         );
-        assert_eq!(
-            HexBinary::parse_lexical("0g").expect_err("char").message(),
-            "'0g' is not a valid xs:hexBinary: invalid character 'g'"
-        );
+        assert_eq!(HexBinary::parse_lexical("0g").expect_err("char").message(), "'0g' is not a valid xs:hexBinary: invalid character 'g'");
         assert_eq!(
             HexBinary::parse_lexical("abz").expect_err("char").message(),
             "'abz' is not a valid xs:hexBinary: invalid character 'z'"
@@ -508,14 +429,8 @@ mod tests {
         for len in 0..64 {
             let data: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
             let text = HexBinary::from(data.clone()).to_string();
-            assert_eq!(
-                HexBinary::parse_lexical(&text).map(Vec::from),
-                Ok(data.clone())
-            );
-            assert_eq!(
-                HexBinary::parse_lexical(&text.to_lowercase()).map(Vec::from),
-                Ok(data)
-            );
+            assert_eq!(HexBinary::parse_lexical(&text).map(Vec::from), Ok(data.clone()));
+            assert_eq!(HexBinary::parse_lexical(&text.to_lowercase()).map(Vec::from), Ok(data));
         }
     }
 

@@ -21,18 +21,12 @@ fn cmp_unsigned_int(a: &str, b: &str) -> Ordering {
 
 /// Accumulates the digit string `digits` into a `u128`; `None` on overflow.
 fn digits_to_u128(digits: &str) -> Option<u128> {
-    digits.bytes().try_fold(0u128, |acc, d| {
-        acc.checked_mul(10)?.checked_add(u128::from(d - b'0'))
-    })
+    digits.bytes().try_fold(0u128, |acc, d| acc.checked_mul(10)?.checked_add(u128::from(d - b'0')))
 }
 
 /// Applies a sign to a magnitude; `None` when the result does not fit `i128`.
 fn signed_i128(negative: bool, magnitude: u128) -> Option<i128> {
-    if negative {
-        0i128.checked_sub_unsigned(magnitude)
-    } else {
-        i128::try_from(magnitude).ok()
-    }
+    if negative { 0i128.checked_sub_unsigned(magnitude) } else { i128::try_from(magnitude).ok() }
 }
 
 /// An `xs:decimal`: an exact decimal number of any size and precision, kept in its lexical form.
@@ -98,14 +92,7 @@ impl Decimal {
             frac_end -= 1;
         }
         let is_zero = int_start == int_end && frac_start == frac_end;
-        Ok(Self {
-            text: s.into(),
-            negative: minus && !is_zero,
-            int_start,
-            int_end,
-            frac_start,
-            frac_end,
-        })
+        Ok(Self { text: s.into(), negative: minus && !is_zero, int_start, int_end, frac_start, frac_end })
     }
 
     /// The lexical form as parsed (after whitespace collapse) or as constructed.
@@ -146,18 +133,9 @@ impl Decimal {
     fn from_integer_text(text: String) -> Self {
         let negative = text.starts_with('-');
         let digits_start = usize::from(negative || text.starts_with('+'));
-        let int_start = text[digits_start..]
-            .find(|c| c != '0')
-            .map_or(text.len(), |p| digits_start + p);
+        let int_start = text[digits_start..].find(|c| c != '0').map_or(text.len(), |p| digits_start + p);
         let len = text.len();
-        Self {
-            negative: negative && int_start < len,
-            text: text.into_boxed_str(),
-            int_start,
-            int_end: len,
-            frac_start: len,
-            frac_end: len,
-        }
+        Self { negative: negative && int_start < len, text: text.into_boxed_str(), int_start, int_end: len, frac_start: len, frac_end: len }
     }
 
     /// The number of significant digits, as constrained by the `totalDigits` facet.
@@ -199,19 +177,11 @@ impl Decimal {
     /// The value as an `i128`, if it is integral and in range.
     fn to_i128(&self) -> Result<i128, ValueError> {
         if !self.is_integral() {
-            return Err(ValueError::new(format!(
-                "xs:decimal value {} is not an integer",
-                self.as_str()
-            )));
+            return Err(ValueError::new(format!("xs:decimal value {} is not an integer", self.as_str())));
         }
         digits_to_u128(self.int_digits())
             .and_then(|m| signed_i128(self.negative, m))
-            .ok_or_else(|| {
-                ValueError::new(format!(
-                    "xs:decimal value {} is out of range for i128",
-                    self.as_str()
-                ))
-            })
+            .ok_or_else(|| ValueError::new(format!("xs:decimal value {} is out of range for i128", self.as_str())))
     }
 }
 
@@ -228,9 +198,7 @@ impl Lexical for Decimal {
 
 impl PartialEq for Decimal {
     fn eq(&self, other: &Self) -> bool {
-        self.negative == other.negative
-            && self.int_digits() == other.int_digits()
-            && self.frac_digits() == other.frac_digits()
+        self.negative == other.negative && self.int_digits() == other.int_digits() && self.frac_digits() == other.frac_digits()
     }
 }
 
@@ -238,10 +206,8 @@ impl Eq for Decimal {}
 
 impl Ord for Decimal {
     fn cmp(&self, other: &Self) -> Ordering {
-        let magnitude = || {
-            cmp_unsigned_int(self.int_digits(), other.int_digits())
-                .then_with(|| self.frac_digits().cmp(other.frac_digits()))
-        };
+        let magnitude =
+            || cmp_unsigned_int(self.int_digits(), other.int_digits()).then_with(|| self.frac_digits().cmp(other.frac_digits()));
         match (self.negative, other.negative) {
             (false, true) => Ordering::Greater,
             (true, false) => Ordering::Less,
@@ -329,12 +295,7 @@ impl TryFrom<&Decimal> for i64 {
     /// Fails when the value has a fractional part or is out of range.
     fn try_from(value: &Decimal) -> Result<Self, ValueError> {
         let v = value.to_i128()?;
-        i64::try_from(v).map_err(|_| {
-            ValueError::new(format!(
-                "xs:decimal value {} is out of range for i64",
-                value.as_str()
-            ))
-        })
+        i64::try_from(v).map_err(|_| ValueError::new(format!("xs:decimal value {} is out of range for i64", value.as_str())))
     }
 }
 
@@ -344,10 +305,7 @@ impl TryFrom<&Decimal> for Integer {
     /// Fails when the value has a fractional part. The result is written canonically.
     fn try_from(value: &Decimal) -> Result<Self, ValueError> {
         if !value.is_integral() {
-            return Err(ValueError::new(format!(
-                "xs:decimal value {} is not an integer",
-                value.as_str()
-            )));
+            return Err(ValueError::new(format!("xs:decimal value {} is not an integer", value.as_str())));
         }
         let digits = value.int_digits();
         let mut text = String::with_capacity(digits.len() + 1);
@@ -397,30 +355,16 @@ impl Integer {
         if digits_start == b.len() || !b[digits_start..].iter().all(u8::is_ascii_digit) {
             return Err(invalid(s, "integer"));
         }
-        let start = b[digits_start..]
-            .iter()
-            .position(|&d| d != b'0')
-            .map_or(b.len(), |p| digits_start + p);
-        Ok(Self {
-            negative: b[0] == b'-' && start < b.len(),
-            text: s.into(),
-            start,
-        })
+        let start = b[digits_start..].iter().position(|&d| d != b'0').map_or(b.len(), |p| digits_start + p);
+        Ok(Self { negative: b[0] == b'-' && start < b.len(), text: s.into(), start })
     }
 
     /// Builds from a text known to be a valid integer literal.
     fn from_valid_text(text: String) -> Self {
         let b = text.as_bytes();
         let digits_start = usize::from(matches!(b.first(), Some(b'+' | b'-')));
-        let start = b[digits_start..]
-            .iter()
-            .position(|&d| d != b'0')
-            .map_or(b.len(), |p| digits_start + p);
-        Self {
-            negative: text.starts_with('-') && start < text.len(),
-            start,
-            text: text.into_boxed_str(),
-        }
+        let start = b[digits_start..].iter().position(|&d| d != b'0').map_or(b.len(), |p| digits_start + p);
+        Self { negative: text.starts_with('-') && start < text.len(), start, text: text.into_boxed_str() }
     }
 
     /// The lexical form as parsed (after whitespace collapse) or as constructed.
@@ -487,10 +431,7 @@ impl Integer {
     }
 
     fn out_of_range(&self, target: &str) -> ValueError {
-        ValueError::new(format!(
-            "xs:integer value {} is out of range for {target}",
-            self.as_str()
-        ))
+        ValueError::new(format!("xs:integer value {} is out of range for {target}", self.as_str()))
     }
 }
 
@@ -638,17 +579,7 @@ mod tests {
 
     #[test]
     fn decimal_keeps_lexical_form() {
-        for s in [
-            "+001.50",
-            "-0",
-            "0",
-            "-.5",
-            "5.",
-            "12678967.543233",
-            "+100000.00",
-            "210",
-            "-0.000",
-        ] {
+        for s in ["+001.50", "-0", "0", "-.5", "5.", "12678967.543233", "+100000.00", "210", "-0.000"] {
             assert_eq!(written(&dec(s)), s);
             assert_eq!(dec(s).to_string(), s);
         }
@@ -660,17 +591,12 @@ mod tests {
     #[test]
     fn decimal_rejects() {
         for bad in [
-            "", " ", ".", "+", "-", "+.", "1..2", "1.2.3", "1e3", "1E3", "INF", "NaN", "1,5",
-            "++1", "+-1", "1 000", "0x1", "١", "1.5 2", "1.-5", "- 1",
+            "", " ", ".", "+", "-", "+.", "1..2", "1.2.3", "1e3", "1E3", "INF", "NaN", "1,5", "++1", "+-1", "1 000", "0x1", "١", "1.5 2",
+            "1.-5", "- 1",
         ] {
             assert!(Decimal::parse_lexical(bad).is_err(), "{bad:?}");
         }
-        assert_eq!(
-            Decimal::parse_lexical(" 1.2.3 ")
-                .expect_err("invalid")
-                .message(),
-            "'1.2.3' is not a valid xs:decimal"
-        );
+        assert_eq!(Decimal::parse_lexical(" 1.2.3 ").expect_err("invalid").message(), "'1.2.3' is not a valid xs:decimal");
     }
 
     #[test]
@@ -700,19 +626,15 @@ mod tests {
     #[test]
     fn decimal_order() {
         let ascending = [
-            "-100", "-99.99", "-10", "-1.5", "-1.05", "-1", "-0.5", "-0.05", "-0.0001", "0",
-            "0.0001", "0.05", "0.5", "0.51", "1", "1.05", "1.5", "9.999", "10", "99.9", "100",
+            "-100", "-99.99", "-10", "-1.5", "-1.05", "-1", "-0.5", "-0.05", "-0.0001", "0", "0.0001", "0.05", "0.5", "0.51", "1", "1.05",
+            "1.5", "9.999", "10", "99.9", "100",
         ];
         for (i, a) in ascending.iter().enumerate() {
             for (j, b) in ascending.iter().enumerate() {
                 assert_eq!(dec(a).cmp(&dec(b)), i.cmp(&j), "{a} vs {b}");
             }
         }
-        assert_eq!(
-            dec("100000000000000000000000000000001")
-                .cmp(&dec("99999999999999999999999999999999.9")),
-            Ordering::Greater
-        );
+        assert_eq!(dec("100000000000000000000000000000001").cmp(&dec("99999999999999999999999999999999.9")), Ordering::Greater);
     }
 
     #[test]
@@ -793,23 +715,12 @@ mod tests {
         assert_eq!(i64::try_from(&dec("-42.000")), Ok(-42));
         assert_eq!(i64::try_from(&dec("-9223372036854775808")), Ok(i64::MIN));
         assert_eq!(
-            i64::try_from(&dec("9223372036854775808"))
-                .expect_err("range")
-                .message(),
+            i64::try_from(&dec("9223372036854775808")).expect_err("range").message(),
             "xs:decimal value 9223372036854775808 is out of range for i64"
         );
-        assert_eq!(
-            i64::try_from(&dec("1.5")).expect_err("fraction").message(),
-            "xs:decimal value 1.5 is not an integer"
-        );
-        assert_eq!(
-            i128::try_from(&dec("170141183460469231731687303715884105727")),
-            Ok(i128::MAX)
-        );
-        assert_eq!(
-            i128::try_from(&dec("-170141183460469231731687303715884105728")),
-            Ok(i128::MIN)
-        );
+        assert_eq!(i64::try_from(&dec("1.5")).expect_err("fraction").message(), "xs:decimal value 1.5 is not an integer");
+        assert_eq!(i128::try_from(&dec("170141183460469231731687303715884105727")), Ok(i128::MAX));
+        assert_eq!(i128::try_from(&dec("-170141183460469231731687303715884105728")), Ok(i128::MIN));
         assert!(i128::try_from(&dec("170141183460469231731687303715884105728")).is_err());
         assert_eq!(dec("1.5").to_f64(), 1.5);
         assert_eq!(dec("-.25").to_f64(), -0.25);
@@ -818,22 +729,13 @@ mod tests {
         assert_eq!(Decimal::from_i64(-42).as_str(), "-42");
         assert_eq!(Decimal::from_i64(i64::MIN), dec("-9223372036854775808"));
         assert_eq!(Decimal::from(0u8), dec("-0.0"));
-        assert_eq!(
-            Decimal::from(u128::MAX).as_str(),
-            "340282366920938463463374607431768211455"
-        );
+        assert_eq!(Decimal::from(u128::MAX).as_str(), "340282366920938463463374607431768211455");
         assert_eq!(Decimal::default().as_str(), "0");
         assert_eq!(Decimal::from(int("+007")).as_str(), "+007");
         assert_eq!(Decimal::from(int("-0")), dec("0"));
         assert!(!Decimal::from(int("-0")).is_negative());
-        assert_eq!(
-            Integer::try_from(&dec("-0012.000")).map(|i| i.as_str().to_owned()),
-            Ok("-12".to_owned())
-        );
-        assert_eq!(
-            Integer::try_from(&dec("-0.0")).map(|i| i.as_str().to_owned()),
-            Ok("0".to_owned())
-        );
+        assert_eq!(Integer::try_from(&dec("-0012.000")).map(|i| i.as_str().to_owned()), Ok("-12".to_owned()));
+        assert_eq!(Integer::try_from(&dec("-0.0")).map(|i| i.as_str().to_owned()), Ok("0".to_owned()));
         assert!(Integer::try_from(&dec("0.1")).is_err());
         assert_eq!("1.25".parse::<Decimal>(), Ok(dec("1.250")));
         assert_eq!(format!("{:?}", dec("1.50")), "Decimal(\"1.50\")");
@@ -845,22 +747,15 @@ mod tests {
             assert_eq!(written(&int(s)), s);
         }
         assert_eq!(int(" \n-0042\t").as_str(), "-0042");
-        for bad in [
-            "", "+", "-", "1.0", "1.", ".1", "1e2", "--1", "1 2", "x", "١",
-        ] {
+        for bad in ["", "+", "-", "1.0", "1.", ".1", "1e2", "--1", "1 2", "x", "١"] {
             assert!(Integer::parse_lexical(bad).is_err(), "{bad:?}");
         }
-        assert_eq!(
-            Integer::parse_lexical("12a").expect_err("bad").message(),
-            "'12a' is not a valid xs:integer"
-        );
+        assert_eq!(Integer::parse_lexical("12a").expect_err("bad").message(), "'12a' is not a valid xs:integer");
         assert_eq!(int("007"), int("+7"));
         assert_eq!(int("-0"), int("0"));
         assert_eq!(hash_of(&int("-0")), hash_of(&int("+000")));
         assert_ne!(int("7"), int("-7"));
-        let ascending = [
-            "-1000", "-999", "-10", "-2", "-1", "0", "1", "2", "10", "999", "1000",
-        ];
+        let ascending = ["-1000", "-999", "-10", "-2", "-1", "0", "1", "2", "10", "999", "1000"];
         for (i, a) in ascending.iter().enumerate() {
             for (j, b) in ascending.iter().enumerate() {
                 assert_eq!(int(a).cmp(&int(b)), i.cmp(&j), "{a} vs {b}");
@@ -893,29 +788,17 @@ mod tests {
         assert!(i64::try_from(&int("9223372036854775808")).is_err());
         assert_eq!(u64::try_from(&int("+18446744073709551615")), Ok(u64::MAX));
         assert_eq!(u64::try_from(&int("-0")), Ok(0));
-        assert_eq!(
-            u64::try_from(&int("-1")).expect_err("negative").message(),
-            "xs:integer value -1 is out of range for u64"
-        );
+        assert_eq!(u64::try_from(&int("-1")).expect_err("negative").message(), "xs:integer value -1 is out of range for u64");
         assert_eq!(i8::try_from(&int("-128")), Ok(-128));
         assert!(i8::try_from(&int("128")).is_err());
-        assert_eq!(
-            i128::try_from(&int("-170141183460469231731687303715884105728")),
-            Ok(i128::MIN)
-        );
+        assert_eq!(i128::try_from(&int("-170141183460469231731687303715884105728")), Ok(i128::MIN));
         assert!(i128::try_from(&int("170141183460469231731687303715884105728")).is_err());
-        assert_eq!(
-            u128::try_from(&int("340282366920938463463374607431768211455")),
-            Ok(u128::MAX)
-        );
+        assert_eq!(u128::try_from(&int("340282366920938463463374607431768211455")), Ok(u128::MAX));
         assert!(u128::try_from(&int("340282366920938463463374607431768211456")).is_err());
         assert!(u128::try_from(&int("-1")).is_err());
         assert!(u128::try_from(&int(&"9".repeat(60))).is_err());
         assert_eq!(Integer::from(-5i64).as_str(), "-5");
-        assert_eq!(
-            Integer::from(i128::MIN).as_str(),
-            "-170141183460469231731687303715884105728"
-        );
+        assert_eq!(Integer::from(i128::MIN).as_str(), "-170141183460469231731687303715884105728");
         assert_eq!(Integer::from(u64::MAX), int("18446744073709551615"));
         assert_eq!(Integer::from(0u8).sign(), Ordering::Equal);
         assert_eq!(Integer::default(), int("-0"));
@@ -928,10 +811,7 @@ mod tests {
     fn integer_agrees_with_i64_on_random_values() {
         let mut rng = TestRng::new(5);
         for _ in 0..20_000 {
-            let (a, b) = (
-                rng.next_u64() as i64 >> rng.below(63),
-                rng.next_u64() as i64 >> rng.below(63),
-            );
+            let (a, b) = (rng.next_u64() as i64 >> rng.below(63), rng.next_u64() as i64 >> rng.below(63));
             let (ia, ib) = (Integer::from(a), Integer::from(b));
             assert_eq!(ia.cmp(&ib), a.cmp(&b));
             assert_eq!(i64::try_from(&ia), Ok(a));
@@ -942,39 +822,19 @@ mod tests {
 
     #[test]
     fn never_panics_on_random_input() {
-        let alphabet = [
-            "0",
-            "1",
-            "9",
-            ".",
-            "+",
-            "-",
-            " ",
-            "\t",
-            "e",
-            "é",
-            "\u{10000}",
-        ];
+        let alphabet = ["0", "1", "9", ".", "+", "-", " ", "\t", "e", "é", "\u{10000}"];
         let mut rng = TestRng::new(99);
         for _ in 0..20_000 {
             let s = rng.string_from(&alphabet, 8);
             if let Ok(d) = Decimal::parse_lexical(&s) {
                 assert_eq!(d.as_str(), trim_ws(&s));
                 assert_eq!(dec(&d.canonical()), d);
-                let _ = (
-                    d.total_digits(),
-                    d.fraction_digits(),
-                    i64::try_from(&d),
-                    d.to_f64(),
-                );
+                let _ = (d.total_digits(), d.fraction_digits(), i64::try_from(&d), d.to_f64());
             }
             if let Ok(i) = Integer::parse_lexical(&s) {
                 assert_eq!(i.as_str(), trim_ws(&s));
                 assert_eq!(int(&i.canonical()), i);
-                assert_eq!(
-                    Decimal::parse_lexical(&s).ok(),
-                    Some(Decimal::from(i.clone()))
-                );
+                assert_eq!(Decimal::parse_lexical(&s).ok(), Some(Decimal::from(i.clone())));
             }
         }
     }

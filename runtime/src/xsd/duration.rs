@@ -147,9 +147,7 @@ impl Duration {
                 last_rank = 0;
                 p += 1;
                 if p == b.len() {
-                    return Err(Reject::Reason(
-                        "'T' must be followed by at least one time component",
-                    ));
+                    return Err(Reject::Reason("'T' must be followed by at least one time component"));
                 }
                 continue;
             }
@@ -162,12 +160,8 @@ impl Duration {
             }
             let value = s[start..p]
                 .bytes()
-                .try_fold(0u64, |acc, d| {
-                    acc.checked_mul(10)?.checked_add(u64::from(d - b'0'))
-                })
-                .ok_or(Reject::Reason(
-                    "a component exceeds the supported range (u64)",
-                ))?;
+                .try_fold(0u64, |acc, d| acc.checked_mul(10)?.checked_add(u64::from(d - b'0')))
+                .ok_or(Reject::Reason("a component exceeds the supported range (u64)"))?;
             let mut fraction = None;
             if b.get(p) == Some(&b'.') {
                 let frac_start = p + 1;
@@ -197,9 +191,7 @@ impl Duration {
                 _ => return Err(Reject::Shape),
             };
             if rank <= last_rank {
-                return Err(Reject::Reason(
-                    "components must appear at most once, in the order Y M D T H M S",
-                ));
+                return Err(Reject::Reason("components must appear at most once, in the order Y M D T H M S"));
             }
             last_rank = rank;
             if fraction.is_some() && !(in_time && rank == 3) {
@@ -275,9 +267,7 @@ impl Duration {
     /// The fractional seconds in nanoseconds; digits beyond the ninth are truncated.
     pub fn nanoseconds(&self) -> u32 {
         let f = self.fraction().as_bytes();
-        (0..9).fold(0u32, |n, i| {
-            n * 10 + f.get(i).map_or(0, |&d| u32::from(d - b'0'))
-        })
+        (0..9).fold(0u32, |n, i| n * 10 + f.get(i).map_or(0, |&d| u32::from(d - b'0')))
     }
 
     /// The year and month components as a signed number of months (`years × 12 + months`).
@@ -295,10 +285,7 @@ impl Duration {
 
     /// The unsigned whole seconds of the day and time components.
     fn whole_seconds(&self) -> i128 {
-        i128::from(self.days) * 86_400
-            + i128::from(self.hours) * 3600
-            + i128::from(self.minutes) * 60
-            + i128::from(self.seconds)
+        i128::from(self.days) * 86_400 + i128::from(self.hours) * 3600 + i128::from(self.minutes) * 60 + i128::from(self.seconds)
     }
 
     /// Whether the value is zero (`PT0S`, `-P0Y`, `PT0.000S`, …).
@@ -318,21 +305,9 @@ impl Duration {
         let whole = self.whole_seconds();
         let frac = self.fraction_trimmed().as_bytes();
         match (self.negative, frac.is_empty()) {
-            (false, _) => Instant {
-                secs: base + whole,
-                frac,
-                complement: false,
-            },
-            (true, true) => Instant {
-                secs: base - whole,
-                frac,
-                complement: false,
-            },
-            (true, false) => Instant {
-                secs: base - whole - 1,
-                frac,
-                complement: true,
-            },
+            (false, _) => Instant { secs: base + whole, frac, complement: false },
+            (true, true) => Instant { secs: base - whole, frac, complement: false },
+            (true, false) => Instant { secs: base - whole - 1, frac, complement: true },
         }
     }
 
@@ -341,9 +316,7 @@ impl Duration {
     pub fn partial_cmp_value(&self, other: &Self) -> Option<Ordering> {
         let mut result = None;
         for (year, month) in REFERENCES {
-            let o = self
-                .instant_at(year, month)
-                .cmp(&other.instant_at(year, month));
+            let o = self.instant_at(year, month).cmp(&other.instant_at(year, month));
             match result {
                 None => result = Some(o),
                 Some(r) if r != o => return None,
@@ -375,15 +348,10 @@ impl Duration {
         nanoseconds: u32,
     ) -> Result<Self, ValueError> {
         if nanoseconds >= 1_000_000_000 {
-            return Err(ValueError::new(format!(
-                "invalid xs:duration: nanoseconds {nanoseconds} out of range"
-            )));
+            return Err(ValueError::new(format!("invalid xs:duration: nanoseconds {nanoseconds} out of range")));
         }
         let mut s = String::with_capacity(24);
-        let zero = [years, months, days, hours, minutes, seconds]
-            .iter()
-            .all(|&c| c == 0)
-            && nanoseconds == 0;
+        let zero = [years, months, days, hours, minutes, seconds].iter().all(|&c| c == 0) && nanoseconds == 0;
         if negative && !zero {
             s.push('-');
         }
@@ -418,16 +386,7 @@ impl Duration {
     /// (`PT0S` for zero).
     pub fn from_std(d: std::time::Duration) -> Self {
         let secs = d.as_secs();
-        let built = Self::new(
-            false,
-            0,
-            0,
-            secs / 86_400,
-            secs / 3600 % 24,
-            secs / 60 % 60,
-            secs % 60,
-            d.subsec_nanos(),
-        );
+        let built = Self::new(false, 0, 0, secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60, d.subsec_nanos());
         // `subsec_nanos` is always below 10⁹, so construction cannot fail.
         built.unwrap_or_else(|_| Self::zero())
     }
@@ -540,10 +499,7 @@ mod tests {
     }
 
     fn err(s: &str) -> String {
-        Duration::parse_lexical(s)
-            .expect_err(s)
-            .message()
-            .to_owned()
+        Duration::parse_lexical(s).expect_err(s).message().to_owned()
     }
 
     fn hash_of(d: &Duration) -> u64 {
@@ -638,34 +594,13 @@ mod tests {
 
     #[test]
     fn error_messages() {
-        assert_eq!(
-            err("P"),
-            "'P' is not a valid xs:duration: at least one component is required"
-        );
-        assert_eq!(
-            err("P1YT"),
-            "'P1YT' is not a valid xs:duration: 'T' must be followed by at least one time component"
-        );
-        assert_eq!(
-            err("P1H"),
-            "'P1H' is not a valid xs:duration: hours and seconds must follow 'T'"
-        );
-        assert_eq!(
-            err("PT1D"),
-            "'PT1D' is not a valid xs:duration: years and days must precede 'T'"
-        );
-        assert_eq!(
-            err("P1.5Y"),
-            "'P1.5Y' is not a valid xs:duration: only the seconds may have a fraction"
-        );
-        assert_eq!(
-            err("P1M1Y"),
-            "'P1M1Y' is not a valid xs:duration: components must appear at most once, in the order Y M D T H M S"
-        );
-        assert_eq!(
-            err("1Y"),
-            format!("'1Y' is not a valid xs:duration: {SHAPE}")
-        );
+        assert_eq!(err("P"), "'P' is not a valid xs:duration: at least one component is required");
+        assert_eq!(err("P1YT"), "'P1YT' is not a valid xs:duration: 'T' must be followed by at least one time component");
+        assert_eq!(err("P1H"), "'P1H' is not a valid xs:duration: hours and seconds must follow 'T'");
+        assert_eq!(err("PT1D"), "'PT1D' is not a valid xs:duration: years and days must precede 'T'");
+        assert_eq!(err("P1.5Y"), "'P1.5Y' is not a valid xs:duration: only the seconds may have a fraction");
+        assert_eq!(err("P1M1Y"), "'P1M1Y' is not a valid xs:duration: components must appear at most once, in the order Y M D T H M S");
+        assert_eq!(err("1Y"), format!("'1Y' is not a valid xs:duration: {SHAPE}"));
         assert_eq!(
             err("P99999999999999999999Y"),
             "'P99999999999999999999Y' is not a valid xs:duration: a component exceeds the supported range (u64)"
@@ -676,37 +611,15 @@ mod tests {
     fn accessors() {
         let d = dur("-P1Y2M3DT4H5M6.70S");
         assert!(d.is_negative());
-        assert_eq!(
-            (
-                d.years(),
-                d.months(),
-                d.days(),
-                d.hours(),
-                d.minutes(),
-                d.seconds()
-            ),
-            (1, 2, 3, 4, 5, 6)
-        );
+        assert_eq!((d.years(), d.months(), d.days(), d.hours(), d.minutes(), d.seconds()), (1, 2, 3, 4, 5, 6));
         assert_eq!((d.fraction(), d.nanoseconds()), ("70", 700_000_000));
         assert_eq!(d.total_months(), -14);
         assert_eq!(d.total_seconds(), -(3 * 86_400 + 4 * 3600 + 5 * 60 + 6));
         let d = dur("PT0.1234567891S");
-        assert_eq!(
-            (d.seconds(), d.nanoseconds(), d.fraction()),
-            (0, 123_456_789, "1234567891")
-        );
+        assert_eq!((d.seconds(), d.nanoseconds(), d.fraction()), (0, 123_456_789, "1234567891"));
         let d = dur("P5M");
         assert!(!d.is_negative());
-        assert_eq!(
-            (
-                d.years(),
-                d.months(),
-                d.minutes(),
-                d.fraction(),
-                d.nanoseconds()
-            ),
-            (0, 5, 0, "", 0)
-        );
+        assert_eq!((d.years(), d.months(), d.minutes(), d.fraction(), d.nanoseconds()), (0, 5, 0, "", 0));
         let d = dur("PT5M");
         assert_eq!((d.months(), d.minutes()), (0, 5));
         assert!(dur("-PT0.000S").is_zero());
@@ -771,11 +684,7 @@ mod tests {
         assert!(dur("PT59M") < dur("PT1H"));
         assert!(dur("P18446744073709551615Y") > dur("P18446744073709551615D"));
         assert_eq!(dur("P1M").partial_cmp(&dur("P30D")), None);
-        assert!(
-            !dur("P1M").lt(&dur("P30D"))
-                && !dur("P1M").gt(&dur("P30D"))
-                && !dur("P1M").ge(&dur("P30D"))
-        );
+        assert!(!dur("P1M").lt(&dur("P30D")) && !dur("P1M").gt(&dur("P30D")) && !dur("P1M").ge(&dur("P30D")));
     }
 
     #[test]
@@ -784,13 +693,7 @@ mod tests {
         let mut rng = TestRng::new(77);
         let make = |rng: &mut TestRng| -> (Duration, i128) {
             let neg = rng.below(2) == 0;
-            let (d, h, m, s, ms) = (
-                rng.below(3),
-                rng.below(30),
-                rng.below(90),
-                rng.below(90),
-                rng.below(1000),
-            );
+            let (d, h, m, s, ms) = (rng.below(3), rng.below(30), rng.below(90), rng.below(90), rng.below(1000));
             let text = format!("{}P{d}DT{h}H{m}M{s}.{ms:03}S", if neg { "-" } else { "" });
             let total = ((d * 86_400 + h * 3600 + m * 60 + s) * 1000 + ms) as i128;
             (dur(&text), if neg { -total } else { total })
@@ -807,119 +710,50 @@ mod tests {
 
     #[test]
     fn constructors_and_std() {
-        assert_eq!(
-            Duration::new(true, 1, 0, 2, 0, 0, 3, 500_000_000)
-                .expect("ok")
-                .as_str(),
-            "-P1Y2DT3.5S"
-        );
-        assert_eq!(
-            Duration::new(true, 0, 0, 0, 0, 0, 0, 0)
-                .expect("ok")
-                .as_str(),
-            "PT0S"
-        );
-        assert_eq!(
-            Duration::new(false, 0, 14, 0, 25, 0, 0, 0)
-                .expect("ok")
-                .as_str(),
-            "P14MT25H"
-        );
-        assert_eq!(
-            Duration::new(false, 0, 0, 0, 0, 0, 0, 1)
-                .expect("ok")
-                .as_str(),
-            "PT0.000000001S"
-        );
-        assert_eq!(
-            Duration::new(false, u64::MAX, 0, 0, 0, 0, 0, 0)
-                .expect("ok")
-                .years(),
-            u64::MAX
-        );
+        assert_eq!(Duration::new(true, 1, 0, 2, 0, 0, 3, 500_000_000).expect("ok").as_str(), "-P1Y2DT3.5S");
+        assert_eq!(Duration::new(true, 0, 0, 0, 0, 0, 0, 0).expect("ok").as_str(), "PT0S");
+        assert_eq!(Duration::new(false, 0, 14, 0, 25, 0, 0, 0).expect("ok").as_str(), "P14MT25H");
+        assert_eq!(Duration::new(false, 0, 0, 0, 0, 0, 0, 1).expect("ok").as_str(), "PT0.000000001S");
+        assert_eq!(Duration::new(false, u64::MAX, 0, 0, 0, 0, 0, 0).expect("ok").years(), u64::MAX);
         assert!(Duration::new(false, 0, 0, 0, 0, 0, 0, 1_000_000_000).is_err());
         let std = std::time::Duration::new(90_061, 5_000_000);
         let d = Duration::from_std(std);
         assert_eq!(d.as_str(), "P1DT1H1M1.005S");
         assert_eq!(d.to_std(), Some(std));
-        assert_eq!(
-            Duration::from_std(std::time::Duration::ZERO).as_str(),
-            "PT0S"
-        );
-        assert_eq!(
-            Duration::from_std(std::time::Duration::from_secs(u64::MAX)).to_std(),
-            Some(std::time::Duration::from_secs(u64::MAX))
-        );
-        assert_eq!(
-            dur("PT1.0000000019S").to_std(),
-            Some(std::time::Duration::new(1, 1))
-        );
+        assert_eq!(Duration::from_std(std::time::Duration::ZERO).as_str(), "PT0S");
+        assert_eq!(Duration::from_std(std::time::Duration::from_secs(u64::MAX)).to_std(), Some(std::time::Duration::from_secs(u64::MAX)));
+        assert_eq!(dur("PT1.0000000019S").to_std(), Some(std::time::Duration::new(1, 1)));
         assert_eq!(dur("-PT0S").to_std(), Some(std::time::Duration::ZERO));
         assert_eq!(dur("-PT1S").to_std(), None);
         assert_eq!(dur("P1M").to_std(), None);
-        assert_eq!(
-            dur("P0Y1D").to_std(),
-            Some(std::time::Duration::from_secs(86_400))
-        );
+        assert_eq!(dur("P0Y1D").to_std(), Some(std::time::Duration::from_secs(86_400)));
         assert_eq!(dur("P18446744073709551615D").to_std(), None);
     }
 
     #[test]
     fn never_panics_on_random_input() {
-        let alphabet = [
-            "P", "T", "Y", "M", "D", "H", "S", "1", "0", "9", ".", "-", " ", "é",
-        ];
-        let tokens = [
-            "T",
-            "1Y",
-            "0M",
-            "12D",
-            "3H",
-            "45M",
-            "6S",
-            "7.25S",
-            "0.000S",
-            "-",
-            "P",
-            " ",
-            ".",
-            "99999999999999999999Y",
-        ];
+        let alphabet = ["P", "T", "Y", "M", "D", "H", "S", "1", "0", "9", ".", "-", " ", "é"];
+        let tokens = ["T", "1Y", "0M", "12D", "3H", "45M", "6S", "7.25S", "0.000S", "-", "P", " ", ".", "99999999999999999999Y"];
         let mut rng = TestRng::new(13);
         let mut accepted = 0;
         for i in 0..50_000 {
             let s = if i % 2 == 0 {
                 rng.string_from(&alphabet, 10)
             } else {
-                format!(
-                    "{}P{}",
-                    ["", "-", " "][rng.below(3)],
-                    rng.string_from(&tokens, 4)
-                )
+                format!("{}P{}", ["", "-", " "][rng.below(3)], rng.string_from(&tokens, 4))
             };
             if let Ok(d) = Duration::parse_lexical(&s) {
                 accepted += 1;
                 assert_eq!(d.as_str(), trim_ws(&s));
                 assert_eq!(d.partial_cmp_value(&d), Some(Ordering::Equal));
-                let rebuilt = Duration::new(
-                    d.is_negative(),
-                    d.years(),
-                    d.months(),
-                    d.days(),
-                    d.hours(),
-                    d.minutes(),
-                    d.seconds(),
-                    d.nanoseconds(),
-                )
-                .expect("valid components");
+                let rebuilt =
+                    Duration::new(d.is_negative(), d.years(), d.months(), d.days(), d.hours(), d.minutes(), d.seconds(), d.nanoseconds())
+                        .expect("valid components");
                 if d.fraction().len() <= 9 {
                     assert_eq!(rebuilt, d, "{s:?}");
                 }
             }
         }
-        assert!(
-            accepted > 100,
-            "the generator should produce some valid durations"
-        );
+        assert!(accepted > 100, "the generator should produce some valid durations");
     }
 }

@@ -61,11 +61,11 @@ pub use binary::{Base64Binary, HexBinary};
 pub use datetime::{Date, DateTime, GDay, GMonth, GMonthDay, GYear, GYearMonth, Time};
 pub use decimal::{Decimal, Integer};
 pub use duration::Duration;
-pub use qname::QName;
 pub use error::ValueError;
+pub use qname::QName;
 pub use string::{
-    check_any_uri, check_language, check_name, check_ncname, check_nmtoken, check_nmtokens,
-    check_normalized_string, check_qname, check_token, collapse_ws, replace_ws,
+    check_any_uri, check_language, check_name, check_ncname, check_nmtoken, check_nmtokens, check_normalized_string, check_qname,
+    check_token, collapse_ws, replace_ws,
 };
 
 /// A value with an XML Schema lexical representation.
@@ -186,25 +186,12 @@ mod tests {
             ];
             accepted += results.iter().filter(|&&ok| ok).count();
             if let Ok(v) = f32::parse_lexical(&s) {
-                assert!(
-                    v.is_nan() || f32::parse_lexical(&written(&v)) == Ok(v),
-                    "{s:?}"
-                );
+                assert!(v.is_nan() || f32::parse_lexical(&written(&v)) == Ok(v), "{s:?}");
             }
             if let Ok(v) = f64::parse_lexical(&s) {
-                assert!(
-                    v.is_nan() || f64::parse_lexical(&written(&v)) == Ok(v),
-                    "{s:?}"
-                );
+                assert!(v.is_nan() || f64::parse_lexical(&written(&v)) == Ok(v), "{s:?}");
             }
-            let _ = (
-                check_name(&s),
-                check_ncname(&s),
-                check_nmtoken(&s),
-                check_language(&s),
-                check_any_uri(&s),
-                check_token(&s),
-            );
+            let _ = (check_name(&s), check_ncname(&s), check_nmtoken(&s), check_language(&s), check_any_uri(&s), check_token(&s));
         }
         assert!(accepted > 1_000, "generator too weak: {accepted} accepted");
     }
@@ -212,24 +199,13 @@ mod tests {
     #[test]
     fn mapping_examples() {
         assert_eq!(written(&bool::parse_lexical(" 1 ").expect("bool")), "true");
+        assert_eq!(written(&Decimal::parse_lexical("+001.50").expect("decimal")), "+001.50");
+        assert_eq!(Integer::parse_lexical("-0").expect("integer").sign(), std::cmp::Ordering::Equal);
         assert_eq!(
-            written(&Decimal::parse_lexical("+001.50").expect("decimal")),
-            "+001.50"
-        );
-        assert_eq!(
-            Integer::parse_lexical("-0").expect("integer").sign(),
-            std::cmp::Ordering::Equal
-        );
-        assert_eq!(
-            Date::parse_lexical("2013-02-30")
-                .expect_err("invalid")
-                .message(),
+            Date::parse_lexical("2013-02-30").expect_err("invalid").message(),
             "'2013-02-30' is not a valid xs:date: day 30 out of range for February 2013"
         );
-        assert_eq!(
-            i32::parse_lexical("12a").expect_err("invalid").message(),
-            "'12a' is not a valid xs:int"
-        );
+        assert_eq!(i32::parse_lexical("12a").expect_err("invalid").message(), "'12a' is not a valid xs:int");
         assert_eq!(String::parse_lexical(" a ").expect("string"), " a ");
     }
 }

@@ -32,11 +32,7 @@ impl Lexical for bool {
         match trim_ws(text) {
             "true" | "1" => Ok(true),
             "false" | "0" => Ok(false),
-            other => Err(invalid_because(
-                other,
-                "boolean",
-                "expected true, false, 1 or 0",
-            )),
+            other => Err(invalid_because(other, "boolean", "expected true, false, 1 or 0")),
         }
     }
 
@@ -63,9 +59,7 @@ fn scan_integer(s: &str) -> Option<(bool, Option<u128>)> {
         if !d.is_ascii_digit() {
             return None;
         }
-        magnitude = magnitude
-            .and_then(|m| m.checked_mul(10))
-            .and_then(|m| m.checked_add(u128::from(d - b'0')));
+        magnitude = magnitude.and_then(|m| m.checked_mul(10)).and_then(|m| m.checked_add(u128::from(d - b'0')));
     }
     Some((negative, magnitude))
 }
@@ -157,11 +151,7 @@ fn scan_float(s: &str, name: &str) -> Result<FloatLexical, ValueError> {
         "-INF" => return Ok(FloatLexical::NegInf),
         "NaN" => return Ok(FloatLexical::NaN),
         "+INF" => {
-            return Err(invalid_because(
-                s,
-                name,
-                "'+INF' is only allowed in XSD 1.1, use 'INF'",
-            ));
+            return Err(invalid_because(s, name, "'+INF' is only allowed in XSD 1.1, use 'INF'"));
         }
         _ => {}
     }
@@ -270,25 +260,10 @@ mod tests {
         assert_eq!(parse::<bool>("false"), Ok(false));
         assert_eq!(parse::<bool>("0"), Ok(false));
         assert_eq!(parse::<bool>(" \n\ttrue\r\n "), Ok(true));
-        for bad in [
-            "TRUE",
-            "True",
-            "yes",
-            "",
-            " ",
-            "01",
-            "t",
-            "true false",
-            "+1",
-            "-0",
-            "1.0",
-        ] {
+        for bad in ["TRUE", "True", "yes", "", " ", "01", "t", "true false", "+1", "-0", "1.0"] {
             assert!(parse::<bool>(bad).is_err(), "{bad:?}");
         }
-        assert_eq!(
-            err::<bool>("yes"),
-            "'yes' is not a valid xs:boolean: expected true, false, 1 or 0"
-        );
+        assert_eq!(err::<bool>("yes"), "'yes' is not a valid xs:boolean: expected true, false, 1 or 0");
         assert_eq!(write(&true), "true");
         assert_eq!(write(&false), "false");
     }
@@ -299,18 +274,9 @@ mod tests {
         assert_eq!(parse::<i8>("127"), Ok(127));
         assert_eq!(parse::<i8>("+127"), Ok(127));
         assert_eq!(parse::<i8>("-0"), Ok(0));
-        assert_eq!(
-            parse::<i8>("000000000000000000000000000000000000000000000000127"),
-            Ok(127)
-        );
-        assert_eq!(
-            err::<i8>("128"),
-            "'128' is not a valid xs:byte: value out of range -128..=127"
-        );
-        assert_eq!(
-            err::<i8>("-129"),
-            "'-129' is not a valid xs:byte: value out of range -128..=127"
-        );
+        assert_eq!(parse::<i8>("000000000000000000000000000000000000000000000000127"), Ok(127));
+        assert_eq!(err::<i8>("128"), "'128' is not a valid xs:byte: value out of range -128..=127");
+        assert_eq!(err::<i8>("-129"), "'-129' is not a valid xs:byte: value out of range -128..=127");
         assert_eq!(write(&-128i8), "-128");
     }
 
@@ -331,10 +297,7 @@ mod tests {
         let huge = "9".repeat(100);
         assert_eq!(
             err::<i64>(&huge),
-            format!(
-                "'{}…' is not a valid xs:long: value out of range -9223372036854775808..=9223372036854775807",
-                "9".repeat(80)
-            )
+            format!("'{}…' is not a valid xs:long: value out of range -9223372036854775808..=9223372036854775807", "9".repeat(80))
         );
         assert!(err::<i64>(&format!("-{huge}")).contains("out of range"));
     }
@@ -344,9 +307,7 @@ mod tests {
         assert_eq!(err::<i32>("12a"), "'12a' is not a valid xs:int");
         assert_eq!(err::<i32>(""), "'' is not a valid xs:int");
         assert_eq!(err::<i32>("  \t "), "'' is not a valid xs:int");
-        for bad in [
-            "+", "-", "+-1", "--1", "1 2", "1.0", "1e3", "0x10", " 1_000", "١", "1\u{a0}", "٣",
-        ] {
+        for bad in ["+", "-", "+-1", "--1", "1 2", "1.0", "1e3", "0x10", " 1_000", "١", "1\u{a0}", "٣"] {
             assert!(parse::<i32>(bad).is_err(), "{bad:?}");
             assert!(parse::<u32>(bad).is_err(), "{bad:?}");
             assert!(parse::<i64>(bad).is_err(), "{bad:?}");
@@ -361,14 +322,8 @@ mod tests {
         assert_eq!(parse::<u8>("-0"), Ok(0));
         assert_eq!(parse::<u8>("-000"), Ok(0));
         assert_eq!(parse::<u8>("+0"), Ok(0));
-        assert_eq!(
-            err::<u8>("256"),
-            "'256' is not a valid xs:unsignedByte: value out of range 0..=255"
-        );
-        assert_eq!(
-            err::<u8>("-1"),
-            "'-1' is not a valid xs:unsignedByte: value out of range 0..=255"
-        );
+        assert_eq!(err::<u8>("256"), "'256' is not a valid xs:unsignedByte: value out of range 0..=255");
+        assert_eq!(err::<u8>("-1"), "'-1' is not a valid xs:unsignedByte: value out of range 0..=255");
         assert_eq!(parse::<u16>("65535"), Ok(u16::MAX));
         assert!(parse::<u16>("65536").is_err());
         assert_eq!(parse::<u32>("4294967295"), Ok(u32::MAX));
@@ -376,9 +331,7 @@ mod tests {
         assert_eq!(parse::<u64>("18446744073709551615"), Ok(u64::MAX));
         assert_eq!(parse::<u64>("+0018446744073709551615"), Ok(u64::MAX));
         assert!(parse::<u64>("18446744073709551616").is_err());
-        assert!(
-            err::<u64>("-18446744073709551615").contains("xs:unsignedLong: value out of range")
-        );
+        assert!(err::<u64>("-18446744073709551615").contains("xs:unsignedLong: value out of range"));
         assert_eq!(write(&u64::MAX), "18446744073709551615");
         assert_eq!(write(&0u8), "0");
     }
@@ -441,9 +394,8 @@ mod tests {
     #[test]
     fn double_rejects() {
         for bad in [
-            "", ".", "-", "+", "E5", ".E5", "1E", "1E+", "1.5.3", "1,5", "inf", "Inf", "-inf",
-            "infinity", "nan", "NAN", "-NaN", "+NaN", "INF ", "1 E5", "0x1p3", "1e5.0", "1d5", "١",
-            "--1", "1e--5",
+            "", ".", "-", "+", "E5", ".E5", "1E", "1E+", "1.5.3", "1,5", "inf", "Inf", "-inf", "infinity", "nan", "NAN", "-NaN", "+NaN",
+            "INF ", "1 E5", "0x1p3", "1e5.0", "1d5", "١", "--1", "1e--5",
         ] {
             if bad == "INF " {
                 // Trailing whitespace is stripped by the collapse rule.
@@ -453,14 +405,8 @@ mod tests {
             assert!(parse::<f64>(bad).is_err(), "{bad:?}");
             assert!(parse::<f32>(bad).is_err(), "{bad:?}");
         }
-        assert_eq!(
-            err::<f64>("+INF"),
-            "'+INF' is not a valid xs:double: '+INF' is only allowed in XSD 1.1, use 'INF'"
-        );
-        assert_eq!(
-            err::<f32>("1e"),
-            "'1e' is not a valid xs:float: exponent has no digits"
-        );
+        assert_eq!(err::<f64>("+INF"), "'+INF' is not a valid xs:double: '+INF' is only allowed in XSD 1.1, use 'INF'");
+        assert_eq!(err::<f32>("1e"), "'1e' is not a valid xs:float: exponent has no digits");
         assert_eq!(err::<f64>("abc"), "'abc' is not a valid xs:double");
     }
 
@@ -530,19 +476,14 @@ mod tests {
 
     #[test]
     fn floats_never_panic_on_random_input() {
-        let alphabet = [
-            "0", "1", "9", ".", "e", "E", "+", "-", "I", "N", "F", "a", " ", "é",
-        ];
+        let alphabet = ["0", "1", "9", ".", "e", "E", "+", "-", "I", "N", "F", "a", " ", "é"];
         let mut rng = TestRng::new(3);
         for _ in 0..20_000 {
             let s = rng.string_from(&alphabet, 10);
             if let Ok(v) = parse::<f64>(&s) {
                 let t = trim_ws(&s);
                 // Anything accepted must also be accepted by Rust's parser or be a special value.
-                assert!(
-                    matches!(t, "INF" | "-INF" | "NaN") || t.parse::<f64>().is_ok(),
-                    "{s:?}"
-                );
+                assert!(matches!(t, "INF" | "-INF" | "NaN") || t.parse::<f64>().is_ok(), "{s:?}");
                 if !v.is_nan() {
                     assert_eq!(parse::<f64>(&write(&v)).map(f64::to_bits), Ok(v.to_bits()));
                 }

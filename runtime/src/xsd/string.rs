@@ -42,17 +42,7 @@ pub fn replace_ws(s: &str) -> Cow<'_, str> {
     if !s.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
         return Cow::Borrowed(s);
     }
-    Cow::Owned(
-        s.chars()
-            .map(|c| {
-                if matches!(c, '\t' | '\n' | '\r') {
-                    ' '
-                } else {
-                    c
-                }
-            })
-            .collect(),
-    )
+    Cow::Owned(s.chars().map(|c| if matches!(c, '\t' | '\n' | '\r') { ' ' } else { c }).collect())
 }
 
 /// The `collapse` whitespace rule (`xs:token` and most other datatypes): after `replace`, runs
@@ -63,9 +53,7 @@ pub fn replace_ws(s: &str) -> Cow<'_, str> {
 pub fn collapse_ws(s: &str) -> Cow<'_, str> {
     let trimmed = s.trim_matches(|c: char| c.is_ascii() && is_xml_ws(c as u8));
     let b = trimmed.as_bytes();
-    let needs_work = b.iter().enumerate().any(|(i, &c)| {
-        matches!(c, b'\t' | b'\n' | b'\r') || (c == b' ' && b.get(i + 1) == Some(&b' '))
-    });
+    let needs_work = b.iter().enumerate().any(|(i, &c)| matches!(c, b'\t' | b'\n' | b'\r') || (c == b' ' && b.get(i + 1) == Some(&b' ')));
     if !needs_work {
         return Cow::Borrowed(trimmed);
     }
@@ -97,37 +85,23 @@ pub fn is_name_start_char(c: char) -> bool {
 
 /// Whether `c` matches the XML 1.0 (fifth edition) `NameChar` production.
 pub fn is_name_char(c: char) -> bool {
-    is_name_start_char(c)
-        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+    is_name_start_char(c) || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
 /// Checks a name-like production: a first character accepted by `start`, then characters
 /// accepted by `rest`.
-fn check_name_like(
-    s: &str,
-    datatype: &str,
-    start: impl Fn(char) -> bool,
-    rest: impl Fn(char) -> bool,
-) -> Result<(), ValueError> {
+fn check_name_like(s: &str, datatype: &str, start: impl Fn(char) -> bool, rest: impl Fn(char) -> bool) -> Result<(), ValueError> {
     let mut chars = s.char_indices();
     match chars.next() {
         None => return Err(invalid_because(s, datatype, "must not be empty")),
         Some((_, c)) if !start(c) => {
-            return Err(invalid_because(
-                s,
-                datatype,
-                format_args!("must not start with {}", describe_char_at(s, 0)),
-            ));
+            return Err(invalid_because(s, datatype, format_args!("must not start with {}", describe_char_at(s, 0))));
         }
         Some(_) => {}
     }
     for (i, c) in chars {
         if !rest(c) {
-            return Err(invalid_because(
-                s,
-                datatype,
-                format_args!("{} is not allowed", describe_char_at(s, i)),
-            ));
+            return Err(invalid_because(s, datatype, format_args!("{} is not allowed", describe_char_at(s, i))));
         }
     }
     Ok(())
@@ -144,12 +118,7 @@ pub fn check_ncname(s: &str) -> Result<(), ValueError> {
 }
 
 fn check_ncname_as(s: &str, datatype: &str) -> Result<(), ValueError> {
-    check_name_like(
-        s,
-        datatype,
-        |c| c != ':' && is_name_start_char(c),
-        |c| c != ':' && is_name_char(c),
-    )
+    check_name_like(s, datatype, |c| c != ':' && is_name_start_char(c), |c| c != ':' && is_name_char(c))
 }
 
 /// Checks the lexical form of `xs:QName`: `NCName` or `NCName:NCName` (the prefix is not
@@ -160,11 +129,7 @@ pub fn check_qname(s: &str) -> Result<(), ValueError> {
         None => (None, s),
     };
     let fail = |part: &str, e: ValueError| {
-        let detail = e
-            .message()
-            .split_once(": ")
-            .map_or("", |(_, d)| d)
-            .to_owned();
+        let detail = e.message().split_once(": ").map_or("", |(_, d)| d).to_owned();
         invalid_because(s, "QName", format_args!("{part} {detail}"))
     };
     if let Some(prefix) = prefix {
@@ -181,20 +146,12 @@ pub fn check_nmtoken(s: &str) -> Result<(), ValueError> {
 /// Checks `xs:NMTOKENS`: a collapsed, space-separated, non-empty list of `NMTOKEN`s.
 pub fn check_nmtokens(s: &str) -> Result<(), ValueError> {
     if s.is_empty() {
-        return Err(invalid_because(
-            s,
-            "NMTOKENS",
-            "must contain at least one token",
-        ));
+        return Err(invalid_because(s, "NMTOKENS", "must contain at least one token"));
     }
     check_token_as(s, "NMTOKENS")?;
     for token in s.split(' ') {
         check_nmtoken(token).map_err(|e| {
-            let detail = e
-                .message()
-                .split_once(": ")
-                .map_or("", |(_, d)| d)
-                .to_owned();
+            let detail = e.message().split_once(": ").map_or("", |(_, d)| d).to_owned();
             invalid_because(s, "NMTOKENS", format_args!("token '{token}' {detail}"))
         })?;
     }
@@ -204,11 +161,7 @@ pub fn check_nmtokens(s: &str) -> Result<(), ValueError> {
 /// Checks `xs:normalizedString`: no tab, line feed or carriage return.
 pub fn check_normalized_string(s: &str) -> Result<(), ValueError> {
     match s.bytes().position(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
-        Some(i) => Err(invalid_because(
-            s,
-            "normalizedString",
-            format_args!("{} is not allowed", describe_char_at(s, i)),
-        )),
+        Some(i) => Err(invalid_because(s, "normalizedString", format_args!("{} is not allowed", describe_char_at(s, i)))),
         None => Ok(()),
     }
 }
@@ -221,25 +174,13 @@ pub fn check_token(s: &str) -> Result<(), ValueError> {
 
 fn check_token_as(s: &str, datatype: &str) -> Result<(), ValueError> {
     if let Some(i) = s.bytes().position(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
-        return Err(invalid_because(
-            s,
-            datatype,
-            format_args!("{} is not allowed", describe_char_at(s, i)),
-        ));
+        return Err(invalid_because(s, datatype, format_args!("{} is not allowed", describe_char_at(s, i))));
     }
     if s.starts_with(' ') || s.ends_with(' ') {
-        return Err(invalid_because(
-            s,
-            datatype,
-            "leading or trailing space is not allowed",
-        ));
+        return Err(invalid_because(s, datatype, "leading or trailing space is not allowed"));
     }
     if s.contains("  ") {
-        return Err(invalid_because(
-            s,
-            datatype,
-            "consecutive spaces are not allowed",
-        ));
+        return Err(invalid_because(s, datatype, "consecutive spaces are not allowed"));
     }
     Ok(())
 }
@@ -250,8 +191,7 @@ pub fn check_language(s: &str) -> Result<(), ValueError> {
     let fail = || invalid_because(s, "language", "expected [a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*");
     let mut parts = s.split('-');
     let primary = parts.next().unwrap_or("");
-    if primary.is_empty() || primary.len() > 8 || !primary.bytes().all(|b| b.is_ascii_alphabetic())
-    {
+    if primary.is_empty() || primary.len() > 8 || !primary.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Err(fail());
     }
     for sub in parts {
@@ -283,14 +223,9 @@ pub fn check_any_uri(s: &str) -> Result<(), ValueError> {
     for (i, &c) in b.iter().enumerate() {
         match c {
             b'%' => {
-                let ok = b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                    && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+                let ok = b.get(i + 1).is_some_and(u8::is_ascii_hexdigit) && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
                 if !ok {
-                    return Err(invalid_because(
-                        s,
-                        "anyURI",
-                        "'%' must be followed by two hexadecimal digits",
-                    ));
+                    return Err(invalid_because(s, "anyURI", "'%' must be followed by two hexadecimal digits"));
                 }
             }
             b'#' => {
@@ -302,16 +237,11 @@ pub fn check_any_uri(s: &str) -> Result<(), ValueError> {
             _ => {}
         }
     }
-    let head_end = b
-        .iter()
-        .position(|&c| matches!(c, b'/' | b'?' | b'#'))
-        .unwrap_or(b.len());
+    let head_end = b.iter().position(|&c| matches!(c, b'/' | b'?' | b'#')).unwrap_or(b.len());
     if let Some(colon) = b[..head_end].iter().position(|&c| c == b':') {
         let scheme = &b[..colon];
         let valid_scheme = scheme.first().is_some_and(u8::is_ascii_alphabetic)
-            && scheme
-                .iter()
-                .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'));
+            && scheme.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'));
         if !valid_scheme {
             return Err(invalid_because(s, "anyURI", "invalid scheme before ':'"));
         }
@@ -366,10 +296,7 @@ mod tests {
             assert!(check_token(&c).is_ok(), "{s:?} -> {c:?}");
             assert!(matches!(collapse_ws(&c), Cow::Borrowed(_)));
             assert_eq!(collapse_ws(&replace_ws(&s)), c);
-            let expected: Vec<&str> = s
-                .split([' ', '\t', '\n', '\r'])
-                .filter(|w| !w.is_empty())
-                .collect();
+            let expected: Vec<&str> = s.split([' ', '\t', '\n', '\r']).filter(|w| !w.is_empty()).collect();
             assert_eq!(c, expected.join(" "));
             assert!(check_normalized_string(&replace_ws(&s)).is_ok());
         }
@@ -377,38 +304,15 @@ mod tests {
 
     #[test]
     fn names() {
-        for ok in [
-            "a",
-            "_",
-            ":",
-            "a:b",
-            "xml:lang",
-            "A-1.b_c",
-            "é",
-            "\u{10000}x",
-            "a\u{B7}",
-            "a\u{300}",
-            "日本語",
-        ] {
+        for ok in ["a", "_", ":", "a:b", "xml:lang", "A-1.b_c", "é", "\u{10000}x", "a\u{B7}", "a\u{300}", "日本語"] {
             assert_eq!(check_name(ok), Ok(()), "{ok:?}");
         }
-        for bad in [
-            "", "1a", "-a", ".a", "a b", "a\tb", "\u{B7}a", "\u{300}a", "a$", "a\u{D7}", "\u{2000}",
-        ] {
+        for bad in ["", "1a", "-a", ".a", "a b", "a\tb", "\u{B7}a", "\u{300}a", "a$", "a\u{D7}", "\u{2000}"] {
             assert!(check_name(bad).is_err(), "{bad:?}");
         }
-        assert_eq!(
-            check_name("1abc").expect_err("digit").message(),
-            "'1abc' is not a valid xs:Name: must not start with '1'"
-        );
-        assert_eq!(
-            check_name("a b").expect_err("space").message(),
-            "'a b' is not a valid xs:Name: U+0020 is not allowed"
-        );
-        assert_eq!(
-            check_name("").expect_err("empty").message(),
-            "'' is not a valid xs:Name: must not be empty"
-        );
+        assert_eq!(check_name("1abc").expect_err("digit").message(), "'1abc' is not a valid xs:Name: must not start with '1'");
+        assert_eq!(check_name("a b").expect_err("space").message(), "'a b' is not a valid xs:Name: U+0020 is not allowed");
+        assert_eq!(check_name("").expect_err("empty").message(), "'' is not a valid xs:Name: must not be empty");
     }
 
     #[test]
@@ -419,10 +323,7 @@ mod tests {
         for bad in ["", ":", "a:b", ":a", "a:", "1a", "-", "a b"] {
             assert!(check_ncname(bad).is_err(), "{bad:?}");
         }
-        assert_eq!(
-            check_ncname("a:b").expect_err("colon").message(),
-            "'a:b' is not a valid xs:NCName: ':' is not allowed"
-        );
+        assert_eq!(check_ncname("a:b").expect_err("colon").message(), "'a:b' is not a valid xs:NCName: ':' is not allowed");
     }
 
     #[test]
@@ -433,14 +334,8 @@ mod tests {
         for bad in ["", ":", ":a", "a:", "a:b:c", "1:a", "p:1a", "a b"] {
             assert!(check_qname(bad).is_err(), "{bad:?}");
         }
-        assert_eq!(
-            check_qname("p:1a").expect_err("local").message(),
-            "'p:1a' is not a valid xs:QName: local part must not start with '1'"
-        );
-        assert_eq!(
-            check_qname(":a").expect_err("prefix").message(),
-            "':a' is not a valid xs:QName: prefix must not be empty"
-        );
+        assert_eq!(check_qname("p:1a").expect_err("local").message(), "'p:1a' is not a valid xs:QName: local part must not start with '1'");
+        assert_eq!(check_qname(":a").expect_err("prefix").message(), "':a' is not a valid xs:QName: prefix must not be empty");
     }
 
     #[test]
@@ -474,10 +369,7 @@ mod tests {
             check_token("a  b").expect_err("double").message(),
             "'a  b' is not a valid xs:token: consecutive spaces are not allowed"
         );
-        assert_eq!(
-            check_token("a\nb").expect_err("nl").message(),
-            "'a\nb' is not a valid xs:token: U+000A is not allowed"
-        );
+        assert_eq!(check_token("a\nb").expect_err("nl").message(), "'a\nb' is not a valid xs:token: U+000A is not allowed");
         assert_eq!(check_normalized_string("  a  b "), Ok(()));
         assert!(check_normalized_string("a\rb").is_err());
         assert!(check_normalized_string("\t").is_err());
@@ -485,32 +377,10 @@ mod tests {
 
     #[test]
     fn languages() {
-        for ok in [
-            "en",
-            "EN",
-            "en-US",
-            "de-CH-1996",
-            "x-klingon",
-            "abcdefgh",
-            "i-abcdefgh-12345678",
-            "zh-Hant-TW",
-        ] {
+        for ok in ["en", "EN", "en-US", "de-CH-1996", "x-klingon", "abcdefgh", "i-abcdefgh-12345678", "zh-Hant-TW"] {
             assert_eq!(check_language(ok), Ok(()), "{ok:?}");
         }
-        for bad in [
-            "",
-            "-",
-            "en-",
-            "-en",
-            "abcdefghi",
-            "en-123456789",
-            "e1",
-            "1en",
-            "en_US",
-            "en--US",
-            "en US",
-            "é",
-        ] {
+        for bad in ["", "-", "en-", "-en", "abcdefghi", "en-123456789", "e1", "1en", "en_US", "en--US", "en US", "é"] {
             assert!(check_language(bad).is_err(), "{bad:?}");
         }
         assert_eq!(
@@ -540,43 +410,20 @@ mod tests {
         ] {
             assert_eq!(check_any_uri(ok), Ok(()), "{ok:?}");
         }
-        for bad in [
-            "%", "%2", "%zz", "a%g0", "a#b#c", "##", "1abc:foo", ":foo", "a b:c", "é:x", "a_b:c",
-        ] {
+        for bad in ["%", "%2", "%zz", "a%g0", "a#b#c", "##", "1abc:foo", ":foo", "a b:c", "é:x", "a_b:c"] {
             assert!(check_any_uri(bad).is_err(), "{bad:?}");
         }
         assert_eq!(
             check_any_uri("a%zz").expect_err("pct").message(),
             "'a%zz' is not a valid xs:anyURI: '%' must be followed by two hexadecimal digits"
         );
-        assert_eq!(
-            check_any_uri("a#b#c").expect_err("hash").message(),
-            "'a#b#c' is not a valid xs:anyURI: more than one '#'"
-        );
-        assert_eq!(
-            check_any_uri(":x").expect_err("scheme").message(),
-            "':x' is not a valid xs:anyURI: invalid scheme before ':'"
-        );
+        assert_eq!(check_any_uri("a#b#c").expect_err("hash").message(), "'a#b#c' is not a valid xs:anyURI: more than one '#'");
+        assert_eq!(check_any_uri(":x").expect_err("scheme").message(), "':x' is not a valid xs:anyURI: invalid scheme before ':'");
     }
 
     #[test]
     fn validators_never_panic_on_random_input() {
-        let alphabet = [
-            "a",
-            "1",
-            ":",
-            "-",
-            ".",
-            " ",
-            "%",
-            "#",
-            "/",
-            "é",
-            "\u{300}",
-            "\u{10000}",
-            "\t",
-            "F",
-        ];
+        let alphabet = ["a", "1", ":", "-", ".", " ", "%", "#", "/", "é", "\u{300}", "\u{10000}", "\t", "F"];
         let mut rng = TestRng::new(23);
         for _ in 0..20_000 {
             let s = rng.string_from(&alphabet, 8);
@@ -587,12 +434,7 @@ mod tests {
             assert!(!name || nmtoken, "{s:?}");
             assert_eq!(ncname, name && !s.contains(':'), "{s:?}");
             assert!(check_qname(&s).is_err() || name, "{s:?}");
-            let _ = (
-                check_language(&s),
-                check_any_uri(&s),
-                check_nmtokens(&s),
-                check_token(&s),
-            );
+            let _ = (check_language(&s), check_any_uri(&s), check_nmtokens(&s), check_token(&s));
         }
     }
 }

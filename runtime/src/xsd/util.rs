@@ -41,10 +41,7 @@ pub(crate) fn invalid(text: &str, datatype: &str) -> ValueError {
 
 /// `'<text>' is not a valid xs:<datatype>: <reason>`.
 pub(crate) fn invalid_because(text: &str, datatype: &str, reason: impl Display) -> ValueError {
-    ValueError::new(format!(
-        "{} is not a valid xs:{datatype}: {reason}",
-        Quoted(text)
-    ))
+    ValueError::new(format!("{} is not a valid xs:{datatype}: {reason}", Quoted(text)))
 }
 
 /// Describes the character starting at byte `pos` of `s` for an error message, e.g. `'a'` or
@@ -107,20 +104,11 @@ mod tests {
 
     #[test]
     fn error_messages_quote_and_shorten() {
-        assert_eq!(
-            invalid("12a", "int").message(),
-            "'12a' is not a valid xs:int"
-        );
-        assert_eq!(
-            invalid_because("x", "date", "bad").message(),
-            "'x' is not a valid xs:date: bad"
-        );
+        assert_eq!(invalid("12a", "int").message(), "'12a' is not a valid xs:int");
+        assert_eq!(invalid_because("x", "date", "bad").message(), "'x' is not a valid xs:date: bad");
         let long = "é".repeat(100);
         let msg = invalid(&long, "string").message().to_owned();
-        assert_eq!(
-            msg,
-            format!("'{}…' is not a valid xs:string", "é".repeat(80))
-        );
+        assert_eq!(msg, format!("'{}…' is not a valid xs:string", "é".repeat(80)));
     }
 
     #[test]

@@ -106,7 +106,9 @@ fn run(args: &[String]) -> Result<(), Failure> {
     };
     let mut it = args.iter();
     let mut command: Vec<String> = Vec::new();
-    let need = |it: &mut std::slice::Iter<'_, String>, name: &str| it.next().cloned().ok_or_else(|| Failure::Usage(format!("{name} needs a value")));
+    let need = |it: &mut std::slice::Iter<'_, String>, name: &str| {
+        it.next().cloned().ok_or_else(|| Failure::Usage(format!("{name} needs a value")))
+    };
     while let Some(a) = it.next() {
         match a.as_str() {
             "-h" | "--help" => {
@@ -120,7 +122,11 @@ fn run(args: &[String]) -> Result<(), Failure> {
             "--insecure-http" => conn.insecure_http = true,
             "--timeout" => {
                 let v = need(&mut it, a)?;
-                let secs: f64 = v.parse().ok().filter(|s: &f64| *s > 0.0 && *s < 86_400.0).ok_or_else(|| Failure::Usage(format!("--timeout: {v:?}")))?;
+                let secs: f64 = v
+                    .parse()
+                    .ok()
+                    .filter(|s: &f64| *s > 0.0 && *s < 86_400.0)
+                    .ok_or_else(|| Failure::Usage(format!("--timeout: {v:?}")))?;
                 conn.timeout = Duration::from_secs_f64(secs);
             }
             _ => {
@@ -240,7 +246,12 @@ async fn command_run<T: soapkit::client::Transport>(c: &UmClient<T>, cmd: &str, 
             o.none()?;
             let hold = match o.get("--hold") {
                 None => Duration::from_secs(5),
-                Some(v) => v.parse::<f64>().ok().filter(|s| (0.0..3600.0).contains(s)).map(Duration::from_secs_f64).ok_or_else(|| Failure::Usage(format!("--hold: {v:?}")))?,
+                Some(v) => v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|s| (0.0..3600.0).contains(s))
+                    .map(Duration::from_secs_f64)
+                    .ok_or_else(|| Failure::Usage(format!("--hold: {v:?}")))?,
             };
             let (id, _) = c.play_on_phone2(o.require("--item")?, o.require("--dial")?).await?;
             println!("call {id}");
