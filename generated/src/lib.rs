@@ -108,4 +108,4 @@ mod ms_oxwums;
 pub mod ews;
 pub mod faults;
 
-pub use ms_oxwums::*;
+pub use self::ms_oxwums::*;
