@@ -42,6 +42,22 @@ impl Lexical for bool {
     }
 }
 
+/// Appends the decimal digits of `n`: integers are the most common attribute values
+/// (versions, counts), and `core::fmt` costs several times this.
+fn write_decimal(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(buf[i..].iter().map(|&d| char::from(d)));
+}
+
 /// Scans `[+-]?[0-9]+`. Returns `None` when malformed, else the sign and the magnitude
 /// (`None` when the magnitude does not fit `u128`).
 fn scan_integer(s: &str) -> Option<(bool, Option<u128>)> {
@@ -92,7 +108,10 @@ macro_rules! signed_lexical {
 
             /// Writes the canonical form: no sign for non-negative values, no leading zeros.
             fn write_lexical(&self, out: &mut String) {
-                let _ = write!(out, "{self}");
+                if *self < 0 {
+                    out.push('-');
+                }
+                write_decimal(out, self.unsigned_abs() as u64);
             }
         }
     )*};
@@ -122,7 +141,7 @@ macro_rules! unsigned_lexical {
 
             /// Writes the canonical form: no sign, no leading zeros.
             fn write_lexical(&self, out: &mut String) {
-                let _ = write!(out, "{self}");
+                write_decimal(out, *self as u64);
             }
         }
     )*};
@@ -238,6 +257,30 @@ float_lexical!(f32 => "float", f64 => "double");
 mod tests {
     use super::*;
     use crate::xsd::util::TestRng;
+
+    #[test]
+    fn integers_are_written_as_core_fmt_writes_them() {
+        fn lexical<T: Lexical>(v: T) -> String {
+            let mut out = String::from("x");
+            v.write_lexical(&mut out);
+            out[1..].to_owned()
+        }
+        for v in [i64::MIN, i64::MIN + 1, -1_000_000_007, -10, -9, -1, 0, 1, 9, 10, 99, 100, 1_234_567_890, i64::MAX] {
+            assert_eq!(lexical(v), v.to_string());
+        }
+        for v in [0u64, 7, 10, 18_446_744_073_709_551_615] {
+            assert_eq!(lexical(v), v.to_string());
+        }
+        assert_eq!(lexical(i8::MIN), "-128");
+        assert_eq!(lexical(u8::MAX), "255");
+        assert_eq!(lexical(i32::MIN), "-2147483648");
+        let mut rng = TestRng::new(0x1e7);
+        for _ in 0..2000 {
+            let v = rng.next_u64();
+            assert_eq!(lexical(v), v.to_string());
+            assert_eq!(lexical(v as i64), (v as i64).to_string());
+        }
+    }
 
     fn parse<T: Lexical>(s: &str) -> Result<T, ValueError> {
         T::parse_lexical(s)
