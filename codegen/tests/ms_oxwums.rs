@@ -27,3 +27,13 @@ fn emitted_code() {
         insta::assert_snapshot!(name, f.code);
     }
 }
+
+#[test]
+fn generation_is_deterministic() {
+    let first = generated();
+    for _ in 0..3 {
+        let again = generated();
+        assert!(again.ir_dump == first.ir_dump, "the IR dump differs between generations");
+        assert!(again.files == first.files, "the emitted files differ between generations");
+    }
+}

@@ -21,6 +21,14 @@ fn ews_full_services_wsdl_generates() {
     let paths: Vec<&str> = out.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths, ["mod.rs", "types.rs", "messages.rs", "exchange_service_binding.rs"]);
     assert!(out.ir_dump.contains("operation GetUserConfiguration"), "a late EWS operation is there");
+    // Deterministic, byte for byte, at scale: hash maps are seeded per instance and emission
+    // runs on several threads, so a second generation in the same process would differ if
+    // any order leaked into the output.
+    let again = generate(&wsdl, &Options::default()).unwrap_or_else(|d| panic!("{d}"));
+    assert!(again.ir_dump == out.ir_dump, "the IR dump differs between two generations");
+    for (a, b) in out.files.iter().zip(&again.files) {
+        assert!(a == b, "{} differs between two generations", a.path);
+    }
 }
 
 /// The five errors of `examples.wsdl`: in the "…Unqualified…" patterns, unprefixed type and
