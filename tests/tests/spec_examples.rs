@@ -64,6 +64,13 @@ impl Fixture {
         Msg::decode(&self.envelope()).unwrap_or_else(|e| panic!("{}: expected to decode, got error {e}", self.name()))
     }
 
+    /// The example decoded and encoded again, or what went wrong (prefixed with its name).
+    fn reencode(&self) -> Result<(Msg, String), String> {
+        let m = Msg::decode(&self.envelope()).map_err(|e| format!("{}: decoding failed: {e}", self.name()))?;
+        let xml = m.encode().map_err(|e| format!("{}: encoding failed: {e}", self.name()))?;
+        Ok((m, xml))
+    }
+
     /// Whether `xml` (a whole re-encoded envelope) is equivalent to the example.
     fn equivalent_to(&self, xml: &str) -> Result<(), String> {
         if self.row.kind == FixtureKind::BodyFragment { body_fragment_equivalent(&self.text, xml) } else { xml_equivalent(&self.text, xml) }
@@ -560,17 +567,10 @@ fn decoded_values_are_those_the_examples_print() {
 fn reencoding_is_equivalent_to_the_example() {
     let mut problems = Vec::new();
     for f in clean_fixtures() {
-        let m = match Msg::decode(&f.envelope()) {
-            Ok(m) => m,
+        let xml = match f.reencode() {
+            Ok((_, xml)) => xml,
             Err(e) => {
-                problems.push(format!("{}: decoding failed: {e}", f.name()));
-                continue;
-            }
-        };
-        let xml = match m.encode() {
-            Ok(x) => x,
-            Err(e) => {
-                problems.push(format!("{}: encoding failed: {e}", f.name()));
+                problems.push(e);
                 continue;
             }
         };
@@ -593,10 +593,10 @@ fn reencoding_is_equivalent_to_the_example() {
 fn decode_encode_is_a_fixed_point() {
     let mut problems = Vec::new();
     for f in clean_fixtures() {
-        let first = match Msg::decode(&f.envelope()).map(|m| m.encode()) {
-            Ok(Ok(x)) => x,
-            other => {
-                problems.push(format!("{}: first round trip failed: {other:?}", f.name()));
+        let first = match f.reencode() {
+            Ok((_, xml)) => xml,
+            Err(e) => {
+                problems.push(format!("first round trip: {e}"));
                 continue;
             }
         };
@@ -681,8 +681,7 @@ fn reencoded_messages_validate_against_the_schemas() {
     let mut problems = Vec::new();
     let mut validated = 0;
     for f in clean_fixtures() {
-        let m = f.decode();
-        let xml = m.encode().unwrap_or_else(|e| panic!("{}: encoding failed: {e}", f.name()));
+        let (m, xml) = f.reencode().unwrap_or_else(|e| panic!("{e}"));
         let (schema, driver) = driver_for(&m);
         let label = format!("reencoded-{}", f.name());
         let result = xmllint_validate(&schema, &xml, &label);
@@ -750,7 +749,7 @@ fn xmllint_harness_rejects_invalid_messages() {
     let r = xmllint_validate(&generic, &bad, "harness-4.14-as-printed");
     assert!(!r.valid() && r.output().contains("base64FolderID"), "expected xmllint to reject base64FolderID; it said:\n{}", r.output());
 
-    let p2 = fixture("4.8-PlayOnPhone2-request.xml").decode().encode().unwrap();
+    let (_, p2) = fixture("4.8-PlayOnPhone2-request.xml").reencode().unwrap_or_else(|e| panic!("{e}"));
     let r = xmllint_validate(&generic, &p2, "harness-playonphone2-generic");
     assert!(!r.valid(), "the generic driver is documented to reject PlayOnPhone2 bodies; it accepted:\n{p2}");
 }
@@ -789,7 +788,7 @@ fn fault_detail_entries_validate() {
     let mut problems = Vec::new();
     let mut entries = 0;
     for f in clean_fixtures().into_iter().filter(|f| f.row.direction == Direction::Fault) {
-        let xml = f.decode().encode().unwrap();
+        let (_, xml) = f.reencode().unwrap_or_else(|e| panic!("{e}"));
         let doc = parse_xml(&xml).unwrap();
         let detail = doc.descendants().find(|n| n.is_element() && n.tag_name().name() == "detail" && n.tag_name().namespace().is_none());
         let Some(detail) = detail else {

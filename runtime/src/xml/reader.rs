@@ -18,6 +18,7 @@ use quick_xml::events::attributes::Attributes;
 use super::error::{DecodeError, DecodeErrorKind};
 use super::ns::{NsId, NsTable};
 use crate::xsd::ValueError;
+use crate::xsd::util::is_xml_ws as is_ws_byte;
 
 /// A start tag (`<a ...>` or `<a .../>`) read from the document.
 #[derive(Clone, Copy, Debug)]
@@ -866,7 +867,7 @@ fn attribute_syntax_error(content: &str, name_len: usize) -> Option<(usize, &'st
     let b = content.as_bytes();
     let mut i = name_len;
     loop {
-        while i < b.len() && is_xml_space(b[i]) {
+        while i < b.len() && is_ws_byte(b[i]) {
             i += 1;
         }
         if i >= b.len() {
@@ -874,7 +875,7 @@ fn attribute_syntax_error(content: &str, name_len: usize) -> Option<(usize, &'st
         }
         let eq = i + memchr::memchr(b'=', &b[i..])?;
         let mut q = eq + 1;
-        while q < b.len() && is_xml_space(b[q]) {
+        while q < b.len() && is_ws_byte(b[q]) {
             q += 1;
         }
         let quote = *b.get(q).filter(|c| **c == b'"' || **c == b'\'')?;
@@ -883,14 +884,10 @@ fn attribute_syntax_error(content: &str, name_len: usize) -> Option<(usize, &'st
             return Some((end, "'<' is not allowed in an attribute value"));
         }
         i = end + 1;
-        if i < b.len() && !is_xml_space(b[i]) && b[i] != b'/' {
+        if i < b.len() && !is_ws_byte(b[i]) && b[i] != b'/' {
             return Some((i, "attributes must be separated by white space"));
         }
     }
-}
-
-fn is_xml_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
 /// Checks the pseudo-attributes of an XML declaration: `version` (1.x) first, then optionally
@@ -992,7 +989,7 @@ pub fn is_ws_char(c: char) -> bool {
 /// Whether `s` is empty or only XML whitespace.
 #[inline]
 pub fn is_xml_ws(s: &str) -> bool {
-    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    s.bytes().all(is_ws_byte)
 }
 
 fn is_xml_char(c: char) -> bool {

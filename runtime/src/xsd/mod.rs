@@ -55,7 +55,7 @@ mod error;
 pub mod numeric;
 pub mod qname;
 pub mod string;
-mod util;
+pub(crate) mod util;
 
 pub use binary::{Base64Binary, HexBinary};
 pub use datetime::{Date, DateTime, GDay, GMonth, GMonthDay, GYear, GYearMonth, Time};
