@@ -267,11 +267,6 @@ impl Occurs {
     /// Exactly once.
     pub const ONE: Occurs = Occurs { min: 1, max: Some(1) };
 
-    /// At most once.
-    pub fn is_single(self) -> bool {
-        self.max == Some(1)
-    }
-
     /// How the member is held in Rust.
     pub fn shape(self) -> Shape {
         match (self.min, self.max) {
@@ -773,11 +768,6 @@ impl Ir {
             TypeKind::Sequence(g) | TypeKind::Choice(g) => self.first_of_group(g),
             _ => First { emptiable: true, ..First::default() },
         }
-    }
-
-    /// Whether a type has element content that can be empty.
-    pub fn group_emptiable(&self, ty: TypeId) -> bool {
-        self.first_of_type(ty).emptiable
     }
 
     /// A readable, deterministic dump of the IR (for snapshot tests and `--dump-ir`).

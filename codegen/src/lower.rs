@@ -1369,10 +1369,6 @@ fn occurs(p: &Particle) -> Occurs {
 
 /// The occurrence of `(m{inner}){outer}` as one range, when that is exact.
 fn fold(outer: Occurs, inner: Occurs) -> Option<Occurs> {
-    let mul = |a: Option<u32>, b: Option<u32>| match (a, b) {
-        (Some(x), Some(y)) => x.checked_mul(y),
-        _ => None,
-    };
     if outer == Occurs::ONE {
         return Some(inner);
     }
@@ -1387,7 +1383,6 @@ fn fold(outer: Occurs, inner: Occurs) -> Option<Occurs> {
     if outer.max == Some(1) && outer.min == 0 && inner.min <= 1 {
         return Some(Occurs { min: 0, max: inner.max });
     }
-    let _ = mul;
     None
 }
 

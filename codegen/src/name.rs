@@ -82,10 +82,6 @@ impl Namer<'_> {
 
     fn modules(&mut self, ir: &mut Ir) {
         let mut scope = Scope::new("for a module");
-        for s in &ir.services {
-            // Service modules are claimed after namespaces; reserve nothing here.
-            let _ = s;
-        }
         for ns in &mut ir.namespaces {
             let module = match self.opts.modules.iter().find(|(u, _)| *u == ns.uri) {
                 Some((_, m)) => m.clone(),

@@ -83,14 +83,12 @@ pub fn resolve(loaded: &Loaded) -> Result<Symbols<'_>, Vec<Diagnostic>> {
         substitutions: HashMap::new(),
         failed_imports: &loaded.failed_imports,
     };
-    for (name, _) in s.types.iter() {
-        if name.ns == XS {
-            let def = &schema.types[s.types[name]];
-            diags.push(
-                Diagnostic::new(DiagKind::Invalid, Some(def.span), format!("type {name} redefines an XML Schema built-in"))
-                    .with_qname(name),
-            );
-        }
+    // In document order (not the table's), so that the diagnostics are deterministic.
+    for def in schema.types.iter().filter(|d| d.name.ns == XS) {
+        let name = &def.name;
+        diags.push(
+            Diagnostic::new(DiagKind::Invalid, Some(def.span), format!("type {name} redefines an XML Schema built-in")).with_qname(name),
+        );
     }
     if let Some(w) = wsdl {
         s.messages = table(&w.messages, Space::Message, &mut diags);

@@ -26,6 +26,7 @@ fn ews_full_services_wsdl_generates() {
     // any order leaked into the output.
     let again = generate(&wsdl, &Options::default()).unwrap_or_else(|d| panic!("{d}"));
     assert!(again.ir_dump == out.ir_dump, "the IR dump differs between two generations");
+    assert_eq!(out.files.len(), again.files.len(), "a different number of files");
     for (a, b) in out.files.iter().zip(&again.files) {
         assert!(a == b, "{} differs between two generations", a.path);
     }

@@ -93,17 +93,21 @@ async fn every_operation_at_both_paths_with_full_call_lifecycles() {
     let clock = ManualClock::new();
     let server = start(dir.path(), &clock).await;
     add_user(&server.users_path, "alice", "alice-pw", true, None).unwrap();
-    for path in PATHS {
+    for (i, path) in PATHS.into_iter().enumerate() {
         let c = client(&server, path, "alice", "alice-pw");
         assert!(c.is_um_enabled().await.unwrap());
-        c.set_oof_status(true).await.unwrap();
-        c.set_missed_call_notification_enabled(false).await.unwrap();
-        c.set_play_on_phone_dial_string("4255550100").await.unwrap();
-        c.set_telephone_access_folder_email("AQIDBA==").await.unwrap();
+        // Other values at each path, so that each path's setters are seen to work.
+        let first = i == 0;
+        let dial = format!("42555501{i:02}");
+        let folder = if first { "AQIDBA==" } else { "BQYHCA==" };
+        c.set_oof_status(first).await.unwrap();
+        c.set_missed_call_notification_enabled(!first).await.unwrap();
+        c.set_play_on_phone_dial_string(&dial).await.unwrap();
+        c.set_telephone_access_folder_email(folder).await.unwrap();
         let p = c.get_um_properties().await.unwrap();
-        assert!(p.oof_status && !p.missed_call_notification_enabled);
-        assert_eq!(p.play_on_phone_dial_string.as_deref(), Some("4255550100"));
-        assert_eq!(p.telephone_access_folder_email.as_deref(), Some("AQIDBA=="));
+        assert_eq!((p.oof_status, p.missed_call_notification_enabled), (first, !first), "{path}");
+        assert_eq!(p.play_on_phone_dial_string.as_deref(), Some(dial.as_str()), "{path}");
+        assert_eq!(p.telephone_access_folder_email.as_deref(), Some(folder), "{path}");
         c.reset_pin().await.unwrap();
 
         // PlayOnPhone family: Connecting -> Connected -> Disconnected -> Idle at 32 s.

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::{Emitter, builtin_codec, builtin_value, fmt_escape, ident, lit};
 use crate::ir::*;
-use crate::syntax::{QName, WhiteSpace};
+use crate::syntax::WhiteSpace;
 
 impl Emitter<'_> {
     /// The codec impls of type `id`.
@@ -916,11 +916,4 @@ fn opt_lit(s: Option<&str>) -> TokenStream {
         }
         None => quote!(::core::option::Option::None),
     }
-}
-
-#[allow(dead_code)]
-fn qname_lit(q: &QName) -> TokenStream {
-    let n = lit(&q.ns);
-    let l = lit(&q.local);
-    quote!((#n, #l))
 }
