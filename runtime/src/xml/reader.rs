@@ -807,9 +807,7 @@ const NAME_CLASS: [u8; 256] = {
     t
 };
 
-/// Whether `s` is an NCName. Non-ASCII characters are judged by Unicode (letters and digits,
-/// the combining marks and extenders the XML `NameChar` production lists approximated by
-/// `char::is_alphanumeric` plus U+00B7), which is exact for every name real messages use.
+/// Whether `s` is an NCName (XML 1.0 fifth edition names, without the colon).
 fn is_ncname(s: &str) -> bool {
     matches!(split_qname(s), Some((None, _)))
 }
@@ -840,23 +838,18 @@ fn split_qname(s: &str) -> Option<(Option<&str>, &str)> {
     if s.is_ascii() { None } else { split_qname_unicode(s) }
 }
 
-/// [`split_qname`] for names with non-ASCII characters.
+/// [`split_qname`] for names with non-ASCII characters: the XML 1.0 `NameStartChar` and
+/// `NameChar` productions, without the colon.
 fn split_qname_unicode(s: &str) -> Option<(Option<&str>, &str)> {
+    use crate::xsd::string::{is_name_char, is_name_start_char};
     fn ncname(s: &str) -> bool {
-        let class = |c: char, want: u8| c.is_ascii() && NAME_CLASS[c as usize] & want != 0;
         let mut chars = s.chars();
-        chars.next().is_some_and(|c| class(c, START) || (!c.is_ascii() && c.is_alphabetic()))
-            && chars.all(|c| class(c, REST) || (!c.is_ascii() && (c.is_alphanumeric() || c == '\u{B7}' || is_combining(c))))
+        chars.next().is_some_and(|c| c != ':' && is_name_start_char(c)) && chars.all(|c| c != ':' && is_name_char(c))
     }
     match s.split_once(':') {
         None => ncname(s).then_some((None, s)),
         Some((p, l)) => (ncname(p) && ncname(l)).then_some((Some(p), l)),
     }
-}
-
-/// Combining marks and extenders that may follow in a name (the common blocks).
-fn is_combining(c: char) -> bool {
-    matches!(c, '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}' | '\u{3099}'..='\u{309A}')
 }
 
 /// The first error, in a start tag's content (what is between `<` and `>`), that quick-xml's
@@ -1196,6 +1189,10 @@ w" xsi:nil="true"/>"#;
             assert_eq!(split_qname(bad), None, "{bad:?}");
         }
         assert!(is_ncname("Body") && !is_ncname("s:Body") && !is_ncname(""));
+        // The XML 1.0 productions, not Unicode's letter and digit classes.
+        assert_eq!(split_qname("\u{1F600}"), Some((None, "\u{1F600}")));
+        assert_eq!(split_qname("a\u{B2}"), None);
+        assert_eq!(split_qname("\u{3099}"), Some((None, "\u{3099}")));
     }
 
     #[test]
