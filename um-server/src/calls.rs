@@ -80,7 +80,7 @@ impl Default for Timing {
     }
 }
 
-/// What a call plays (kept for the record; the simulation does not depend on it).
+/// What a call plays (logged when it starts; the simulation does not depend on it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Playing {
     /// A mailbox item.
@@ -97,10 +97,6 @@ struct Call {
     callee: Callee,
     /// Set by a disconnect request that came before the callee's own disconnection.
     disconnected: Option<Tick>,
-    #[allow(dead_code)]
-    number: String,
-    #[allow(dead_code)]
-    playing: Playing,
 }
 
 impl Call {
@@ -187,7 +183,10 @@ impl Calls {
                 break id;
             }
         };
-        calls.insert(id.clone(), Call { owner: owner.to_owned(), family, started: now, callee, disconnected: None, number, playing });
+        // The number and what is played are only for the record: the simulated callee is
+        // already decided (`callee`).
+        tracing::debug!(call = %id, owner, number, ?playing, "call started");
+        calls.insert(id.clone(), Call { owner: owner.to_owned(), family, started: now, callee, disconnected: None });
         Ok(id)
     }
 

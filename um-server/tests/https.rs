@@ -93,7 +93,7 @@ async fn every_operation_at_both_paths_with_full_call_lifecycles() {
     let clock = ManualClock::new();
     let server = start(dir.path(), &clock).await;
     add_user(&server.users_path, "alice", "alice-pw", true, None).unwrap();
-    for (i, path) in PATHS.into_iter().enumerate() {
+    for (i, &path) in PATHS.iter().enumerate() {
         let c = client(&server, path, "alice", "alice-pw");
         assert!(c.is_um_enabled().await.unwrap());
         // Other values at each path, so that each path's setters are seen to work.
