@@ -108,27 +108,30 @@ fn mutate(text: &str, rng: &mut Lcg) -> (String, String) {
 
 #[test]
 fn mutated_schema_sets_never_panic_and_errors_say_where() {
-    let source = support::workspace_dir().join("schemas/ms-oxwums");
-    let mut files: Vec<(String, String)> = std::fs::read_dir(&source)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".wsdl") || n.ends_with(".xsd"))
-        .map(|n| {
-            let text = std::fs::read_to_string(source.join(&n)).unwrap();
-            (n, text)
-        })
-        .collect();
+    // The MS-OXWUMS set: its own folder and the shared MS-OXWSCDATA folder it includes from.
+    let schemas = support::workspace_dir().join("schemas");
+    let mut files: Vec<(String, String)> = Vec::new();
+    for folder in ["ms-oxwums", "ms-oxwscdata"] {
+        for e in std::fs::read_dir(schemas.join(folder)).unwrap().flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.ends_with(".wsdl") || n.ends_with(".xsd") {
+                let rel = format!("{folder}/{n}");
+                let text = std::fs::read_to_string(schemas.join(&rel)).unwrap();
+                files.push((rel, text));
+            }
+        }
+    }
     files.sort();
-    assert!(files.len() >= 5, "the MS-OXWUMS schema set: {files:?}");
+    assert!(files.len() >= 6, "the MS-OXWUMS schema set: {files:?}");
 
     let dir: PathBuf = Path::new(env!("CARGO_TARGET_TMPDIR")).join("codegen-mutations");
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
     for (n, text) in &files {
-        std::fs::write(dir.join(n), text).unwrap();
+        let path = dir.join(n);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
     }
-    let entry = dir.join("MS-OXWUMS.wsdl");
+    let entry = dir.join("ms-oxwums/MS-OXWUMS.wsdl");
     let opts = Options::default();
     // The unmutated set generates.
     generate(&entry, &opts).unwrap_or_else(|d| panic!("the schema set does not generate:\n{d}"));

@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-"""Load the MS-OXWUMS WSDL with zeep, strictly offline, and describe its SOAP binding.
+"""Load a WSDL with zeep, strictly offline, and describe one of its SOAP bindings.
 
 Usage:
-    python3 tests/interop/zeep_load.py [PATH/TO/MS-OXWUMS.wsdl]
+    python3 tests/interop/zeep_load.py [PATH/TO/SERVICE.wsdl [BINDING]]
 
 Without an argument the WSDL at schemas/ms-oxwums/MS-OXWUMS.wsdl (relative to the
-repository root, found from this file's location) is loaded.
+repository root, found from this file's location) is loaded and its binding
+{http://schemas.microsoft.com/exchange/services/2006/messages}UMWebServiceSoap described.
+BINDING is a binding QName in Clark notation, "{ns}local"; without it the script
+describes that MS-OXWUMS binding if the WSDL has it, and otherwise the WSDL's only
+binding (e.g. {...messages}ExchangeServiceBinding of schemas/ms-oxwscext/MS-OXWSCEXT.wsdl).
 
 Any attempt to reach the network makes the run fail: the zeep Transport used here
 refuses every non-local URL, and socket connections and name lookups are refused too.
@@ -27,10 +31,11 @@ On success the script prints one JSON document to stdout and exits 0:
       ]
     }
 
-Operations are sorted by name; header lists keep the order of the soap:header elements
-in the WSDL binding. Body lists hold the QName of the element zeep puts directly under
-soap:Body (one per body part; zeep names the element of a type= part after the part, with
-no namespace, so that QName has no "{ns}" prefix). QNames use Clark notation, "{ns}local".
+"binding" is the QName of the binding described. Operations are sorted by name; header
+lists keep the order of the soap:header elements in the WSDL binding. Body lists hold the
+QName of the element zeep puts directly under soap:Body (one per body part; zeep names the
+element of a type= part after the part, with no namespace, so that QName has no "{ns}"
+prefix). QNames use Clark notation, "{ns}local".
 
 Exit codes: 0 success; 1 the WSDL could not be loaded or described (message on stderr);
 2 usage error; 3 zeep is not installed.
@@ -43,6 +48,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 BINDING = "{http://schemas.microsoft.com/exchange/services/2006/messages}UMWebServiceSoap"
+USAGE = "usage: zeep_load.py [PATH/TO/SERVICE.wsdl [BINDING]]"
 
 
 class NetworkAccessError(RuntimeError):
@@ -75,9 +81,12 @@ def fail(message, code=1):
 
 
 def main(argv):
-    if len(argv) > 2:
-        fail("usage: zeep_load.py [PATH/TO/MS-OXWUMS.wsdl]", 2)
-    if len(argv) == 2:
+    if len(argv) > 3:
+        fail(USAGE, 2)
+    wanted = argv[2] if len(argv) == 3 else None
+    if wanted is not None and not (wanted.startswith("{") and "}" in wanted):
+        fail("BINDING must be a QName in Clark notation, {ns}local: %r\n%s" % (wanted, USAGE), 2)
+    if len(argv) >= 2:
         wsdl_path = Path(argv[1]).resolve()
     else:
         wsdl_path = Path(__file__).resolve().parents[2] / "schemas" / "ms-oxwums" / "MS-OXWUMS.wsdl"
@@ -134,9 +143,15 @@ def main(argv):
     try:
         client = zeep.Client(str(wsdl_path), transport=OfflineTransport())
         bindings = client.wsdl.bindings
-        if BINDING not in bindings:
-            fail("binding %s not found; the WSDL has: %s" % (BINDING, ", ".join(sorted(bindings)) or "none"))
-        binding = bindings[BINDING]
+        if wanted is not None:
+            binding_name = wanted
+        elif BINDING in bindings or len(bindings) != 1:
+            binding_name = BINDING
+        else:
+            (binding_name,) = bindings
+        if binding_name not in bindings:
+            fail("binding %s not found; the WSDL has: %s" % (binding_name, ", ".join(sorted(bindings)) or "none"))
+        binding = bindings[binding_name]
         operations = []
         all_operations = binding.all()
         for name in sorted(all_operations):
@@ -150,7 +165,7 @@ def main(argv):
                 "output_headers": header_qnames(op.output.header),
             })
         if not operations:
-            fail("binding %s has no operations" % BINDING)
+            fail("binding %s has no operations" % binding_name)
     except NetworkAccessError as exc:
         fail(str(exc))
     except SystemExit:
@@ -158,7 +173,7 @@ def main(argv):
     except Exception as exc:  # any zeep/lxml failure is a load failure
         fail("%s: %s" % (type(exc).__name__, exc))
 
-    json.dump({"binding": BINDING, "operations": operations}, sys.stdout, indent=2)
+    json.dump({"binding": binding_name, "operations": operations}, sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0
 

@@ -593,16 +593,25 @@ pub fn wsdl_soap_actions() -> BTreeMap<String, String> {
     actions
 }
 
-/// The global element declarations, as `(namespace, name)`, of the schema documents of
-/// `schemas/ms-oxwums` (every `.xsd` file there).
+/// The global element declarations, as `(namespace, name)`, of the MS-OXWUMS schema set: every
+/// `.xsd` file of `schemas/ms-oxwums` and of the shared `schemas/ms-oxwscdata`.
 pub fn schema_global_elements() -> BTreeSet<(String, String)> {
+    let schemas = workspace_root().join("schemas");
+    schema_global_elements_in(&[schemas.join("ms-oxwums"), schemas.join("ms-oxwscdata")])
+}
+
+/// The global element declarations, as `(namespace, name)`, of every `.xsd` file in `dirs`.
+pub fn schema_global_elements_in(dirs: &[PathBuf]) -> BTreeSet<(String, String)> {
     let mut set = BTreeSet::new();
-    let dir = schemas_dir();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-        .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "xsd"))
-        .collect();
+    let mut files: Vec<PathBuf> = Vec::new();
+    for dir in dirs {
+        files.extend(
+            std::fs::read_dir(dir)
+                .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+                .map(|e| e.expect("directory entry").path())
+                .filter(|p| p.extension().is_some_and(|x| x == "xsd")),
+        );
+    }
     files.sort();
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap_or_else(|e| panic!("cannot read {}: {e}", f.display()));
