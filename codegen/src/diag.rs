@@ -51,9 +51,18 @@ impl SourceMap {
 
     /// The path as displayed in messages.
     pub fn display(&self, id: FileId) -> String {
-        let path = self.path(id);
+        self.display_path(self.path(id))
+    }
+
+    /// A path as displayed in messages (relative to the base when under it).
+    pub fn display_path(&self, path: &Path) -> String {
         let shown = self.base.as_deref().and_then(|b| path.strip_prefix(b).ok()).unwrap_or(path);
         shown.display().to_string().replace('\\', "/")
+    }
+
+    /// Every file read, in the order first read.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().map(PathBuf::as_path)
     }
 
     /// `path:line:column`.

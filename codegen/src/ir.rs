@@ -572,8 +572,25 @@ pub struct Service {
     pub operations: Vec<Operation>,
     /// Rust module name (naming stage).
     pub rust_module: String,
-    /// Rust trait / struct base name (naming stage).
+    /// Rust name of the client trait, and the base of the other names (naming stage).
     pub rust: String,
+    /// The names of the items generated for the binding (naming stage).
+    pub items: ServiceItems,
+}
+
+/// The Rust names of a binding's generated items besides the messages (naming stage).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServiceItems {
+    /// The client struct (`…Client`).
+    pub client: String,
+    /// The server trait (`…Server`).
+    pub server: String,
+    /// The dispatcher struct (`…Dispatcher`).
+    pub dispatcher: String,
+    /// The enum of the operations (`…Operation`).
+    pub operations: String,
+    /// The enum of every message (`…Message`).
+    pub messages: String,
 }
 
 /// An operation of a binding.
@@ -597,6 +614,8 @@ pub struct Operation {
     pub fault_rust: String,
     /// Rust method name (naming stage).
     pub rust: String,
+    /// Rust name of the operation's variant in the operations enum (naming stage).
+    pub variant: String,
     /// Where.
     pub span: Span,
 }

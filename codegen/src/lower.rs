@@ -16,8 +16,8 @@ use crate::resolve::Symbols;
 use crate::syntax::{self, *};
 use crate::syntax::{PartKind, TypeDef};
 
-/// Lowers everything the WSDL's SOAP bindings reach (or, for a bare schema, every global
-/// element).
+/// Lowers everything the WSDLs' SOAP bindings reach, and every global element when an input
+/// is a schema (bare, or given beside the WSDLs).
 pub fn lower(sym: &Symbols<'_>, opts: &crate::Options) -> Result<Ir, Vec<Diagnostic>> {
     let mut l = Lowerer {
         sym,
@@ -51,6 +51,11 @@ pub fn lower(sym: &Symbols<'_>, opts: &crate::Options) -> Result<Ir, Vec<Diagnos
             }
             if l.ir.services.is_empty() && l.diags.is_empty() {
                 l.diags.push(Diagnostic::new(DiagKind::Invalid, None, "the WSDL has no SOAP 1.1 or SOAP 1.2 binding"));
+            }
+            if sym.has_schema_inputs {
+                for i in 0..sym.schema.elements.len() {
+                    l.element_id(i);
+                }
             }
         }
         None => {
@@ -1081,6 +1086,7 @@ impl<'s> Lowerer<'s> {
             operations: Vec::new(),
             rust_module: String::new(),
             rust: String::new(),
+            items: ServiceItems::default(),
         };
         if let Some(w) = self.sym.wsdl {
             for s in &w.services {
@@ -1102,14 +1108,22 @@ impl<'s> Lowerer<'s> {
                 self.err(DiagKind::Unsupported, op.span, format!("unsupported construct: overloaded operation '{}'", op.name));
                 continue;
             }
-            if op.input.is_none() || op.output.is_none() {
-                // The generated client, server and message set are request-response only.
-                let what =
-                    if op.output.is_none() { "one-way operation (no wsdl:output)" } else { "notification operation (no wsdl:input)" };
+            if op.input.is_none() || op.output_first {
+                // Request-response (input, output) and one-way (input only) operations are
+                // generated; the other two transmission primitives have the server send first.
+                let what = if op.input.is_none() {
+                    "notification operation (wsdl:output without wsdl:input)"
+                } else {
+                    "solicit-response operation (wsdl:output before wsdl:input)"
+                };
                 self.err(
                     DiagKind::Unsupported,
                     op.span,
-                    format!("unsupported construct: {what} '{}'; leave it out with Options::exclude_operations", op.name),
+                    format!(
+                        "unsupported construct: {what} '{}': only request-response and one-way operations are generated; \
+                         leave it out with Options::exclude_operations (--exclude-operations {})",
+                        op.name, op.name
+                    ),
                 );
                 continue;
             }
@@ -1118,14 +1132,31 @@ impl<'s> Lowerer<'s> {
                 continue;
             };
             let style = bop.style.or(soap.style).unwrap_or(Style::Document);
-            let input = match (&op.input, &bop.input) {
-                (Some(m), Some(io)) => self.lower_message(&m.message, io, style, &op.name, false, &b.item.port_type.name.ns),
-                _ => None,
-            };
-            let output = match (&op.output, &bop.output) {
-                (Some(m), Some(io)) => self.lower_message(&m.message, io, style, &op.name, true, &b.item.port_type.name.ns),
-                _ => None,
-            };
+            let mut messages = [None, None];
+            for (i, (port, bound, what)) in [(&op.input, &bop.input, "input"), (&op.output, &bop.output, "output")].into_iter().enumerate()
+            {
+                messages[i] = match (port, bound) {
+                    (Some(m), Some(io)) => self.lower_message(&m.message, io, style, &op.name, i == 1, &b.item.port_type.name.ns),
+                    (None, None) => None,
+                    (Some(_), None) => {
+                        self.err(
+                            DiagKind::Invalid,
+                            bop.span,
+                            format!("binding {} operation '{}' has no wsdl:{what}, which its port type operation has", b.name, op.name),
+                        );
+                        None
+                    }
+                    (None, Some(_)) => {
+                        self.err(
+                            DiagKind::Invalid,
+                            bop.span,
+                            format!("binding {} operation '{}' has a wsdl:{what}, which its port type operation lacks", b.name, op.name),
+                        );
+                        None
+                    }
+                };
+            }
+            let [input, output] = messages;
             let mut faults = Vec::new();
             for f in &op.faults {
                 if let Some(bf) = bop.faults.iter().find(|bf| bf.name == f.name)
@@ -1164,6 +1195,7 @@ impl<'s> Lowerer<'s> {
                 faults,
                 fault_rust: String::new(),
                 rust: String::new(),
+                variant: String::new(),
                 span: op.span,
             });
         }

@@ -5,7 +5,8 @@
 //! two XML originals that would get the same Rust name are a hard error naming both, which the
 //! user resolves with a rename in [`Options`].
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::Options;
 use crate::diag::{DiagKind, Diagnostic, Span};
@@ -15,12 +16,21 @@ use crate::syntax::QName;
 
 /// Assigns all names in place.
 pub fn name(ir: &mut Ir, opts: &Options) -> Result<(), Vec<Diagnostic>> {
-    let mut n = Namer { diags: Vec::new(), opts };
+    let mut n = Namer { diags: Vec::new(), opts, used: RefCell::default() };
     n.modules(ir);
     n.types(ir);
     n.members(ir);
     n.services(ir);
+    n.unused_renames();
     if n.diags.is_empty() { Ok(()) } else { Err(n.diags) }
+}
+
+/// The renames of the options that named something generated.
+#[derive(Default)]
+struct Used {
+    modules: BTreeSet<String>,
+    types: BTreeSet<QName>,
+    fields: BTreeSet<(QName, String)>,
 }
 
 /// A scope of names: the first claimant of a name keeps it; a second is an error naming both.
@@ -71,9 +81,61 @@ impl Scope {
 struct Namer<'o> {
     diags: Vec<Diagnostic>,
     opts: &'o Options,
+    used: RefCell<Used>,
 }
 
-impl Namer<'_> {
+impl<'o> Namer<'o> {
+    fn type_rename(&self, q: &QName) -> Option<&'o str> {
+        let r = self.opts.type_rename(q);
+        if r.is_some() {
+            self.used.borrow_mut().types.insert(q.clone());
+        }
+        r
+    }
+
+    fn field_rename(&self, owner: &QName, xml: &str) -> Option<&'o str> {
+        let r = self.opts.field_rename(owner, xml);
+        if r.is_some() {
+            self.used.borrow_mut().fields.insert((owner.clone(), xml.to_owned()));
+        }
+        r
+    }
+
+    /// A rename that names nothing generated is a mistake (a misspelt name, a type the
+    /// selected operations do not reach): an error, never silently ignored.
+    fn unused_renames(&mut self) {
+        let used = std::mem::take(&mut *self.used.borrow_mut());
+        for uri in self.opts.modules.keys().filter(|u| !used.modules.contains(*u)) {
+            self.diags.push(Diagnostic::new(
+                DiagKind::Invalid,
+                None,
+                format!("the module name for namespace {uri:?} matches no generated namespace"),
+            ));
+        }
+        for q in self.opts.type_renames.keys().filter(|q| !used.types.contains(*q)) {
+            self.diags.push(
+                Diagnostic::new(
+                    DiagKind::Invalid,
+                    None,
+                    format!("the type rename of {q} matches no generated type (misspelt, or not reached by the selected operations)"),
+                )
+                .with_qname(q),
+            );
+        }
+        for (owner, fields) in &self.opts.field_renames {
+            for xml in fields.keys().filter(|x| !used.fields.contains(&(owner.clone(), (*x).clone()))) {
+                self.diags.push(
+                    Diagnostic::new(
+                        DiagKind::Invalid,
+                        None,
+                        format!("the field rename of {owner}:{xml} matches no field or variant of a generated type {owner}"),
+                    )
+                    .with_qname(owner),
+                );
+            }
+        }
+    }
+
     fn check(&mut self, r: Result<(), Diagnostic>) {
         if let Err(d) = r {
             self.diags.push(d);
@@ -83,8 +145,11 @@ impl Namer<'_> {
     fn modules(&mut self, ir: &mut Ir) {
         let mut scope = Scope::new("for a module");
         for ns in &mut ir.namespaces {
-            let module = match self.opts.modules.iter().find(|(u, _)| *u == ns.uri) {
-                Some((_, m)) => m.clone(),
+            let module = match self.opts.modules.get(&ns.uri) {
+                Some(m) => {
+                    self.used.borrow_mut().modules.insert(ns.uri.clone());
+                    m.clone()
+                }
                 None => module_name(&ns.uri),
             };
             ns.module = module;
@@ -104,7 +169,7 @@ impl Namer<'_> {
         for id in 0..ir.types.len() {
             let name = match &ir.types[id].origin {
                 Origin::Builtin(_) => continue,
-                Origin::Named(q) | Origin::Element(q) => match self.opts.type_rename(q) {
+                Origin::Named(q) | Origin::Element(q) => match self.type_rename(q) {
                     Some(r) => r.to_owned(),
                     None => upper_camel(&q.local),
                 },
@@ -137,7 +202,7 @@ impl Namer<'_> {
                 TypeKind::Simple(SimpleDef::Restriction { values, .. }) => {
                     let mut scope = Scope::new(format!("for a variant of {owner}"));
                     for v in values.iter_mut() {
-                        v.rust = match owner_q.as_ref().and_then(|q| self.opts.field_rename(q, &v.value)) {
+                        v.rust = match owner_q.as_ref().and_then(|q| self.field_rename(q, &v.value)) {
                             Some(r) => r.to_owned(),
                             None => enum_variant(&v.value),
                         };
@@ -174,7 +239,7 @@ impl Namer<'_> {
                         _ => Vec::new(),
                     };
                     for a in c.attributes.iter_mut() {
-                        a.rust = match owner_q.as_ref().and_then(|q| self.opts.field_rename(q, &format!("@{}", a.name.local))) {
+                        a.rust = match owner_q.as_ref().and_then(|q| self.field_rename(q, &format!("@{}", a.name.local))) {
                             Some(r) => r.to_owned(),
                             None => {
                                 let plain = self.field_name(owner_q.as_ref(), &a.name.local);
@@ -207,7 +272,7 @@ impl Namer<'_> {
                     for m in g.members.iter_mut() {
                         match &m.term {
                             MemberTerm::Element(e) => {
-                                m.rust = match owner_q.as_ref().and_then(|q| self.opts.field_rename(q, &e.name.local)) {
+                                m.rust = match owner_q.as_ref().and_then(|q| self.field_rename(q, &e.name.local)) {
                                     Some(r) => r.to_owned(),
                                     None => upper_camel(&e.name.local),
                                 };
@@ -231,7 +296,7 @@ impl Namer<'_> {
     }
 
     fn field_name(&self, owner: Option<&QName>, local: &str) -> String {
-        match owner.and_then(|q| self.opts.field_rename(q, local)) {
+        match owner.and_then(|q| self.field_rename(q, local)) {
             Some(r) => r.to_owned(),
             None => snake(local),
         }
@@ -265,10 +330,14 @@ impl Namer<'_> {
     fn services(&mut self, ir: &mut Ir) {
         for s in &mut ir.services {
             let mut methods = Scope::new(format!("for a method of {}", s.rust));
+            let mut variants = Scope::new(format!("for a variant of {}Operation", unraw(&s.rust)));
             let mut types = Scope::new(format!("in module `{}`", s.rust_module));
             for op in &mut s.operations {
                 op.rust = snake(&op.name);
                 let r = methods.claim(&op.rust, format!("operation '{}'", op.name), Some(op.span));
+                self.check(r);
+                op.variant = upper_camel(&op.name);
+                let r = variants.claim(&op.variant, format!("operation '{}'", op.name), Some(op.span));
                 self.check(r);
                 let base = unraw(&upper_camel(&op.name)).to_owned();
                 for (m, suffix) in [(&mut op.input, "Input"), (&mut op.output, "Output")] {
@@ -301,9 +370,24 @@ impl Namer<'_> {
                 }
             }
             // Names the service module defines besides the message structs.
-            for fixed in ["", "Client", "Server", "Dispatcher", "Operation", "Message"] {
-                let item = format!("{}{fixed}", unraw(&s.rust));
-                let r = types.claim(&item, format!("the generated {fixed}"), None);
+            let base = unraw(&s.rust).to_owned();
+            s.items = ServiceItems {
+                client: format!("{base}Client"),
+                server: format!("{base}Server"),
+                dispatcher: format!("{base}Dispatcher"),
+                operations: format!("{base}Operation"),
+                messages: format!("{base}Message"),
+            };
+            let items = &s.items;
+            for (item, what) in [
+                (&s.rust, "client trait"),
+                (&items.client, "client"),
+                (&items.server, "server trait"),
+                (&items.dispatcher, "dispatcher"),
+                (&items.operations, "operations enum"),
+                (&items.messages, "messages enum"),
+            ] {
+                let r = types.claim(item, format!("the generated {what} of binding {}", s.binding), None);
                 self.check(r);
             }
         }

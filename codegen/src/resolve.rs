@@ -62,6 +62,8 @@ pub struct Symbols<'s> {
     /// Direct substitution group members of each head, in document order.
     substitutions: HashMap<&'s QName, Vec<usize>>,
     failed_imports: &'s [(String, Span, String)],
+    /// Whether an input was a schema (its global elements are all generated).
+    pub has_schema_inputs: bool,
 }
 
 /// Builds the symbol tables; duplicates are errors naming both definitions.
@@ -82,6 +84,7 @@ pub fn resolve(loaded: &Loaded) -> Result<Symbols<'_>, Vec<Diagnostic>> {
         bindings: HashMap::new(),
         substitutions: HashMap::new(),
         failed_imports: &loaded.failed_imports,
+        has_schema_inputs: !loaded.schema_inputs.is_empty(),
     };
     // In document order (not the table's), so that the diagnostics are deterministic.
     for def in schema.types.iter().filter(|d| d.name.ns == XS) {

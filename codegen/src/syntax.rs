@@ -511,6 +511,9 @@ pub struct Operation {
     pub input: Option<OpMessage>,
     /// `wsdl:output`.
     pub output: Option<OpMessage>,
+    /// Whether the output comes before the input (a notification or solicit-response
+    /// operation, WSDL 1.1 section 2.4).
+    pub output_first: bool,
     /// `wsdl:fault`s.
     pub faults: Vec<OpFault>,
 }

@@ -9,7 +9,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use soapkit_codegen::{Options, generate};
+use soapkit_codegen::Config;
 use support::{Scratch, reference};
 
 /// The operations of the W3C examples whose schemas have unresolvable references (see
@@ -171,7 +171,7 @@ fn construct_fixtures_build_with_deny_warnings() {
     let mut root = String::new();
     for n in &names {
         let module = format!("fx_{}", n.rsplit_once('.').unwrap().0);
-        let out = generate(&dir.join(n), &Options::default()).unwrap_or_else(|d| panic!("{n}:\n{d}"));
+        let out = Config::new().generate(&[dir.join(n)]).unwrap_or_else(|d| panic!("{n}:\n{d}"));
         for f in out.files {
             files.push((format!("{module}/{}", f.path), f.code));
         }
@@ -194,14 +194,76 @@ fn construct_fixtures_build_with_deny_warnings() {
 }
 
 /// Behaviour of generated code that needs more than one message: declared faults
-/// (`wsdl_faults.wsdl`) travel in a SOAP fault's detail and come back typed.
+/// (`wsdl_faults.wsdl`) travel in a SOAP fault's detail and come back typed; a one-way
+/// operation (`wsdl_one_way.wsdl`) is answered with 202 and no body, or with a fault.
 const CONSTRUCTS_MAIN: &str = r##"//! Checks of generated code from the construct fixtures; panics on the first failure.
 use scratch_constructs::bindings::fx_wsdl_faults::NAMESPACES;
 use scratch_constructs::bindings::fx_wsdl_faults::calculator_soap::{DivideFault, ModuloFault, VERSION};
 use scratch_constructs::bindings::fx_wsdl_faults::faults::DivisionByZero;
+use scratch_constructs::bindings::fx_wsdl_one_way::consumer_binding::{self as one_way, ConsumerBinding as _};
+use scratch_constructs::bindings::fx_wsdl_one_way::oneway::Notify;
+use soapkit::client::ClientError;
+use soapkit::server::RequestContext;
 use soapkit::soap::{Fault, decode_fault, encode_fault};
+use std::sync::Mutex;
+
+/// Runs a future that never waits (the loopback transport answers at once).
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    let mut f = std::pin::pin!(f);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match f.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(v) => v,
+        std::task::Poll::Pending => panic!("the loopback call waited"),
+    }
+}
+
+#[derive(Default)]
+struct Consumer {
+    received: Mutex<Vec<Notify>>,
+}
+
+impl one_way::ConsumerBindingServer for Consumer {
+    async fn notify(&self, _: &RequestContext, input: one_way::NotifyInput) -> Result<(), Fault> {
+        if input.notify.topic == "forbidden" {
+            return Err(Fault::soap(one_way::VERSION, "Client", "no such topic"));
+        }
+        self.received.lock().unwrap().push(input.notify);
+        Ok(())
+    }
+    async fn subscribe(&self, _: &RequestContext, input: one_way::SubscribeInput) -> Result<one_way::SubscribeOutput, Fault> {
+        Ok(one_way::SubscribeOutput { parameters: format!("subscribed to {}", input.parameters) })
+    }
+}
+
+fn one_way_operations() {
+    let loopback = soapkit::loopback::Loopback::new(one_way::ConsumerBindingDispatcher::new(Consumer::default()));
+    let client = one_way::ConsumerBindingClient::new(loopback.clone());
+    let note = Notify { topic: "weather".into(), message: vec!["rain".into(), "sun".into()] };
+    block_on(client.notify(one_way::NotifyInput { notify: note.clone() })).expect("a one-way call succeeds");
+    assert_eq!(*loopback.service().service().received.lock().unwrap(), [note]);
+    let sent = loopback.exchanges().pop().unwrap();
+    assert_eq!((sent.status, sent.response_body.as_str(), sent.response_content_type.as_str()), (202, "", ""), "202, no body");
+    assert!(sent.request_headers.contains(&("SOAPAction", "\"urn:fx:oneway/Notify\"".to_owned())), "{:?}", sent.request_headers);
+    // A fault still comes back to the caller.
+    let bad = Notify { topic: "forbidden".into(), message: vec!["x".into()] };
+    match block_on(client.notify(one_way::NotifyInput { notify: bad })) {
+        Err(ClientError::Fault(f)) => assert_eq!(f.reason(), "no such topic"),
+        other => panic!("expected the fault, got {other:?}"),
+    }
+    assert_eq!(loopback.exchanges().pop().unwrap().status, 500);
+    // The request-response operation beside it is unchanged.
+    let out = block_on(client.subscribe(one_way::SubscribeInput { parameters: "news".into() })).unwrap();
+    assert_eq!(out.parameters, "subscribed to news");
+    // The message set knows the one-way input and no output for it.
+    let request = loopback.exchanges()[0].request_body.clone();
+    match one_way::ConsumerBindingMessage::decode(&request).unwrap() {
+        one_way::ConsumerBindingMessage::NotifyInput(m) => assert_eq!(m.notify.topic, "weather"),
+        other => panic!("decoded as {other:?}"),
+    }
+}
 
 fn main() {
+    one_way_operations();
     let zero = DivideFault::Zero(DivisionByZero { dividend: 7 });
     let fault = zero.to_fault(Fault::soap(VERSION, "Server", "division by zero")).expect("encodes");
     let xml = encode_fault(VERSION, &fault).expect("fault envelope");
@@ -234,8 +296,7 @@ fn main() {
 #[test]
 fn w3c_examples_build_with_deny_warnings_and_round_trip() {
     let wsdl = reference("w3c-databinding/examples.wsdl");
-    let opts = Options { exclude_operations: W3C_BROKEN.iter().map(|s| s.to_string()).collect(), ..Options::default() };
-    let generated = generate(&wsdl, &opts).unwrap_or_else(|d| panic!("{d}"));
+    let generated = Config::new().exclude_operations(W3C_BROKEN.iter().copied()).generate(&[&wsdl]).unwrap_or_else(|d| panic!("{d}"));
     let scratch = Scratch::new("w3c", &generated.files, Some(ROUNDTRIP_MAIN));
     let build = scratch.cargo(&["build", "--quiet"]);
     eprintln!("built the W3C bindings in {build:?}");
@@ -332,7 +393,7 @@ fn w3c_examples_build_with_deny_warnings_and_round_trip() {
 #[test]
 fn ews_full_builds_with_deny_warnings() {
     let wsdl = reference("ews-full/services.wsdl");
-    let generated = generate(&wsdl, &Options::default()).unwrap_or_else(|d| panic!("{d}"));
+    let generated = Config::new().generate(&[&wsdl]).unwrap_or_else(|d| panic!("{d}"));
     let scratch = Scratch::new("ews", &generated.files, None);
     let took = scratch.cargo(&["build", "--quiet"]);
     eprintln!("built the EWS bindings in {took:?}");

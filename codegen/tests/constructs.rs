@@ -4,13 +4,12 @@
 
 mod support;
 
-use soapkit_codegen::{Options, generate};
+use soapkit_codegen::Config;
 
 fn run(file: &str) {
     let dir = support::fixtures().join("constructs");
     let path = dir.join(file);
-    let opts = Options { display_base: Some(support::fixtures()), ..Options::default() };
-    let out = match generate(&path, &opts) {
+    let out = match Config::new().display_base(support::fixtures()).generate(&[&path]) {
         Ok(out) => out,
         Err(d) => panic!("{file} does not generate:\n{d}"),
     };
@@ -84,4 +83,5 @@ constructs! {
     wsdl_faults => "wsdl_faults.wsdl",
     wsdl_import => "wsdl_import.wsdl",
     wsdl_shared_body_element => "wsdl_shared_body_element.wsdl",
+    wsdl_one_way => "wsdl_one_way.wsdl",
 }

@@ -4,15 +4,16 @@
 
 mod support;
 
+use soapkit_codegen::Config;
 use soapkit_codegen::diag::DiagKind;
-use soapkit_codegen::{Options, generate};
 
 /// Generates `file` (relative to `tests/fixtures/errors/`) and returns the kinds and the
 /// rendered `Diagnostics`.
 fn fail(file: &str) -> (Vec<DiagKind>, String) {
     let path = support::fixtures().join("errors").join(file);
-    let opts = Options { display_base: Some(support::fixtures()), ..Options::default() };
-    let result = std::panic::catch_unwind(|| generate(&path, &opts));
+    let mut cfg = Config::new();
+    cfg.display_base(support::fixtures());
+    let result = std::panic::catch_unwind(|| cfg.generate(&[&path]));
     match result {
         Err(_) => panic!("generate panicked on {file}"),
         Ok(Ok(_)) => panic!("{file} generated without an error"),
@@ -124,7 +125,9 @@ errors/unresolved_message.wsdl:9:66: error: unresolved reference to WSDL message
     unresolved_redeclared_prefix: "unresolved_redeclared_prefix.xsd", Unresolved => r#"errors/unresolved_redeclared_prefix.xsd:5:3: error: unresolved reference to type {urn:elsewhere}T"#;
     unresolved_type: "unresolved_type.xsd", Unresolved => r#"errors/unresolved_type.xsd:3:3: error: unresolved reference to type {urn:err}Missing"#;
     unsupported_encoded: "unsupported_encoded.wsdl", Unsupported => r#"errors/unsupported_encoded.wsdl:16:19: error: unsupported construct: use="encoded" (SOAP encoding)"#;
-    unsupported_one_way: "unsupported_one_way.wsdl", Unsupported => r#"errors/unsupported_one_way.wsdl:10:5: error: unsupported construct: one-way operation (no wsdl:output) 'Op'; leave it out with Options::exclude_operations"#;
+    unsupported_notification: "unsupported_notification.wsdl", Unsupported => r#"errors/unsupported_notification.wsdl:10:5: error: unsupported construct: notification operation (wsdl:output without wsdl:input) 'Op': only request-response and one-way operations are generated; leave it out with Options::exclude_operations (--exclude-operations Op)"#;
+    unsupported_solicit_response: "unsupported_solicit_response.wsdl", Unsupported => r#"errors/unsupported_solicit_response.wsdl:12:5: error: unsupported construct: solicit-response operation (wsdl:output before wsdl:input) 'Poll': only request-response and one-way operations are generated; leave it out with Options::exclude_operations (--exclude-operations Poll)"#;
+    invalid_binding_lacks_output: "invalid_binding_lacks_output.wsdl", Invalid => r#"errors/invalid_binding_lacks_output.wsdl:14:5: error: binding {urn:err}B operation 'Op' has no wsdl:output, which its port type operation has"#;
     unsupported_overloaded_operation: "unsupported_overloaded_operation.wsdl", Unsupported => r#"errors/unsupported_overloaded_operation.wsdl:11:5: error: unsupported construct: overloaded operation 'Op'"#;
     unsupported_redefine: "unsupported_redefine.xsd", Unsupported => r#"errors/unsupported_redefine.xsd:3:3: error: unsupported construct xs:redefine"#;
     unsupported_required_extension: "unsupported_required_extension.wsdl", Unsupported => r#"errors/unsupported_required_extension.wsdl:14:5: error: unsupported required WSDL extension {urn:some-extension}policy"#;

@@ -3,13 +3,15 @@
 
 mod support;
 
-use soapkit_codegen::{Options, generate};
+use soapkit_codegen::Config;
 
 fn generated() -> soapkit_codegen::Generated {
     let root = support::workspace_dir();
-    let opts =
-        Options { source_label: "`schemas/ms-oxwums/MS-OXWUMS.wsdl`".to_owned(), display_base: Some(root.clone()), ..Options::default() };
-    generate(&root.join("schemas/ms-oxwums/MS-OXWUMS.wsdl"), &opts).unwrap_or_else(|d| panic!("{d}"))
+    Config::new()
+        .display_base(&root)
+        .regenerate_with("change the schema and run `cargo xtask gen`")
+        .generate(&[root.join("schemas/ms-oxwums/MS-OXWUMS.wsdl")])
+        .unwrap_or_else(|d| panic!("{d}"))
 }
 
 #[test]

@@ -8,7 +8,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use soapkit_codegen::{Options, generate};
+use soapkit_codegen::Config;
 
 /// A small deterministic generator (64-bit LCG), so that every run tries the same mutations.
 struct Lcg(u64);
@@ -132,9 +132,9 @@ fn mutated_schema_sets_never_panic_and_errors_say_where() {
         std::fs::write(path, text).unwrap();
     }
     let entry = dir.join("ms-oxwums/MS-OXWUMS.wsdl");
-    let opts = Options::default();
+    let cfg = Config::new();
     // The unmutated set generates.
-    generate(&entry, &opts).unwrap_or_else(|d| panic!("the schema set does not generate:\n{d}"));
+    cfg.generate(&[&entry]).unwrap_or_else(|d| panic!("the schema set does not generate:\n{d}"));
 
     let mut rng = Lcg(0x005e_ed0f_0a75);
     let (mut generated, mut rejected) = (0, 0);
@@ -143,7 +143,7 @@ fn mutated_schema_sets_never_panic_and_errors_say_where() {
         let (name, original) = &files[rng.below(files.len())];
         let (mutated, what) = mutate(original, &mut rng);
         std::fs::write(dir.join(name), &mutated).unwrap();
-        let result = std::panic::catch_unwind(|| generate(&entry, &opts));
+        let result = std::panic::catch_unwind(|| cfg.generate(&[&entry]));
         std::fs::write(dir.join(name), original).unwrap();
         match result {
             Err(_) => problems.push(format!("#{i} {name}: {what}: generate panicked")),

@@ -4,14 +4,14 @@
 
 mod support;
 
+use soapkit_codegen::Config;
 use soapkit_codegen::diag::DiagKind;
-use soapkit_codegen::{Options, generate};
 
 #[test]
 fn ews_full_services_wsdl_generates() {
     let wsdl = support::reference("ews-full/services.wsdl");
     let start = std::time::Instant::now();
-    let out = generate(&wsdl, &Options::default()).unwrap_or_else(|d| panic!("{d}"));
+    let out = Config::new().generate(&[&wsdl]).unwrap_or_else(|d| panic!("{d}"));
     eprintln!(
         "generated EWS in {:?}: {} files, {} bytes",
         start.elapsed(),
@@ -24,7 +24,7 @@ fn ews_full_services_wsdl_generates() {
     // Deterministic, byte for byte, at scale: hash maps are seeded per instance and emission
     // runs on several threads, so a second generation in the same process would differ if
     // any order leaked into the output.
-    let again = generate(&wsdl, &Options::default()).unwrap_or_else(|d| panic!("{d}"));
+    let again = Config::new().generate(&[&wsdl]).unwrap_or_else(|d| panic!("{d}"));
     assert!(again.ir_dump == out.ir_dump, "the IR dump differs between two generations");
     assert_eq!(out.files.len(), again.files.len(), "a different number of files");
     for (a, b) in out.files.iter().zip(&again.files) {
@@ -51,15 +51,17 @@ const W3C_BROKEN: [&str; 5] = [
     "echoGlobalElementUnqualifiedType",
 ];
 
-fn w3c_options() -> Options {
+fn w3c_options() -> Config {
     let wsdl = support::reference("w3c-databinding/examples.wsdl");
-    Options { display_base: wsdl.parent().map(std::path::Path::to_path_buf), ..Options::default() }
+    let mut c = Config::new();
+    c.display_base(wsdl.parent().expect("the WSDL is in a directory"));
+    c
 }
 
 #[test]
 fn w3c_examples_have_exactly_five_unresolved_references() {
     let wsdl = support::reference("w3c-databinding/examples.wsdl");
-    let d = generate(&wsdl, &w3c_options()).expect_err("the five unqualified patterns do not resolve");
+    let d = w3c_options().generate(&[&wsdl]).expect_err("the five unqualified patterns do not resolve");
     assert_eq!(d.to_string(), W3C_ERRORS);
     assert!(d.list.iter().all(|x| x.kind == DiagKind::Unresolved && x.qname.is_some()));
 }
@@ -67,8 +69,7 @@ fn w3c_examples_have_exactly_five_unresolved_references() {
 #[test]
 fn w3c_examples_generate_without_the_five_patterns() {
     let wsdl = support::reference("w3c-databinding/examples.wsdl");
-    let opts = Options { exclude_operations: W3C_BROKEN.iter().map(|s| s.to_string()).collect(), ..w3c_options() };
-    let out = generate(&wsdl, &opts).unwrap_or_else(|d| panic!("{d}"));
+    let out = w3c_options().exclude_operations(W3C_BROKEN.iter().copied()).generate(&[&wsdl]).unwrap_or_else(|d| panic!("{d}"));
     let operations = out.ir_dump.lines().filter(|l| l.starts_with("  operation ")).count();
     // The port type has 293 operations.
     assert_eq!(operations, 293 - 5);
@@ -89,8 +90,7 @@ fn operations_of(dump: &str) -> Vec<String> {
 
 #[test]
 fn operations_selects_a_subset_and_only_the_types_it_reaches() {
-    let opts = Options { operations: Some(vec!["WithAction".into()]), ..Options::default() };
-    let out = generate(&fixture("wsdl_soap_action.wsdl"), &opts).unwrap();
+    let out = Config::new().operations(["WithAction"]).generate(&[fixture("wsdl_soap_action.wsdl")]).unwrap();
     assert_eq!(operations_of(&out.ir_dump), ["WithAction"]);
     // A is WithAction's input, C its output; B only EmptyAction's.
     assert!(out.ir_dump.contains("element #0 {urn:fx:action}A"));
@@ -99,28 +99,30 @@ fn operations_selects_a_subset_and_only_the_types_it_reaches() {
 
 #[test]
 fn exclude_operations_leaves_operations_out() {
-    let opts = Options { exclude_operations: vec!["Upper".into()], ..Options::default() };
-    let out = generate(&fixture("wsdl_shared_body_element.wsdl"), &opts).unwrap();
+    let out = Config::new().exclude_operations(["Upper"]).generate(&[fixture("wsdl_shared_body_element.wsdl")]).unwrap();
     assert_eq!(operations_of(&out.ir_dump), ["Lower"]);
-    let both =
-        Options { operations: Some(vec!["Upper".into(), "Lower".into()]), exclude_operations: vec!["Lower".into()], ..Options::default() };
-    let out = generate(&fixture("wsdl_shared_body_element.wsdl"), &both).unwrap();
+    let out = Config::new()
+        .operations(["Upper", "Lower"])
+        .exclude_operations(["Lower"])
+        .generate(&[fixture("wsdl_shared_body_element.wsdl")])
+        .unwrap();
     assert_eq!(operations_of(&out.ir_dump), ["Upper"]);
 }
 
 #[test]
-fn excluding_a_one_way_operation_lets_the_rest_generate() {
-    let path = support::fixtures().join("errors/unsupported_one_way.wsdl");
-    let opts = Options { exclude_operations: vec!["Op".into()], ..Options::default() };
-    let out = generate(&path, &opts).unwrap_or_else(|d| panic!("{d}"));
+fn excluding_a_notification_operation_lets_the_rest_generate() {
+    let path = support::fixtures().join("errors/unsupported_notification.wsdl");
+    let out = Config::new().exclude_operations(["Op"]).generate(&[&path]).unwrap_or_else(|d| panic!("{d}"));
     assert!(operations_of(&out.ir_dump).is_empty());
 }
 
 #[test]
 fn naming_an_unknown_operation_is_an_error() {
-    let opts =
-        Options { operations: Some(vec!["Upper".into(), "Uper".into()]), exclude_operations: vec!["Lowr".into()], ..Options::default() };
-    let d = generate(&fixture("wsdl_shared_body_element.wsdl"), &opts).unwrap_err();
+    let d = Config::new()
+        .operations(["Upper", "Uper"])
+        .exclude_operations(["Lowr"])
+        .generate(&[fixture("wsdl_shared_body_element.wsdl")])
+        .unwrap_err();
     assert_eq!(
         d.to_string(),
         "error: operation 'Uper' named in Options::operations is not an operation of any SOAP binding of the WSDL\n\

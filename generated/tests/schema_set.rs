@@ -101,7 +101,7 @@ fn zeep_sees_the_operations_and_headers_the_generator_sees() {
     assert_eq!(names, OPERATIONS, "operations zeep lists");
 
     let (ir, _) =
-        soapkit_codegen::build_ir(&root.join("schemas/ms-oxwums/MS-OXWUMS.wsdl"), &Default::default()).unwrap_or_else(|d| panic!("{d}"));
+        soapkit_codegen::build_ir(&[root.join("schemas/ms-oxwums/MS-OXWUMS.wsdl")], &Default::default()).unwrap_or_else(|d| panic!("{d}"));
     let service = &ir.services[0];
     assert_eq!(service.operations.len(), 14);
     let strings = |v: &serde_json::Value| -> Vec<String> {

@@ -203,6 +203,69 @@ pub fn decode_response<O: SoapMessage>(binding: Binding, response: SoapResponse)
     }
 }
 
+/// Performs one one-way operation (an input and no output).
+pub async fn call_one_way<T, I>(transport: &T, binding: Binding, action: &'static str, input: &I) -> Result<(), ClientError>
+where
+    T: Transport + ?Sized,
+    I: SoapMessage,
+{
+    let body = soap::encode_message(binding.version, binding.prefixes, input).map_err(ClientError::Encode)?;
+    let response = transport.send(SoapRequest { version: binding.version, action, body }).await.map_err(ClientError::Transport)?;
+    decode_accepted(binding, response)
+}
+
+/// Decodes the response to a one-way request: success for HTTP 202 or 200 with an empty body
+/// (or an envelope with an empty Body, as some servers send), the fault if the server sent
+/// one, and an error for anything else (a message where none is expected is not dropped).
+pub fn decode_accepted(binding: Binding, response: SoapResponse) -> Result<(), ClientError> {
+    let blank = response.body.iter().all(|b| b.is_ascii_whitespace());
+    if matches!(response.status, 200 | 202) && blank {
+        return Ok(());
+    }
+    if blank {
+        return Err(http_error(&response));
+    }
+    let soap_type = response
+        .content_type
+        .as_deref()
+        .is_none_or(|ct| ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case(binding.version.media_type())));
+    let text = match std::str::from_utf8(&response.body) {
+        Ok(t) if soap_type => t,
+        _ => return Err(http_error(&response)),
+    };
+    if let Ok(Some((fault, _))) = soap::decode_fault(text, binding.namespaces) {
+        return Err(ClientError::Fault(Box::new(fault)));
+    }
+    if !(200..300).contains(&response.status) {
+        return Err(http_error(&response));
+    }
+    soap::decode_message::<NoMessage>(text, binding.namespaces, Some(binding.version)).map(drop).map_err(ClientError::Decode)
+}
+
+/// An envelope whose Body is empty: what a one-way operation may be answered with.
+struct NoMessage;
+
+impl SoapMessage for NoMessage {
+    fn decode_envelope<'a>(env: &mut soap::EnvelopeReader<'a>) -> Result<Self, DecodeError> {
+        let body = env.body()?;
+        let first = env.r.next_child(&body)?;
+        if let Some(c) = &first {
+            let e = env.r.invalid(c.offset(), format!("the response to a one-way operation carries a message <{}>", c.name()));
+            return Err(e.within(body.name()));
+        }
+        env.end_body(&body, first).map(|()| NoMessage)
+    }
+    fn has_headers(&self) -> bool {
+        false
+    }
+    fn encode_headers(&self, _: &mut crate::xml::Writer) -> Result<(), EncodeError> {
+        Ok(())
+    }
+    fn encode_body(&self, _: &mut crate::xml::Writer) -> Result<(), EncodeError> {
+        Ok(())
+    }
+}
+
 fn http_error(response: &SoapResponse) -> ClientError {
     let text = String::from_utf8_lossy(&response.body);
     let mut snippet: String = text.chars().take(200).collect();
@@ -215,6 +278,42 @@ fn http_error(response: &SoapResponse) -> ClientError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn response(status: u16, content_type: Option<&str>, body: &str) -> SoapResponse {
+        SoapResponse { status, content_type: content_type.map(str::to_owned), body: body.as_bytes().to_vec() }
+    }
+
+    const BINDING: Binding = Binding { version: SoapVersion::V11, namespaces: NsTable::STANDARD, prefixes: &[] };
+
+    #[test]
+    fn one_way_responses_are_judged_exactly() {
+        // Accepted: 202 or 200 with nothing, or an envelope whose Body is empty.
+        assert!(decode_accepted(BINDING, response(202, None, "")).is_ok());
+        assert!(decode_accepted(BINDING, response(200, Some("text/xml"), " \r\n")).is_ok());
+        let empty = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body/></s:Envelope>"#;
+        assert!(decode_accepted(BINDING, response(200, Some("text/xml; charset=utf-8"), empty)).is_ok());
+        // A fault, whatever the status.
+        let fault = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Client</faultcode><faultstring>no</faultstring></s:Fault></s:Body></s:Envelope>"#;
+        for status in [200, 500] {
+            match decode_accepted(BINDING, response(status, Some("text/xml"), fault)) {
+                Err(ClientError::Fault(f)) => assert_eq!(f.reason(), "no"),
+                other => panic!("{status}: {other:?}"),
+            }
+        }
+        // A message where none is expected is not dropped.
+        let message =
+            r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><x:Ack xmlns:x="urn:x"/></s:Body></s:Envelope>"#;
+        match decode_accepted(BINDING, response(200, Some("text/xml"), message)) {
+            Err(ClientError::Decode(e)) => assert!(e.to_string().contains("carries a message <x:Ack>"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+        // Errors without a SOAP body.
+        assert!(matches!(decode_accepted(BINDING, response(404, None, "")), Err(ClientError::Http { status: 404, .. })));
+        assert!(matches!(
+            decode_accepted(BINDING, response(503, Some("text/html"), "<html/>")),
+            Err(ClientError::Http { status: 503, .. })
+        ));
+    }
 
     #[test]
     fn soap11_headers_quote_the_action() {

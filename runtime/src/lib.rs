@@ -21,3 +21,20 @@ pub mod soap;
 pub mod tool;
 pub mod xml;
 pub mod xsd;
+
+/// Includes the bindings a build script generated with `soapkit_codegen::Config::compile`
+/// (written to `OUT_DIR/<name>.rs`); `name` is the first input's file stem (`svc.wsdl` →
+/// `"svc"`) unless the build script set another. Use it inside a module, as
+/// `tonic::include_proto!` is used:
+///
+/// ```ignore
+/// pub mod svc {
+///     soapkit::include_bindings!("svc");
+/// }
+/// ```
+#[macro_export]
+macro_rules! include_bindings {
+    ($name:tt) => {
+        include!(concat!(env!("OUT_DIR"), "/", $name, ".rs"));
+    };
+}

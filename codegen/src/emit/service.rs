@@ -20,18 +20,17 @@ impl Emitter<'_> {
     /// Everything of a binding's module but the message structs.
     pub(crate) fn service(&self, s: &Service) -> TokenStream {
         let m = s.rust_module.clone();
-        let base = s.rust.trim_start_matches("r#").to_owned();
         let version = match s.version {
             SoapVersion::Soap11 => quote!(__rt::SoapVersion::V11),
             SoapVersion::Soap12 => quote!(__rt::SoapVersion::V12),
         };
-        let ops_enum = format_ident!("{}Operation", base);
+        let ops_enum = ident(&s.items.operations);
         let client_trait = ident(&s.rust);
-        let client = format_ident!("{}Client", base);
-        let server = format_ident!("{}Server", base);
-        let dispatcher = format_ident!("{}Dispatcher", base);
+        let client = ident(&s.items.client);
+        let server = ident(&s.items.server);
+        let dispatcher = ident(&s.items.dispatcher);
 
-        let variants: Vec<_> = s.operations.iter().map(|op| ident(&crate::ident::upper_camel(&op.name))).collect();
+        let variants: Vec<_> = s.operations.iter().map(|op| ident(&op.variant)).collect();
         let op_names: Vec<_> = s.operations.iter().map(|op| lit(&op.name)).collect();
         let op_actions: Vec<_> = s.operations.iter().map(|op| lit(&op.soap_action)).collect();
         let variant_docs: Vec<_> = s.operations.iter().map(|op| doc(&format!("Operation `{}`.", op.name))).collect();
@@ -42,16 +41,27 @@ impl Emitter<'_> {
         let mut server_methods = TokenStream::new();
         let mut dispatch_arms = TokenStream::new();
         for (op, variant) in s.operations.iter().zip(&variants) {
-            let (Some(input), Some(output)) = (&op.input, &op.output) else { continue };
+            let Some(input) = &op.input else { continue };
             let method = ident(&op.rust);
             let inp = ident(&input.rust);
-            let out = ident(&output.rust);
+            // A one-way operation (no output) answers nothing: the client's call succeeds
+            // when the server accepts the request, and the handler returns `()`.
+            let (out, call, respond) = match &op.output {
+                Some(output) => {
+                    let out = ident(&output.rust);
+                    (quote!(#out), quote!(__rt::call::<T, #inp, #out>), quote!(__rt::message_response(VERSION, PREFIXES, &out)))
+                }
+                None => (quote!(()), quote!(__rt::call_one_way::<T, #inp>), quote!(__rt::accepted())),
+            };
             let action = lit(&op.soap_action);
             let mut d = format!("Calls operation `{}`", op.name);
             if !op.soap_action.is_empty() {
                 d.push_str(&format!(" (SOAPAction `{}`)", op.soap_action));
             }
             d.push('.');
+            if op.output.is_none() {
+                d.push_str(" The operation is one-way: the call succeeds when the server accepts the request (HTTP 202, or 200 with no response message).");
+            }
             if !op.faults.is_empty() {
                 d.push_str(&format!(
                     " A declared fault arrives as [`__rt::ClientError::Fault`]; read it with [`{}::from_fault`].",
@@ -68,13 +78,15 @@ impl Emitter<'_> {
             });
             client_impls.extend(quote! {
                 fn #method(&self, input: #inp) -> impl ::core::future::Future<Output = ::core::result::Result<#out, __rt::ClientError>> + Send {
-                    async move { __rt::call::<T, #inp, #out>(&self.transport, BINDING, #action, &input).await }
+                    async move { #call(&self.transport, BINDING, #action, &input).await }
                 }
             });
             let declared =
                 if op.faults.is_empty() { String::new() } else { format!(" Build a declared fault with [`{}::to_fault`].", op.fault_rust) };
+            let one_way =
+                if op.output.is_none() { " The operation is one-way: `Ok` is answered with HTTP 202 Accepted and no body." } else { "" };
             let sd = doc(&format!(
-                "Handles operation `{}`. Return a [`__rt::Fault`] to answer with a SOAP fault.{declared}{}",
+                "Handles operation `{}`. Return a [`__rt::Fault`] to answer with a SOAP fault.{declared}{one_way}{}",
                 op.name,
                 op.doc.as_ref().map(|d| format!("\n\n{}", super::doc_text(d))).unwrap_or_default()
             ));
@@ -88,7 +100,7 @@ impl Emitter<'_> {
                     ::core::result::Result::Ok(decoded) => {
                         ctx.ignored_headers = decoded.ignored_headers;
                         return match self.service.#method(&ctx, decoded.message).await {
-                            ::core::result::Result::Ok(out) => __rt::message_response(VERSION, PREFIXES, &out),
+                            ::core::result::Result::Ok(out) => #respond,
                             ::core::result::Result::Err(fault) => __rt::fault_response(VERSION, &fault),
                         };
                     }
@@ -100,6 +112,12 @@ impl Emitter<'_> {
         let message_enum = self.message_enum(s, &ops_enum);
         let fault_enums: TokenStream = s.operations.iter().map(|op| self.fault_enum(op, &m)).collect();
         let client_doc = doc(&format!("The operations of `{}`, as a client calls them.", s.binding));
+        let dispatcher_doc = doc(&format!(
+            "Serves an implementation of [`{server}`]: decodes each request, routes it by its\n\
+             Body (and, where two operations share a Body element, by that element's content),\n\
+             calls the implementation and encodes its answer. Requests that cannot be decoded\n\
+             are answered with the fault the policy `P` gives."
+        ));
         let server_doc =
             doc(&format!("The operations of `{}`, as a server implements them. Serve an implementation with [`{dispatcher}`].", s.binding));
         quote! {
@@ -165,10 +183,7 @@ impl Emitter<'_> {
                     #server_methods
                 }
 
-                /// Serves an implementation of [`#server`]: decodes each request, routes it by its
-                /// Body (and, where two operations share a Body element, by that element's
-                /// content), calls the implementation and encodes its answer. Requests that
-                /// cannot be decoded are answered with the fault the policy `P` gives.
+                #dispatcher_doc
                 #[derive(Clone, Debug)]
                 pub struct #dispatcher<S, P = __rt::StandardFaults> {
                     service: S,
@@ -627,10 +642,9 @@ impl Emitter<'_> {
     }
 
     fn route(&self, s: &Service, ops_enum: &proc_macro2::Ident) -> TokenStream {
-        let ops: Vec<(usize, &Operation)> =
-            s.operations.iter().enumerate().filter(|(_, o)| o.input.is_some() && o.output.is_some()).collect();
+        let ops: Vec<(usize, &Operation)> = s.operations.iter().enumerate().filter(|(_, o)| o.input.is_some()).collect();
         let variant = |o: &Operation| {
-            let v = ident(&crate::ident::upper_camel(&o.name));
+            let v = ident(&o.variant);
             quote!(#ops_enum::#v)
         };
         let firsts: Vec<_> = ops.iter().map(|(_, o)| self.body_first(o)).collect();
@@ -727,8 +741,7 @@ impl Emitter<'_> {
     }
 
     fn message_enum(&self, s: &Service, ops_enum: &proc_macro2::Ident) -> TokenStream {
-        let base = s.rust.trim_start_matches("r#").to_owned();
-        let name = format_ident!("{}Message", base);
+        let name = ident(&s.items.messages);
         let mut variants = TokenStream::new();
         let mut encode_arms = TokenStream::new();
         let mut op_arms = TokenStream::new();
@@ -736,9 +749,10 @@ impl Emitter<'_> {
         let mut input_arms = TokenStream::new();
         let mut output_tries = TokenStream::new();
         for op in &s.operations {
-            let (Some(input), Some(output)) = (&op.input, &op.output) else { continue };
-            let ov = ident(&crate::ident::upper_camel(&op.name));
-            for (msg, kind) in [(input, quote!(Input)), (output, quote!(Output))] {
+            let Some(input) = &op.input else { continue };
+            let ov = ident(&op.variant);
+            let messages = [Some((input, quote!(Input))), op.output.as_ref().map(|o| (o, quote!(Output)))];
+            for (msg, kind) in messages.into_iter().flatten() {
                 let v = ident(&msg.rust);
                 let d = doc(&format!("The {} of operation `{}`.", if kind.to_string() == "Input" { "input" } else { "output" }, op.name));
                 variants.extend(quote!(#d #v(#v),));
@@ -753,6 +767,7 @@ impl Emitter<'_> {
                     ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
                 },
             });
+            let Some(output) = &op.output else { continue };
             let outv = ident(&output.rust);
             let (first, _) = self.message_first(Some(output));
             let check = self.first_check(&first);
@@ -768,8 +783,8 @@ impl Emitter<'_> {
             });
         }
         let d = doc(&format!(
-            "Any message of binding `{}`: an operation's input or output, or a fault. For tools that \
-             handle captured traffic (`cargo xtask roundtrip`), logging proxies and tests.",
+            "Any message of binding `{}`: an operation's input or output, or a fault.\n\
+             For tools that handle captured traffic (`soapkit roundtrip`), logging proxies and tests.",
             s.binding
         ));
         quote! {

@@ -2586,10 +2586,10 @@ pub trait UmWebServiceSoapServer: Send + Sync + 'static {
         Output = ::core::result::Result<PlayOnPhone2Output, __rt::Fault>,
     > + Send;
 }
-/// Serves an implementation of [`#server`]: decodes each request, routes it by its
-/// Body (and, where two operations share a Body element, by that element's
-/// content), calls the implementation and encodes its answer. Requests that
-/// cannot be decoded are answered with the fault the policy `P` gives.
+/// Serves an implementation of [`UmWebServiceSoapServer`]: decodes each request, routes it by its
+/// Body (and, where two operations share a Body element, by that element's content),
+/// calls the implementation and encodes its answer. Requests that cannot be decoded
+/// are answered with the fault the policy `P` gives.
 #[derive(Clone, Debug)]
 pub struct UmWebServiceSoapDispatcher<S, P = __rt::StandardFaults> {
     service: S,
@@ -2737,7 +2737,8 @@ pub fn route(
         _ => &[],
     }
 }
-/// Any message of binding `{http://schemas.microsoft.com/exchange/services/2006/messages}UMWebServiceSoap`: an operation's input or output, or a fault. For tools that handle captured traffic (`cargo xtask roundtrip`), logging proxies and tests.
+/// Any message of binding `{http://schemas.microsoft.com/exchange/services/2006/messages}UMWebServiceSoap`: an operation's input or output, or a fault.
+/// For tools that handle captured traffic (`soapkit roundtrip`), logging proxies and tests.
 #[derive(Clone, Debug, PartialEq)]
 pub enum UmWebServiceSoapMessage {
     /// The input of operation `IsUMEnabled`.
