@@ -5,7 +5,7 @@
 //! which cannot be raw and get a `_` suffix. Names that do not start with a letter or `_` get
 //! a prefix (`_` for fields, `V` for types and variants).
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords (strict and reserved, all editions up to 2024).
 const KEYWORDS: &[&str] = &[
@@ -44,6 +44,18 @@ pub fn snake(name: &str) -> String {
         s.insert(0, '_');
     }
     escape(s)
+}
+
+/// A constant name: `SHOUTY_SNAKE_CASE`.
+pub fn shouty(name: &str) -> String {
+    let mut s = clean(name).to_shouty_snake_case();
+    if s.is_empty() {
+        s.push('_');
+    }
+    if !s.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+        s.insert(0, '_');
+    }
+    s
 }
 
 /// A type or variant name: `UpperCamelCase`.

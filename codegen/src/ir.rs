@@ -399,6 +399,9 @@ pub struct ElementDef {
     pub doc: Option<String>,
     /// Where.
     pub span: Span,
+    /// Rust name of the constant that decodes and encodes documents whose root is this
+    /// element (naming stage; empty for an abstract element).
+    pub rust: String,
 }
 
 /// The XML Schema built-in datatypes.
@@ -692,7 +695,8 @@ pub struct First {
 }
 
 impl First {
-    fn add(&mut self, other: First) {
+    /// Adds the names and wildcards of `other` (emptiability is the caller's to decide).
+    pub fn add(&mut self, other: First) {
         for n in other.names {
             if !self.names.contains(&n) {
                 self.names.push(n);
@@ -776,6 +780,30 @@ impl Ir {
         out
     }
 
+    /// The members of a choice grouped by overlapping FIRST sets, each group in member order
+    /// and the groups in the order of their first member. A deterministic choice (what XML
+    /// Schema's Unique Particle Attribution requires) has only groups of one.
+    pub fn choice_branches(&self, g: &Group) -> Vec<Vec<usize>> {
+        let firsts: Vec<First> = g.members.iter().map(|m| self.first_of_term(&m.term)).collect();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for (i, f) in firsts.iter().enumerate() {
+            let overlapping: Vec<usize> = (0..groups.len()).filter(|&k| groups[k].iter().any(|&j| firsts[j].intersects(f))).collect();
+            match overlapping.as_slice() {
+                [] => groups.push(vec![i]),
+                [first, rest @ ..] => {
+                    // Merge every group this member overlaps into the earliest one.
+                    for &k in rest.iter().rev() {
+                        let moved = groups.remove(k);
+                        groups[*first].extend(moved);
+                    }
+                    groups[*first].push(i);
+                    groups[*first].sort_unstable();
+                }
+            }
+        }
+        groups
+    }
+
     /// FIRST set of the element content of a type (`None` if the type has no element content).
     pub fn first_of_type(&self, ty: TypeId) -> First {
         match &self.types[ty].kind {
@@ -805,11 +833,12 @@ impl Ir {
         for (id, e) in self.elements.iter().enumerate() {
             let _ = writeln!(
                 s,
-                "\nelement #{id} {} : {}{}{}",
+                "\nelement #{id} {} : {}{}{}{}",
                 e.name,
                 self.type_label(e.ty),
                 if e.nillable { " nillable" } else { "" },
-                if e.is_abstract { " abstract" } else { "" }
+                if e.is_abstract { " abstract" } else { "" },
+                if e.rust.is_empty() { String::new() } else { format!(" -> {}", e.rust) }
             );
         }
         for svc in &self.services {
@@ -929,7 +958,20 @@ impl Ir {
     }
 
     fn dump_group(&self, s: &mut String, g: &Group) {
-        let _ = writeln!(s, "  {:?}", g.compositor);
+        let overlapping: Vec<String> = match g.compositor {
+            Compositor::Choice => self
+                .choice_branches(g)
+                .into_iter()
+                .filter(|b| b.len() > 1)
+                .map(|b| b.iter().map(|&i| g.members[i].rust.clone()).collect::<Vec<_>>().join(" "))
+                .collect(),
+            _ => Vec::new(),
+        };
+        if overlapping.is_empty() {
+            let _ = writeln!(s, "  {:?}", g.compositor);
+        } else {
+            let _ = writeln!(s, "  {:?} (not deterministic: longest of {})", g.compositor, overlapping.join("; "));
+        }
         for m in &g.members {
             let occ = match m.occurs.max {
                 Some(max) => format!("[{}..{}]", m.occurs.min, max),

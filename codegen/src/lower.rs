@@ -282,6 +282,7 @@ impl<'s> Lowerer<'s> {
             is_abstract: decl.item.is_abstract,
             doc: decl.doc.clone(),
             span: decl.span,
+            rust: String::new(),
         });
         self.elements.insert(index, id);
         let ty = self.global_element_type(decl)?;

@@ -20,6 +20,7 @@ pub fn name(ir: &mut Ir, opts: &Options) -> Result<(), Vec<Diagnostic>> {
     n.modules(ir);
     n.types(ir);
     n.members(ir);
+    n.elements(ir);
     n.services(ir);
     n.unused_renames();
     if n.diags.is_empty() { Ok(()) } else { Err(n.diags) }
@@ -186,6 +187,32 @@ impl<'o> Namer<'o> {
             let r = scope.claim(&name, original, span);
             self.check(r);
             ir.types[id].rust = name;
+        }
+    }
+
+    /// The constant of each global element (`UPC_CONFIG_CHANGE` for `UPCConfigChange`), in its
+    /// namespace's module, beside the namespace constants every module imports.
+    fn elements(&mut self, ir: &mut Ir) {
+        let mut scopes: HashMap<String, Scope> = HashMap::new();
+        let imported: Vec<String> = ["NAMESPACES".to_owned(), "PREFIXES".to_owned()]
+            .into_iter()
+            .chain(ir.namespaces.iter().flat_map(|n| {
+                let m = unraw(&n.module).to_uppercase();
+                [format!("NS_{m}"), format!("URI_{m}")]
+            }))
+            .collect();
+        let modules: Vec<String> = ir.elements.iter().map(|e| module_of(ir, &e.name.ns)).collect();
+        for (e, module) in ir.elements.iter_mut().zip(modules).filter(|(e, _)| !e.is_abstract) {
+            let scope = scopes.entry(module.clone()).or_insert_with(|| {
+                let mut s = Scope::new(format!("for a constant in module `{module}`"));
+                for name in &imported {
+                    let _ = s.claim(name, "a namespace constant".to_owned(), None);
+                }
+                s
+            });
+            e.rust = crate::ident::shouty(&e.name.local);
+            let r = scope.claim(&e.rust, format!("element {}", e.name), Some(e.span));
+            self.check(r);
         }
     }
 

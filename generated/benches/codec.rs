@@ -11,7 +11,9 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use ms_oxwums::um_web_service_soap::{GetPhoneCallInformationOutput, GetUmPropertiesOutput, PlayOnPhone2Input, UmWebServiceSoapMessage};
+use generated::exchange::um_web_service_soap::{
+    GetPhoneCallInformationOutput, GetUmPropertiesOutput, PlayOnPhone2Input, UmWebServiceSoapMessage,
+};
 use quick_xml::events::Event;
 use quick_xml::reader::NsReader;
 use soapkit::soap::{SoapMessage, SoapVersion, decode_message, encode_message};
@@ -104,12 +106,12 @@ struct Case {
 
 fn typed<M: SoapMessage + 'static>() -> (DecodeFn, EncodeFn) {
     fn dec<M: SoapMessage>(t: &str) -> usize {
-        let d = decode_message::<M>(t, ms_oxwums::NAMESPACES, Some(SoapVersion::V11)).expect("decode");
+        let d = decode_message::<M>(t, generated::exchange::NAMESPACES, Some(SoapVersion::V11)).expect("decode");
         std::mem::size_of_val(&d.message)
     }
     fn enc<M: SoapMessage + 'static>(t: &str) -> Box<dyn Fn() -> usize> {
-        let m = decode_message::<M>(t, ms_oxwums::NAMESPACES, Some(SoapVersion::V11)).expect("decode").message;
-        Box::new(move || encode_message(SoapVersion::V11, ms_oxwums::PREFIXES, black_box(&m)).expect("encode").len())
+        let m = decode_message::<M>(t, generated::exchange::NAMESPACES, Some(SoapVersion::V11)).expect("decode").message;
+        Box::new(move || encode_message(SoapVersion::V11, generated::exchange::PREFIXES, black_box(&m)).expect("encode").len())
     }
     (dec::<M>, enc::<M>)
 }

@@ -9,8 +9,8 @@
 //! (`ErrorInvalidPhoneCallId`).
 //!
 //! ```
-//! use ms_oxwums::ews::{EwsError, ResponseMessage};
-//! use ms_oxwums::messages::{GetPhoneCallInformationResponseMessageType, ResponseCodeType};
+//! use generated::ews::{EwsError, ResponseMessage};
+//! use generated::exchange::messages::{GetPhoneCallInformationResponseMessageType, ResponseCodeType};
 //!
 //! // What a server sends for an unknown call id ...
 //! let response = GetPhoneCallInformationResponseMessageType::error(EwsError::invalid_phone_call_id());
@@ -22,12 +22,12 @@
 
 use std::fmt;
 
-use crate::messages::{
+use crate::exchange::messages::{
     DisconnectPhoneCallResponseMessageType, GetPhoneCallInformationResponseMessageType, PlayOnPhoneResponseMessageType, ResponseCodeType,
     ResponseMessageType,
 };
-use crate::types::ResponseClassType;
-use crate::um_web_service_soap::{DisconnectPhoneCallOutput, GetPhoneCallInformationOutput, PlayOnPhone2Output};
+use crate::exchange::types::ResponseClassType;
+use crate::exchange::um_web_service_soap::{DisconnectPhoneCallOutput, GetPhoneCallInformationOutput, PlayOnPhone2Output};
 
 /// `MessageText` of `ErrorInvalidPhoneCallId` ([MS-OXWUMS] 3.1.4.2 and 3.1.4.4).
 pub const INVALID_PHONE_CALL_ID_TEXT: &str = "The phone call ID isn't valid";
@@ -200,7 +200,7 @@ impl ResponseMessage for PlayOnPhone2Output {
     }
     fn error(error: EwsError) -> Self {
         PlayOnPhone2Output {
-            play_on_phone_result: crate::messages::PlayOnPhoneResponse2Type {
+            play_on_phone_result: crate::exchange::messages::PlayOnPhoneResponse2Type {
                 play_on_phone_response: PlayOnPhoneResponseMessageType::error(error),
             },
             server_version: None,
@@ -211,7 +211,7 @@ impl ResponseMessage for PlayOnPhone2Output {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::{PhoneCallIdType, PhoneCallInformationType, PhoneCallStateType};
+    use crate::exchange::types::{PhoneCallIdType, PhoneCallInformationType, PhoneCallStateType};
 
     #[test]
     fn error_responses_round_trip_through_check() {
@@ -241,7 +241,7 @@ mod tests {
             message_xml: None,
             phone_call_information: Some(PhoneCallInformationType {
                 phone_call_state: PhoneCallStateType::Connected,
-                connection_failure_cause: crate::types::ConnectionFailureCauseType::None,
+                connection_failure_cause: crate::exchange::types::ConnectionFailureCauseType::None,
                 sip_response_text: None,
                 sip_response_code: None,
             }),

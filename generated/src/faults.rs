@@ -13,7 +13,7 @@ use soapkit::soap::{Fault, SoapVersion};
 use soapkit::xml::{AnyElement, DecodeError, DecodeErrorKind};
 use soapkit::xsd::QName;
 
-use crate::messages::ResponseCodeType;
+use crate::exchange::messages::ResponseCodeType;
 
 /// The EWS types namespace (prefix `a` on `faultcode` in section 2.2.2.1).
 pub const TYPES_NS: &str = "http://schemas.microsoft.com/exchange/services/2006/types";

@@ -499,6 +499,68 @@ pub fn decode_captured<E: ElementCodec>(element: &AnyElement, namespaces: crate:
     Ok(v)
 }
 
+/// A global element as the root of a whole document, outside any envelope (an instance of a
+/// bare schema, such as a notification payload): decodes a document whose root it is and
+/// encodes one. Generated code has one constant per global element.
+pub struct RootElement<E> {
+    uri: &'static str,
+    local: &'static str,
+    namespaces: crate::xml::NsTable,
+    prefixes: &'static [(&'static str, &'static str)],
+    codec: std::marker::PhantomData<fn() -> E>,
+}
+
+impl<E> std::fmt::Debug for RootElement<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RootElement({{{}}}{})", self.uri, self.local)
+    }
+}
+
+impl<E: ElementCodec> RootElement<E> {
+    /// The element `{uri}local`; `namespaces` and `prefixes` are the generated tables.
+    pub const fn new(
+        uri: &'static str,
+        local: &'static str,
+        namespaces: crate::xml::NsTable,
+        prefixes: &'static [(&'static str, &'static str)],
+    ) -> Self {
+        RootElement { uri, local, namespaces, prefixes, codec: std::marker::PhantomData }
+    }
+
+    /// The element's namespace URI and local name.
+    pub fn name(&self) -> (&'static str, &'static str) {
+        (self.uri, self.local)
+    }
+
+    /// Decodes a document whose root element is this one. Errors have the line, column and
+    /// element path; a document that is not well-formed anywhere is reported as such.
+    pub fn decode(&self, text: &str) -> Result<E::Value, DecodeError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let result = (|| {
+            let mut r = Reader::new(text, self.namespaces);
+            let root = r.root()?;
+            if r.ns_uri(root.ns()) != self.uri || root.local() != self.local {
+                let found = r.expanded(root.ns(), root.local());
+                return Err(r.invalid(root.offset(), format!("the root element is {found}, not {{{}}}{}", self.uri, self.local)));
+            }
+            let v = E::decode(&mut r, &root)?;
+            r.end_document()?;
+            Ok(v)
+        })();
+        result.map_err(|e| crate::soap::settle(text, self.namespaces, e))
+    }
+
+    /// Encodes `v` as a document with this root element (an XML declaration, then the element
+    /// with the generated prefixes declared on it).
+    pub fn encode(&self, v: &E::Value) -> Result<String, EncodeError> {
+        let mut w = Writer::new().with_preferred_prefixes(self.prefixes);
+        w.declaration();
+        w.declare_all(self.prefixes);
+        E::encode(&mut w, self.uri, self.local, v)?;
+        Ok(w.into_string())
+    }
+}
+
 /// Encodes `v` as the element `{ns}local` and captures it (for example as a fault detail entry,
 /// see [`Fault::with_detail_entry`](crate::soap::Fault::with_detail_entry)). `prefixes` is the
 /// generated `PREFIXES` table.
@@ -816,6 +878,39 @@ pub fn opt_group<'a, G: Group>(r: &mut Reader<'a>, parent: &Start<'a>, cur: &mut
     match *cur {
         Some(c) if G::starts_with(&c) => G::decode_group(r, parent, cur).map(Some),
         _ => Ok(None),
+    }
+}
+
+/// One way of reading a choice branch from a position: the value and the next child.
+pub type Attempt<'a, 'f, T> = &'f dyn Fn(&mut Reader<'a>, Option<Start<'a>>) -> Result<(T, Option<Start<'a>>), DecodeError>;
+
+/// Decodes a choice whose branches can start with the same element (a schema whose content
+/// model is not deterministic, against XML Schema's Unique Particle Attribution rule): every
+/// branch is tried from the same position, and the one that reads furthest wins (the first
+/// in schema order on a tie). When none decodes, the error is the one that got furthest.
+/// Deterministic choices never come here: they are decided by their first element.
+pub fn longest_branch<'a, T>(r: &mut Reader<'a>, cur: &mut Option<Start<'a>>, branches: &[Attempt<'a, '_, T>]) -> Result<T, DecodeError> {
+    let mut best: Option<(usize, T, Reader<'a>, Option<Start<'a>>)> = None;
+    let mut error: Option<DecodeError> = None;
+    for branch in branches {
+        let mut attempt = r.clone();
+        match branch(&mut attempt, *cur) {
+            Ok((v, next)) => {
+                let reached = next.map_or(attempt.position(), |n| n.offset());
+                if best.as_ref().is_none_or(|(b, ..)| reached > *b) {
+                    best = Some((reached, v, attempt, next));
+                }
+            }
+            Err(e) => crate::tool::keep_furthest(&mut error, e),
+        }
+    }
+    match best {
+        Some((_, v, reader, next)) => {
+            *r = reader;
+            *cur = next;
+            Ok(v)
+        }
+        None => Err(error.unwrap_or_else(|| r.invalid(r.position(), "no branch of the choice matches"))),
     }
 }
 

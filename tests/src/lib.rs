@@ -50,6 +50,8 @@ pub enum FixtureKind {
     Fault,
     /// A document whose root is the SOAP `Body`.
     BodyFragment,
+    /// A whole document of a bare schema (no envelope), e.g. a notification payload.
+    Document,
 }
 
 /// The `Direction` column of `MANIFEST.md`.
@@ -61,15 +63,19 @@ pub enum Direction {
     Output,
     /// A SOAP fault.
     Fault,
+    /// Not a SOAP message (a [`FixtureKind::Document`]).
+    None,
 }
 
 impl Direction {
-    /// `input`, `output` or `fault`, as the manifest (and `cargo xtask roundtrip`) write it.
+    /// `input`, `output`, `fault` or `none`, as the manifest (and `cargo xtask roundtrip`)
+    /// write it.
     pub fn as_str(self) -> &'static str {
         match self {
             Direction::Input => "input",
             Direction::Output => "output",
             Direction::Fault => "fault",
+            Direction::None => "none",
         }
     }
 }
@@ -112,6 +118,10 @@ impl ManifestRow {
         self.file.ends_with(".as-printed.xml")
     }
 }
+
+/// What a `kept: ...` Spec error says when the example cannot be corrected without inventing
+/// content, so that it has no corrected twin.
+pub const NO_TWIN: &str = "no corrected twin:";
 
 /// The header the manifest table must have, cell by cell.
 pub const MANIFEST_HEADER: [&str; 7] = ["File", "Section", "Kind", "Operation", "Direction", "Repairs", "Spec error"];
@@ -229,26 +239,31 @@ pub fn parse_manifest(text: &str) -> Result<Vec<ManifestRow>, String> {
             "response" => FixtureKind::Response,
             "fault" => FixtureKind::Fault,
             "body-fragment" => FixtureKind::BodyFragment,
+            "document" => FixtureKind::Document,
             other => {
-                return Err(format!("MANIFEST.md line {lineno}: Kind must be request, response, fault or body-fragment, found {other:?}"));
+                return Err(format!(
+                    "MANIFEST.md line {lineno}: Kind must be request, response, fault, body-fragment or document, found {other:?}"
+                ));
             }
         };
         let operation = cells[3].clone();
-        if operation.is_empty() || !operation.chars().all(|c| c.is_ascii_alphanumeric()) {
+        if operation.is_empty() || !operation.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
             return Err(format!("MANIFEST.md line {lineno}: Operation must be an operation name or `any`, found {operation:?}"));
         }
         let direction = match cells[4].as_str() {
             "input" => Direction::Input,
             "output" => Direction::Output,
             "fault" => Direction::Fault,
-            other => return Err(format!("MANIFEST.md line {lineno}: Direction must be input, output or fault, found {other:?}")),
+            "none" => Direction::None,
+            other => return Err(format!("MANIFEST.md line {lineno}: Direction must be input, output, fault or none, found {other:?}")),
         };
         let consistent = matches!(
             (kind, direction),
             (FixtureKind::Request, Direction::Input)
                 | (FixtureKind::Response, Direction::Output)
                 | (FixtureKind::Fault, Direction::Fault)
-                | (FixtureKind::BodyFragment, _)
+                | (FixtureKind::BodyFragment, Direction::Input | Direction::Output | Direction::Fault)
+                | (FixtureKind::Document, Direction::None)
         );
         if !consistent {
             return Err(format!("MANIFEST.md line {lineno}: Kind {:?} does not go with Direction {:?}", cells[2], cells[4]));
@@ -275,10 +290,17 @@ pub fn parse_manifest(text: &str) -> Result<Vec<ManifestRow>, String> {
     if rows.is_empty() {
         return Err(format!("MANIFEST.md line {}: the table has no rows", start + 1));
     }
-    // Twins: every as-printed file has its corrected twin and every `corrected:` row has an
-    // as-printed twin, with the same section, kind, operation and direction.
+    // Twins: every as-printed file has its corrected twin (unless its row says why there is
+    // "no corrected twin:") and every `corrected:` row has an as-printed twin, with the same
+    // section, kind, operation and direction.
     for r in &rows {
         let twin = match &r.spec_error {
+            SpecError::Kept(why) if why.contains(NO_TWIN) => {
+                if rows.iter().any(|t| t.file == r.file.replace(".as-printed.xml", ".xml")) {
+                    return Err(format!("MANIFEST.md line {}: {} says \"{NO_TWIN}\" but has one", r.line, r.file));
+                }
+                continue;
+            }
             SpecError::Kept(_) => r.file.replace(".as-printed.xml", ".xml"),
             SpecError::Corrected(_) => r.file.replace(".xml", ".as-printed.xml"),
             SpecError::None => continue,
@@ -397,13 +419,62 @@ fn describe(item: &Item<'_, '_>) -> String {
     }
 }
 
-fn compare_elements(expected: roxmltree::Node<'_, '_>, actual: roxmltree::Node<'_, '_>, path: &str) -> Result<(), String> {
+/// What an equivalence check may treat as equal beyond what XML itself lets a writer choose,
+/// because a schema says so (see [`xml_equivalent_with`]). Names are `(namespace URI, local
+/// name)`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Equivalence<'a> {
+    /// Elements whose child elements may come in any order (`xs:all` content).
+    pub unordered: &'a [(&'a str, &'a str)],
+    /// Elements whose text compares after XML Schema white space collapsing (`xs:token`).
+    pub collapsed: &'a [(&'a str, &'a str)],
+    /// Elements whose text is an `xs:QName`, compared by namespace URI and local name.
+    pub qname_text: &'a [(&'a str, &'a str)],
+    /// Elements of the expected document that the actual one need not have (header entries
+    /// a receiver ignores).
+    pub ignored: &'a [(&'a str, &'a str)],
+    /// Whether `xsi:schemaLocation` / `xsi:noNamespaceSchemaLocation` (hints for a validator,
+    /// not content) are left out of the attribute comparison.
+    pub ignore_schema_location_hints: bool,
+}
+
+fn named(node: roxmltree::Node<'_, '_>, list: &[(&str, &str)]) -> bool {
+    let n = node.tag_name();
+    list.iter().any(|(ns, local)| n.name() == *local && n.namespace().unwrap_or("") == *ns)
+}
+
+fn collapse(s: &str) -> String {
+    s.split(is_xml_ws).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// `{uri}local` of a QName written in `node`'s text, resolved in its scope.
+fn resolved_qname(node: roxmltree::Node<'_, '_>, text: &str) -> String {
+    let text = text.trim_matches(is_xml_ws);
+    let (prefix, local) = text.split_once(':').map_or((None, text), |(p, l)| (Some(p), l));
+    match node.lookup_namespace_uri(prefix) {
+        Some(uri) if !uri.is_empty() => format!("{{{uri}}}{local}"),
+        _ if prefix.is_some() => format!("{{unbound prefix {}}}{local}", prefix.unwrap_or("")),
+        _ => local.to_owned(),
+    }
+}
+
+fn compare_elements(
+    expected: roxmltree::Node<'_, '_>,
+    actual: roxmltree::Node<'_, '_>,
+    path: &str,
+    eq: &Equivalence<'_>,
+) -> Result<(), String> {
     let (en, an) = (expanded(expected), expanded(actual));
     let path = format!("{path}/{en}");
     if en != an {
         return Err(format!("at {path}: expected element {en}, found element {an}"));
     }
-    let (ea, aa) = (attrs(expected), attrs(actual));
+    let (mut ea, mut aa) = (attrs(expected), attrs(actual));
+    if eq.ignore_schema_location_hints {
+        for m in [&mut ea, &mut aa] {
+            m.retain(|k, _| !k.starts_with("{http://www.w3.org/2001/XMLSchema-instance}") || !k.ends_with("chemaLocation"));
+        }
+    }
     if ea != aa {
         let mut msg = format!("at {path}: attributes differ");
         for (k, v) in &ea {
@@ -420,12 +491,29 @@ fn compare_elements(expected: roxmltree::Node<'_, '_>, actual: roxmltree::Node<'
         }
         return Err(msg);
     }
-    let (ec, ac) = (significant_children(expected), significant_children(actual));
+    let (mut ec, mut ac) = (significant_children(expected), significant_children(actual));
+    ec.retain(|i| !matches!(i, Item::Element(e) if named(*e, eq.ignored)));
+    if named(expected, eq.unordered) {
+        // Stable: elements of one name keep their order.
+        let key = |i: &Item<'_, '_>| match i {
+            Item::Element(e) => expanded(*e),
+            Item::Text(_) => String::new(),
+        };
+        ec.sort_by_key(key);
+        ac.sort_by_key(key);
+    }
     for (i, pair) in ec.iter().zip(ac.iter()).enumerate() {
         match pair {
-            (Item::Element(e), Item::Element(a)) => compare_elements(*e, *a, &format!("{path}[child {}]", i + 1))?,
+            (Item::Element(e), Item::Element(a)) => compare_elements(*e, *a, &format!("{path}[child {}]", i + 1), eq)?,
             (Item::Text(e), Item::Text(a)) => {
-                if e != a {
+                let same = if named(expected, eq.qname_text) {
+                    resolved_qname(expected, e) == resolved_qname(actual, a)
+                } else if named(expected, eq.collapsed) {
+                    collapse(e) == collapse(a)
+                } else {
+                    e == a
+                };
+                if !same {
                     return Err(format!("at {path}: child {} text expected {e:?}, found {a:?}", i + 1));
                 }
             }
@@ -473,9 +561,16 @@ pub fn parse_xml(text: &str) -> Result<roxmltree::Document<'_>, String> {
 /// escaped text, comments and processing instructions. QName-valued text and attributes
 /// (e.g. `faultcode`) are compared as text, so their prefixes must match too.
 pub fn xml_equivalent(expected: &str, actual: &str) -> Result<(), String> {
+    xml_equivalent_with(expected, actual, &Equivalence::default())
+}
+
+/// [`xml_equivalent`], also treating as equal what `eq` allows (what the schema makes equal
+/// in value: `xs:all` order, collapsed `xs:token` text, QName text by expanded name, header
+/// entries the receiver ignores, schema location hints).
+pub fn xml_equivalent_with(expected: &str, actual: &str, eq: &Equivalence<'_>) -> Result<(), String> {
     let e = parse_xml(expected).map_err(|m| format!("expected document: {m}"))?;
     let a = parse_xml(actual).map_err(|m| format!("actual document: {m}"))?;
-    compare_elements(e.root_element(), a.root_element(), "")
+    compare_elements(e.root_element(), a.root_element(), "", eq)
 }
 
 /// Compares the `Body` element that is the root of `fragment` (a SOAP Body printed on its
@@ -490,7 +585,7 @@ pub fn body_fragment_equivalent(fragment: &str, envelope: &str) -> Result<(), St
         .filter(|c| c.is_element())
         .find(|c| c.tag_name().name() == "Body" && c.tag_name().namespace() == root.tag_name().namespace())
         .ok_or_else(|| format!("the envelope {} has no Body", expanded(root)))?;
-    compare_elements(f.root_element(), body, "")
+    compare_elements(f.root_element(), body, "", &Equivalence::default())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -730,6 +825,16 @@ mod tests {
         assert_eq!(rows[0].kind, FixtureKind::Request);
         assert_eq!(rows[0].direction, Direction::Input);
         assert_eq!(rows[0].spec_error, SpecError::None);
+        // Documents of a bare schema, operations with hyphens, and an as-printed example
+        // that cannot be corrected.
+        let text = format!(
+            "{HEADER}| 7.2-Contacts-insert.as-printed.xml | 7.2 | document | EPAS-Contacts_1 | none | none | kept: bad; {NO_TWIN} why |\n"
+        );
+        let rows = parse_manifest(&text).unwrap();
+        assert_eq!(
+            (rows[0].kind, rows[0].direction, rows[0].operation.as_str()),
+            (FixtureKind::Document, Direction::None, "EPAS-Contacts_1")
+        );
     }
 
     #[test]
@@ -753,6 +858,15 @@ mod tests {
             ),
             (format!("{HEADER}| 4.1-x.as-printed.xml | 4.1 | request | Disconnect | input | none | kept: oops |\n"), "has no twin"),
             (format!("{HEADER}| 4.1-x.xml | 4.1 | request | Disconnect | input | `unbalanced | none |\n"), "malformed table row"),
+            (format!("{HEADER}| 7.1-x.xml | 7.1 | document | T | input | none | none |\n"), "does not go with"),
+            (format!("{HEADER}| 4.1-x.xml | 4.1 | request | Dis connect | input | none | none |\n"), "Operation must be"),
+            (
+                format!(
+                    "{HEADER}| 4.1-x.as-printed.xml | 4.1 | request | D | input | none | kept: {NO_TWIN} gone |\n\
+                     | 4.1-x.xml | 4.1 | request | D | input | none | corrected: c |\n"
+                ),
+                "but has one",
+            ),
         ];
         for (text, wanted) in cases {
             match parse_manifest(&text) {

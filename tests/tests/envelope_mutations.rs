@@ -11,8 +11,8 @@
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use ms_oxwums::faults::ExchangeFaults;
-use ms_oxwums::um_web_service_soap::*;
+use generated::exchange::um_web_service_soap::*;
+use generated::faults::ExchangeFaults;
 use soapkit::server::{RequestContext, SoapHttpRequest, SoapService};
 use soapkit::soap::Fault;
 use soapkit_tests::{FixtureKind, fixtures_dir, load_manifest, read_fault};

@@ -1,6 +1,6 @@
 //! Regression tests for runtime bugs the spec-example suite found: each failed before its fix.
 
-use ms_oxwums::um_web_service_soap::UmWebServiceSoapMessage as Msg;
+use generated::exchange::um_web_service_soap::UmWebServiceSoapMessage as Msg;
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(soapkit_tests::fixtures_dir().join(name)).unwrap()

@@ -18,12 +18,14 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use ms_oxwums::faults::{ExchangeFaults, FaultDetail};
-use ms_oxwums::messages::{ResponseCodeType, UmCallState, UmEventCause, UmGreetingType};
-use ms_oxwums::types::{ConnectionFailureCauseType, ExchangeVersionType, PhoneCallStateType, ResponseClassType, ServerVersionInfo};
-use ms_oxwums::um_web_service_soap::{
+use generated::exchange::messages::{ResponseCodeType, UmCallState, UmEventCause, UmGreetingType};
+use generated::exchange::types::{
+    ConnectionFailureCauseType, ExchangeVersionType, PhoneCallStateType, ResponseClassType, ServerVersionInfo,
+};
+use generated::exchange::um_web_service_soap::{
     UmWebServiceSoap, UmWebServiceSoapClient, UmWebServiceSoapDispatcher, UmWebServiceSoapMessage as Msg, UmWebServiceSoapServer,
 };
+use generated::faults::{ExchangeFaults, FaultDetail};
 use soapkit::client::{ClientError, Transport};
 use soapkit::loopback::Loopback;
 use soapkit::server::{RequestContext, SoapHttpRequest, SoapHttpResponse, SoapService};
@@ -1051,8 +1053,8 @@ macro_rules! operations {
     ($(($method:ident, $op:literal, $input:ident, $output:ident)),* $(,)?) => {
         impl UmWebServiceSoapServer for Recorder {
             $(
-                async fn $method(&self, _ctx: &RequestContext, input: ms_oxwums::um_web_service_soap::$input)
-                    -> Result<ms_oxwums::um_web_service_soap::$output, Fault> {
+                async fn $method(&self, _ctx: &RequestContext, input: generated::exchange::um_web_service_soap::$input)
+                    -> Result<generated::exchange::um_web_service_soap::$output, Fault> {
                     match self.record(stringify!($method), Msg::$input(input)) {
                         Some(Msg::$output(o)) => Ok(o),
                         Some(Msg::Fault(f)) => Err(f),

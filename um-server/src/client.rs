@@ -5,18 +5,18 @@
 
 use std::fmt;
 
-use ms_oxwums::ews::{EwsError, ResponseMessage};
-use ms_oxwums::faults::FaultDetail;
-use ms_oxwums::messages::DisconnectPhoneCallType;
-use ms_oxwums::messages::{
+use generated::ews::{EwsError, ResponseMessage};
+use generated::exchange::messages::DisconnectPhoneCallType;
+use generated::exchange::messages::{
     Disconnect, GetCallInfo, GetPhoneCallInformationType, GetUmProperties, IsUmEnabled, PlayOnPhone, PlayOnPhone2Type, PlayOnPhoneGreeting,
     PlayOnPhoneType, ResetPin, SetMissedCallNotificationEnabled, SetOofStatus, SetPlayOnPhoneDialString, SetTelephoneAccessFolderEmail,
     UmCallInfo, UmGreetingType, UmProperties,
 };
-use ms_oxwums::types::{
+use generated::exchange::types::{
     ExchangeVersionType, ItemIdType, PhoneCallIdType, PhoneCallInformationType, RequestServerVersion, ServerVersionInfo,
 };
-use ms_oxwums::um_web_service_soap::*;
+use generated::exchange::um_web_service_soap::*;
+use generated::faults::FaultDetail;
 use soapkit::client::{ClientError, Transport};
 
 /// Why a call failed.
@@ -57,7 +57,7 @@ impl fmt::Display for UmClientError {
                     if let Some(code) = d.response_code {
                         write!(f, " (ResponseCode {code})")?;
                     }
-                    if let Some(v) = fault.detail_entry(ms_oxwums::faults::ERRORS_NS, "Violation") {
+                    if let Some(v) = fault.detail_entry(generated::faults::ERRORS_NS, "Violation") {
                         write!(f, " [{}]", v.text().trim())?;
                     }
                 }

@@ -6,8 +6,8 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ms_oxwums::faults::ExchangeFaults;
-use ms_oxwums::um_web_service_soap::UmWebServiceSoapDispatcher;
+use generated::exchange::um_web_service_soap::UmWebServiceSoapDispatcher;
+use generated::faults::ExchangeFaults;
 use soapkit::http::HeaderMap;
 use soapkit::http::server::{
     AuthError, Authenticator, SoapRouter, basic_credentials, serve_plain, serve_tls, tls_server_config_from_files,

@@ -13,26 +13,26 @@
 //!
 //! The legacy operations report errors as SOAP faults (sections 3.1.4.1, 3.1.4.3, 3.1.4.8,
 //! 3.1.4.9); the EWS operations as `ResponseClass="Error"` responses (3.1.4.2, 3.1.4.4,
-//! 3.1.4.7), built with [`ms_oxwums::ews`].
+//! 3.1.4.7), built with [`generated::ews`].
 
 // The generated server trait returns `Result<_, Fault>`; the helpers follow it.
 #![allow(clippy::result_large_err)]
 
 use std::sync::Arc;
 
-use ms_oxwums::ews::{EwsError, ResponseMessage};
-use ms_oxwums::faults::{self, ERRORS_NS, MESSAGES_NS, TYPES_NS};
-use ms_oxwums::messages::{
+use generated::ews::{EwsError, ResponseMessage};
+use generated::exchange::messages::{
     DisconnectPhoneCallResponseMessageType, DisconnectResponse, GetCallInfoResponse, GetPhoneCallInformationResponseMessageType,
     GetUmPropertiesResponse, IsUmEnabledResponse, PlayOnPhoneGreetingResponse, PlayOnPhoneResponse, PlayOnPhoneResponse2Type,
     PlayOnPhoneResponseMessageType, ResetPinResponse, ResponseCodeType, SetMissedCallNotificationEnabledResponse, SetOofStatusResponse,
     SetPlayOnPhoneDialStringResponse, SetTelephoneAccessFolderEmailResponse, UmCallInfo, UmCallState, UmEventCause, UmProperties,
 };
-use ms_oxwums::types::{
+use generated::exchange::types::{
     ConnectingSidType, ConnectionFailureCauseType, ExchangeImpersonationType, PhoneCallIdType, PhoneCallInformationType,
     PhoneCallStateType, RequestServerVersion, ResponseClassType, ServerVersionInfo,
 };
-use ms_oxwums::um_web_service_soap::*;
+use generated::exchange::um_web_service_soap::*;
+use generated::faults::{self, ERRORS_NS, MESSAGES_NS, TYPES_NS};
 use soapkit::server::RequestContext;
 use soapkit::soap::{Fault, SoapVersion};
 use soapkit::xml::AnyElement;

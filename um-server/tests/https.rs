@@ -7,8 +7,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ms_oxwums::messages::{ResponseCodeType, UmCallState, UmEventCause, UmGreetingType};
-use ms_oxwums::types::{ConnectionFailureCauseType, PhoneCallStateType};
+use generated::exchange::messages::{ResponseCodeType, UmCallState, UmEventCause, UmGreetingType};
+use generated::exchange::types::{ConnectionFailureCauseType, PhoneCallStateType};
 use soapkit::client::{ClientError, TransportError};
 use soapkit::http::HttpTransport;
 use um_server::calls::Timing;

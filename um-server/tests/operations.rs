@@ -8,14 +8,14 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use ms_oxwums::ews::ResponseMessage;
-use ms_oxwums::faults::FaultDetail;
-use ms_oxwums::messages::{ResponseCodeType, UmCallInfo, UmCallState, UmEventCause, UmGreetingType};
-use ms_oxwums::types::{
+use generated::ews::ResponseMessage;
+use generated::exchange::messages::{ResponseCodeType, UmCallInfo, UmCallState, UmEventCause, UmGreetingType};
+use generated::exchange::types::{
     ConnectingSidType, ConnectionFailureCauseType, ExchangeImpersonationType, ExchangeVersionType, NonEmptyStringType, PhoneCallStateType,
     PrincipalNameType, ResponseClassType,
 };
-use ms_oxwums::um_web_service_soap::{UmWebServiceSoap as _, *};
+use generated::exchange::um_web_service_soap::{UmWebServiceSoap as _, *};
+use generated::faults::FaultDetail;
 use um_server::client::UmClientError;
 use um_server::service::default_folder;
 use um_server::users::verify_password;
@@ -30,7 +30,7 @@ fn info(state: UmCallState, cause: UmEventCause) -> UmCallInfo {
 fn assert_fault(e: &UmClientError, code: &str, reason: &str) {
     let UmClientError::Soap(c) = e else { panic!("expected fault {code}, got {e}") };
     let f = c.fault().unwrap_or_else(|| panic!("expected fault {code}, got {c}"));
-    assert_eq!(f.code.ns, ms_oxwums::faults::ERRORS_NS, "{f:?}");
+    assert_eq!(f.code.ns, generated::faults::ERRORS_NS, "{f:?}");
     assert_eq!(f.code.local, code);
     assert_eq!(f.reason(), reason);
     assert_eq!(FaultDetail::from_fault(f).unwrap().exception_type.as_deref(), Some(code));
@@ -195,7 +195,7 @@ async fn play_on_phone2_lifecycle_with_soap_headers() {
     assert!(last.response_body.contains("ServerVersionInfo"), "{}", last.response_body);
 
     let state = |s, c| (s, c);
-    let read = |info: ms_oxwums::types::PhoneCallInformationType| {
+    let read = |info: generated::exchange::types::PhoneCallInformationType| {
         assert!(info.sip_response_code.is_none() && info.sip_response_text.is_none());
         (info.phone_call_state, info.connection_failure_cause)
     };
@@ -327,9 +327,9 @@ async fn play_on_phone2_error_responses_match_the_spec_bodies() {
     let out = alice
         .generated()
         .play_on_phone2(PlayOnPhone2Input {
-            request: ms_oxwums::messages::PlayOnPhone2Type {
-                play_on_phone: ms_oxwums::messages::PlayOnPhoneType {
-                    item_id: ms_oxwums::types::ItemIdType { id: "!".into(), change_key: None },
+            request: generated::exchange::messages::PlayOnPhone2Type {
+                play_on_phone: generated::exchange::messages::PlayOnPhoneType {
+                    item_id: generated::exchange::types::ItemIdType { id: "!".into(), change_key: None },
                     dial_string: "12345".into(),
                 },
             },
@@ -450,9 +450,9 @@ async fn impersonating_another_user_is_denied() {
     let h = Harness::in_dir(dir.path());
     let alice = h.client("alice");
     let input = |name: &str| PlayOnPhone2Input {
-        request: ms_oxwums::messages::PlayOnPhone2Type {
-            play_on_phone: ms_oxwums::messages::PlayOnPhoneType {
-                item_id: ms_oxwums::types::ItemIdType { id: ITEM_ID.into(), change_key: None },
+        request: generated::exchange::messages::PlayOnPhone2Type {
+            play_on_phone: generated::exchange::messages::PlayOnPhoneType {
+                item_id: generated::exchange::types::ItemIdType { id: ITEM_ID.into(), change_key: None },
                 dial_string: "12345".into(),
             },
         },
@@ -461,7 +461,7 @@ async fn impersonating_another_user_is_denied() {
             connecting_sid: ConnectingSidType::PrincipalName(PrincipalNameType { value: NonEmptyStringType(name.into()) }),
         }),
         mailbox_culture: None,
-        request_version: Some(ms_oxwums::types::RequestServerVersion {
+        request_version: Some(generated::exchange::types::RequestServerVersion {
             version: ExchangeVersionType::Exchange2013,
             other_attributes: Vec::new(),
         }),
@@ -533,7 +533,7 @@ async fn every_operation_once() {
     let h = Harness::in_dir(dir.path());
     let c = h.client("alice");
     let g = c.generated();
-    use ms_oxwums::messages::*;
+    use generated::exchange::messages::*;
     assert!(g.is_um_enabled(IsUmEnabledInput { parameters: IsUmEnabled {} }).await.unwrap().parameters.is_um_enabled_response);
     assert!(
         g.get_um_properties(GetUmPropertiesInput { parameters: GetUmProperties {} })

@@ -17,7 +17,15 @@ pub struct Target {
 }
 
 /// Every binding generated into the workspace.
-pub const TARGETS: &[Target] = &[Target { inputs: &["schemas/ms-oxwums/MS-OXWUMS.wsdl"], output: "generated/src/ms_oxwums" }];
+pub const TARGETS: &[Target] = &[
+    // [MS-OXWUMS] and [MS-OXWSCEXT] together, so that they share one Rust type per
+    // MS-OXWSCDATA type.
+    Target { inputs: &["schemas/ms-oxwums/MS-OXWUMS.wsdl", "schemas/ms-oxwscext/MS-OXWSCEXT.wsdl"], output: "generated/src/exchange" },
+    // The Cisco Unified Presence EPAS SOAP 1.2 interface (WSDL reconstructed from the guide).
+    Target { inputs: &["schemas/cisco-cup/epas.wsdl"], output: "generated/src/cisco_epas" },
+    // The UCCN notification payloads: types from a bare schema.
+    Target { inputs: &["schemas/cisco-cup/UCCNSchema.xsd"], output: "generated/src/cisco_uccn" },
+];
 
 /// The configuration used for `target`.
 pub fn config(root: &Path, target: &Target) -> Config {

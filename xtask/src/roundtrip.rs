@@ -1,17 +1,15 @@
 //! `cargo xtask roundtrip [--wsdl PATH]... FILE...`: decodes captured envelopes with the types
 //! generated for a WSDL and prints them re-encoded, or the error with line and column.
 //!
-//! For the default WSDL (`schemas/ms-oxwums/MS-OXWUMS.wsdl`) the checked-in bindings are
-//! used. Any other WSDL goes through `soapkit roundtrip` (the `soapkit-cli` library): bindings
-//! generated into a scratch crate under `target/xtask-roundtrip/` and built there, so the
-//! check always goes through exactly the code the generator emits.
+//! Without `--wsdl`, the checked-in bindings of every seeded system are used (the `generated`
+//! crate's `generated-roundtrip`). With `--wsdl`, it is `soapkit roundtrip` (the `soapkit-cli`
+//! library): bindings generated into a scratch crate under `target/xtask-roundtrip/` and
+//! built there, so the check goes through exactly the code the generator emits.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use soapkit_cli::roundtrip::{Runtime, Scratch};
-
-use crate::gen_task::TARGETS;
 
 pub fn run(root: &Path, args: &[String]) -> ExitCode {
     let mut wsdls: Vec<PathBuf> = Vec::new();
@@ -37,10 +35,7 @@ pub fn run(root: &Path, args: &[String]) -> ExitCode {
         eprintln!("usage: cargo xtask roundtrip [--wsdl PATH]... FILE...");
         return ExitCode::from(2);
     }
-    let default: Vec<PathBuf> = TARGETS[0].inputs.iter().map(|i| root.join(i)).collect();
-    let same = |a: &Path, b: &Path| a.canonicalize().ok().zip(b.canonicalize().ok()).is_some_and(|(x, y)| x == y);
-    let is_default = wsdls.is_empty() || (wsdls.len() == default.len() && wsdls.iter().zip(&default).all(|(a, b)| same(a, b)));
-    if !is_default {
+    if !wsdls.is_empty() {
         let scratch = Scratch {
             work_dir: root.join("target/xtask-roundtrip"),
             runtime: Runtime::Path(root.join("runtime")),
@@ -60,7 +55,7 @@ pub fn run(root: &Path, args: &[String]) -> ExitCode {
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .args(["run", "--quiet", "--manifest-path"])
         .arg(root.join("Cargo.toml"))
-        .args(["--package", "ms-oxwums", "--bin", "ms-oxwums-roundtrip", "--"])
+        .args(["--package", "generated", "--bin", "generated-roundtrip", "--"])
         .args(&files)
         .status();
     match status {

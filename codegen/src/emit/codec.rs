@@ -816,14 +816,42 @@ impl Emitter<'_> {
         let mut arms = TokenStream::new();
         let mut empty_arm = None;
         let mut enc_arms = TokenStream::new();
+        for branch in self.ir.choice_branches(g) {
+            if let [only] = branch[..] {
+                let mem = &g.members[only];
+                let vn = ident(&mem.rust);
+                let matches = self.first_check(&self.ir.first_of_term(&mem.term));
+                let payload = self.member_decode(mem, &m);
+                arms.extend(quote! {
+                    ::core::option::Option::Some(c) if #matches => Self::#vn(#payload),
+                });
+                continue;
+            }
+            // Members that can start with the same element (the schema's choice is not
+            // deterministic): each is tried from here and the one that reads furthest wins.
+            let mut union = First::default();
+            let mut attempts = Vec::new();
+            for &i in &branch {
+                let mem = &g.members[i];
+                union.add(self.ir.first_of_term(&mem.term));
+                let vn = ident(&mem.rust);
+                let payload = self.member_decode(mem, &m);
+                attempts.push(quote! {
+                    &|r: &mut __rt::Reader<'a>, mut cur: ::core::option::Option<__rt::Start<'a>>| {
+                        let v = Self::#vn(#payload);
+                        ::core::result::Result::Ok((v, cur))
+                    }
+                });
+            }
+            let matches = self.first_check(&union);
+            arms.extend(quote! {
+                ::core::option::Option::Some(c) if #matches => __rt::longest_branch(r, &mut cur, &[#(#attempts),*])?,
+            });
+        }
         for mem in &g.members {
             let vn = ident(&mem.rust);
             let f = self.ir.first_of_term(&mem.term);
-            let matches = self.first_check(&f);
             let payload = self.member_decode(mem, &m);
-            arms.extend(quote! {
-                ::core::option::Option::Some(c) if #matches => Self::#vn(#payload),
-            });
             let member_empty = mem.occurs.min == 0 || (matches!(mem.term, MemberTerm::Group(_)) && f.emptiable);
             if member_empty && empty_arm.is_none() {
                 empty_arm = Some(quote!(_ => Self::#vn(#payload),));

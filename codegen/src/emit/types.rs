@@ -165,6 +165,24 @@ impl Emitter<'_> {
             }
             TypeKind::Choice(g) => {
                 let m = self.module(id);
+                let overlapping: Vec<String> = self
+                    .ir
+                    .choice_branches(g)
+                    .into_iter()
+                    .filter(|b| b.len() > 1)
+                    .map(|b| b.iter().map(|&i| format!("`{}`", g.members[i].rust.trim_start_matches("r#"))).collect::<Vec<_>>().join(", "))
+                    .collect();
+                let docs = if overlapping.is_empty() {
+                    docs
+                } else {
+                    let note = doc(&format!(
+                        "\nThe schema's choice is not deterministic (XML Schema's Unique Particle Attribution):\n\
+                         {} can start with the same element. Decoding tries each from there and keeps the one\n\
+                         that reads furthest (the first on a tie).",
+                        overlapping.join("; ")
+                    ));
+                    quote!(#docs #note)
+                };
                 let variants = g.members.iter().map(|mem| {
                     let vn = ident(&mem.rust);
                     let ty = self.member_type(mem, &m);

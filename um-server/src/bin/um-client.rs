@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use ms_oxwums::messages::UmGreetingType;
+use generated::exchange::messages::UmGreetingType;
 use soapkit::http::HttpTransport;
 use um_server::client::{UmClient, UmClientError};
 
@@ -202,7 +202,7 @@ fn on_off(v: &str) -> Result<bool, Failure> {
     }
 }
 
-fn show_info(i: &ms_oxwums::types::PhoneCallInformationType) -> String {
+fn show_info(i: &generated::exchange::types::PhoneCallInformationType) -> String {
     format!("state={} cause={}", i.phone_call_state.as_str(), i.connection_failure_cause.as_str())
 }
 
@@ -264,8 +264,8 @@ async fn command_run<T: soapkit::client::Transport>(c: &UmClient<T>, cmd: &str, 
                     last = shown;
                 }
                 match info.phone_call_state {
-                    ms_oxwums::types::PhoneCallStateType::Connecting => tokio::time::sleep(Duration::from_millis(500)).await,
-                    ms_oxwums::types::PhoneCallStateType::Disconnected => return Ok(()),
+                    generated::exchange::types::PhoneCallStateType::Connecting => tokio::time::sleep(Duration::from_millis(500)).await,
+                    generated::exchange::types::PhoneCallStateType::Disconnected => return Ok(()),
                     _ => break,
                 }
             }

@@ -7,8 +7,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ms_oxwums::faults::ExchangeFaults;
-use ms_oxwums::um_web_service_soap::UmWebServiceSoapDispatcher;
+use generated::exchange::um_web_service_soap::UmWebServiceSoapDispatcher;
+use generated::faults::ExchangeFaults;
 use soapkit::loopback::Loopback;
 use um_server::calls::Timing;
 use um_server::client::UmClient;
