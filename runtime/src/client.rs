@@ -24,7 +24,7 @@ impl SoapRequest {
     pub fn http_headers(&self) -> Vec<(&'static str, String)> {
         let mut h = vec![("Content-Type", self.version.content_type(self.action))];
         if self.version == SoapVersion::V11 {
-            h.push(("SOAPAction", format!("\"{}\"", self.action.replace('"', "%22"))));
+            h.push(("SOAPAction", crate::soap::media::soap_action_header(self.action)));
         }
         h
     }
@@ -177,10 +177,8 @@ where
 
 /// Decodes a response: the output message, a fault, or an HTTP error.
 pub fn decode_response<O: SoapMessage>(binding: Binding, response: SoapResponse) -> Result<O, ClientError> {
-    let soap_type = response
-        .content_type
-        .as_deref()
-        .is_none_or(|ct| ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case(binding.version.media_type())));
+    let soap_type =
+        response.content_type.as_deref().is_none_or(|ct| crate::soap::media::ContentType::parse(ct).is(binding.version.media_type()));
     let text = match std::str::from_utf8(&response.body) {
         Ok(t) if soap_type => t,
         _ => return Err(http_error(&response)),
@@ -225,10 +223,8 @@ pub fn decode_accepted(binding: Binding, response: SoapResponse) -> Result<(), C
     if blank {
         return Err(http_error(&response));
     }
-    let soap_type = response
-        .content_type
-        .as_deref()
-        .is_none_or(|ct| ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case(binding.version.media_type())));
+    let soap_type =
+        response.content_type.as_deref().is_none_or(|ct| crate::soap::media::ContentType::parse(ct).is(binding.version.media_type()));
     let text = match std::str::from_utf8(&response.body) {
         Ok(t) if soap_type => t,
         _ => return Err(http_error(&response)),

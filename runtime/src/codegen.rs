@@ -11,8 +11,8 @@ pub use crate::codec::{
     parse_list, put, put_many, put_many_any, put_many_group, put_opt, replace, too_many, write_list,
 };
 pub use crate::server::{
-    FaultPolicy, RequestContext, SoapHttpRequest, SoapHttpResponse, SoapService, StandardFaults, accepted, fault_response,
-    message_response, request_text,
+    FaultPolicy, Match, RequestContext, RequestInfo, Routes, SoapHttpRequest, SoapHttpResponse, SoapService, StandardFaults, accepted,
+    fault_response, message_response, reject, request_text,
 };
 pub use crate::soap::{
     BodyProbe, EnvelopeReader, Fault, Probed, SoapMessage, SoapVersion, decode_fault, decode_message, encode_fault, encode_message,

@@ -5,6 +5,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
+use crate::soap::media::{self, ContentType};
 use crate::soap::{self, Fault, SoapMessage, SoapVersion};
 use crate::xml::{AnyElement, AnyNode, DecodeError, DecodeErrorKind};
 use crate::xsd::QName;
@@ -25,15 +26,9 @@ impl SoapHttpRequest {
     /// content type (SOAP 1.2).
     pub fn action(&self) -> Option<String> {
         if let Some(a) = &self.soap_action {
-            let a = a.trim();
-            let a = a.strip_prefix('"').and_then(|a| a.strip_suffix('"')).unwrap_or(a);
-            return Some(a.to_owned());
+            return Some(media::soap_action_of(a));
         }
-        let ct = self.content_type.as_deref()?;
-        ct.split(';').skip(1).find_map(|p| {
-            let (k, v) = p.split_once('=')?;
-            (k.trim().eq_ignore_ascii_case("action")).then(|| v.trim().trim_matches('"').to_owned())
-        })
+        ContentType::parse(self.content_type.as_deref()?).action().map(str::to_owned)
     }
 }
 
@@ -68,11 +63,23 @@ pub struct RequestContext {
 pub trait SoapService: Send + Sync + 'static {
     /// Handles one request.
     fn handle(&self, ctx: RequestContext, request: SoapHttpRequest) -> impl Future<Output = SoapHttpResponse> + Send;
+
+    /// How well a request matches the service, for putting several services on one
+    /// endpoint ([`Compose`]). Generated dispatchers answer from their [`Routes`]; the
+    /// default knows nothing about the request.
+    fn matches(&self, info: &RequestInfo) -> Match {
+        let _ = info;
+        Match::Version
+    }
 }
 
 impl<S: SoapService> SoapService for Arc<S> {
     fn handle(&self, ctx: RequestContext, request: SoapHttpRequest) -> impl Future<Output = SoapHttpResponse> + Send {
         (**self).handle(ctx, request)
+    }
+
+    fn matches(&self, info: &RequestInfo) -> Match {
+        (**self).matches(info)
     }
 }
 
@@ -148,28 +155,24 @@ fn internal_error(version: SoapVersion, message: &str) -> SoapHttpResponse {
     SoapHttpResponse { status: 500, content_type: version.content_type(""), body }
 }
 
-/// Checks the request's content type and encoding, returning the envelope text.
+/// Checks the request's content type and encoding, returning the envelope text. A content
+/// type of the other SOAP version is a `VersionMismatch` whose subject is that version's
+/// envelope.
 pub fn request_text(request: &SoapHttpRequest, version: SoapVersion) -> Result<&str, DecodeError> {
     if let Some(ct) = &request.content_type {
-        let media = ct.split(';').next().unwrap_or("").trim();
-        if !media.eq_ignore_ascii_case(version.media_type()) {
-            let kind = if media.eq_ignore_ascii_case("application/soap+xml") || media.eq_ignore_ascii_case("text/xml") {
-                DecodeErrorKind::VersionMismatch
-            } else {
-                DecodeErrorKind::Malformed
-            };
-            return Err(DecodeError::detached(kind, format!("unsupported content type '{media}'; expected {}", version.media_type())));
+        let ct = ContentType::parse(ct);
+        if !ct.is(version.media_type()) {
+            let message = format!("unsupported content type '{}'; expected {}", ct.media(), version.media_type());
+            return Err(match ct.soap_version() {
+                Some(other) => DecodeError::detached(DecodeErrorKind::VersionMismatch, message).with_subject(other.uri(), "Envelope"),
+                None => DecodeError::detached(DecodeErrorKind::Malformed, message),
+            });
         }
-        for p in ct.split(';').skip(1) {
-            if let Some((k, v)) = p.split_once('=') {
-                let v = v.trim().trim_matches('"');
-                if k.trim().eq_ignore_ascii_case("charset") && !v.eq_ignore_ascii_case("utf-8") {
-                    return Err(DecodeError::detached(
-                        DecodeErrorKind::Malformed,
-                        format!("unsupported charset '{v}'; only UTF-8 is accepted"),
-                    ));
-                }
-            }
+        if let Some(charset) = ct.charset().filter(|c| !c.eq_ignore_ascii_case("utf-8")) {
+            return Err(DecodeError::detached(
+                DecodeErrorKind::Malformed,
+                format!("unsupported charset '{charset}'; only UTF-8 is accepted"),
+            ));
         }
     }
     match std::str::from_utf8(&request.body) {
@@ -177,6 +180,161 @@ pub fn request_text(request: &SoapHttpRequest, version: SoapVersion) -> Result<&
         Err(e) => {
             Err(DecodeError::detached(DecodeErrorKind::Malformed, format!("the request is not valid UTF-8 (byte {})", e.valid_up_to())))
         }
+    }
+}
+
+/// The response to a request a service of `version` could not decode: the fault `policy`
+/// gives. A version mismatch follows SOAP 1.2 Part 1, appendix A and section 5.4.7: a SOAP
+/// 1.1 service answers with a SOAP 1.1 fault; a SOAP 1.2 service answers a SOAP 1.1 request
+/// with a SOAP 1.1 fault and any other envelope with a SOAP 1.2 one, both carrying an
+/// `Upgrade` header block that names the envelope it supports.
+pub fn reject(version: SoapVersion, policy: &impl FaultPolicy, error: &DecodeError) -> SoapHttpResponse {
+    if error.kind() != DecodeErrorKind::VersionMismatch {
+        return fault_response(version, &policy.decode_failed(version, error));
+    }
+    let asked = error.subject().filter(|(_, local)| *local == "Envelope").and_then(|(ns, _)| match ns {
+        crate::xml::ns::SOAP11_ENV => Some(SoapVersion::V11),
+        crate::xml::ns::SOAP12_ENV => Some(SoapVersion::V12),
+        _ => None,
+    });
+    let reply = match version {
+        SoapVersion::V11 => SoapVersion::V11,
+        SoapVersion::V12 => asked.unwrap_or(SoapVersion::V12),
+    };
+    let fault = policy.decode_failed(reply, error);
+    let headers = if version == SoapVersion::V12 { vec![upgrade_header(&[SoapVersion::V12])] } else { Vec::new() };
+    match soap::encode_fault_with_headers(reply, &fault, &headers) {
+        Ok(body) => SoapHttpResponse { status: fault_status(reply, &fault), content_type: reply.content_type(""), body },
+        Err(e) => internal_error(reply, &e.to_string()),
+    }
+}
+
+/// The SOAP 1.2 `Upgrade` header block listing the envelopes a node supports, most preferred
+/// first.
+pub fn upgrade_header(supported: &[SoapVersion]) -> AnyElement {
+    let env = SoapVersion::V12.uri();
+    let mut upgrade = AnyElement::new(env, "Upgrade");
+    for v in supported {
+        let entry = AnyElement::new(env, "SupportedEnvelope").with_attribute("", "qname", "e:Envelope").with_namespace("e", v.uri());
+        upgrade.children.push(AnyNode::Element(entry));
+    }
+    upgrade
+}
+
+// ----- Several services on one endpoint --------------------------------------------------------
+
+/// How a request matches a service, from worst to best (for [`Compose`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Match {
+    /// Another SOAP version than the service's.
+    None,
+    /// The service's SOAP version, nothing more known.
+    Version,
+    /// An operation of the service has the request's action.
+    Action,
+    /// An operation of the service takes the request's Body element.
+    Body,
+}
+
+/// What a request is, as far as choosing a service goes: its envelope's SOAP version, its
+/// action, and the namespace URI and local name of the Body's first child.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestInfo {
+    /// The envelope's version, if it is a SOAP 1.1 or 1.2 envelope.
+    pub version: Option<SoapVersion>,
+    /// The action (SOAPAction header or content-type parameter).
+    pub action: Option<String>,
+    /// `(namespace URI, local name)` of the Body's first child element.
+    pub body: Option<(String, String)>,
+}
+
+impl RequestInfo {
+    /// Reads what routing needs from a request (the Header is skipped, the Body's first
+    /// child is looked at, nothing else is checked).
+    pub fn of(request: &SoapHttpRequest) -> RequestInfo {
+        let mut info = RequestInfo { action: request.action(), ..RequestInfo::default() };
+        if let Ok(text) = std::str::from_utf8(&request.body)
+            && let Ok(probed) = soap::Probed::open(text, crate::xml::NsTable::STANDARD, None)
+        {
+            info.version = Some(probed.probe.version);
+            info.body = probed.body_name().map(|(ns, local)| (ns.into_owned(), local.to_owned()));
+        }
+        info
+    }
+}
+
+/// The requests a generated dispatcher takes: its SOAP version, the elements its operations'
+/// Bodies can start with, and their actions.
+#[derive(Clone, Copy, Debug)]
+pub struct Routes {
+    /// The binding's SOAP version.
+    pub version: SoapVersion,
+    /// `(namespace URI, local name)` of every element an operation's Body can start with (an
+    /// operation whose Body starts with a wildcard, or may be empty, is found by action or
+    /// version).
+    pub body: &'static [(&'static str, &'static str)],
+    /// The operations' non-empty actions.
+    pub actions: &'static [&'static str],
+}
+
+impl Routes {
+    /// How `info` matches these routes.
+    pub fn matches(&self, info: &RequestInfo) -> Match {
+        if info.version.is_some_and(|v| v != self.version) {
+            return Match::None;
+        }
+        if let Some((ns, local)) = &info.body
+            && self.body.iter().any(|(n, l)| n == ns && l == local)
+        {
+            return Match::Body;
+        }
+        if info.action.as_deref().is_some_and(|a| self.actions.contains(&a)) {
+            return Match::Action;
+        }
+        Match::Version
+    }
+}
+
+/// Two services on one endpoint (nest it for more): each request goes to the service it
+/// matches best (see [`SoapService::matches`]): by the Body's element, then by the action,
+/// then by the SOAP version; on a tie, to the first. A request neither takes is answered by
+/// the first that speaks its SOAP version (with the fault for an unknown operation), or by
+/// the first with a version mismatch fault.
+#[derive(Clone, Debug)]
+pub struct Compose<A, B> {
+    first: A,
+    second: B,
+}
+
+impl<A: SoapService, B: SoapService> Compose<A, B> {
+    /// `first` and `second` on one endpoint.
+    pub fn new(first: A, second: B) -> Self {
+        Compose { first, second }
+    }
+
+    /// The first service.
+    pub fn first(&self) -> &A {
+        &self.first
+    }
+
+    /// The second service.
+    pub fn second(&self) -> &B {
+        &self.second
+    }
+}
+
+impl<A: SoapService, B: SoapService> SoapService for Compose<A, B> {
+    async fn handle(&self, ctx: RequestContext, request: SoapHttpRequest) -> SoapHttpResponse {
+        let info = RequestInfo::of(&request);
+        if self.second.matches(&info) > self.first.matches(&info) {
+            self.second.handle(ctx, request).await
+        } else {
+            self.first.handle(ctx, request).await
+        }
+    }
+
+    fn matches(&self, info: &RequestInfo) -> Match {
+        self.first.matches(info).max(self.second.matches(info))
     }
 }
 

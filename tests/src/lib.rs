@@ -3,7 +3,10 @@
 //! Everything here is written independently of the code under test: the fixture manifest is
 //! parsed by hand, XML is compared through `roxmltree`, the WSDL's `soapAction`s and the
 //! schemas' global declarations are read with `roxmltree`, and schema validation is done by
-//! `xmllint` (libxml2). None of it uses soapkit's own XML reader or writer.
+//! `xmllint` (libxml2). None of it uses soapkit's own XML reader or writer, except [`epas`], a
+//! test server of the Cisco EPAS interface built on the generated bindings.
+
+pub mod epas;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -594,6 +597,8 @@ pub fn body_fragment_equivalent(fragment: &str, envelope: &str) -> Result<(), St
 
 /// SOAP 1.1 envelope namespace.
 pub const SOAP11: &str = "http://schemas.xmlsoap.org/soap/envelope/";
+/// The SOAP 1.2 envelope namespace.
+pub const SOAP12: &str = "http://www.w3.org/2003/05/soap-envelope";
 /// The EWS messages namespace.
 pub const MESSAGES_NS: &str = "http://schemas.microsoft.com/exchange/services/2006/messages";
 /// The EWS types namespace.
@@ -629,28 +634,41 @@ pub struct RawFault {
     pub detail: Vec<(String, String, String)>,
 }
 
-/// Reads the SOAP 1.1 fault in `envelope` (the first child of its Body), resolving the
-/// `faultcode` QName against the namespaces in scope on `faultcode`.
+/// Reads the SOAP 1.1 or 1.2 fault in `envelope` (the first child of its Body): the fault
+/// code (`faultcode`, or `Code/Value`) resolved against the namespaces in scope where it is
+/// written, the reason (`faultstring`, or the first `Reason/Text`) with its `xml:lang`, and
+/// the detail entries (`detail` / `Detail`).
 pub fn read_fault(envelope: &str) -> Result<RawFault, String> {
     let doc = parse_xml(envelope)?;
     let env = doc.root_element();
-    if qname(env) != (SOAP11.to_owned(), "Envelope".to_owned()) {
-        return Err(format!("root is {}, not a SOAP 1.1 Envelope", expanded(env)));
-    }
-    let body = child(env, SOAP11, "Body").ok_or("no soap:Body")?;
-    let fault = child(body, SOAP11, "Fault").ok_or("the Body holds no soap:Fault")?;
-    let code_el = child(fault, "", "faultcode").ok_or("no faultcode")?;
+    let soap = match qname(env) {
+        (ns, local) if local == "Envelope" && (ns == SOAP11 || ns == SOAP12) => ns,
+        _ => return Err(format!("root is {}, not a SOAP 1.1 or 1.2 Envelope", expanded(env))),
+    };
+    let body = child(env, &soap, "Body").ok_or("no Body")?;
+    let fault = child(body, &soap, "Fault").ok_or("the Body holds no Fault")?;
+    let v12 = soap == SOAP12;
+    let code_el = if v12 {
+        child(fault, &soap, "Code").and_then(|c| child(c, &soap, "Value")).ok_or("no Code/Value")?
+    } else {
+        child(fault, "", "faultcode").ok_or("no faultcode")?
+    };
     let code_text = code_el.text().unwrap_or("").trim_matches(is_xml_ws);
     let code = match code_text.split_once(':') {
         Some((p, l)) => {
-            let ns = code_el.lookup_namespace_uri(Some(p)).ok_or_else(|| format!("faultcode prefix {p:?} is not declared"))?;
+            let ns = code_el.lookup_namespace_uri(Some(p)).ok_or_else(|| format!("fault code prefix {p:?} is not declared"))?;
             (ns.to_owned(), l.to_owned())
         }
         None => (code_el.lookup_namespace_uri(None).unwrap_or("").to_owned(), code_text.to_owned()),
     };
-    let s = child(fault, "", "faultstring").ok_or("no faultstring")?;
+    let s = if v12 {
+        child(fault, &soap, "Reason").and_then(|r| child(r, &soap, "Text")).ok_or("no Reason/Text")?
+    } else {
+        child(fault, "", "faultstring").ok_or("no faultstring")?
+    };
     let lang = s.attribute(("http://www.w3.org/XML/1998/namespace", "lang")).map(str::to_owned);
-    let detail = match child(fault, "", "detail") {
+    let detail_el = if v12 { child(fault, &soap, "Detail") } else { child(fault, "", "detail") };
+    let detail = match detail_el {
         Some(d) => child_elements(d)
             .map(|e| {
                 let (ns, local) = qname(e);

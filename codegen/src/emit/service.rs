@@ -39,6 +39,7 @@ impl Emitter<'_> {
         let mut client_methods = TokenStream::new();
         let mut client_impls = TokenStream::new();
         let mut server_methods = TokenStream::new();
+        let mut shared_methods = TokenStream::new();
         let mut dispatch_arms = TokenStream::new();
         for (op, variant) in s.operations.iter().zip(&variants) {
             let Some(input) = &op.input else { continue };
@@ -95,6 +96,12 @@ impl Emitter<'_> {
                 fn #method(&self, ctx: &__rt::RequestContext, input: #inp)
                     -> impl ::core::future::Future<Output = ::core::result::Result<#out, __rt::Fault>> + Send;
             });
+            shared_methods.extend(quote! {
+                fn #method(&self, ctx: &__rt::RequestContext, input: #inp)
+                    -> impl ::core::future::Future<Output = ::core::result::Result<#out, __rt::Fault>> + Send {
+                    (**self).#method(ctx, input)
+                }
+            });
             dispatch_arms.extend(quote! {
                 #ops_enum::#variant => match probed.try_decode::<#inp>() {
                     ::core::result::Result::Ok(decoded) => {
@@ -109,6 +116,7 @@ impl Emitter<'_> {
             });
         }
         let route = self.route(s, &ops_enum);
+        let routes = self.routes_const(s);
         let message_enum = self.message_enum(s, &ops_enum);
         let fault_enums: TokenStream = s.operations.iter().map(|op| self.fault_enum(op, &m)).collect();
         let client_doc = doc(&format!("The operations of `{}`, as a client calls them.", s.binding));
@@ -183,6 +191,12 @@ impl Emitter<'_> {
                     #server_methods
                 }
 
+                /// One implementation shared by several dispatchers (several endpoints, or the
+                /// SOAP 1.1 and 1.2 bindings of one port type).
+                impl<T: #server> #server for ::std::sync::Arc<T> {
+                    #shared_methods
+                }
+
                 #dispatcher_doc
                 #[derive(Clone, Debug)]
                 pub struct #dispatcher<S, P = __rt::StandardFaults> {
@@ -212,10 +226,16 @@ impl Emitter<'_> {
 
                 #message_enum
 
+                #routes
+
                 impl<S: #server, P: __rt::FaultPolicy> __rt::SoapService for #dispatcher<S, P> {
+                    fn matches(&self, info: &__rt::RequestInfo) -> __rt::Match {
+                        ROUTES.matches(info)
+                    }
+
                     fn handle(&self, mut ctx: __rt::RequestContext, request: __rt::SoapHttpRequest) -> impl ::core::future::Future<Output = __rt::SoapHttpResponse> + Send {
                         async move {
-                            let reject = |e: &__rt::DecodeError| __rt::fault_response(VERSION, &self.policy.decode_failed(VERSION, e));
+                            let reject = |e: &__rt::DecodeError| __rt::reject(VERSION, &self.policy, e);
                             let text = match __rt::request_text(&request, VERSION) {
                                 ::core::result::Result::Ok(t) => t,
                                 ::core::result::Result::Err(e) => return reject(&e),
@@ -240,6 +260,39 @@ impl Emitter<'_> {
                         }
                     }
                 }
+        }
+    }
+
+    /// `ROUTES`: what requests the dispatcher takes, for serving several services on one
+    /// endpoint.
+    fn routes_const(&self, s: &Service) -> TokenStream {
+        let mut body: Vec<crate::syntax::QName> = Vec::new();
+        let mut actions: Vec<&str> = Vec::new();
+        for op in s.operations.iter().filter(|o| o.input.is_some()) {
+            let (first, _) = self.body_first(op);
+            for n in first.names {
+                if !body.contains(&n) {
+                    body.push(n);
+                }
+            }
+            if !op.soap_action.is_empty() && !actions.contains(&op.soap_action.as_str()) {
+                actions.push(&op.soap_action);
+            }
+        }
+        let body = body.iter().map(|n| {
+            let uri = self.ns_uri(&n.ns);
+            let local = lit(&n.local);
+            quote!((#uri, #local))
+        });
+        let actions = actions.iter().map(|a| lit(a));
+        quote! {
+            /// The requests the dispatcher takes: its SOAP version, the elements its operations'
+            /// Bodies start with, and their actions (for serving several services on one endpoint).
+            pub const ROUTES: __rt::Routes = __rt::Routes {
+                version: VERSION,
+                body: &[#(#body),*],
+                actions: &[#(#actions),*],
+            };
         }
     }
 

@@ -4540,6 +4540,254 @@ pub trait EpasSoapServiceBindingServer: Send + Sync + 'static {
         Output = ::core::result::Result<SetCalendaringOutput, __rt::Fault>,
     > + Send;
 }
+/// One implementation shared by several dispatchers (several endpoints, or the
+/// SOAP 1.1 and 1.2 bindings of one port type).
+impl<T: EpasSoapServiceBindingServer> EpasSoapServiceBindingServer
+for ::std::sync::Arc<T> {
+    fn login(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: LoginInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<LoginOutput, __rt::Fault>,
+    > + Send {
+        (**self).login(ctx, input)
+    }
+    fn logout(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: LogoutInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<LogoutOutput, __rt::Fault>,
+    > + Send {
+        (**self).logout(ctx, input)
+    }
+    fn get_all_config(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: GetAllConfigInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<GetAllConfigOutput, __rt::Fault>,
+    > + Send {
+        (**self).get_all_config(ctx, input)
+    }
+    fn get_system_config(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: GetSystemConfigInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<GetSystemConfigOutput, __rt::Fault>,
+    > + Send {
+        (**self).get_system_config(ctx, input)
+    }
+    fn get_user_config(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: GetUserConfigInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<GetUserConfigOutput, __rt::Fault>,
+    > + Send {
+        (**self).get_user_config(ctx, input)
+    }
+    fn set_user_config(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: SetUserConfigInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<SetUserConfigOutput, __rt::Fault>,
+    > + Send {
+        (**self).set_user_config(ctx, input)
+    }
+    fn get_contact_list(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: GetContactListInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<GetContactListOutput, __rt::Fault>,
+    > + Send {
+        (**self).get_contact_list(ctx, input)
+    }
+    fn add_group(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: AddGroupInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<AddGroupOutput, __rt::Fault>,
+    > + Send {
+        (**self).add_group(ctx, input)
+    }
+    fn modify_group(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: ModifyGroupInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<ModifyGroupOutput, __rt::Fault>,
+    > + Send {
+        (**self).modify_group(ctx, input)
+    }
+    fn delete_group(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: DeleteGroupInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<DeleteGroupOutput, __rt::Fault>,
+    > + Send {
+        (**self).delete_group(ctx, input)
+    }
+    fn add_contact(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: AddContactInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<AddContactOutput, __rt::Fault>,
+    > + Send {
+        (**self).add_contact(ctx, input)
+    }
+    fn modify_contact(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: ModifyContactInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<ModifyContactOutput, __rt::Fault>,
+    > + Send {
+        (**self).modify_contact(ctx, input)
+    }
+    fn delete_contact(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: DeleteContactInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<DeleteContactOutput, __rt::Fault>,
+    > + Send {
+        (**self).delete_contact(ctx, input)
+    }
+    fn get_presence_rules(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: GetPresenceRulesInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<GetPresenceRulesOutput, __rt::Fault>,
+    > + Send {
+        (**self).get_presence_rules(ctx, input)
+    }
+    fn set_presence_rules(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: SetPresenceRulesInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<SetPresenceRulesOutput, __rt::Fault>,
+    > + Send {
+        (**self).set_presence_rules(ctx, input)
+    }
+    fn delete_presence_rules(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: DeletePresenceRulesInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<DeletePresenceRulesOutput, __rt::Fault>,
+    > + Send {
+        (**self).delete_presence_rules(ctx, input)
+    }
+    fn get_dialing_rules(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: GetDialingRulesInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<GetDialingRulesOutput, __rt::Fault>,
+    > + Send {
+        (**self).get_dialing_rules(ctx, input)
+    }
+    fn add_recent_comm(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: AddRecentCommInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<AddRecentCommOutput, __rt::Fault>,
+    > + Send {
+        (**self).add_recent_comm(ctx, input)
+    }
+    fn get_recent_comm(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: GetRecentCommInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<GetRecentCommOutput, __rt::Fault>,
+    > + Send {
+        (**self).get_recent_comm(ctx, input)
+    }
+    fn get_licensing_features(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: GetLicensingFeaturesInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<GetLicensingFeaturesOutput, __rt::Fault>,
+    > + Send {
+        (**self).get_licensing_features(ctx, input)
+    }
+    fn publish_pres_status(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: PublishPresStatusInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<PublishPresStatusOutput, __rt::Fault>,
+    > + Send {
+        (**self).publish_pres_status(ctx, input)
+    }
+    fn unpublish_pres_status(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: UnpublishPresStatusInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<UnpublishPresStatusOutput, __rt::Fault>,
+    > + Send {
+        (**self).unpublish_pres_status(ctx, input)
+    }
+    fn get_acl(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: GetAclInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<GetAclOutput, __rt::Fault>,
+    > + Send {
+        (**self).get_acl(ctx, input)
+    }
+    fn add_acl(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: AddAclInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<AddAclOutput, __rt::Fault>,
+    > + Send {
+        (**self).add_acl(ctx, input)
+    }
+    fn delete_acl(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: DeleteAclInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<DeleteAclOutput, __rt::Fault>,
+    > + Send {
+        (**self).delete_acl(ctx, input)
+    }
+    fn get_calendaring(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: GetCalendaringInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<GetCalendaringOutput, __rt::Fault>,
+    > + Send {
+        (**self).get_calendaring(ctx, input)
+    }
+    fn set_calendaring(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: SetCalendaringInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<SetCalendaringOutput, __rt::Fault>,
+    > + Send {
+        (**self).set_calendaring(ctx, input)
+    }
+}
 /// Serves an implementation of [`EpasSoapServiceBindingServer`]: decodes each request, routes it by its
 /// Body (and, where two operations share a Body element, by that element's content),
 /// calls the implementation and encodes its answer. Requests that cannot be decoded
@@ -5795,18 +6043,53 @@ impl __rt::MessageSet for EpasSoapServiceBindingMessage {
         Self::kind(self)
     }
 }
+/// The requests the dispatcher takes: its SOAP version, the elements its operations'
+/// Bodies start with, and their actions (for serving several services on one endpoint).
+pub const ROUTES: __rt::Routes = __rt::Routes {
+    version: VERSION,
+    body: &[
+        (URI_SOAP, "login"),
+        (URI_SOAP, "logout"),
+        (URI_SOAP, "get-all-config"),
+        (URI_SOAP, "get-system-config"),
+        (URI_SOAP, "get-user-config"),
+        (URI_SOAP, "set-user-config"),
+        (URI_SOAP, "get-contact-list"),
+        (URI_SOAP, "add-group"),
+        (URI_SOAP, "modify-group"),
+        (URI_SOAP, "delete-group"),
+        (URI_SOAP, "add-contact"),
+        (URI_SOAP, "modify-contact"),
+        (URI_SOAP, "delete-contact"),
+        (URI_SOAP, "get-presence-rules"),
+        (URI_SOAP, "set-presence-rules"),
+        (URI_SOAP, "delete-presence-rules"),
+        (URI_SOAP, "get-dialing-rules"),
+        (URI_SOAP, "add-recent-comm"),
+        (URI_SOAP, "get-recent-comm"),
+        (URI_SOAP, "get-licensing-features"),
+        (URI_SOAP, "publish-pres-status"),
+        (URI_SOAP, "unpublish-pres-status"),
+        (URI_SOAP, "get-acl"),
+        (URI_SOAP, "add-acl"),
+        (URI_SOAP, "delete-acl"),
+        (URI_SOAP, "get-calendaring"),
+        (URI_SOAP, "set-calendaring"),
+    ],
+    actions: &[],
+};
 impl<S: EpasSoapServiceBindingServer, P: __rt::FaultPolicy> __rt::SoapService
 for EpasSoapServiceBindingDispatcher<S, P> {
+    fn matches(&self, info: &__rt::RequestInfo) -> __rt::Match {
+        ROUTES.matches(info)
+    }
     fn handle(
         &self,
         mut ctx: __rt::RequestContext,
         request: __rt::SoapHttpRequest,
     ) -> impl ::core::future::Future<Output = __rt::SoapHttpResponse> + Send {
         async move {
-            let reject = |e: &__rt::DecodeError| __rt::fault_response(
-                VERSION,
-                &self.policy.decode_failed(VERSION, e),
-            );
+            let reject = |e: &__rt::DecodeError| __rt::reject(VERSION, &self.policy, e);
             let text = match __rt::request_text(&request, VERSION) {
                 ::core::result::Result::Ok(t) => t,
                 ::core::result::Result::Err(e) => return reject(&e),

@@ -1276,6 +1276,65 @@ pub trait ExchangeServiceBindingServer: Send + Sync + 'static {
         Output = ::core::result::Result<UninstallAppOutput, __rt::Fault>,
     > + Send;
 }
+/// One implementation shared by several dispatchers (several endpoints, or the
+/// SOAP 1.1 and 1.2 bindings of one port type).
+impl<T: ExchangeServiceBindingServer> ExchangeServiceBindingServer
+for ::std::sync::Arc<T> {
+    fn disable_app(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: DisableAppInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<DisableAppOutput, __rt::Fault>,
+    > + Send {
+        (**self).disable_app(ctx, input)
+    }
+    fn get_app_manifests(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: GetAppManifestsInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<GetAppManifestsOutput, __rt::Fault>,
+    > + Send {
+        (**self).get_app_manifests(ctx, input)
+    }
+    fn get_app_marketplace_url(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: GetAppMarketplaceUrlInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<GetAppMarketplaceUrlOutput, __rt::Fault>,
+    > + Send {
+        (**self).get_app_marketplace_url(ctx, input)
+    }
+    fn get_client_access_token(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: GetClientAccessTokenInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<GetClientAccessTokenOutput, __rt::Fault>,
+    > + Send {
+        (**self).get_client_access_token(ctx, input)
+    }
+    fn install_app(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: InstallAppInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<InstallAppOutput, __rt::Fault>,
+    > + Send {
+        (**self).install_app(ctx, input)
+    }
+    fn uninstall_app(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: UninstallAppInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<UninstallAppOutput, __rt::Fault>,
+    > + Send {
+        (**self).uninstall_app(ctx, input)
+    }
+}
 /// Serves an implementation of [`ExchangeServiceBindingServer`]: decodes each request, routes it by its
 /// Body (and, where two operations share a Body element, by that element's content),
 /// calls the implementation and encodes its answer. Requests that cannot be decoded
@@ -1676,18 +1735,39 @@ impl __rt::MessageSet for ExchangeServiceBindingMessage {
         Self::kind(self)
     }
 }
+/// The requests the dispatcher takes: its SOAP version, the elements its operations'
+/// Bodies start with, and their actions (for serving several services on one endpoint).
+pub const ROUTES: __rt::Routes = __rt::Routes {
+    version: VERSION,
+    body: &[
+        (URI_MESSAGES, "DisableApp"),
+        (URI_MESSAGES, "GetAppManifests"),
+        (URI_MESSAGES, "GetAppMarketplaceUrl"),
+        (URI_MESSAGES, "GetClientAccessToken"),
+        (URI_MESSAGES, "InstallApp"),
+        (URI_MESSAGES, "UninstallApp"),
+    ],
+    actions: &[
+        "http://schemas.microsoft.com/exchange/services/2006/messages/DisableApp",
+        "http://schemas.microsoft.com/exchange/services/2006/messages/GetAppManifests",
+        "http://schemas.microsoft.com/exchange/services/2006/messages/GetAppMarketplaceUrl",
+        "http://schemas.microsoft.com/exchange/services/2006/messages/GetClientAccessToken",
+        "http://schemas.microsoft.com/exchange/services/2006/messages/InstallApp",
+        "http://schemas.microsoft.com/exchange/services/2006/messages/Uninstall",
+    ],
+};
 impl<S: ExchangeServiceBindingServer, P: __rt::FaultPolicy> __rt::SoapService
 for ExchangeServiceBindingDispatcher<S, P> {
+    fn matches(&self, info: &__rt::RequestInfo) -> __rt::Match {
+        ROUTES.matches(info)
+    }
     fn handle(
         &self,
         mut ctx: __rt::RequestContext,
         request: __rt::SoapHttpRequest,
     ) -> impl ::core::future::Future<Output = __rt::SoapHttpResponse> + Send {
         async move {
-            let reject = |e: &__rt::DecodeError| __rt::fault_response(
-                VERSION,
-                &self.policy.decode_failed(VERSION, e),
-            );
+            let reject = |e: &__rt::DecodeError| __rt::reject(VERSION, &self.policy, e);
             let text = match __rt::request_text(&request, VERSION) {
                 ::core::result::Result::Ok(t) => t,
                 ::core::result::Result::Err(e) => return reject(&e),

@@ -2586,6 +2586,139 @@ pub trait UmWebServiceSoapServer: Send + Sync + 'static {
         Output = ::core::result::Result<PlayOnPhone2Output, __rt::Fault>,
     > + Send;
 }
+/// One implementation shared by several dispatchers (several endpoints, or the
+/// SOAP 1.1 and 1.2 bindings of one port type).
+impl<T: UmWebServiceSoapServer> UmWebServiceSoapServer for ::std::sync::Arc<T> {
+    fn is_um_enabled(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: IsUmEnabledInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<IsUmEnabledOutput, __rt::Fault>,
+    > + Send {
+        (**self).is_um_enabled(ctx, input)
+    }
+    fn get_um_properties(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: GetUmPropertiesInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<GetUmPropertiesOutput, __rt::Fault>,
+    > + Send {
+        (**self).get_um_properties(ctx, input)
+    }
+    fn set_oof_status(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: SetOofStatusInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<SetOofStatusOutput, __rt::Fault>,
+    > + Send {
+        (**self).set_oof_status(ctx, input)
+    }
+    fn set_play_on_phone_dial_string(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: SetPlayOnPhoneDialStringInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<SetPlayOnPhoneDialStringOutput, __rt::Fault>,
+    > + Send {
+        (**self).set_play_on_phone_dial_string(ctx, input)
+    }
+    fn set_telephone_access_folder_email(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: SetTelephoneAccessFolderEmailInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<SetTelephoneAccessFolderEmailOutput, __rt::Fault>,
+    > + Send {
+        (**self).set_telephone_access_folder_email(ctx, input)
+    }
+    fn set_missed_call_notification_enabled(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: SetMissedCallNotificationEnabledInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            SetMissedCallNotificationEnabledOutput,
+            __rt::Fault,
+        >,
+    > + Send {
+        (**self).set_missed_call_notification_enabled(ctx, input)
+    }
+    fn reset_pin(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: ResetPinInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<ResetPinOutput, __rt::Fault>,
+    > + Send {
+        (**self).reset_pin(ctx, input)
+    }
+    fn play_on_phone(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: PlayOnPhoneInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<PlayOnPhoneOutput, __rt::Fault>,
+    > + Send {
+        (**self).play_on_phone(ctx, input)
+    }
+    fn get_call_info(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: GetCallInfoInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<GetCallInfoOutput, __rt::Fault>,
+    > + Send {
+        (**self).get_call_info(ctx, input)
+    }
+    fn disconnect(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: DisconnectInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<DisconnectOutput, __rt::Fault>,
+    > + Send {
+        (**self).disconnect(ctx, input)
+    }
+    fn play_on_phone_greeting(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: PlayOnPhoneGreetingInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<PlayOnPhoneGreetingOutput, __rt::Fault>,
+    > + Send {
+        (**self).play_on_phone_greeting(ctx, input)
+    }
+    fn disconnect_phone_call(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: DisconnectPhoneCallInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<DisconnectPhoneCallOutput, __rt::Fault>,
+    > + Send {
+        (**self).disconnect_phone_call(ctx, input)
+    }
+    fn get_phone_call_information(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: GetPhoneCallInformationInput,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<GetPhoneCallInformationOutput, __rt::Fault>,
+    > + Send {
+        (**self).get_phone_call_information(ctx, input)
+    }
+    fn play_on_phone2(
+        &self,
+        ctx: &__rt::RequestContext,
+        input: PlayOnPhone2Input,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<PlayOnPhone2Output, __rt::Fault>,
+    > + Send {
+        (**self).play_on_phone2(ctx, input)
+    }
+}
 /// Serves an implementation of [`UmWebServiceSoapServer`]: decodes each request, routes it by its
 /// Body (and, where two operations share a Body element, by that element's content),
 /// calls the implementation and encodes its answer. Requests that cannot be decoded
@@ -3369,18 +3502,53 @@ impl __rt::MessageSet for UmWebServiceSoapMessage {
         Self::kind(self)
     }
 }
+/// The requests the dispatcher takes: its SOAP version, the elements its operations'
+/// Bodies start with, and their actions (for serving several services on one endpoint).
+pub const ROUTES: __rt::Routes = __rt::Routes {
+    version: VERSION,
+    body: &[
+        (URI_MESSAGES, "IsUMEnabled"),
+        (URI_MESSAGES, "GetUMProperties"),
+        (URI_MESSAGES, "SetOofStatus"),
+        (URI_MESSAGES, "SetPlayOnPhoneDialString"),
+        (URI_MESSAGES, "SetTelephoneAccessFolderEmail"),
+        (URI_MESSAGES, "SetMissedCallNotificationEnabled"),
+        (URI_MESSAGES, "ResetPIN"),
+        (URI_MESSAGES, "PlayOnPhone"),
+        (URI_MESSAGES, "GetCallInfo"),
+        (URI_MESSAGES, "Disconnect"),
+        (URI_MESSAGES, "PlayOnPhoneGreeting"),
+        (URI_MESSAGES, "DisconnectPhoneCall"),
+        (URI_MESSAGES, "GetPhoneCallInformation"),
+    ],
+    actions: &[
+        "http://schemas.microsoft.com/exchange/services/2006/messages/IsUMEnabled",
+        "http://schemas.microsoft.com/exchange/services/2006/messages/GetUMProperties",
+        "http://schemas.microsoft.com/exchange/services/2006/messages/SetOofStatus",
+        "http://schemas.microsoft.com/exchange/services/2006/messages/SetPlayOnPhoneDialString",
+        "http://schemas.microsoft.com/exchange/services/2006/messages/SetTelephoneAccessFolderEmail",
+        "http://schemas.microsoft.com/exchange/services/2006/messages/SetMissedCallNotificationEnabled",
+        "http://schemas.microsoft.com/exchange/services/2006/messages/ResetPIN",
+        "http://schemas.microsoft.com/exchange/services/2006/messages/PlayOnPhone",
+        "http://schemas.microsoft.com/exchange/services/2006/messages/GetCallInfo",
+        "http://schemas.microsoft.com/exchange/services/2006/messages/Disconnect",
+        "http://schemas.microsoft.com/exchange/services/2006/messages/PlayOnPhoneGreeting",
+        "http://schemas.microsoft.com/exchange/services/2006/messages/DisconnectPhoneCall",
+        "http://schemas.microsoft.com/exchange/services/2006/messages/GetPhoneCallInformation",
+    ],
+};
 impl<S: UmWebServiceSoapServer, P: __rt::FaultPolicy> __rt::SoapService
 for UmWebServiceSoapDispatcher<S, P> {
+    fn matches(&self, info: &__rt::RequestInfo) -> __rt::Match {
+        ROUTES.matches(info)
+    }
     fn handle(
         &self,
         mut ctx: __rt::RequestContext,
         request: __rt::SoapHttpRequest,
     ) -> impl ::core::future::Future<Output = __rt::SoapHttpResponse> + Send {
         async move {
-            let reject = |e: &__rt::DecodeError| __rt::fault_response(
-                VERSION,
-                &self.policy.decode_failed(VERSION, e),
-            );
+            let reject = |e: &__rt::DecodeError| __rt::reject(VERSION, &self.policy, e);
             let text = match __rt::request_text(&request, VERSION) {
                 ::core::result::Result::Ok(t) => t,
                 ::core::result::Result::Err(e) => return reject(&e),

@@ -475,14 +475,7 @@ async fn read_body(mut body: Body, limit: usize) -> Result<Vec<u8>, BodyError> {
 
 /// The SOAP version a content type announces, if it is a SOAP one.
 fn soap_version_of(content_type: Option<&str>) -> Option<SoapVersion> {
-    let media = content_type?.split(';').next()?.trim();
-    if media.eq_ignore_ascii_case(SoapVersion::V11.media_type()) {
-        Some(SoapVersion::V11)
-    } else if media.eq_ignore_ascii_case(SoapVersion::V12.media_type()) {
-        Some(SoapVersion::V12)
-    } else {
-        None
-    }
+    crate::soap::media::ContentType::parse(content_type?).soap_version()
 }
 
 /// An HTTP-level refusal: a `Client`/`Sender` fault for SOAP requests, text otherwise.

@@ -47,12 +47,14 @@ impl<'a> EnvelopeReader<'a> {
         let version = match SoapVersion::from_ns(envelope.ns()) {
             Some(v) if envelope.local() == "Envelope" => v,
             _ if envelope.local() == "Envelope" => {
+                let ns = r.ns_uri(envelope.ns()).to_owned();
                 return Err(r
                     .invalid(
                         envelope.offset(),
                         format!("{} is not a SOAP 1.1 or 1.2 envelope", r.expanded(envelope.ns(), envelope.local())),
                     )
-                    .with_kind(DecodeErrorKind::VersionMismatch));
+                    .with_kind(DecodeErrorKind::VersionMismatch)
+                    .with_subject(&ns, "Envelope"));
             }
             _ => {
                 return Err(r.invalid(
@@ -65,7 +67,8 @@ impl<'a> EnvelopeReader<'a> {
             let wanted = if e == SoapVersion::V11 { "1.1" } else { "1.2" };
             return Err(r
                 .invalid(envelope.offset(), format!("a SOAP {wanted} envelope was expected"))
-                .with_kind(DecodeErrorKind::VersionMismatch));
+                .with_kind(DecodeErrorKind::VersionMismatch)
+                .with_subject(version.uri(), "Envelope"));
         }
         check_envelope_attributes(&r, &envelope, version)?;
         Ok(EnvelopeReader { r, version, envelope, header: None, body: None, state: State::Start, ignored: Vec::new() })
@@ -295,7 +298,13 @@ pub fn encode_message<M: SoapMessage>(
 
 /// Writes a fault in an envelope.
 pub fn encode_fault(version: SoapVersion, fault: &Fault) -> Result<String, EncodeError> {
-    write_envelope(version, &[], false, |_| Ok(()), |w| fault.encode(version, w))
+    encode_fault_with_headers(version, fault, &[])
+}
+
+/// Writes a fault in an envelope whose Header holds `headers` (e.g. SOAP 1.2's `Upgrade` or
+/// `NotUnderstood` blocks).
+pub fn encode_fault_with_headers(version: SoapVersion, fault: &Fault, headers: &[AnyElement]) -> Result<String, EncodeError> {
+    write_envelope(version, &[], !headers.is_empty(), |w| headers.iter().try_for_each(|h| h.encode(w)), |w| fault.encode(version, w))
 }
 
 fn write_envelope(
@@ -425,6 +434,11 @@ impl<'a> Probed<'a> {
     /// [`settle`]).
     pub fn settle(&self, e: DecodeError) -> DecodeError {
         settle(self.input, self.table, e)
+    }
+
+    /// The namespace URI and local name of the Body's first child element, if any.
+    pub fn body_name(&self) -> Option<(std::borrow::Cow<'static, str>, &'a str)> {
+        self.probe.child.map(|c| (self.env.r.ns_uri_cow(c.ns()), c.local()))
     }
 
     /// The error for an envelope whose Body matches no operation (see [`unroutable`]).

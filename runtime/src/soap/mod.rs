@@ -2,10 +2,11 @@
 
 mod envelope;
 mod fault;
+pub mod media;
 
 pub use envelope::{
-    BodyProbe, Decoded, EnvelopeReader, Probed, SoapMessage, decode_fault, decode_message, encode_fault, encode_message, probe_body,
-    settle, unroutable, well_formed,
+    BodyProbe, Decoded, EnvelopeReader, Probed, SoapMessage, decode_fault, decode_message, encode_fault, encode_fault_with_headers,
+    encode_message, probe_body, settle, unroutable, well_formed,
 };
 pub use fault::{Fault, FaultReason};
 
@@ -48,13 +49,9 @@ impl SoapVersion {
     }
 
     /// The HTTP `Content-Type` of a message. SOAP 1.2 carries the action as a parameter;
-    /// SOAP 1.1 carries it in the `SOAPAction` header instead.
+    /// SOAP 1.1 carries it in the `SOAPAction` header instead (see [`media`]).
     pub fn content_type(self, action: &str) -> String {
-        match self {
-            SoapVersion::V11 => "text/xml; charset=utf-8".to_owned(),
-            SoapVersion::V12 if action.is_empty() => "application/soap+xml; charset=utf-8".to_owned(),
-            SoapVersion::V12 => format!("application/soap+xml; charset=utf-8; action=\"{}\"", action.replace('"', "%22")),
-        }
+        media::content_type(self, action)
     }
 
     /// The media type of the version (`text/xml` or `application/soap+xml`).

@@ -76,6 +76,14 @@ impl AnyElement {
         self
     }
 
+    /// Declares `prefix` for `uri` on this element (builder style), e.g. for a QName-valued
+    /// attribute.
+    #[must_use]
+    pub fn with_namespace(mut self, prefix: impl Into<String>, uri: impl Into<String>) -> Self {
+        self.namespaces.push((prefix.into(), uri.into()));
+        self
+    }
+
     /// Whether this is `{ns}local`.
     pub fn is(&self, ns: &str, local: &str) -> bool {
         self.ns == ns && self.local == local
