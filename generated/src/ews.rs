@@ -3,6 +3,9 @@
 //! ([MS-OXWSCDATA] 2.2.4.67), so that a client sees a `ResponseClass="Error"` response as a
 //! typed error, and a server builds one in a single call.
 //!
+//! [MS-OXWSCEXT]'s operations answer this way too (their response types extend
+//! `m:ResponseMessageType`, and `GetClientAccessToken` has one per token request).
+//!
 //! In [MS-OXWUMS] three operations answer this way instead of with a SOAP fault:
 //! `PlayOnPhone2` (section 3.1.4.7: `ErrorInvalidIdMalformed`, `ErrorPhoneNumberNotDialable`),
 //! `GetPhoneCallInformation` (3.1.4.4) and `DisconnectPhoneCall` (3.1.4.2)
@@ -22,9 +25,13 @@
 
 use std::fmt;
 
+use crate::exchange::exchange_service_binding::{
+    DisableAppOutput, GetAppManifestsOutput, GetAppMarketplaceUrlOutput, InstallAppOutput, UninstallAppOutput,
+};
 use crate::exchange::messages::{
-    DisconnectPhoneCallResponseMessageType, GetPhoneCallInformationResponseMessageType, PlayOnPhoneResponseMessageType, ResponseCodeType,
-    ResponseMessageType,
+    ArrayOfAppManifestsType, DisableAppResponseType, DisconnectPhoneCallResponseMessageType, GetAppManifestsResponseType,
+    GetAppMarketplaceUrlResponseMessageType, GetClientAccessTokenResponseMessageType, GetPhoneCallInformationResponseMessageType,
+    InstallAppResponseType, PlayOnPhoneResponseMessageType, ResponseCodeType, ResponseMessageType, UninstallAppResponseType,
 };
 use crate::exchange::types::ResponseClassType;
 use crate::exchange::um_web_service_soap::{DisconnectPhoneCallOutput, GetPhoneCallInformationOutput, PlayOnPhone2Output};
@@ -69,6 +76,12 @@ impl EwsError {
     /// dial string the dialing rules forbid).
     pub fn phone_number_not_dialable() -> Self {
         Self::new(ResponseCodeType::ErrorPhoneNumberNotDialable, PHONE_NUMBER_NOT_DIALABLE_TEXT)
+    }
+
+    /// `ErrorExtensionNotFound`: no app with the ID is installed for the mailbox
+    /// ([MS-OXWSCEXT] `DisableApp`, `UninstallApp`, `GetClientAccessToken`).
+    pub fn extension_not_found(id: &str) -> Self {
+        Self::new(ResponseCodeType::ErrorExtensionNotFound, format!("No app with ID '{id}' is installed for this mailbox."))
     }
 
     /// The response code's name (`"ErrorInvalidPhoneCallId"`), or `""` without one.
@@ -165,6 +178,35 @@ response_message!(ResponseMessageType {});
 response_message!(DisconnectPhoneCallResponseMessageType {});
 response_message!(GetPhoneCallInformationResponseMessageType { phone_call_information });
 response_message!(PlayOnPhoneResponseMessageType { phone_call_id });
+// [MS-OXWSCEXT]
+response_message!(DisableAppResponseType {});
+response_message!(InstallAppResponseType {});
+response_message!(UninstallAppResponseType {});
+response_message!(GetAppMarketplaceUrlResponseMessageType { app_marketplace_url });
+response_message!(GetClientAccessTokenResponseMessageType { token });
+
+impl ResponseMessage for GetAppManifestsResponseType {
+    fn response_class(&self) -> ResponseClassType {
+        self.response_class
+    }
+    fn response_code(&self) -> Option<ResponseCodeType> {
+        self.response_code
+    }
+    fn message_text(&self) -> Option<&str> {
+        self.message_text.as_deref()
+    }
+    /// The schema requires `Manifests` even in an error response: it is empty.
+    fn error(error: EwsError) -> Self {
+        GetAppManifestsResponseType {
+            response_class: error.class,
+            message_text: error.message_text,
+            response_code: error.code,
+            descriptive_link_key: Some(0),
+            message_xml: None,
+            manifests: ArrayOfAppManifestsType { manifest: Vec::new() },
+        }
+    }
+}
 
 macro_rules! response_output {
     ($ty:ty, $field:ident, $inner:ty) => {
@@ -187,6 +229,11 @@ macro_rules! response_output {
 
 response_output!(DisconnectPhoneCallOutput, disconnect_phone_call_result, DisconnectPhoneCallResponseMessageType);
 response_output!(GetPhoneCallInformationOutput, get_phone_call_information_result, GetPhoneCallInformationResponseMessageType);
+response_output!(DisableAppOutput, disable_app_result, DisableAppResponseType);
+response_output!(InstallAppOutput, install_app_result, InstallAppResponseType);
+response_output!(UninstallAppOutput, uninstall_app_result, UninstallAppResponseType);
+response_output!(GetAppManifestsOutput, get_app_manifests_result, GetAppManifestsResponseType);
+response_output!(GetAppMarketplaceUrlOutput, get_app_marketplace_url_result, GetAppMarketplaceUrlResponseMessageType);
 
 impl ResponseMessage for PlayOnPhone2Output {
     fn response_class(&self) -> ResponseClassType {

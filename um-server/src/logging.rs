@@ -64,6 +64,10 @@ fn fault_code(body: &str) -> Option<&str> {
 }
 
 impl<S: SoapService> SoapService for Logged<S> {
+    fn matches(&self, info: &soapkit::server::RequestInfo) -> soapkit::server::Match {
+        self.inner.matches(info)
+    }
+
     async fn handle(&self, ctx: RequestContext, request: SoapHttpRequest) -> SoapHttpResponse {
         {
             let started = Instant::now();

@@ -1,21 +1,27 @@
-//! Running the server: the data directory, the HTTP(S) listener serving the dispatcher at
-//! [`PATHS`], HTTP Basic authentication against the users file, graceful shutdown.
+//! Running the server: the data directory, the HTTP(S) listener, HTTP Basic authentication
+//! against the users file, graceful shutdown. As in the product, [`UM_LEGACY_PATH`] serves the
+//! Unified Messaging operations of [MS-OXWUMS] alone, and [`EXCHANGE_PATH`] serves them
+//! together with the mail app operations of [MS-OXWSCEXT]: one endpoint, each request routed
+//! to its service by its Body element and SOAPAction (`soapkit::server::Compose`).
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use generated::exchange::exchange_service_binding::ExchangeServiceBindingDispatcher;
 use generated::exchange::um_web_service_soap::UmWebServiceSoapDispatcher;
 use generated::faults::ExchangeFaults;
 use soapkit::http::HeaderMap;
 use soapkit::http::server::{
     AuthError, Authenticator, SoapRouter, basic_credentials, serve_plain, serve_tls, tls_server_config_from_files,
 };
+use soapkit::server::Compose;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::apps::AppsService;
 use crate::clock::{Clock, SystemClock};
 use crate::logging::Logged;
 use crate::service::{UmConfig, UmService};
@@ -23,9 +29,12 @@ use crate::store::{DB_FILE, Store};
 use crate::tls::{CertPaths, ensure_certificate};
 use crate::users::{USERS_FILE, UserDb, ensure_users_file};
 
-/// The paths the service answers at; every operation is accepted at each (routing depends on
-/// the request, never on the path).
-pub const PATHS: &[&str] = &["/EWS/UM2007Legacy.asmx", "/EWS/Exchange.asmx"];
+/// The path of the Unified Messaging operations alone.
+pub const UM_LEGACY_PATH: &str = "/EWS/UM2007Legacy.asmx";
+/// The path of the Unified Messaging and the mail app operations.
+pub const EXCHANGE_PATH: &str = "/EWS/Exchange.asmx";
+/// The paths the server answers at.
+pub const PATHS: &[&str] = &[UM_LEGACY_PATH, EXCHANGE_PATH];
 /// The realm of the Basic challenge.
 pub const REALM: &str = "um-server";
 /// Default `--listen`.
@@ -236,13 +245,22 @@ pub async fn start_with_clock(
         )),
         _ => None,
     };
-    let service = UmService::new(clock, data.store.clone(), data.users.clone(), config.um.clone());
-    let dispatcher = Logged::new(UmWebServiceSoapDispatcher::new(service).with_fault_policy(ExchangeFaults));
-    let router = SoapRouter::new(dispatcher)
-        .paths(PATHS)
+    // One UM service (its calls are one state) behind both endpoints.
+    let um = Arc::new(UmService::new(clock.clone(), data.store.clone(), data.users.clone(), config.um.clone()));
+    let apps = AppsService::new(clock, data.store.clone(), data.users.clone());
+    let um_dispatcher = || UmWebServiceSoapDispatcher::new(um.clone()).with_fault_policy(ExchangeFaults);
+    let legacy = SoapRouter::new(Logged::new(um_dispatcher()))
+        .paths(&[UM_LEGACY_PATH])
         .authenticator(UsersAuth::new(data.users.clone()))
         .build()
         .map_err(|e| ServerError::new(e.to_string()))?;
+    let exchange = Compose::new(um_dispatcher(), ExchangeServiceBindingDispatcher::new(apps).with_fault_policy(ExchangeFaults));
+    let router = SoapRouter::new(Logged::new(exchange))
+        .paths(&[EXCHANGE_PATH])
+        .authenticator(UsersAuth::new(data.users.clone()))
+        .build()
+        .map_err(|e| ServerError::new(e.to_string()))?
+        .merge(legacy);
     let listener =
         TcpListener::bind(config.listen).await.map_err(|e| ServerError::new(format!("cannot listen on {}: {e}", config.listen)))?;
     let local_addr = listener.local_addr().map_err(|e| ServerError::new(format!("cannot read the listening address: {e}")))?;

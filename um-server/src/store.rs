@@ -1,11 +1,13 @@
-//! Per-mailbox Unified Messaging settings, the UM PIN and the ResetPIN outbox, in an embedded
-//! SQLite database (`um.sqlite3` in the data directory).
+//! Per-mailbox Unified Messaging settings, the UM PIN and the ResetPIN outbox, and the mail
+//! apps installed in each mailbox ([MS-OXWSCEXT]), in an embedded SQLite database
+//! (`um.sqlite3` in the data directory).
 //!
 //! Durability: the database runs in WAL mode with `synchronous=FULL`, and every write is one
 //! committed transaction before the method returns, so a write the server acknowledged
 //! survives a crash or power loss.
 //!
-//! Schema (version 1, in `PRAGMA user_version`):
+//! Schema (version 2, in `PRAGMA user_version`; a version 1 database is upgraded in place by
+//! adding the `app` table):
 //!
 //! ```sql
 //! CREATE TABLE mailbox (
@@ -25,6 +27,14 @@
 //!     subject    TEXT NOT NULL,
 //!     body       TEXT NOT NULL
 //! );
+//! CREATE TABLE app (
+//!     user           TEXT NOT NULL,
+//!     id             TEXT NOT NULL,      -- the manifest's Id
+//!     manifest       BLOB NOT NULL,      -- as installed
+//!     installed_at   INTEGER NOT NULL,   -- Unix time
+//!     disable_reason TEXT,               -- NULL: enabled; else the DisableReasonType value
+//!     PRIMARY KEY (user, id)
+//! );
 //! ```
 
 use std::fmt;
@@ -36,7 +46,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 /// The database file's name in the data directory.
 pub const DB_FILE: &str = "um.sqlite3";
 
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 /// A database error.
 #[derive(Debug)]
@@ -133,6 +143,22 @@ impl Store {
                      );
                      CREATE INDEX IF NOT EXISTS outbox_user ON outbox(user, id);
                      PRAGMA user_version=1;
+                     COMMIT;",
+                )?;
+            }
+            let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if version == 1 {
+                conn.execute_batch(
+                    "BEGIN;
+                     CREATE TABLE IF NOT EXISTS app (
+                         user TEXT NOT NULL,
+                         id TEXT NOT NULL,
+                         manifest BLOB NOT NULL,
+                         installed_at INTEGER NOT NULL,
+                         disable_reason TEXT,
+                         PRIMARY KEY (user, id)
+                     );
+                     PRAGMA user_version=2;
                      COMMIT;",
                 )?;
             }
@@ -240,6 +266,60 @@ impl Store {
     }
 }
 
+/// A mail app installed in a mailbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstalledApp {
+    /// The manifest's `Id`.
+    pub id: String,
+    /// The manifest as installed.
+    pub manifest: Vec<u8>,
+    /// Unix time of the installation.
+    pub installed_at: i64,
+    /// Why it was disabled (a `DisableReasonType` value), `None` while enabled.
+    pub disable_reason: Option<String>,
+}
+
+impl Store {
+    /// Installs (or reinstalls, enabling it again) app `id` for `user`.
+    pub fn install_app(&self, user: &str, id: &str, manifest: &[u8], now: i64) -> Result<(), StoreError> {
+        self.with("cannot install the app", |c| {
+            c.execute(
+                "INSERT INTO app(user, id, manifest, installed_at, disable_reason) VALUES (?1, ?2, ?3, ?4, NULL)
+                 ON CONFLICT(user, id) DO UPDATE SET manifest = excluded.manifest, installed_at = excluded.installed_at,
+                 disable_reason = NULL",
+                params![user, id, manifest, now],
+            )
+            .map(|_| ())
+        })
+    }
+
+    /// The apps installed for `user`, in the order installed.
+    pub fn apps(&self, user: &str) -> Result<Vec<InstalledApp>, StoreError> {
+        self.with("cannot read the apps", |c| {
+            let mut st =
+                c.prepare("SELECT id, manifest, installed_at, disable_reason FROM app WHERE user = ?1 ORDER BY installed_at, id")?;
+            let rows = st.query_map(params![user], |r| {
+                Ok(InstalledApp { id: r.get(0)?, manifest: r.get(1)?, installed_at: r.get(2)?, disable_reason: r.get(3)? })
+            })?;
+            rows.collect()
+        })
+    }
+
+    /// Disables app `id` of `user` with `reason`; whether it is installed.
+    pub fn disable_app(&self, user: &str, id: &str, reason: &str) -> Result<bool, StoreError> {
+        self.with("cannot disable the app", |c| {
+            c.execute("UPDATE app SET disable_reason = ?3 WHERE user = ?1 AND id = ?2", params![user, id, reason]).map(|n| n == 1)
+        })
+    }
+
+    /// Uninstalls app `id` of `user`; whether it was installed.
+    pub fn uninstall_app(&self, user: &str, id: &str) -> Result<bool, StoreError> {
+        self.with("cannot uninstall the app", |c| {
+            c.execute("DELETE FROM app WHERE user = ?1 AND id = ?2", params![user, id]).map(|n| n == 1)
+        })
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Column {
     OofStatus,
@@ -298,5 +378,51 @@ mod tests {
         assert_eq!(mode, "wal");
         let sync: i64 = s.with("", |c| c.query_row("PRAGMA synchronous", [], |r| r.get(0))).unwrap();
         assert_eq!(sync, 2, "synchronous=FULL");
+    }
+
+    #[test]
+    fn apps_are_per_user_and_persist() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        {
+            let s = Store::open(&path).unwrap();
+            s.install_app("alice", "A", b"<a/>", 1).unwrap();
+            s.install_app("alice", "B", b"<b/>", 2).unwrap();
+            s.install_app("bob", "A", b"<a2/>", 3).unwrap();
+            assert!(s.disable_app("alice", "A", "NoReason").unwrap());
+            assert!(!s.disable_app("alice", "C", "NoReason").unwrap());
+            assert!(s.uninstall_app("alice", "B").unwrap());
+            assert!(!s.uninstall_app("alice", "B").unwrap());
+        }
+        let s = Store::open(&path).unwrap();
+        let alice = s.apps("alice").unwrap();
+        assert_eq!(alice.len(), 1);
+        assert_eq!((alice[0].id.as_str(), alice[0].disable_reason.as_deref()), ("A", Some("NoReason")));
+        assert_eq!(s.apps("bob").unwrap()[0].manifest, b"<a2/>");
+        // Reinstalling enables it again.
+        s.install_app("alice", "A", b"<a/>", 4).unwrap();
+        assert_eq!(s.apps("alice").unwrap()[0].disable_reason, None);
+    }
+
+    #[test]
+    fn a_version_1_database_is_upgraded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(
+                "CREATE TABLE mailbox (user TEXT PRIMARY KEY, oof_status INTEGER, missed_call_notification_enabled INTEGER,
+                 play_on_phone_dial_string TEXT, telephone_access_folder_email TEXT, pin_hash TEXT, pin_set_at INTEGER);
+                 CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, user TEXT NOT NULL, created_at INTEGER NOT NULL,
+                 recipient TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL);
+                 INSERT INTO mailbox(user, oof_status) VALUES ('alice', 1);
+                 PRAGMA user_version=1;",
+            )
+            .unwrap();
+        }
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.settings("alice").unwrap().oof_status, Some(true));
+        s.install_app("alice", "A", b"<a/>", 1).unwrap();
+        assert_eq!(s.apps("alice").unwrap().len(), 1);
     }
 }

@@ -71,3 +71,39 @@ async fn zeep_calls_all_14_operations() {
     assert!(output.status.success(), "zeep_client.py failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}", output.status);
     assert!(stdout.contains("12 passed, 0 failed"), "unexpected output:\n{stdout}\n{stderr}");
 }
+
+/// The 6 mail app operations of [MS-OXWSCEXT], from its own WSDL, on the shared
+/// `/EWS/Exchange.asmx` endpoint.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn zeep_calls_all_6_mail_app_operations() {
+    require_zeep();
+    let dir = tempfile::tempdir().unwrap();
+    let config = ServerConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.path().join("um-data"),
+        insecure_http: false,
+        um: UmConfig::default(),
+    };
+    let server = start_with_clock(config, Arc::new(SystemClock::new()), std::future::pending()).await.expect("server starts");
+    add_user(&server.users_path, "zeep", "zeep-password", true, None).unwrap();
+    let script = repo_root().join("um-server/tests/interop/zeep_apps.py");
+    let url = server.url("/EWS/Exchange.asmx");
+    let cert = server.cert_path.clone().expect("HTTPS certificate");
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("python3")
+            .arg(&script)
+            .args(["--url", &url, "--user", "zeep"])
+            .arg("--ca-cert")
+            .arg(&cert)
+            .env("UM_PASSWORD", "zeep-password")
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("python3 runs");
+    server.shutdown().await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "zeep_apps.py failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}", output.status);
+    assert!(stdout.contains("18 passed, 0 failed"), "unexpected output:\n{stdout}\n{stderr}");
+}
