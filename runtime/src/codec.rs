@@ -9,12 +9,19 @@
 //!   generated choice enums and nested sequence structs.
 
 use crate::xml::{AnyAttribute, AnyElement, AnyNode, Attr, DecodeError, EncodeError, NsId, Reader, Start, Wildcard, Writer};
-use crate::xsd::{Lexical, QName, ValueError};
+use crate::xsd::{Lexical, QName, SimpleValue, ValueError};
+use crate::xsi::{Derivations, write_xsi_type, xsi_type};
+
+/// The name of a type, `(namespace, local name)`, for `xsi:type`; `None` for an anonymous one.
+pub type TypeName = Option<(&'static str, &'static str)>;
 
 /// A value with a text representation.
 pub trait SimpleType: Sized {
     /// Whether writing may declare namespace prefixes (true for QName-valued types).
     const NEEDS_NAMESPACES: bool = false;
+    /// The type's name `(namespace, local name)`, which `xsi:type` on an element of this type
+    /// may repeat; `None` for an anonymous type.
+    const TYPE_NAME: TypeName = None;
 
     /// Parses the text of an element or attribute. `r` resolves namespace prefixes (for
     /// QName-valued types) at the current position.
@@ -26,6 +33,11 @@ pub trait SimpleType: Sized {
 }
 
 impl<T: Lexical> SimpleType for T {
+    const TYPE_NAME: TypeName = match T::XS_NAME {
+        Some(n) => Some((crate::xml::ns::XS, n)),
+        None => None,
+    };
+
     #[inline]
     fn parse_text(text: &str, _r: &Reader<'_>) -> Result<Self, ValueError> {
         T::parse_lexical(text)
@@ -40,6 +52,7 @@ impl<T: Lexical> SimpleType for T {
 
 impl SimpleType for QName {
     const NEEDS_NAMESPACES: bool = true;
+    const TYPE_NAME: TypeName = Some((crate::xml::ns::XS, "QName"));
 
     fn parse_text(text: &str, r: &Reader<'_>) -> Result<Self, ValueError> {
         QName::parse_with(text, |p| r.resolve_prefix(p).map(|id| r.ns_uri(id).to_owned()))
@@ -69,6 +82,8 @@ pub trait Codec {
     /// Whether writing may declare namespace prefixes (QName values): such values are
     /// formatted while the start tag is still open.
     const NEEDS_NAMESPACES: bool = false;
+    /// The datatype's name `(namespace, local name)`, which `xsi:type` may repeat.
+    const TYPE_NAME: TypeName = None;
     /// Parses text.
     fn parse(text: &str, r: &Reader<'_>) -> Result<Self::Value, ValueError>;
     /// Appends the text of `v`.
@@ -78,6 +93,7 @@ pub trait Codec {
 impl<T: SimpleType> Codec for T {
     type Value = T;
     const NEEDS_NAMESPACES: bool = T::NEEDS_NAMESPACES;
+    const TYPE_NAME: TypeName = T::TYPE_NAME;
 
     #[inline]
     fn parse(text: &str, r: &Reader<'_>) -> Result<T, ValueError> {
@@ -93,7 +109,8 @@ impl<T: SimpleType> Codec for T {
 /// Codecs of the built-in datatypes whose value is a plain `String` (or list of strings, or
 /// an [`Integer`](crate::xsd::Integer) with a sign constraint).
 pub mod codecs {
-    use super::Codec;
+    use super::{Codec, TypeName};
+    use crate::xml::ns::XS;
     use crate::xml::{EncodeError, Reader, Writer};
     use crate::xsd::string as s;
     use crate::xsd::{Integer, ValueError};
@@ -103,12 +120,13 @@ pub mod codecs {
     }
 
     macro_rules! collapsed_string {
-        ($(#[$doc:meta] $name:ident => $check:expr;)*) => {$(
+        ($(#[$doc:meta] $name:ident($xs:literal) => $check:expr;)*) => {$(
             #[$doc]
             #[derive(Debug)]
             pub struct $name;
             impl Codec for $name {
                 type Value = String;
+                const TYPE_NAME: TypeName = Some((XS, $xs));
                 fn parse(text: &str, _r: &Reader<'_>) -> Result<String, ValueError> {
                     let v = s::collapse_ws(text);
                     ($check)(&*v)?;
@@ -128,17 +146,23 @@ pub mod codecs {
 
     collapsed_string! {
         /// `xs:token`.
-        Token => |_v: &str| Ok::<(), ValueError>(());
+        Token("token") => |_v: &str| Ok::<(), ValueError>(());
         /// `xs:language`.
-        Language => s::check_language;
+        Language("language") => s::check_language;
         /// `xs:Name`.
-        Name => s::check_name;
-        /// `xs:NCName` (also `xs:ID`, `xs:IDREF`, `xs:ENTITY`).
-        NcName => s::check_ncname;
+        Name("Name") => s::check_name;
+        /// `xs:NCName`.
+        NcName("NCName") => s::check_ncname;
+        /// `xs:ID`.
+        Id("ID") => s::check_ncname;
+        /// `xs:IDREF`.
+        IdRef("IDREF") => s::check_ncname;
+        /// `xs:ENTITY`.
+        Entity("ENTITY") => s::check_ncname;
         /// `xs:NMTOKEN`.
-        NmToken => s::check_nmtoken;
+        NmToken("NMTOKEN") => s::check_nmtoken;
         /// `xs:anyURI`.
-        AnyUri => s::check_any_uri;
+        AnyUri("anyURI") => s::check_any_uri;
     }
 
     /// `xs:normalizedString`: TAB, CR and LF become spaces.
@@ -147,6 +171,7 @@ pub mod codecs {
 
     impl Codec for NormalizedString {
         type Value = String;
+        const TYPE_NAME: TypeName = Some((XS, "normalizedString"));
         fn parse(text: &str, _r: &Reader<'_>) -> Result<String, ValueError> {
             Ok(s::replace_ws(text).into_owned())
         }
@@ -157,32 +182,45 @@ pub mod codecs {
         }
     }
 
-    /// `xs:NMTOKENS`, `xs:IDREFS`, `xs:ENTITIES`: whitespace-separated lists.
-    #[derive(Debug)]
-    pub struct NmTokens;
-
-    impl Codec for NmTokens {
-        type Value = Vec<String>;
-        fn parse(text: &str, _r: &Reader<'_>) -> Result<Vec<String>, ValueError> {
-            let items: Vec<String> = text.split([' ', '\t', '\r', '\n']).filter(|t| !t.is_empty()).map(str::to_owned).collect();
-            if items.is_empty() {
-                return Err(ValueError::new("a list of NMTOKENS must have at least one item"));
-            }
-            for i in &items {
-                s::check_nmtoken(i)?;
-            }
-            Ok(items)
-        }
-        fn write(v: &Vec<String>, buf: &mut String, _w: &mut Writer) -> Result<(), EncodeError> {
-            for (n, i) in v.iter().enumerate() {
-                s::check_nmtoken(i).map_err(enc)?;
-                if n > 0 {
-                    buf.push(' ');
+    macro_rules! token_list {
+        ($(#[$doc:meta] $name:ident($xs:literal) => $check:expr;)*) => {$(
+            #[$doc]
+            #[derive(Debug)]
+            pub struct $name;
+            impl Codec for $name {
+                type Value = Vec<String>;
+                const TYPE_NAME: TypeName = Some((XS, $xs));
+                fn parse(text: &str, _r: &Reader<'_>) -> Result<Vec<String>, ValueError> {
+                    let items: Vec<String> = text.split([' ', '\t', '\r', '\n']).filter(|t| !t.is_empty()).map(str::to_owned).collect();
+                    if items.is_empty() {
+                        return Err(ValueError::new(concat!("a list of ", $xs, " must have at least one item")));
+                    }
+                    for i in &items {
+                        ($check)(i.as_str())?;
+                    }
+                    Ok(items)
                 }
-                buf.push_str(i);
+                fn write(v: &Vec<String>, buf: &mut String, _w: &mut Writer) -> Result<(), EncodeError> {
+                    for (n, i) in v.iter().enumerate() {
+                        ($check)(i.as_str()).map_err(enc)?;
+                        if n > 0 {
+                            buf.push(' ');
+                        }
+                        buf.push_str(i);
+                    }
+                    Ok(())
+                }
             }
-            Ok(())
-        }
+        )*};
+    }
+
+    token_list! {
+        /// `xs:NMTOKENS`: whitespace-separated NMTOKENs.
+        NmTokens("NMTOKENS") => s::check_nmtoken;
+        /// `xs:IDREFS`: whitespace-separated NCNames.
+        IdRefs("IDREFS") => s::check_ncname;
+        /// `xs:ENTITIES`: whitespace-separated NCNames.
+        Entities("ENTITIES") => s::check_ncname;
     }
 
     macro_rules! signed_integer {
@@ -192,6 +230,7 @@ pub mod codecs {
             pub struct $name;
             impl Codec for $name {
                 type Value = Integer;
+                const TYPE_NAME: TypeName = Some((XS, $what));
                 fn parse(text: &str, r: &Reader<'_>) -> Result<Integer, ValueError> {
                     let v = <Integer as Codec>::parse(text, r)?;
                     if !($ok)(&v) {
@@ -223,8 +262,24 @@ pub mod codecs {
 
 /// Element content with attributes.
 pub trait ComplexType: Sized {
+    /// The type's name `(namespace, local name)`, which `xsi:type` on an element of this type
+    /// may repeat; `None` for an anonymous type.
+    const TYPE_NAME: TypeName = None;
     /// Decodes the attributes and content of `start`, consuming it through its end tag.
     fn decode_xml<'a>(r: &mut Reader<'a>, start: &Start<'a>) -> Result<Self, DecodeError>;
+    /// Like [`decode_xml`](ComplexType::decode_xml), for an element that blocks substitution by
+    /// the derivation methods `blocked` (its `block` attribute): a type with derived types
+    /// refuses an `xsi:type` derived by one of them. Other types ignore `blocked`.
+    fn decode_blocked<'a>(r: &mut Reader<'a>, start: &Start<'a>, blocked: Derivations) -> Result<Self, DecodeError> {
+        let _ = blocked;
+        Self::decode_xml(r, start)
+    }
+    /// Checks that the value may be written in an element that blocks substitution by
+    /// `blocked` (named `element` in the error).
+    fn check_blocked(&self, element: &str, blocked: Derivations) -> Result<(), EncodeError> {
+        let _ = (element, blocked);
+        Ok(())
+    }
     /// Writes the attributes (the start tag is open).
     fn encode_attributes(&self, w: &mut Writer) -> Result<(), EncodeError>;
     /// Writes the content.
@@ -243,18 +298,27 @@ pub trait Group: Sized {
     fn encode_group(&self, w: &mut Writer) -> Result<(), EncodeError>;
 }
 
-/// Content of `xs:anyType`: any attributes and any mixed content, kept as received.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Content of `xs:anyType`: any attributes and any mixed content, kept as received; or, when
+/// `xsi:type` names a built-in simple type (`xsi:type="xs:int"`), that typed value.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AnyContent {
     /// Namespace declarations on the element (kept for QName-valued content).
     pub namespaces: Vec<(String, String)>,
-    /// Attributes.
+    /// Attributes (an `xsi:type` that does not name a built-in simple type among them).
     pub attributes: Vec<AnyAttribute>,
     /// Children.
     pub children: Vec<AnyNode>,
+    /// The value, when `xsi:type` names a built-in simple type; it is written back with that
+    /// `xsi:type`, and `attributes` and `children` are then empty.
+    pub value: Option<SimpleValue>,
 }
 
 impl AnyContent {
+    /// Content that is a value of a built-in simple type, written with its `xsi:type`.
+    pub fn typed(value: SimpleValue) -> Self {
+        AnyContent { value: Some(value), ..AnyContent::default() }
+    }
+
     /// Captures the content of `start` (not its attributes, which its type's decoder
     /// handles), consuming it through its end tag.
     pub fn decode_children<'a>(r: &mut Reader<'a>, start: &Start<'a>) -> Result<Self, DecodeError> {
@@ -270,17 +334,58 @@ impl AnyContent {
         }
         Ok(content)
     }
+
+    /// The content of `start` as the built-in simple type `xs_name` its `xsi:type` names.
+    fn decode_typed<'a>(r: &mut Reader<'a>, start: &Start<'a>, xs_name: &str) -> Result<Option<Self>, DecodeError> {
+        if SimpleValue::parse(xs_name, "", r).is_none() {
+            return Ok(None);
+        }
+        for a in r.attributes(start) {
+            let a = a?;
+            if a.ns == NsId::XSI && matches!(a.local, "type" | "schemaLocation" | "noNamespaceSchemaLocation") {
+                continue;
+            }
+            return Err(r.invalid(
+                start.offset(),
+                format!(
+                    "attribute {} is not allowed on element {}: its xsi:type xs:{xs_name} is a simple type",
+                    r.expanded(a.ns, a.local),
+                    r.expanded(start.ns(), start.local())
+                ),
+            ));
+        }
+        let mut content = AnyContent::default();
+        for (prefix, ns) in r.own_prefixes() {
+            content.namespaces.push((prefix.to_owned(), r.ns_uri(ns).to_owned()));
+        }
+        let text = r.read_text(start)?;
+        match SimpleValue::parse(xs_name, &text, r) {
+            Some(Ok(v)) => content.value = Some(v),
+            Some(Err(e)) => return Err(r.invalid_value(start, None, e)),
+            None => unreachable!("checked above"),
+        }
+        Ok(Some(content))
+    }
 }
 
 impl ComplexType for AnyContent {
     fn decode_xml<'a>(r: &mut Reader<'a>, start: &Start<'a>) -> Result<Self, DecodeError> {
+        if let Some(t) = xsi_type(r, start)?
+            && r.ns_uri(t.ns) == crate::xml::ns::XS
+            && let Some(typed) = AnyContent::decode_typed(r, start, &t.local)?
+        {
+            return Ok(typed);
+        }
         let e = AnyElement::decode(r, start)?;
-        Ok(AnyContent { namespaces: e.namespaces, attributes: e.attributes, children: e.children })
+        Ok(AnyContent { namespaces: e.namespaces, attributes: e.attributes, children: e.children, value: None })
     }
 
     fn encode_attributes(&self, w: &mut Writer) -> Result<(), EncodeError> {
         for (p, u) in &self.namespaces {
             w.declare_here(p, u)?;
+        }
+        if let Some(v) = &self.value {
+            write_xsi_type(w, crate::xml::ns::XS, v.xs_name(), Some("xs"))?;
         }
         for a in &self.attributes {
             w.attr_with_prefix(&a.ns, &a.local, &a.value, a.prefix.as_deref())?;
@@ -289,6 +394,15 @@ impl ComplexType for AnyContent {
     }
 
     fn encode_content(&self, w: &mut Writer) -> Result<(), EncodeError> {
+        if let Some(v) = &self.value {
+            let mut buf = w.take_scratch();
+            let res = v.write(&mut buf, w);
+            if res.is_ok() && !buf.is_empty() {
+                w.text(&buf);
+            }
+            w.put_scratch(buf);
+            res?;
+        }
         for c in &self.children {
             match c {
                 AnyNode::Text(t) => w.text(t),
@@ -327,7 +441,7 @@ impl<T> From<T> for Nillable<T> {
 // ----- decoding helpers ----------------------------------------------------------------------
 
 /// Handles an attribute a type does not declare: the XML Schema instance attributes
-/// (`xsi:type` naming exactly the declared type is not checked here; `xsi:schemaLocation`,
+/// (`xsi:type` naming the type itself, `own_type`; `xsi:schemaLocation`,
 /// `xsi:noNamespaceSchemaLocation`, `xsi:nil="false"`) and SOAP attributes on a header entry or
 /// the Body are accepted; anything else is an error.
 pub fn other_attribute<'a>(r: &Reader<'a>, el: &Start<'a>, attr: &Attr<'a>, own_type: Option<(&str, &str)>) -> Result<(), DecodeError> {
@@ -336,7 +450,7 @@ pub fn other_attribute<'a>(r: &Reader<'a>, el: &Start<'a>, attr: &Attr<'a>, own_
             "schemaLocation" | "noNamespaceSchemaLocation" => return Ok(()),
             "nil" if matches!(attr.value.trim(), "false" | "0") => return Ok(()),
             "type" if own_type.is_some_and(|(ns, local)| is_xsi_type_of(r, attr, ns, local)) => return Ok(()),
-            "type" => return check_xsi_type(r, el, attr),
+            "type" => return Err(crate::xsi::unexpected_xsi_type(r, el, attr, own_type)),
             _ => {}
         }
     }
@@ -344,15 +458,6 @@ pub fn other_attribute<'a>(r: &Reader<'a>, el: &Start<'a>, attr: &Attr<'a>, own_
         return Ok(());
     }
     Err(r.unexpected_attribute(el, attr))
-}
-
-fn check_xsi_type<'a>(r: &Reader<'a>, el: &Start<'a>, attr: &Attr<'a>) -> Result<(), DecodeError> {
-    // The declared type is not known here; type substitution is not supported, so any
-    // xsi:type is reported (decoders that accept their own type name handle it first).
-    Err(r.invalid(
-        el.offset(),
-        format!("xsi:type=\"{}\" on element {}: type substitution is not supported", attr.value, r.expanded(el.ns(), el.local())),
-    ))
 }
 
 /// Whether `attr` is `xsi:type` naming the type `{ns}local`.
@@ -371,9 +476,9 @@ pub fn parse_attr<'a, C: Codec>(r: &Reader<'a>, el: &Start<'a>, attr: &Attr<'a>)
     C::parse(&attr.value, r).map_err(|e| r.invalid_value(el, Some(attr.name), e))
 }
 
-/// Checks the attributes of an element of simple type (only `xsi:` ones are allowed) and
-/// returns whether it is nil.
-fn simple_attributes<'a>(r: &Reader<'a>, el: &Start<'a>) -> Result<bool, DecodeError> {
+/// Checks the attributes of an element of simple type (only `xsi:` ones are allowed; an
+/// `xsi:type` must name the type itself, `own_type`) and returns whether it is nil.
+fn simple_attributes<'a>(r: &Reader<'a>, el: &Start<'a>, own_type: Option<(&str, &str)>) -> Result<bool, DecodeError> {
     let mut nil = false;
     for a in r.attributes(el) {
         let a = a?;
@@ -381,7 +486,10 @@ fn simple_attributes<'a>(r: &Reader<'a>, el: &Start<'a>) -> Result<bool, DecodeE
             nil = true;
             continue;
         }
-        other_attribute(r, el, &a, None)?;
+        if a.is(NsId::XSI, "type") && !own_type.is_some_and(|(ns, local)| is_xsi_type_of(r, &a, ns, local)) {
+            return Err(crate::xsi::simple_xsi_type(r, el, &a, own_type));
+        }
+        other_attribute(r, el, &a, own_type)?;
     }
     Ok(nil)
 }
@@ -392,7 +500,7 @@ pub fn decode_simple<'a, C: Codec>(r: &mut Reader<'a>, el: &Start<'a>) -> Result
 }
 
 fn decode_simple_inner<'a, C: Codec>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<C::Value, DecodeError> {
-    if simple_attributes(r, el)? {
+    if simple_attributes(r, el, C::TYPE_NAME)? {
         return Err(r.invalid(el.offset(), format!("element {} is not nillable", r.expanded(el.ns(), el.local()))));
     }
     let text = r.read_text(el)?;
@@ -411,7 +519,7 @@ where
     C::Value: PartialEq,
 {
     let inner = |r: &mut Reader<'a>| -> Result<C::Value, DecodeError> {
-        if simple_attributes(r, el)? {
+        if simple_attributes(r, el, C::TYPE_NAME)? {
             return Err(r.invalid(el.offset(), format!("element {} is not nillable", r.expanded(el.ns(), el.local()))));
         }
         let text = r.read_text(el)?;
@@ -431,7 +539,7 @@ where
 /// Decodes a nillable element of simple type.
 pub fn decode_nillable_simple<'a, C: Codec>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<Nillable<C::Value>, DecodeError> {
     let inner = |r: &mut Reader<'a>| -> Result<Nillable<C::Value>, DecodeError> {
-        if simple_attributes(r, el)? {
+        if simple_attributes(r, el, C::TYPE_NAME)? {
             let text = r.read_text(el)?;
             if !text.is_empty() {
                 return Err(r.invalid(el.offset(), "an element with xsi:nil=\"true\" must be empty"));
@@ -450,11 +558,29 @@ pub fn decode_complex<'a, T: ComplexType>(r: &mut Reader<'a>, el: &Start<'a>) ->
     T::decode_xml(r, el).map_err(|e| e.within(el.name()))
 }
 
+/// Decodes an element of complex type that blocks substitution by `blocked`.
+#[inline]
+pub fn decode_complex_blocked<'a, T: ComplexType>(r: &mut Reader<'a>, el: &Start<'a>, blocked: Derivations) -> Result<T, DecodeError> {
+    if blocked.is_empty() {
+        return decode_complex(r, el);
+    }
+    T::decode_blocked(r, el, blocked).map_err(|e| e.within(el.name()))
+}
+
 /// Decodes a nillable element of complex type.
 pub fn decode_nillable_complex<'a, T: ComplexType>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<Nillable<T>, DecodeError> {
+    decode_nillable_complex_blocked(r, el, Derivations::NONE)
+}
+
+/// Decodes a nillable element of complex type that blocks substitution by `blocked`.
+pub fn decode_nillable_complex_blocked<'a, T: ComplexType>(
+    r: &mut Reader<'a>,
+    el: &Start<'a>,
+    blocked: Derivations,
+) -> Result<Nillable<T>, DecodeError> {
     let nil = r.is_nil(el).map_err(|e| e.within(el.name()))?;
     if !nil {
-        return decode_complex(r, el).map(Nillable::Value);
+        return decode_complex_blocked(r, el, blocked).map(Nillable::Value);
     }
     let inner = |r: &mut Reader<'a>| -> Result<Nillable<T>, DecodeError> {
         for a in r.attributes(el) {
@@ -462,7 +588,7 @@ pub fn decode_nillable_complex<'a, T: ComplexType>(r: &mut Reader<'a>, el: &Star
             if a.is(NsId::XSI, "nil") {
                 continue;
             }
-            other_attribute(r, el, &a, None)?;
+            other_attribute(r, el, &a, T::TYPE_NAME)?;
         }
         if r.next_node(el)?.is_some() {
             return Err(r.invalid(el.offset(), "an element with xsi:nil=\"true\" must be empty"));
@@ -718,12 +844,13 @@ pub trait ElementCodec {
 
 /// An element of simple type, read and written with codec `C`.
 pub struct Simple<C>(std::marker::PhantomData<C>);
-/// An element of complex type `T`.
-pub struct Complex<T>(std::marker::PhantomData<T>);
+/// An element of complex type `T`; `BLOCK` is the derivation methods by which the element
+/// blocks substitution ([`Derivations`] bits, from its `block` attribute).
+pub struct Complex<T, const BLOCK: u8 = 0>(std::marker::PhantomData<T>);
 /// A nillable element of simple type.
 pub struct NillableSimple<C>(std::marker::PhantomData<C>);
-/// A nillable element of complex type.
-pub struct NillableComplex<T>(std::marker::PhantomData<T>);
+/// A nillable element of complex type (`BLOCK` as for [`Complex`]).
+pub struct NillableComplex<T, const BLOCK: u8 = 0>(std::marker::PhantomData<T>);
 
 impl<C: Codec> ElementCodec for Simple<C> {
     type Value = C::Value;
@@ -737,14 +864,17 @@ impl<C: Codec> ElementCodec for Simple<C> {
     }
 }
 
-impl<T: ComplexType> ElementCodec for Complex<T> {
+impl<T: ComplexType, const BLOCK: u8> ElementCodec for Complex<T, BLOCK> {
     type Value = T;
     #[inline]
     fn decode<'a>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<T, DecodeError> {
-        decode_complex::<T>(r, el)
+        decode_complex_blocked::<T>(r, el, Derivations::from_bits(BLOCK))
     }
     #[inline]
     fn encode(w: &mut Writer, ns: &str, local: &str, v: &T) -> Result<(), EncodeError> {
+        if BLOCK != 0 {
+            v.check_blocked(&expanded(ns, local), Derivations::from_bits(BLOCK))?;
+        }
         encode_complex::<T>(w, ns, local, v)
     }
 }
@@ -761,16 +891,24 @@ impl<C: Codec> ElementCodec for NillableSimple<C> {
     }
 }
 
-impl<T: ComplexType> ElementCodec for NillableComplex<T> {
+impl<T: ComplexType, const BLOCK: u8> ElementCodec for NillableComplex<T, BLOCK> {
     type Value = Nillable<T>;
     #[inline]
     fn decode<'a>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<Self::Value, DecodeError> {
-        decode_nillable_complex::<T>(r, el)
+        decode_nillable_complex_blocked::<T>(r, el, Derivations::from_bits(BLOCK))
     }
     #[inline]
     fn encode(w: &mut Writer, ns: &str, local: &str, v: &Self::Value) -> Result<(), EncodeError> {
+        if let (Nillable::Value(v), true) = (v, BLOCK != 0) {
+            v.check_blocked(&expanded(ns, local), Derivations::from_bits(BLOCK))?;
+        }
         encode_nillable_complex::<T>(w, ns, local, v)
     }
+}
+
+/// `{ns}local` for messages.
+fn expanded(ns: &str, local: &str) -> String {
+    if ns.is_empty() { local.to_owned() } else { format!("{{{ns}}}{local}") }
 }
 
 /// A required element `{ns}local` at `*cur`; advances `cur`.

@@ -4,7 +4,7 @@
 pub use crate::client::{Binding, ClientError, SoapRequest, SoapResponse, Transport, TransportError, call, call_one_way};
 pub use crate::codec::{
     AnyContent, Attempt, Codec, Complex, ComplexType, ElementCodec, Group, Nillable, NillableComplex, NillableSimple, RootElement, Simple,
-    SimpleType, char_len, check_count, check_fixed_attr, codecs, collapse, decode_any, decode_captured, decode_complex,
+    SimpleType, TypeName, char_len, check_count, check_fixed_attr, codecs, collapse, decode_any, decode_captured, decode_complex,
     decode_nillable_complex, decode_nillable_simple, decode_simple, decode_simple_with, duplicate, empty_content, encode_attr,
     encode_captured, encode_complex, encode_nillable_complex, encode_nillable_simple, encode_simple, end_of_content, is_xsi_type_of,
     longest_branch, many, many_any, many_group, no_attributes, one, one_any, opt, opt_any, opt_group, other_attribute, parse_attr,
@@ -23,5 +23,9 @@ pub use crate::xml::ns::{NsId, NsTable, SOAP11_ENV, SOAP12_ENV, XML, XSI};
 pub use crate::xml::{AnyAttribute, AnyElement, AnyNode, Attr, DecodeError, EncodeError, Reader, Start, Wildcard, Writer};
 pub use crate::xsd;
 pub use crate::xsd::{Lexical, QName, ValueError};
+pub use crate::xsi::{
+    Derivations, XsiType, abstract_type, blocked as xsi_blocked, check_blocked_encode, not_derived, parse_xsi_type, write_xsi_type,
+    xsi_type,
+};
 pub use regex::Regex;
 pub use std::sync::LazyLock;

@@ -3,6 +3,7 @@
 //! - [`xml`]: a zero-copy pull reader and a namespace-aware writer over quick-xml;
 //! - [`xsd`]: the XML Schema built-in datatypes;
 //! - [`codec`]: the traits generated types implement;
+//! - [`xsi`]: `xsi:type` and type substitution;
 //! - [`soap`]: SOAP 1.1/1.2 envelopes and faults;
 //! - [`client`] and [`server`]: transport-independent call and dispatch;
 //! - [`loopback`]: an in-process transport from a client to a service;
@@ -21,6 +22,7 @@ pub mod soap;
 pub mod tool;
 pub mod xml;
 pub mod xsd;
+pub mod xsi;
 
 /// Includes the bindings a build script generated with `soapkit_codegen::Config::compile`
 /// (written to `OUT_DIR/<name>.rs`); `name` is the first input's file stem (`svc.wsdl` →

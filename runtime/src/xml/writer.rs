@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 use super::error::EncodeError;
-use super::ns::XML;
+use super::ns::{XML, XSI};
 
 #[derive(Debug)]
 struct Binding {
@@ -252,7 +252,8 @@ impl Writer {
 
     /// Chooses a prefix for `uri` and binds it at the current depth (not yet written).
     fn new_binding(&mut self, uri: &str, preferred: Option<&str>) -> usize {
-        let preferred = preferred.or_else(|| self.preferred.iter().find(|(_, u)| *u == uri).map(|(p, _)| *p));
+        let preferred =
+            preferred.or_else(|| self.preferred.iter().find(|(_, u)| *u == uri).map(|(p, _)| *p)).or_else(|| (uri == XSI).then_some("xsi"));
         let prefix = match preferred {
             Some(p) if !p.is_empty() && p != "xml" && p != "xmlns" && !self.prefix_in_use(p) => p.to_owned(),
             _ => loop {

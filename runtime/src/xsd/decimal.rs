@@ -186,6 +186,7 @@ impl Decimal {
 }
 
 impl Lexical for Decimal {
+    const XS_NAME: Option<&'static str> = Some("decimal");
     fn parse_lexical(text: &str) -> Result<Self, ValueError> {
         Self::scan(trim_ws(text))
     }
@@ -436,6 +437,7 @@ impl Integer {
 }
 
 impl Lexical for Integer {
+    const XS_NAME: Option<&'static str> = Some("integer");
     fn parse_lexical(text: &str) -> Result<Self, ValueError> {
         Self::scan(trim_ws(text))
     }

@@ -54,6 +54,8 @@ pub mod duration;
 mod error;
 pub mod numeric;
 pub mod qname;
+pub mod simple_value;
+pub mod spelled;
 pub mod string;
 pub(crate) mod util;
 
@@ -63,6 +65,8 @@ pub use decimal::{Decimal, Integer};
 pub use duration::Duration;
 pub use error::ValueError;
 pub use qname::QName;
+pub use simple_value::SimpleValue;
+pub use spelled::Spelled;
 pub use string::{
     check_any_uri, check_language, check_name, check_ncname, check_nmtoken, check_nmtokens, check_normalized_string, check_qname,
     check_token, collapse_ws, replace_ws,
@@ -74,6 +78,9 @@ pub use string::{
 /// decoding); it applies the datatype's `whiteSpace` facet itself. `write_lexical` appends the
 /// lexical form to `out` without any XML escaping.
 pub trait Lexical: Sized {
+    /// The local name of the datatype in the XML Schema namespace, which `xsi:type` may name
+    /// (`None` for a type that is not exactly one built-in).
+    const XS_NAME: Option<&'static str> = None;
     /// Parses a lexical form, applying the datatype's whitespace rule first.
     fn parse_lexical(text: &str) -> Result<Self, ValueError>;
     /// Appends the lexical form of `self` to `out`.

@@ -27,6 +27,7 @@ use super::ValueError;
 use super::util::{invalid, invalid_because, trim_ws};
 
 impl Lexical for bool {
+    const XS_NAME: Option<&'static str> = Some("boolean");
     /// Accepts `true`, `false`, `1` and `0` (case-sensitive).
     fn parse_lexical(text: &str) -> Result<Self, ValueError> {
         match trim_ws(text) {
@@ -83,6 +84,7 @@ fn scan_integer(s: &str) -> Option<(bool, Option<u128>)> {
 macro_rules! signed_lexical {
     ($($t:ty => $name:literal),* $(,)?) => {$(
         impl Lexical for $t {
+            const XS_NAME: Option<&'static str> = Some($name);
             #[doc = concat!("Parses `xs:", $name, "`: `[+-]?[0-9]+` within the range of `",
                 stringify!($t), "`; leading zeros are allowed.")]
             fn parse_lexical(text: &str) -> Result<Self, ValueError> {
@@ -122,6 +124,7 @@ signed_lexical!(i8 => "byte", i16 => "short", i32 => "int", i64 => "long");
 macro_rules! unsigned_lexical {
     ($($t:ty => $name:literal),* $(,)?) => {$(
         impl Lexical for $t {
+            const XS_NAME: Option<&'static str> = Some($name);
             #[doc = concat!("Parses `xs:", $name, "`: `[+-]?[0-9]+` within the range of `",
                 stringify!($t), "`; `+` and leading zeros are allowed, and `-0` denotes zero.")]
             fn parse_lexical(text: &str) -> Result<Self, ValueError> {
@@ -214,6 +217,7 @@ fn scan_float(s: &str, name: &str) -> Result<FloatLexical, ValueError> {
 macro_rules! float_lexical {
     ($($t:ty => $name:literal),* $(,)?) => {$(
         impl Lexical for $t {
+            const XS_NAME: Option<&'static str> = Some($name);
             #[doc = concat!("Parses `xs:", $name, "` (XSD 1.0 lexical space, see the module docs);",
                 " the literal is rounded to the nearest `", stringify!($t), "`.")]
             fn parse_lexical(text: &str) -> Result<Self, ValueError> {

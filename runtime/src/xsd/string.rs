@@ -25,6 +25,7 @@ use super::util::{describe_char_at, invalid_because, is_xml_ws};
 use super::{Lexical, ValueError};
 
 impl Lexical for String {
+    const XS_NAME: Option<&'static str> = Some("string");
     /// `xs:string`: the text is kept exactly (`whiteSpace="preserve"`); this never fails.
     fn parse_lexical(text: &str) -> Result<Self, ValueError> {
         Ok(text.to_owned())
