@@ -1,12 +1,13 @@
 //! The intermediate representation: every type the WSDL's messages reach, keyed by
-//! [`TypeId`], with derivations flattened, model groups expanded, substitution groups turned
+//! [`TypeId`], with derivations flattened (and a [`Polymorphic`] where an element may hold a
+//! type or those derived from it), model groups expanded, substitution groups turned
 //! into choices and anonymous types given a place of their own. The naming stage fills the
 //! `rust` fields; the emitters read nothing else.
 
 use std::fmt::Write as _;
 
 use crate::diag::Span;
-use crate::syntax::{QName, SoapVersion, Style, WhiteSpace};
+use crate::syntax::{Methods, QName, SoapVersion, Style, WhiteSpace};
 
 /// Index into [`Ir::types`].
 pub type TypeId = usize;
@@ -68,6 +69,12 @@ pub enum Origin {
         /// e.g. `Member2`, `Item`.
         hint: String,
     },
+    /// The named complex type `base` or a type derived from it, where an element declares
+    /// `base` ([`TypeKind::Polymorphic`]).
+    Derivations {
+        /// The declared type.
+        base: TypeId,
+    },
 }
 
 /// A type.
@@ -100,6 +107,56 @@ pub enum TypeKind {
     Sequence(Group),
     /// A choice: an enum of its members.
     Choice(Group),
+    /// Where an element declares a named complex type that has derived types (or is
+    /// abstract): an enum of the declared type and the types derived from it, which
+    /// `xsi:type` chooses between.
+    Polymorphic(Polymorphic),
+}
+
+/// The types an element declared with the named complex type `base` may hold.
+#[derive(Clone, Debug)]
+pub struct Polymorphic {
+    /// The declared type.
+    pub base: TypeId,
+    /// Its name.
+    pub name: QName,
+    /// Whether it is abstract (it is then not among the variants).
+    pub is_abstract: bool,
+    /// The concrete types: `base` first unless abstract, then the types derived from it
+    /// (directly or through others, in any namespace of the schema set), depth first in
+    /// schema order.
+    pub variants: Vec<Substitute>,
+    /// Derived types that may not substitute for `base`: abstract ones, and those derived by a
+    /// method `base` blocks.
+    pub refused: Vec<Refusal>,
+    /// Whether an element declared with it blocks some of its variants ([`ElementUse::block`]):
+    /// encoding then checks the value against the element's block.
+    pub blocked_somewhere: bool,
+}
+
+/// One concrete type of a [`Polymorphic`].
+#[derive(Clone, Debug)]
+pub struct Substitute {
+    /// The type's name (what `xsi:type` says).
+    pub name: QName,
+    /// The type.
+    pub ty: TypeId,
+    /// The derivation methods on the way from the declared type (none for the declared type
+    /// itself).
+    pub methods: Methods,
+    /// Rust variant name (naming stage).
+    pub rust: String,
+    /// Held in a `Box` to break a cycle of by-value containment (cycles stage).
+    pub boxed: bool,
+}
+
+/// A type derived from a declared type that may not substitute for it, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// The derived type's name.
+    pub name: QName,
+    /// Why, as a clause continuing "xsi:type names {name}, ": `which is abstract`, ...
+    pub reason: String,
 }
 
 /// A simple type defined in the schema.
@@ -211,6 +268,9 @@ pub struct ComplexDef {
     pub any_attribute_rust: String,
     /// Content.
     pub content: Content,
+    /// Types derived from this one that `xsi:type` may not name where it is declared (when
+    /// none may, it is not [`Polymorphic`] but keeps this list for its error messages).
+    pub refused: Vec<Refusal>,
 }
 
 /// The content of a complex type.
@@ -331,6 +391,18 @@ pub struct ElementUse {
     pub fixed: Option<String>,
     /// The global declaration, for references.
     pub global: Option<ElementId>,
+    /// The derivation methods by which the element refuses `xsi:type` substitution (its
+    /// `block`, or its schema's `blockDefault`), where its type is [`Polymorphic`] and has a
+    /// variant derived that way; empty otherwise.
+    pub block: Methods,
+}
+
+impl ElementUse {
+    /// An unqualified element `local` of type `ty` with nothing else declared (an rpc-style
+    /// part accessor).
+    pub fn plain(local: &str, ty: TypeId) -> ElementUse {
+        ElementUse { name: QName::new("", local), ty, nillable: false, default: None, fixed: None, global: None, block: Methods::default() }
+    }
 }
 
 /// An attribute of a complex type.
@@ -395,6 +467,9 @@ pub struct ElementDef {
     pub nillable: bool,
     /// `abstract`.
     pub is_abstract: bool,
+    /// The derivation methods by which it refuses `xsi:type` substitution (as
+    /// [`ElementUse::block`]).
+    pub block: Methods,
     /// Documentation.
     pub doc: Option<String>,
     /// Where.
@@ -533,6 +608,29 @@ impl Builtin {
                 | Builtin::Entity
                 | Builtin::NmToken
                 | Builtin::AnyUri
+        )
+    }
+
+    /// Whether the Rust value writes back the lexical form it was read from. The fixed-width
+    /// integers, `float`, `double`, `boolean` and the binary types write their canonical form
+    /// instead, which a pattern facet may refuse (`\d{3}` and `009`): restrictions of them with
+    /// patterns hold a `Spelled` value.
+    pub fn keeps_lexical_form(self) -> bool {
+        !matches!(
+            self,
+            Builtin::Boolean
+                | Builtin::Long
+                | Builtin::Int
+                | Builtin::Short
+                | Builtin::Byte
+                | Builtin::UnsignedLong
+                | Builtin::UnsignedInt
+                | Builtin::UnsignedShort
+                | Builtin::UnsignedByte
+                | Builtin::Float
+                | Builtin::Double
+                | Builtin::Base64Binary
+                | Builtin::HexBinary
         )
     }
 
@@ -723,6 +821,12 @@ impl First {
 }
 
 impl Ir {
+    /// The use of global element `e` (a reference to it).
+    pub fn element_use(&self, e: ElementId) -> ElementUse {
+        let el = &self.elements[e];
+        ElementUse { name: el.name.clone(), ty: el.ty, nillable: el.nillable, default: None, fixed: None, global: Some(e), block: el.block }
+    }
+
     /// FIRST set of one occurrence of a member's term.
     pub fn first_of_term(&self, term: &MemberTerm) -> First {
         match term {
@@ -888,6 +992,7 @@ impl Ir {
             Origin::Local { parent, hint } => format!("anonymous type of {hint} in #{parent}"),
             Origin::Group { parent, hint } => format!("{hint} group in #{parent}"),
             Origin::Member { parent, hint } => format!("{hint} of #{parent}"),
+            Origin::Derivations { base } => format!("#{base} or a type derived from it"),
         }
     }
 
@@ -954,6 +1059,28 @@ impl Ir {
                 }
             }
             TypeKind::Sequence(g) | TypeKind::Choice(g) => self.dump_group(s, g),
+            TypeKind::Polymorphic(p) => {
+                let _ = writeln!(s, "  xsi:type of {}{}", p.name, if p.is_abstract { " (abstract)" } else { "" });
+                for v in &p.variants {
+                    let how = if v.methods.is_empty() { String::new() } else { format!(" by {}", v.methods.spelled()) };
+                    let _ = writeln!(
+                        s,
+                        "    {} : {}{how} -> {}{}",
+                        v.name,
+                        self.type_label(v.ty),
+                        v.rust,
+                        if v.boxed { " (boxed)" } else { "" }
+                    );
+                }
+                for r in &p.refused {
+                    let _ = writeln!(s, "    refused {}: {}", r.name, r.reason);
+                }
+            }
+        }
+        if let TypeKind::Complex(c) = kind {
+            for r in &c.refused {
+                let _ = writeln!(s, "  refused xsi:type {}: {}", r.name, r.reason);
+            }
         }
     }
 
@@ -979,9 +1106,10 @@ impl Ir {
             };
             let what = match &m.term {
                 MemberTerm::Element(e) => format!(
-                    "element {} : {}{}{}{}",
+                    "element {} : {}{}{}{}{}",
                     e.name,
                     self.type_label(e.ty),
+                    if e.block.is_empty() { String::new() } else { format!(" block={:?}", e.block.spelled()) },
                     if e.nillable { " nillable" } else { "" },
                     e.default.as_ref().map(|d| format!(" default={d:?}")).unwrap_or_default(),
                     e.fixed.as_ref().map(|d| format!(" fixed={d:?}")).unwrap_or_default(),

@@ -20,6 +20,49 @@
 //! }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Type derivation
+//!
+//! A complex type derived from another is generated as a struct of its own with the base's
+//! members flattened in (base first): `Part2 { number, description }`, never a struct holding
+//! its base. Where the schema *uses* derivation, on the wire, the generated code follows it:
+//!
+//! - **`xsi:type`.** An element declared with a named complex type `B` may hold `B` or any
+//!   concrete type derived from it, in any file or namespace of the schema set, directly or
+//!   through other derived types (XML Schema part 1, 3.3.4 and 3.4.6). When the schema set
+//!   derives such a type from `B`, the element's Rust type is `AnyB`, an enum with one variant
+//!   per concrete type: `B` itself first (unless abstract), then the derived types depth first
+//!   in schema order, each variant named after its type and holding it (boxed only where the
+//!   cycles stage must break a cycle), with `From` for each. Decoding picks the variant that
+//!   `xsi:type` names (a QName resolved through the namespaces in scope, any prefix) and
+//!   decodes that type's whole content; encoding writes `xsi:type` for every variant but `B`.
+//!   One `AnyB` serves every element declared with `B`.
+//!
+//!   Why an enum: the set of types is closed (it is the schema set), a `match` is the idiomatic
+//!   way to see which one arrived, and it costs nothing beyond the largest variant. A trait
+//!   object (`Box<dyn B>`) would allocate, lose `PartialEq`/`Clone` and hide which types exist;
+//!   a struct of `B` with an optional extension would be wrong for restrictions and for chains.
+//!   Where nothing derives from `B`, the element is `B`, exactly as without derivation.
+//! - **Refusals.** `xsi:type` naming a type that is not `B` or derived from it, an abstract
+//!   type, or one derived by a method that `B`'s `block` (or its schema's `blockDefault`) or the
+//!   element's `block` forbids, is a validity error naming the element, the type and why; so is
+//!   an element of an abstract type without `xsi:type`. An abstract `B` from which nothing
+//!   concrete derives gives an enum without variants: no value is valid there.
+//! - **Substitution groups** are choices of their member elements (an abstract head is not
+//!   one). A member's type must derive from the head's type, through any number of levels and
+//!   files, by methods the head's `final` allows (a generation error otherwise); the head's
+//!   `block` leaves out members derived by a blocked method, or all of them for
+//!   `block="substitution"`. A member whose type has derived types holds `AnyT` itself.
+//! - **`final`** on a complex type forbids deriving from it by that method: deriving anyway is
+//!   a generation error with the file, line and both names.
+//! - **`xs:anyType`** content (and an element without a type) whose `xsi:type` names a built-in
+//!   simple type decodes to a typed value (`AnyContent::value`, a `soapkit::xsd::SimpleValue`)
+//!   and is written back with that `xsi:type`; otherwise it stays the captured XML.
+//! - **Simple types** are not substituted: on an element of simple type `xsi:type` may only
+//!   repeat the declared type. A restriction with `xs:pattern` of a type whose Rust value
+//!   writes a canonical form (the fixed-width integers, `float`, `double`, `boolean`, the
+//!   binary types) holds a `soapkit::xsd::Spelled` value, which writes back the spelling it was
+//!   read in, so `009` stays `009` under `\d{3}`.
 
 pub mod config;
 pub mod cycles;

@@ -178,6 +178,7 @@ impl<'o> Namer<'o> {
                 Origin::Group { parent, hint } | Origin::Member { parent, hint } => {
                     format!("{}{}", unraw(&ir.types[*parent].rust), unraw(&upper_camel(hint)))
                 }
+                Origin::Derivations { base } => format!("Any{}", unraw(&ir.types[*base].rust)),
             };
             let name = crate::ident::escape(name);
             let original = describe(ir, id);
@@ -293,6 +294,25 @@ impl<'o> Namer<'o> {
                 TypeKind::Sequence(g) => {
                     let mut scope = Scope::new(format!("for a field of {owner}"));
                     self.group_fields(ir, g, &mut scope, owner_q.as_ref());
+                }
+                TypeKind::Polymorphic(p) => {
+                    // Each variant is named after its type; one from another module whose
+                    // name is taken gets the module's name in front.
+                    let mut scope = Scope::new(format!("for a variant of {owner}"));
+                    for v in p.variants.iter_mut() {
+                        let plain = unraw(&ir.types[v.ty].rust).to_owned();
+                        let original = format!("type {}", v.name);
+                        v.rust = if scope.taken.contains_key(&plain) {
+                            let qualified = format!("{}{plain}", upper_camel(&module_of(ir, &ir.types[v.ty].ns)));
+                            let r = scope.claim(&qualified, original, Some(ir.types[v.ty].span));
+                            self.check(r);
+                            qualified
+                        } else {
+                            let r = scope.claim(&plain, original, Some(ir.types[v.ty].span));
+                            self.check(r);
+                            plain
+                        };
+                    }
                 }
                 TypeKind::Choice(g) => {
                     let mut scope = Scope::new(format!("for a variant of {owner}"));
@@ -452,6 +472,7 @@ pub fn describe(ir: &Ir, id: TypeId) -> String {
         Origin::Local { parent, hint } => format!("the anonymous type of '{hint}' in {}", describe(ir, *parent)),
         Origin::Group { parent, hint } => format!("the {hint} group in {}", describe(ir, *parent)),
         Origin::Member { parent, hint } => format!("the {hint} type of {}", describe(ir, *parent)),
+        Origin::Derivations { base } => format!("{} or a type derived from it", describe(ir, *base)),
     }
 }
 

@@ -61,6 +61,8 @@ pub struct Symbols<'s> {
     bindings: HashMap<&'s QName, usize>,
     /// Direct substitution group members of each head, in document order.
     substitutions: HashMap<&'s QName, Vec<usize>>,
+    /// Named types derived directly from each named type, in document order.
+    derived: HashMap<&'s QName, Vec<(usize, Derivation)>>,
     failed_imports: &'s [(String, Span, String)],
     /// Whether an input was a schema (its global elements are all generated).
     pub has_schema_inputs: bool,
@@ -83,6 +85,7 @@ pub fn resolve(loaded: &Loaded) -> Result<Symbols<'_>, Vec<Diagnostic>> {
         port_types: HashMap::new(),
         bindings: HashMap::new(),
         substitutions: HashMap::new(),
+        derived: HashMap::new(),
         failed_imports: &loaded.failed_imports,
         has_schema_inputs: !loaded.schema_inputs.is_empty(),
     };
@@ -103,7 +106,29 @@ pub fn resolve(loaded: &Loaded) -> Result<Symbols<'_>, Vec<Diagnostic>> {
             s.substitutions.entry(&head.name).or_default().push(i);
         }
     }
+    for (i, t) in schema.types.iter().enumerate() {
+        if let Some((base, how)) = base_of(&t.item)
+            && base.name.ns != XS
+        {
+            s.derived.entry(&base.name).or_default().push((i, how));
+        }
+    }
     if diags.is_empty() { Ok(s) } else { Err(diags) }
+}
+
+/// The named type a type definition derives from, and how (`None` for a list, a union, or a
+/// complex type that restricts `xs:anyType` implicitly).
+pub fn base_of(def: &TypeDef) -> Option<(&Ref, Derivation)> {
+    match def {
+        TypeDef::Complex(c) => match &c.content {
+            ComplexContent::Simple { derivation, base, .. } | ComplexContent::Complex { derivation, base, .. } => Some((base, *derivation)),
+            ComplexContent::Implicit { .. } => None,
+        },
+        TypeDef::Simple(s) => match &s.kind {
+            SimpleKind::Restriction { base: TypeUse::Named(r), .. } => Some((r, Derivation::Restriction)),
+            _ => None,
+        },
+    }
 }
 
 fn table<'s, T>(defs: &'s [Named<T>], space: Space, diags: &mut Vec<Diagnostic>) -> HashMap<&'s QName, usize> {
@@ -192,6 +217,46 @@ impl<'s> Symbols<'s> {
     pub fn binding(&self, r: &Ref) -> Result<&'s Named<Binding>, Diagnostic> {
         let w = self.wsdl.ok_or_else(|| self.unresolved(Space::Binding, r))?;
         self.bindings.get(&r.name).map(|&i| &w.bindings[i]).ok_or_else(|| self.unresolved(Space::Binding, r))
+    }
+
+    /// The named types derived from the named type `base`, directly or through others, with
+    /// the derivation methods on the way: depth first in document order, each type right after
+    /// the type it derives from.
+    pub fn derived_types(&self, base: &QName) -> Vec<(usize, Methods)> {
+        let mut out = Vec::new();
+        self.collect_derived(base, base, Methods::default(), &mut out);
+        out
+    }
+
+    fn collect_derived(&self, root: &QName, b: &QName, so_far: Methods, out: &mut Vec<(usize, Methods)>) {
+        let Some(children) = self.derived.get(b) else { return };
+        for &(i, how) in children {
+            let name = &self.schema.types[i].name;
+            // Seen already, or the root again: a derivation cycle, reported where the type
+            // is lowered.
+            if name == root || out.iter().any(|(j, _)| *j == i) {
+                continue;
+            }
+            let m = so_far.with(Methods::of(how));
+            out.push((i, m));
+            self.collect_derived(root, name, m, out);
+        }
+    }
+
+    /// The derivation methods by which the type definition `def` derives from the named type
+    /// `target` (through named bases), or `None` if it does not.
+    pub fn derivation_to(&self, def: &TypeDef, target: &QName) -> Option<Methods> {
+        let mut methods = Methods::default();
+        let mut cur = def;
+        for _ in 0..=self.schema.types.len() {
+            let (base, how) = base_of(cur)?;
+            methods = methods.with(Methods::of(how));
+            if &base.name == target {
+                return Some(methods);
+            }
+            cur = &self.type_def(&base.name)?.1.item;
+        }
+        None // a derivation cycle
     }
 
     /// All elements that may substitute for the head `name`, transitively, in a deterministic

@@ -227,6 +227,75 @@ impl Facets {
     }
 }
 
+/// A set of derivation methods: the value of `block`, `final`, `blockDefault` or
+/// `finalDefault` (`#all` is every method the attribute allows).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Methods {
+    /// `extension`.
+    pub extension: bool,
+    /// `restriction`.
+    pub restriction: bool,
+    /// `substitution` (element `block` only).
+    pub substitution: bool,
+}
+
+impl Methods {
+    /// Whether the set is empty.
+    pub fn is_empty(self) -> bool {
+        !(self.extension || self.restriction || self.substitution)
+    }
+
+    /// The methods in both sets.
+    pub fn common(self, other: Methods) -> Methods {
+        Methods {
+            extension: self.extension && other.extension,
+            restriction: self.restriction && other.restriction,
+            substitution: self.substitution && other.substitution,
+        }
+    }
+
+    /// The union of two sets.
+    pub fn with(self, other: Methods) -> Methods {
+        Methods {
+            extension: self.extension || other.extension,
+            restriction: self.restriction || other.restriction,
+            substitution: self.substitution || other.substitution,
+        }
+    }
+
+    /// The set with only the derivation method `d`.
+    pub fn of(d: Derivation) -> Methods {
+        match d {
+            Derivation::Extension => Methods { extension: true, ..Methods::default() },
+            Derivation::Restriction => Methods { restriction: true, ..Methods::default() },
+        }
+    }
+
+    /// The methods in words: `extension`, `extension and restriction`, ...
+    pub fn describe(self) -> String {
+        let s = self.spelled();
+        match s.rsplit_once(' ') {
+            Some((a, b)) => format!("{} and {b}", a.replace(' ', ", ")),
+            None => s,
+        }
+    }
+
+    /// The methods as the schema spells them (`extension restriction`).
+    pub fn spelled(self) -> String {
+        let mut v = Vec::new();
+        if self.extension {
+            v.push("extension");
+        }
+        if self.restriction {
+            v.push("restriction");
+        }
+        if self.substitution {
+            v.push("substitution");
+        }
+        v.join(" ")
+    }
+}
+
 /// `xs:complexType`.
 #[derive(Clone, Debug)]
 pub struct ComplexType {
@@ -236,6 +305,12 @@ pub struct ComplexType {
     pub doc: Option<String>,
     /// `abstract="true"`.
     pub is_abstract: bool,
+    /// `block` (or the schema's `blockDefault`): derivation methods by which derived types may
+    /// not substitute for this one with `xsi:type`.
+    pub block: Methods,
+    /// `final` (or the schema's `finalDefault`): derivation methods by which no type may
+    /// derive from this one.
+    pub final_: Methods,
     /// `mixed="true"` (on the type or its `xs:complexContent`).
     pub mixed: bool,
     /// The content.
@@ -404,6 +479,12 @@ pub struct ElementDecl {
     pub nillable: bool,
     /// `abstract="true"`.
     pub is_abstract: bool,
+    /// `block` (or the schema's `blockDefault`): substitutions refused where the element
+    /// occurs (by `xsi:type` derived by extension or restriction, by substitution group).
+    pub block: Methods,
+    /// `final` (or the schema's `finalDefault`, global elements only): derivation methods of
+    /// the types of elements that may not join its substitution group.
+    pub final_: Methods,
     /// `default`.
     pub default: Option<String>,
     /// `fixed`.

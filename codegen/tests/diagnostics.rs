@@ -105,6 +105,18 @@ errors/invalid_attribute_values.xsd:9:3: error: invalid abstract 'no' on xs:elem
     invalid_name: "invalid_name.xsd", Invalid => r#"errors/invalid_name.xsd:3:3: error: a global xs:complexType name 'tns:T' is not an NCName (a name without a colon)
 errors/invalid_name.xsd:4:3: error: xs:element name '1st' is not an NCName (a name without a colon)"#;
     invalid_min_occurs: "invalid_min_occurs.xsd", Invalid => r#"errors/invalid_min_occurs.xsd:6:9: error: invalid minOccurs '-1'"#;
+    invalid_block_values: "invalid_block_values.xsd", Invalid => r#"errors/invalid_block_values.xsd:2:1: error: invalid blockDefault '#none' on xs:schema: '#none' is not #all or one of extension, restriction, substitution
+errors/invalid_block_values.xsd:3:3: error: invalid block 'substitution' on xs:complexType 'T': 'substitution' is not #all or one of extension, restriction
+errors/invalid_block_values.xsd:3:3: error: invalid final 'list' on xs:complexType 'T': 'list' is not #all or one of extension, restriction
+errors/invalid_block_values.xsd:6:3: error: invalid block 'extension, restriction' on xs:element 'E': 'extension,' is not #all or one of extension, restriction, substitution"#;
+    invalid_final_derivation: "invalid_final_derivation.xsd", Invalid => r#"errors/invalid_final_derivation.xsd:8:7: error: complex type {urn:err}Opened derives from {urn:err}Closed by extension, which {urn:err}Closed forbids (final="extension")
+  errors/invalid_final_derivation.xsd:3:3: note: {urn:err}Closed is defined here
+errors/invalid_final_derivation.xsd:23:15: error: an anonymous complex type derives from {urn:err}Defaulted by restriction, which {urn:err}Defaulted forbids (final="restriction")
+  errors/invalid_final_derivation.xsd:13:3: note: {urn:err}Defaulted is defined here"#;
+    invalid_substitution_type: "invalid_substitution_type.xsd", Invalid => r#"errors/invalid_substitution_type.xsd:17:3: error: element {urn:err}red is in the substitution group of {urn:err}shape, but its type is not derived from {urn:err}Shape
+  errors/invalid_substitution_type.xsd:16:3: note: {urn:err}shape is declared here
+errors/invalid_substitution_type.xsd:18:3: error: element {urn:err}circle is in the substitution group of {urn:err}shape, but its type is derived by extension, which {urn:err}shape excludes (final="extension")
+  errors/invalid_substitution_type.xsd:16:3: note: {urn:err}shape is declared here"#;
     invalid_self_derivation: "invalid_self_derivation.xsd", Invalid => r#"errors/invalid_self_derivation.xsd:3:3: error: complex type {urn:err}Loop derives from itself"#;
     invalid_simple_restricts_any_type: "invalid_simple_restricts_any_type.xsd", Invalid => r#"errors/invalid_simple_restricts_any_type.xsd:3:3: error: a simple type cannot restrict xs:anyType"#;
     unreadable_dtd: "unreadable_dtd.xsd", Unreadable => r#"errors/unreadable_dtd.xsd:1:1: error: not well-formed XML: XML with DTD detected"#;

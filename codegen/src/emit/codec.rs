@@ -51,6 +51,138 @@ impl Emitter<'_> {
                 }
             }
             TypeKind::Choice(g) => self.choice_codec(id, g),
+            TypeKind::Polymorphic(p) => self.polymorphic_codec(id, p),
+        }
+    }
+
+    // ----- type substitution ----------------------------------------------------------------
+
+    /// The `(uri, local, why)` table of refused `xsi:type`s.
+    fn refusal_table(&self, refused: &[Refusal]) -> TokenStream {
+        let rows = refused.iter().map(|r| {
+            let u = lit(&r.name.ns);
+            let l = lit(&r.name.local);
+            let why = lit(&r.reason);
+            quote!((#u, #l, #why))
+        });
+        quote!(&[#(#rows),*])
+    }
+
+    /// `ComplexType` for the enum of a declared type and the types derived from it: decoding
+    /// picks the variant `xsi:type` names, encoding writes `xsi:type` for every variant but the
+    /// declared type.
+    fn polymorphic_codec(&self, id: TypeId, p: &Polymorphic) -> TokenStream {
+        let name = ident(&self.ir.types[id].rust);
+        let m = self.module(id);
+        let declared = lit(&p.name.to_string());
+        let (uri, local) = (self.ns_uri(&p.name.ns), lit(&p.name.local));
+        let mut refused = p.refused.clone();
+        if p.is_abstract {
+            refused.insert(0, Refusal { name: p.name.clone(), reason: "which is abstract".to_owned() });
+        }
+        let table = self.refusal_table(&refused);
+        let mut arms = TokenStream::new();
+        let mut blocked_arms = TokenStream::new();
+        let mut attr_arms = TokenStream::new();
+        let mut content_arms = TokenStream::new();
+        for v in &p.variants {
+            let vn = ident(&v.rust);
+            let ty = self.type_path(v.ty, &m);
+            let wrap = if v.boxed { quote!(|v| Self::#vn(::std::boxed::Box::new(v))) } else { quote!(Self::#vn) };
+            let decode = quote!(<#ty as __rt::ComplexType>::decode_xml(r, start).map(#wrap));
+            let ns = self.ns_id(&v.name.ns);
+            let l = lit(&v.name.local);
+            let inner = if v.boxed { quote!(&**v) } else { quote!(v) };
+            if v.methods.is_empty() {
+                arms.extend(quote! {
+                    if t.is(#ns, #l) {
+                        return #decode;
+                    }
+                });
+                attr_arms.extend(quote!(Self::#vn(v) => <#ty as __rt::ComplexType>::encode_attributes(#inner, w),));
+            } else {
+                let bits = Literal::u8_unsuffixed(derivation_bits(v.methods));
+                let vu = self.ns_uri(&v.name.ns);
+                let vname = lit(&v.name.to_string());
+                arms.extend(quote! {
+                    if t.is(#ns, #l) {
+                        __rt::xsi_blocked(r, start, &t, blocked, __rt::Derivations::from_bits(#bits))?;
+                        return #decode;
+                    }
+                });
+                blocked_arms.extend(quote! {
+                    Self::#vn(_) => __rt::check_blocked_encode(element, #vname, blocked, __rt::Derivations::from_bits(#bits)),
+                });
+                attr_arms.extend(quote! {
+                    Self::#vn(v) => {
+                        __rt::write_xsi_type(w, #vu, #l, ::core::option::Option::None)?;
+                        <#ty as __rt::ComplexType>::encode_attributes(#inner, w)
+                    }
+                });
+            }
+            content_arms.extend(quote!(Self::#vn(v) => <#ty as __rt::ComplexType>::encode_content(#inner, w),));
+        }
+        let untyped = match p.variants.first() {
+            Some(v) if v.methods.is_empty() => {
+                let vn = ident(&v.rust);
+                let ty = self.type_path(v.ty, &m);
+                let wrap = if v.boxed { quote!(|v| Self::#vn(::std::boxed::Box::new(v))) } else { quote!(Self::#vn) };
+                quote!(<#ty as __rt::ComplexType>::decode_xml(r, start).map(#wrap))
+            }
+            _ => {
+                let mut names: Vec<String> = p.variants.iter().take(8).map(|v| v.name.to_string()).collect();
+                if p.variants.len() > 8 {
+                    names.push(format!("and {} more", p.variants.len() - 8));
+                }
+                let candidates = lit(&names.join(", "));
+                quote!(::core::result::Result::Err(__rt::abstract_type(r, start, #declared, #candidates)))
+            }
+        };
+        // An abstract type the schema set derives nothing concrete from: an uninhabited enum.
+        let (attr_match, content_match) = if p.variants.is_empty() {
+            (quote!(match *self {}), quote!(match *self {}))
+        } else {
+            (quote!(match self { #attr_arms }), quote!(match self { #content_arms }))
+        };
+        // Only where an element blocks some variant does encoding check the value against it.
+        let check_blocked = if p.blocked_somewhere {
+            quote! {
+                fn check_blocked(&self, element: &str, blocked: __rt::Derivations) -> ::core::result::Result<(), __rt::EncodeError> {
+                    match self {
+                        #blocked_arms
+                        #[allow(unreachable_patterns)]
+                        _ => ::core::result::Result::Ok(()),
+                    }
+                }
+            }
+        } else {
+            TokenStream::new()
+        };
+        quote! {
+            impl __rt::ComplexType for #name {
+                const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((#uri, #local));
+                fn decode_xml<'a>(r: &mut __rt::Reader<'a>, start: &__rt::Start<'a>) -> ::core::result::Result<Self, __rt::DecodeError> {
+                    <Self as __rt::ComplexType>::decode_blocked(r, start, __rt::Derivations::NONE)
+                }
+                fn decode_blocked<'a>(
+                    r: &mut __rt::Reader<'a>,
+                    start: &__rt::Start<'a>,
+                    blocked: __rt::Derivations,
+                ) -> ::core::result::Result<Self, __rt::DecodeError> {
+                    let ::core::option::Option::Some(t) = __rt::xsi_type(r, start)? else {
+                        return #untyped;
+                    };
+                    #arms
+                    ::core::result::Result::Err(__rt::not_derived(r, start, &t, #declared, #table))
+                }
+                #check_blocked
+                fn encode_attributes(&self, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
+                    #attr_match
+                }
+                fn encode_content(&self, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
+                    #content_match
+                }
+            }
         }
     }
 
@@ -70,6 +202,7 @@ impl Emitter<'_> {
 
     fn enum_codec(&self, id: TypeId, values: &[EnumValue], primitive: Builtin, facets: &FacetSet) -> TokenStream {
         let name = ident(&self.ir.types[id].rust);
+        let type_name = self.type_name_const(id);
         let label = fmt_escape(&crate::name::describe(self.ir, id));
         let list = fmt_escape(&values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>().join(", "));
         let msg = lit(&format!("'{{}}' is not a value of {label} (expected one of: {list})"));
@@ -111,6 +244,7 @@ impl Emitter<'_> {
         };
         quote! {
             impl __rt::SimpleType for #name {
+                #type_name
                 fn parse_text(text: &str, r: &__rt::Reader<'_>) -> ::core::result::Result<Self, __rt::ValueError> {
                     #parse
                 }
@@ -250,12 +384,38 @@ impl Emitter<'_> {
 
     fn restriction_codec(&self, id: TypeId, primitive: Builtin, facets: &FacetSet) -> TokenStream {
         let name = ident(&self.ir.types[id].rust);
+        let type_name = self.type_name_const(id);
         let label = fmt_escape(&crate::name::describe(self.ir, id));
         let codec = builtin_codec(primitive);
         let value = builtin_value(primitive);
         let ws = self.whitespace(primitive, facets);
         let checks = self.value_checks(&label, primitive, facets, quote!(v), false);
         let (statics, pattern) = self.pattern_checks(id, &label, facets);
+        let (read, value_ref, write) = if super::types::spelled(primitive, facets) {
+            (
+                quote! {
+                    let lexical = __rt::collapse(text);
+                    Self::check_lexical(&lexical)?;
+                    ::core::result::Result::Ok(Self(__rt::xsd::Spelled::read(v, &lexical)))
+                },
+                quote!(self.0.value()),
+                quote! {
+                    match self.0.spelling() {
+                        ::core::option::Option::Some(s) => buf.push_str(s),
+                        ::core::option::Option::None => <#codec as __rt::Codec>::write(self.0.value(), buf, w)?,
+                    }
+                },
+            )
+        } else {
+            (
+                quote! {
+                    Self::check_lexical(__rt::collapse(text).as_ref())?;
+                    ::core::result::Result::Ok(Self(v))
+                },
+                quote!(&self.0),
+                quote!(<#codec as __rt::Codec>::write(&self.0, buf, w)?;),
+            )
+        };
         quote! {
             impl #name {
                 /// Checks the facets of the type on a value.
@@ -271,17 +431,17 @@ impl Emitter<'_> {
                 }
             }
             impl __rt::SimpleType for #name {
+                #type_name
                 fn parse_text(text: &str, r: &__rt::Reader<'_>) -> ::core::result::Result<Self, __rt::ValueError> {
                     #ws
                     let v = <#codec as __rt::Codec>::parse(text, r)?;
                     Self::check(&v)?;
-                    Self::check_lexical(__rt::collapse(text).as_ref())?;
-                    ::core::result::Result::Ok(Self(v))
+                    #read
                 }
                 fn write_text(&self, buf: &mut ::std::string::String, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
-                    Self::check(&self.0).map_err(|e| __rt::EncodeError::new(e.to_string()))?;
+                    Self::check(#value_ref).map_err(|e| __rt::EncodeError::new(e.to_string()))?;
                     let at = buf.len();
-                    <#codec as __rt::Codec>::write(&self.0, buf, w)?;
+                    #write
                     Self::check_lexical(&buf[at..]).map_err(|e| __rt::EncodeError::new(e.to_string()))
                 }
             }
@@ -290,6 +450,7 @@ impl Emitter<'_> {
 
     fn list_codec(&self, id: TypeId, item: TypeId, facets: &FacetSet) -> TokenStream {
         let name = ident(&self.ir.types[id].rust);
+        let type_name = self.type_name_const(id);
         let m = self.module(id);
         let label = fmt_escape(&crate::name::describe(self.ir, id));
         let codec = self.codec_type(item, &m);
@@ -308,6 +469,7 @@ impl Emitter<'_> {
                 }
             }
             impl __rt::SimpleType for #name {
+                #type_name
                 fn parse_text(text: &str, r: &__rt::Reader<'_>) -> ::core::result::Result<Self, __rt::ValueError> {
                     let v = __rt::parse_list::<#codec>(text, r)?;
                     Self::check(&v)?;
@@ -326,6 +488,7 @@ impl Emitter<'_> {
 
     fn union_codec(&self, id: TypeId, members: &[Variant]) -> TokenStream {
         let name = ident(&self.ir.types[id].rust);
+        let type_name = self.type_name_const(id);
         let m = self.module(id);
         let label = fmt_escape(&crate::name::describe(self.ir, id));
         let tries = members.iter().map(|v| {
@@ -345,6 +508,7 @@ impl Emitter<'_> {
         let msg = lit(&format!("'{{}}' is not a valid value of any member type of {label}"));
         quote! {
             impl __rt::SimpleType for #name {
+                #type_name
                 fn parse_text(text: &str, r: &__rt::Reader<'_>) -> ::core::result::Result<Self, __rt::ValueError> {
                     #(#tries)*
                     ::core::result::Result::Err(__rt::ValueError::new(::std::format!(#msg, text.trim())))
@@ -407,6 +571,20 @@ impl Emitter<'_> {
                         value: attr.value.into_owned(),
                     });
                     continue;
+                }
+            });
+        }
+        if !c.refused.is_empty()
+            && let Origin::Named(q) = &self.ir.types[id].origin
+        {
+            // Derived types exist but none may substitute here: say why.
+            let (u, l) = (lit(&q.ns), lit(&q.local));
+            let declared = lit(&q.to_string());
+            let table = self.refusal_table(&c.refused);
+            arms.extend(quote! {
+                if attr.is(__rt::NsId::XSI, "type") && !__rt::is_xsi_type_of(r, &attr, #u, #l) {
+                    let t = __rt::parse_xsi_type(r, start, &attr)?;
+                    return ::core::result::Result::Err(__rt::not_derived(r, start, &t, #declared, #table));
                 }
             });
         }
@@ -510,8 +688,10 @@ impl Emitter<'_> {
             }
         };
         let enc_attrs = self.encode_attributes(c, &m);
+        let type_name = self.type_name_const(id);
         quote! {
             impl __rt::ComplexType for #name {
+                #type_name
                 fn decode_xml<'a>(r: &mut __rt::Reader<'a>, start: &__rt::Start<'a>) -> ::core::result::Result<Self, __rt::DecodeError> {
                     #attrs
                     #content_decode
@@ -579,6 +759,13 @@ impl Emitter<'_> {
             if e.nillable { quote!(__rt::NillableSimple<#codec>) } else { quote!(__rt::Simple<#codec>) }
         } else {
             let ty = self.value_type(e.ty, m);
+            let bits = derivation_bits(e.block);
+            let ty = if bits == 0 {
+                ty
+            } else {
+                let b = Literal::u8_unsuffixed(bits);
+                quote!(#ty, #b)
+            };
             if e.nillable { quote!(__rt::NillableComplex<#ty>) } else { quote!(__rt::Complex<#ty>) }
         }
     }
@@ -866,8 +1053,10 @@ impl Emitter<'_> {
             TokenStream::new()
         } else {
             let own = self.own_type(id);
+            let type_name = self.type_name_const(id);
             quote! {
                 impl __rt::ComplexType for #name {
+                    #type_name
                     fn decode_xml<'a>(r: &mut __rt::Reader<'a>, start: &__rt::Start<'a>) -> ::core::result::Result<Self, __rt::DecodeError> {
                         __rt::no_attributes(r, start, #own)?;
                         let mut cur = r.next_child(start)?;
@@ -910,17 +1099,35 @@ impl Emitter<'_> {
         }
     }
 
+    /// `const TYPE_NAME` of a named type's codec impl (nothing for an anonymous type, whose
+    /// name the trait's default says is `None`).
+    fn type_name_const(&self, id: TypeId) -> TokenStream {
+        match &self.ir.types[id].origin {
+            Origin::Named(_) => {
+                let own = self.own_type(id);
+                quote!(const TYPE_NAME: __rt::TypeName = #own;)
+            }
+            _ => TokenStream::new(),
+        }
+    }
+
     /// `Some((uri, local))` of a named type (for `xsi:type` naming it), else `None`.
     fn own_type(&self, id: TypeId) -> TokenStream {
         match &self.ir.types[id].origin {
             Origin::Named(q) => {
-                let u = lit(&q.ns);
+                let u = self.ns_uri(&q.ns);
                 let l = lit(&q.local);
                 quote!(::core::option::Option::Some((#u, #l)))
             }
             _ => quote!(::core::option::Option::None),
         }
     }
+}
+
+/// The bits of the runtime's `Derivations` for a set of methods (1: extension, 2:
+/// restriction).
+pub(crate) fn derivation_bits(m: crate::syntax::Methods) -> u8 {
+    u8::from(m.extension) | (u8::from(m.restriction) << 1)
 }
 
 /// The local variable holding a field's value while decoding: prefixed so that no field

@@ -406,7 +406,7 @@ impl<'a> Emitter<'a> {
         let mut out = TokenStream::new();
         for (id, e) in self.ir.elements.iter().enumerate().filter(|(_, e)| !e.rust.is_empty() && module_of(self.ir, &e.name.ns) == m) {
             let name = ident(&e.rust);
-            let eu = ElementUse { name: e.name.clone(), ty: e.ty, nillable: e.nillable, default: None, fixed: None, global: Some(id) };
+            let eu = self.ir.element_use(id);
             let codec = self.element_codec(&eu, m);
             let uri = self.ns_uri(&e.name.ns);
             let local = lit(&e.name.local);
@@ -508,6 +508,7 @@ impl<'a> Emitter<'a> {
         match &self.ir.types[id].origin {
             Origin::Builtin(b) => format!("xs:{}", b.xs_name()),
             Origin::Named(q) => format!("`{}`", q),
+            Origin::Derivations { base } => format!("{} or a type derived from it", self.xml_label(*base)),
             _ => "an anonymous type".to_owned(),
         }
     }
@@ -569,10 +570,15 @@ pub(crate) fn builtin_codec(b: Builtin) -> TokenStream {
         Builtin::Token => quote!(__rt::codecs::Token),
         Builtin::Language => quote!(__rt::codecs::Language),
         Builtin::Name => quote!(__rt::codecs::Name),
-        Builtin::NcName | Builtin::Id | Builtin::IdRef | Builtin::Entity => quote!(__rt::codecs::NcName),
+        Builtin::NcName => quote!(__rt::codecs::NcName),
+        Builtin::Id => quote!(__rt::codecs::Id),
+        Builtin::IdRef => quote!(__rt::codecs::IdRef),
+        Builtin::Entity => quote!(__rt::codecs::Entity),
         Builtin::NmToken => quote!(__rt::codecs::NmToken),
         Builtin::AnyUri => quote!(__rt::codecs::AnyUri),
-        Builtin::IdRefs | Builtin::Entities | Builtin::NmTokens => quote!(__rt::codecs::NmTokens),
+        Builtin::NmTokens => quote!(__rt::codecs::NmTokens),
+        Builtin::IdRefs => quote!(__rt::codecs::IdRefs),
+        Builtin::Entities => quote!(__rt::codecs::Entities),
         Builtin::NonPositiveInteger => quote!(__rt::codecs::NonPositiveInteger),
         Builtin::NegativeInteger => quote!(__rt::codecs::NegativeInteger),
         Builtin::NonNegativeInteger => quote!(__rt::codecs::NonNegativeInteger),

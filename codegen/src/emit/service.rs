@@ -450,8 +450,7 @@ impl Emitter<'_> {
     }
 
     fn element_use(&self, e: ElementId) -> ElementUse {
-        let el = &self.ir.elements[e];
-        ElementUse { name: el.name.clone(), ty: el.ty, nillable: el.nillable, default: None, fixed: None, global: Some(e) }
+        self.ir.element_use(e)
     }
 
     fn message_decode(&self, op: &Operation, msg: &MessageIr, m: &str) -> TokenStream {
@@ -543,14 +542,7 @@ impl Emitter<'_> {
                     (ns, l, self.header_decode(&eu, m))
                 }
                 PartKind::Type(t) => {
-                    let eu = ElementUse {
-                        name: crate::syntax::QName::new("", p.part.clone()),
-                        ty: t,
-                        nillable: false,
-                        default: None,
-                        fixed: None,
-                        global: None,
-                    };
+                    let eu = ElementUse::plain(&p.part, t);
                     (quote!(__rt::NsId::NONE), lit(&p.part), self.header_decode(&eu, m))
                 }
             };
@@ -620,14 +612,7 @@ impl Emitter<'_> {
                     });
                 }
                 (PartKind::Type(t), Style::Rpc) => {
-                    let eu = ElementUse {
-                        name: crate::syntax::QName::new("", p.part.clone()),
-                        ty: t,
-                        nillable: false,
-                        default: None,
-                        fixed: None,
-                        global: None,
-                    };
+                    let eu = ElementUse::plain(&p.part, t);
                     parts.extend(self.element_write(&eu, quote!(&self.#f), m));
                 }
             }

@@ -57,6 +57,22 @@ impl Emitter<'_> {
                     }
                 }
             }
+            TypeKind::Simple(SimpleDef::Restriction { primitive, facets, .. }) if spelled(*primitive, facets) => {
+                // The pattern may refuse the canonical form: the value keeps its spelling.
+                let value = super::builtin_value(*primitive);
+                quote! {
+                    #docs
+                    #[derive(Clone, Debug, PartialEq)]
+                    pub struct #name(pub __rt::xsd::Spelled<#value>);
+                    impl ::core::convert::From<#value> for #name {
+                        fn from(v: #value) -> Self { Self(__rt::xsd::Spelled::new(v)) }
+                    }
+                    impl ::core::ops::Deref for #name {
+                        type Target = #value;
+                        fn deref(&self) -> &#value { self.0.value() }
+                    }
+                }
+            }
             TypeKind::Simple(SimpleDef::Restriction { primitive, .. }) => {
                 let value = super::builtin_value(*primitive);
                 quote! {
@@ -161,6 +177,38 @@ impl Emitter<'_> {
                     pub struct #name {
                         #(#fields,)*
                     }
+                }
+            }
+            TypeKind::Polymorphic(p) => {
+                let m = self.module(id);
+                let variants = p.variants.iter().map(|v| {
+                    let vn = ident(&v.rust);
+                    let ty = self.type_path(v.ty, &m);
+                    let ty = if v.boxed { quote!(::std::boxed::Box<#ty>) } else { ty };
+                    let d = if v.methods.is_empty() {
+                        doc(&format!("`{}` itself, written without `xsi:type`.", v.name))
+                    } else {
+                        doc(&format!("`{}`, derived by {}: written with `xsi:type`.", v.name, v.methods.describe()))
+                    };
+                    quote!(#d #vn(#ty))
+                });
+                let froms = p.variants.iter().map(|v| {
+                    let vn = ident(&v.rust);
+                    let ty = self.type_path(v.ty, &m);
+                    let value = if v.boxed { quote!(::std::boxed::Box::new(v)) } else { quote!(v) };
+                    quote! {
+                        impl ::core::convert::From<#ty> for #name {
+                            fn from(v: #ty) -> Self { Self::#vn(#value) }
+                        }
+                    }
+                });
+                quote! {
+                    #docs
+                    #[derive(Clone, Debug, PartialEq)]
+                    pub enum #name {
+                        #(#variants,)*
+                    }
+                    #(#froms)*
                 }
             }
             TypeKind::Choice(g) => {
@@ -313,8 +361,28 @@ impl Emitter<'_> {
                 s.push_str(" Abstract in the schema.");
             }
         }
+        if let TypeKind::Polymorphic(p) = &t.kind {
+            s.push_str(&format!(
+                "\n\nThe value of an element declared with type `{}`{}: the declared type or one derived from it, \
+                 as its `xsi:type` says.",
+                p.name,
+                if p.is_abstract { ", which is abstract" } else { "" }
+            ));
+            if p.variants.is_empty() {
+                s.push_str(" The schema set derives no concrete type from it, so no value is valid.");
+            }
+            for r in &p.refused {
+                s.push_str(&format!("\n\n`{}` may not appear here, {}.", r.name, backtick_qnames(&r.reason)));
+            }
+        }
         s
     }
+}
+
+/// Whether a restriction holds its value as `Spelled`: a pattern constrains the lexical form,
+/// and the primitive's Rust value does not keep it.
+pub(crate) fn spelled(primitive: Builtin, facets: &FacetSet) -> bool {
+    !facets.patterns.is_empty() && !primitive.keeps_lexical_form()
 }
 
 fn capitalize(s: &str) -> String {

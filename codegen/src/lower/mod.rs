@@ -7,7 +7,7 @@
 //! restriction restates it), model group references and nested groups are expanded or given
 //! types of their own, and substitution groups become choices. Where an element declares a
 //! named complex type that other types derive from, its type is a [`Polymorphic`] of them all
-//! ([`derivation`]).
+//! (see [type derivation](crate#type-derivation)).
 
 mod derivation;
 

@@ -107,6 +107,10 @@ struct SchemaCx<'a, 'i> {
     chameleon: bool,
     element_form_qualified: bool,
     attribute_form_qualified: bool,
+    /// `blockDefault` on the schema element.
+    block_default: Methods,
+    /// `finalDefault` on the schema element.
+    final_default: Methods,
 }
 
 impl Loader<'_> {
@@ -130,6 +134,34 @@ impl Loader<'_> {
                 default
             }
         }
+    }
+
+    /// A `block`, `final`, `blockDefault` or `finalDefault` attribute: `#all` or a list of the
+    /// `allowed` methods (`extension`, `restriction`, `substitution`; `list` and `union` are
+    /// accepted where `final` allows them, and concern simple types only), `default` when
+    /// absent; any other token is an error.
+    fn methods_attr(&mut self, node: Node<'_, '_>, name: &str, allowed: &[&str], default: Methods, span: Span) -> Methods {
+        let Some(v) = node.attribute(name) else { return default };
+        let all = |m: &str| allowed.contains(&m);
+        let mut out = Methods::default();
+        let tokens: Vec<&str> = v.split_ascii_whitespace().collect();
+        if tokens == ["#all"] {
+            return Methods { extension: all("extension"), restriction: all("restriction"), substitution: all("substitution") };
+        }
+        for t in tokens {
+            match t {
+                "extension" if all(t) => out.extension = true,
+                "restriction" if all(t) => out.restriction = true,
+                "substitution" if all(t) => out.substitution = true,
+                "list" | "union" if all(t) => {}
+                other => self.err(
+                    DiagKind::Invalid,
+                    Some(span),
+                    format!("invalid {name} '{v}' on {}: '{other}' is not #all or one of {}", node_label(node), allowed.join(", ")),
+                ),
+            }
+        }
+        out
     }
 
     /// A `form`, `elementFormDefault` or `attributeFormDefault` attribute: whether it says

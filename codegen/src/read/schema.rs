@@ -26,10 +26,24 @@ impl Loader<'_> {
             (t, _) => (t.unwrap_or("").to_owned(), false),
         };
         record_prefixes(&mut self.schema, root, &tns);
-        let mut cx = SchemaCx { doc, file, base, tns, chameleon, element_form_qualified: false, attribute_form_qualified: false };
+        let mut cx = SchemaCx {
+            doc,
+            file,
+            base,
+            tns,
+            chameleon,
+            element_form_qualified: false,
+            attribute_form_qualified: false,
+            block_default: Methods::default(),
+            final_default: Methods::default(),
+        };
         let root_span = cx.span(root);
         cx.element_form_qualified = self.form_attr(root, "elementFormDefault", root_span).unwrap_or(false);
         cx.attribute_form_qualified = self.form_attr(root, "attributeFormDefault", root_span).unwrap_or(false);
+        cx.block_default =
+            self.methods_attr(root, "blockDefault", &["extension", "restriction", "substitution"], Methods::default(), root_span);
+        cx.final_default =
+            self.methods_attr(root, "finalDefault", &["extension", "restriction", "list", "union"], Methods::default(), root_span);
         for child in root.children().filter(Node::is_element) {
             let span = cx.span(child);
             if child.tag_name().namespace() != Some(XS) {
@@ -192,6 +206,13 @@ impl Loader<'_> {
             ty,
             nillable: self.bool_attr(node, "nillable", false, span),
             is_abstract: self.bool_attr(node, "abstract", false, span),
+            block: self.methods_attr(node, "block", &["extension", "restriction", "substitution"], cx.block_default, span),
+            final_: if global {
+                let d = cx.final_default.common(Methods { extension: true, restriction: true, substitution: false });
+                self.methods_attr(node, "final", &["extension", "restriction"], d, span)
+            } else {
+                Methods::default()
+            },
             default: node.attribute("default").map(str::to_owned),
             fixed: node.attribute("fixed").map(str::to_owned),
             substitution_group,
@@ -338,6 +359,9 @@ impl Loader<'_> {
         let span = cx.span(node);
         let mut mixed = self.bool_attr(node, "mixed", false, span);
         let is_abstract = self.bool_attr(node, "abstract", false, span);
+        let ext_restr = Methods { extension: true, restriction: true, substitution: false };
+        let block = self.methods_attr(node, "block", &["extension", "restriction"], cx.block_default.common(ext_restr), span);
+        let final_ = self.methods_attr(node, "final", &["extension", "restriction"], cx.final_default.common(ext_restr), span);
         let content = if let Some(sc) = node.children().find(|c| is_xs(c, "simpleContent")) {
             let deriv = sc.children().find(|c| is_xs(c, "extension") || is_xs(c, "restriction"))?;
             let derivation = if deriv.tag_name().name() == "extension" { Derivation::Extension } else { Derivation::Restriction };
@@ -367,7 +391,7 @@ impl Loader<'_> {
         } else {
             ComplexContent::Implicit { particle: self.content_particle(cx, node), attrs: self.attrs(cx, node) }
         };
-        Some(ComplexType { span, doc: doc_of(node), is_abstract, mixed, content })
+        Some(ComplexType { span, doc: doc_of(node), is_abstract, block, final_, mixed, content })
     }
 
     fn content_particle(&mut self, cx: &SchemaCx<'_, '_>, node: Node<'_, '_>) -> Option<Particle> {

@@ -9,6 +9,10 @@ pub struct ReachabilityType {
     pub cond: ::core::option::Option<CondType>,
 }
 impl __rt::ComplexType for ReachabilityType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_RULES,
+        "ReachabilityType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -16,10 +20,7 @@ impl __rt::ComplexType for ReachabilityType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "urn:cisco:epas:presence:rules",
-                "ReachabilityType",
-            )),
+            ::core::option::Option::Some((URI_RULES, "ReachabilityType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_cond = __rt::opt::<
@@ -53,6 +54,10 @@ pub struct CondType {
     pub when: ::std::vec::Vec<WhenType>,
 }
 impl __rt::ComplexType for CondType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_RULES,
+        "CondType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -60,7 +65,7 @@ impl __rt::ComplexType for CondType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some(("urn:cisco:epas:presence:rules", "CondType")),
+            ::core::option::Option::Some((URI_RULES, "CondType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_epas_reachability = __rt::one::<
@@ -101,6 +106,10 @@ pub struct EpasReachabilityType {
     pub source: ::std::string::String,
 }
 impl __rt::ComplexType for EpasReachabilityType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_RULES,
+        "EpasReachabilityType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -117,10 +126,7 @@ impl __rt::ComplexType for EpasReachabilityType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "urn:cisco:epas:presence:rules",
-                    "EpasReachabilityType",
-                )),
+                ::core::option::Option::Some((URI_RULES, "EpasReachabilityType")),
             )?;
         }
         let __v_source = match __v_source {
@@ -157,6 +163,10 @@ pub struct WhenType {
     pub choice: ::std::vec::Vec<WhenTypeChoice>,
 }
 impl __rt::ComplexType for WhenType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_RULES,
+        "WhenType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -173,10 +183,7 @@ impl __rt::ComplexType for WhenType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "urn:cisco:epas:presence:rules",
-                    "WhenType",
-                )),
+                ::core::option::Option::Some((URI_RULES, "WhenType")),
             )?;
         }
         let __v_reachability_status = match __v_reachability_status {
@@ -221,6 +228,10 @@ pub struct FilterType {
     pub excludedsource: ::std::vec::Vec<::std::string::String>,
 }
 impl __rt::ComplexType for FilterType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_RULES,
+        "FilterType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -228,7 +239,7 @@ impl __rt::ComplexType for FilterType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some(("urn:cisco:epas:presence:rules", "FilterType")),
+            ::core::option::Option::Some((URI_RULES, "FilterType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_excludedsource = __rt::many::<
@@ -359,6 +370,10 @@ pub struct EpasStatusType {
     pub status: ::std::string::String,
 }
 impl __rt::ComplexType for EpasStatusType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_RULES,
+        "EpasStatusType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -381,10 +396,7 @@ impl __rt::ComplexType for EpasStatusType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "urn:cisco:epas:presence:rules",
-                    "EpasStatusType",
-                )),
+                ::core::option::Option::Some((URI_RULES, "EpasStatusType")),
             )?;
         }
         let __v_source = match __v_source {
@@ -431,6 +443,10 @@ pub struct ConnectiveType {
     pub choice: ::std::vec::Vec<WhenTypeChoice>,
 }
 impl __rt::ComplexType for ConnectiveType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_RULES,
+        "ConnectiveType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -438,10 +454,7 @@ impl __rt::ComplexType for ConnectiveType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "urn:cisco:epas:presence:rules",
-                "ConnectiveType",
-            )),
+            ::core::option::Option::Some((URI_RULES, "ConnectiveType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_choice = __rt::many_group::<
@@ -471,6 +484,10 @@ pub struct NotType {
     pub choice: ::std::boxed::Box<WhenTypeChoice>,
 }
 impl __rt::ComplexType for NotType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_RULES,
+        "NotType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -478,7 +495,7 @@ impl __rt::ComplexType for NotType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some(("urn:cisco:epas:presence:rules", "NotType")),
+            ::core::option::Option::Some((URI_RULES, "NotType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_choice = ::std::boxed::Box::new(

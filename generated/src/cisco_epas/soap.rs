@@ -405,6 +405,10 @@ impl __rt::ComplexType for GetAllConfigResp {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct EmptyType {}
 impl __rt::ComplexType for EmptyType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "EmptyType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -412,7 +416,7 @@ impl __rt::ComplexType for EmptyType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some(("urn:cisco:epas:soap", "EmptyType")),
+            ::core::option::Option::Some((URI_SOAP, "EmptyType")),
         )?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
@@ -1356,6 +1360,10 @@ pub struct RecentCommRecordType {
     pub data: RecentCommDataType,
 }
 impl __rt::ComplexType for RecentCommRecordType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "RecentCommRecordType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1363,7 +1371,7 @@ impl __rt::ComplexType for RecentCommRecordType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some(("urn:cisco:epas:soap", "RecentCommRecordType")),
+            ::core::option::Option::Some((URI_SOAP, "RecentCommRecordType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_timestamp = __rt::one::<
@@ -1562,6 +1570,10 @@ pub struct StatusCodeType {
     pub status_code: ::std::string::String,
 }
 impl __rt::ComplexType for StatusCodeType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "StatusCodeType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1569,7 +1581,7 @@ impl __rt::ComplexType for StatusCodeType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some(("urn:cisco:epas:soap", "StatusCodeType")),
+            ::core::option::Option::Some((URI_SOAP, "StatusCodeType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_status_code = __rt::one::<
@@ -1887,6 +1899,10 @@ pub struct SystemPropertyType {
     pub value: ::std::string::String,
 }
 impl __rt::ComplexType for SystemPropertyType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "SystemPropertyType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1903,10 +1919,7 @@ impl __rt::ComplexType for SystemPropertyType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "urn:cisco:epas:soap",
-                    "SystemPropertyType",
-                )),
+                ::core::option::Option::Some((URI_SOAP, "SystemPropertyType")),
             )?;
         }
         let __v_name = match __v_name {
@@ -1961,6 +1974,10 @@ pub struct UserPropertyType {
     pub value: ::std::string::String,
 }
 impl __rt::ComplexType for UserPropertyType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "UserPropertyType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1983,7 +2000,7 @@ impl __rt::ComplexType for UserPropertyType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some(("urn:cisco:epas:soap", "UserPropertyType")),
+                ::core::option::Option::Some((URI_SOAP, "UserPropertyType")),
             )?;
         }
         let __v_name = match __v_name {
@@ -2046,6 +2063,10 @@ pub struct PropertyStatusType {
     pub status_code: ::std::string::String,
 }
 impl __rt::ComplexType for PropertyStatusType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "PropertyStatusType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -2068,10 +2089,7 @@ impl __rt::ComplexType for PropertyStatusType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "urn:cisco:epas:soap",
-                    "PropertyStatusType",
-                )),
+                ::core::option::Option::Some((URI_SOAP, "PropertyStatusType")),
             )?;
         }
         let __v_name = match __v_name {
@@ -2124,6 +2142,10 @@ pub struct ContactListGroupType {
     pub persona_id: ::std::vec::Vec<ContactListEntryType>,
 }
 impl __rt::ComplexType for ContactListGroupType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "ContactListGroupType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -2146,10 +2168,7 @@ impl __rt::ComplexType for ContactListGroupType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "urn:cisco:epas:soap",
-                    "ContactListGroupType",
-                )),
+                ::core::option::Option::Some((URI_SOAP, "ContactListGroupType")),
             )?;
         }
         let __v_name = match __v_name {
@@ -2206,6 +2225,10 @@ pub struct GroupType {
     pub index: ::core::option::Option<::std::string::String>,
 }
 impl __rt::ComplexType for GroupType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "GroupType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -2228,7 +2251,7 @@ impl __rt::ComplexType for GroupType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some(("urn:cisco:epas:soap", "GroupType")),
+                ::core::option::Option::Some((URI_SOAP, "GroupType")),
             )?;
         }
         let __v_name = match __v_name {
@@ -2273,6 +2296,10 @@ pub struct GroupStatusType {
     pub value: ::std::string::String,
 }
 impl __rt::ComplexType for GroupStatusType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "GroupStatusType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -2295,7 +2322,7 @@ impl __rt::ComplexType for GroupStatusType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some(("urn:cisco:epas:soap", "GroupStatusType")),
+                ::core::option::Option::Some((URI_SOAP, "GroupStatusType")),
             )?;
         }
         let __v_name = match __v_name {
@@ -2354,6 +2381,10 @@ pub struct GroupRenameType {
     pub index: ::core::option::Option<::std::string::String>,
 }
 impl __rt::ComplexType for GroupRenameType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "GroupRenameType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -2382,7 +2413,7 @@ impl __rt::ComplexType for GroupRenameType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some(("urn:cisco:epas:soap", "GroupRenameType")),
+                ::core::option::Option::Some((URI_SOAP, "GroupRenameType")),
             )?;
         }
         let __v_old_name = match __v_old_name {
@@ -2433,6 +2464,10 @@ pub struct GroupRenameStatusType {
     pub value: ::std::string::String,
 }
 impl __rt::ComplexType for GroupRenameStatusType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "GroupRenameStatusType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -2461,10 +2496,7 @@ impl __rt::ComplexType for GroupRenameStatusType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "urn:cisco:epas:soap",
-                    "GroupRenameStatusType",
-                )),
+                ::core::option::Option::Some((URI_SOAP, "GroupRenameStatusType")),
             )?;
         }
         let __v_old_name = match __v_old_name {
@@ -2525,6 +2557,10 @@ pub struct NameStatusType {
     pub value: ::std::string::String,
 }
 impl __rt::ComplexType for NameStatusType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "NameStatusType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -2541,7 +2577,7 @@ impl __rt::ComplexType for NameStatusType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some(("urn:cisco:epas:soap", "NameStatusType")),
+                ::core::option::Option::Some((URI_SOAP, "NameStatusType")),
             )?;
         }
         let __v_name = match __v_name {
@@ -2594,6 +2630,10 @@ pub struct ContactGroupType {
     pub persona_id: ::std::vec::Vec<ContactType>,
 }
 impl __rt::ComplexType for ContactGroupType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "ContactGroupType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -2610,7 +2650,7 @@ impl __rt::ComplexType for ContactGroupType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some(("urn:cisco:epas:soap", "ContactGroupType")),
+                ::core::option::Option::Some((URI_SOAP, "ContactGroupType")),
             )?;
         }
         let __v_name = match __v_name {
@@ -2665,6 +2705,10 @@ pub struct ContactStatusType {
     pub value: ::std::string::String,
 }
 impl __rt::ComplexType for ContactStatusType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "ContactStatusType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -2705,10 +2749,7 @@ impl __rt::ComplexType for ContactStatusType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "urn:cisco:epas:soap",
-                    "ContactStatusType",
-                )),
+                ::core::option::Option::Some((URI_SOAP, "ContactStatusType")),
             )?;
         }
         let __v_persona_id = match __v_persona_id {
@@ -2785,6 +2826,10 @@ pub struct ContactRefGroupType {
     pub persona_id: ::std::vec::Vec<::std::string::String>,
 }
 impl __rt::ComplexType for ContactRefGroupType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "ContactRefGroupType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -2801,10 +2846,7 @@ impl __rt::ComplexType for ContactRefGroupType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "urn:cisco:epas:soap",
-                    "ContactRefGroupType",
-                )),
+                ::core::option::Option::Some((URI_SOAP, "ContactRefGroupType")),
             )?;
         }
         let __v_name = match __v_name {
@@ -2853,6 +2895,10 @@ pub struct ContactRefStatusType {
     pub value: ::std::string::String,
 }
 impl __rt::ComplexType for ContactRefStatusType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "ContactRefStatusType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -2875,10 +2921,7 @@ impl __rt::ComplexType for ContactRefStatusType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "urn:cisco:epas:soap",
-                    "ContactRefStatusType",
-                )),
+                ::core::option::Option::Some((URI_SOAP, "ContactRefStatusType")),
             )?;
         }
         let __v_persona_id = match __v_persona_id {
@@ -3003,6 +3046,10 @@ pub struct PresenceRuleType {
     pub rule: PresenceRuleDefinitionType,
 }
 impl __rt::ComplexType for PresenceRuleType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "PresenceRuleType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -3019,7 +3066,7 @@ impl __rt::ComplexType for PresenceRuleType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some(("urn:cisco:epas:soap", "PresenceRuleType")),
+                ::core::option::Option::Some((URI_SOAP, "PresenceRuleType")),
             )?;
         }
         let __v_name = match __v_name {
@@ -3064,6 +3111,10 @@ pub struct RuleRefType {
     pub name: ::std::string::String,
 }
 impl __rt::ComplexType for RuleRefType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "RuleRefType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -3080,7 +3131,7 @@ impl __rt::ComplexType for RuleRefType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some(("urn:cisco:epas:soap", "RuleRefType")),
+                ::core::option::Option::Some((URI_SOAP, "RuleRefType")),
             )?;
         }
         let __v_name = match __v_name {
@@ -3129,6 +3180,10 @@ pub struct DialingRuleType {
     pub prefix: ::std::string::String,
 }
 impl __rt::ComplexType for DialingRuleType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "DialingRuleType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -3136,7 +3191,7 @@ impl __rt::ComplexType for DialingRuleType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some(("urn:cisco:epas:soap", "DialingRuleType")),
+            ::core::option::Option::Some((URI_SOAP, "DialingRuleType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_type = __rt::one::<
@@ -3219,6 +3274,10 @@ pub struct RecentCommDataType {
     pub any: ::std::vec::Vec<__rt::AnyElement>,
 }
 impl __rt::ComplexType for RecentCommDataType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "RecentCommDataType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -3226,7 +3285,7 @@ impl __rt::ComplexType for RecentCommDataType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some(("urn:cisco:epas:soap", "RecentCommDataType")),
+            ::core::option::Option::Some((URI_SOAP, "RecentCommDataType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_any = __rt::many_any(
@@ -3331,6 +3390,10 @@ pub struct AclRuleType {
     pub content: __rt::AnyContent,
 }
 impl __rt::ComplexType for AclRuleType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "AclRuleType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -3347,7 +3410,7 @@ impl __rt::ComplexType for AclRuleType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some(("urn:cisco:epas:soap", "AclRuleType")),
+                ::core::option::Option::Some((URI_SOAP, "AclRuleType")),
             )?;
         }
         let __v_name = match __v_name {
@@ -3388,6 +3451,10 @@ pub struct WatcherRuleType {
     pub watcher: ::std::vec::Vec<::std::string::String>,
 }
 impl __rt::ComplexType for WatcherRuleType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "WatcherRuleType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -3404,7 +3471,7 @@ impl __rt::ComplexType for WatcherRuleType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some(("urn:cisco:epas:soap", "WatcherRuleType")),
+                ::core::option::Option::Some((URI_SOAP, "WatcherRuleType")),
             )?;
         }
         let __v_name = match __v_name {
@@ -3451,6 +3518,10 @@ pub struct WatcherStatusRuleType {
     pub status: ::std::vec::Vec<WatcherStatusType>,
 }
 impl __rt::ComplexType for WatcherStatusRuleType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "WatcherStatusRuleType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -3467,10 +3538,7 @@ impl __rt::ComplexType for WatcherStatusRuleType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "urn:cisco:epas:soap",
-                    "WatcherStatusRuleType",
-                )),
+                ::core::option::Option::Some((URI_SOAP, "WatcherStatusRuleType")),
             )?;
         }
         let __v_name = match __v_name {
@@ -3521,6 +3589,10 @@ pub struct ContactListEntryType {
     pub value: ::std::string::String,
 }
 impl __rt::ComplexType for ContactListEntryType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "ContactListEntryType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -3549,10 +3621,7 @@ impl __rt::ComplexType for ContactListEntryType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "urn:cisco:epas:soap",
-                    "ContactListEntryType",
-                )),
+                ::core::option::Option::Some((URI_SOAP, "ContactListEntryType")),
             )?;
         }
         let __v_index = match __v_index {
@@ -3629,6 +3698,10 @@ pub struct ContactType {
     pub value: ::std::string::String,
 }
 impl __rt::ComplexType for ContactType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "ContactType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -3657,7 +3730,7 @@ impl __rt::ComplexType for ContactType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some(("urn:cisco:epas:soap", "ContactType")),
+                ::core::option::Option::Some((URI_SOAP, "ContactType")),
             )?;
         }
         let text = r.read_text(start)?;
@@ -3714,6 +3787,10 @@ pub struct PresenceRuleDefinitionType {
     pub filter: super::rules::FilterType,
 }
 impl __rt::ComplexType for PresenceRuleDefinitionType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "PresenceRuleDefinitionType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -3721,10 +3798,7 @@ impl __rt::ComplexType for PresenceRuleDefinitionType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "urn:cisco:epas:soap",
-                "PresenceRuleDefinitionType",
-            )),
+            ::core::option::Option::Some((URI_SOAP, "PresenceRuleDefinitionType")),
         )?;
         let mut cur = r.next_child(start)?;
         let mut __v_visibility = ::core::option::Option::None;
@@ -3846,6 +3920,10 @@ pub struct WatcherStatusType {
     pub value: ::std::string::String,
 }
 impl __rt::ComplexType for WatcherStatusType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_SOAP,
+        "WatcherStatusType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -3862,10 +3940,7 @@ impl __rt::ComplexType for WatcherStatusType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "urn:cisco:epas:soap",
-                    "WatcherStatusType",
-                )),
+                ::core::option::Option::Some((URI_SOAP, "WatcherStatusType")),
             )?;
         }
         let __v_watcher = match __v_watcher {

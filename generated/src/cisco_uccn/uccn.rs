@@ -437,6 +437,10 @@ pub struct ContactsElementType {
     pub group: Group,
 }
 impl __rt::ComplexType for ContactsElementType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_UCCN,
+        "ContactsElementType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -444,7 +448,7 @@ impl __rt::ComplexType for ContactsElementType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some(("urn:cisco:CUPS:UCCN", "ContactsElementType")),
+            ::core::option::Option::Some((URI_UCCN, "ContactsElementType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_group = __rt::one::<
@@ -515,6 +519,10 @@ pub struct ContactGroupsBlock {
     pub group: ::std::string::String,
 }
 impl __rt::ComplexType for ContactGroupsBlock {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_UCCN,
+        "ContactGroupsBlock",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -522,7 +530,7 @@ impl __rt::ComplexType for ContactGroupsBlock {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some(("urn:cisco:CUPS:UCCN", "ContactGroupsBlock")),
+            ::core::option::Option::Some((URI_UCCN, "ContactGroupsBlock")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_group = __rt::one::<
@@ -595,6 +603,10 @@ pub struct DialingRulesBlock {
     pub rule: DialingRulesElementType,
 }
 impl __rt::ComplexType for DialingRulesBlock {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_UCCN,
+        "DialingRulesBlock",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -602,7 +614,7 @@ impl __rt::ComplexType for DialingRulesBlock {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some(("urn:cisco:CUPS:UCCN", "DialingRulesBlock")),
+            ::core::option::Option::Some((URI_UCCN, "DialingRulesBlock")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::one::<
@@ -719,6 +731,10 @@ pub struct PrivacyRulesType {
     pub rule: PrivacyRulesTypeRule,
 }
 impl __rt::ComplexType for PrivacyRulesType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_UCCN,
+        "PrivacyRulesType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -726,7 +742,7 @@ impl __rt::ComplexType for PrivacyRulesType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some(("urn:cisco:CUPS:UCCN", "PrivacyRulesType")),
+            ::core::option::Option::Some((URI_UCCN, "PrivacyRulesType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::one::<
@@ -762,6 +778,10 @@ pub struct ContactGroupType {
     pub is_external: __rt::AnyContent,
 }
 impl __rt::ComplexType for ContactGroupType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_UCCN,
+        "ContactGroupType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -769,7 +789,7 @@ impl __rt::ComplexType for ContactGroupType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some(("urn:cisco:CUPS:UCCN", "ContactGroupType")),
+            ::core::option::Option::Some((URI_UCCN, "ContactGroupType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_persona_id = __rt::one::<
@@ -831,6 +851,10 @@ pub struct DialingRulesElementType {
     pub prefix: ::std::string::String,
 }
 impl __rt::ComplexType for DialingRulesElementType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_UCCN,
+        "DialingRulesElementType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -838,10 +862,7 @@ impl __rt::ComplexType for DialingRulesElementType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "urn:cisco:CUPS:UCCN",
-                "DialingRulesElementType",
-            )),
+            ::core::option::Option::Some((URI_UCCN, "DialingRulesElementType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_type = __rt::one::<

@@ -731,6 +731,10 @@ pub struct DisconnectPhoneCallType {
     pub phone_call_id: super::types::PhoneCallIdType,
 }
 impl __rt::ComplexType for DisconnectPhoneCallType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "DisconnectPhoneCallType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -738,10 +742,7 @@ impl __rt::ComplexType for DisconnectPhoneCallType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/messages",
-                "DisconnectPhoneCallType",
-            )),
+            ::core::option::Option::Some((URI_MESSAGES, "DisconnectPhoneCallType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_phone_call_id = __rt::one::<
@@ -783,6 +784,10 @@ pub struct DisconnectPhoneCallResponseMessageType {
     pub message_xml: ::core::option::Option<ResponseMessageTypeMessageXml>,
 }
 impl __rt::ComplexType for DisconnectPhoneCallResponseMessageType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "DisconnectPhoneCallResponseMessageType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -802,7 +807,7 @@ impl __rt::ComplexType for DisconnectPhoneCallResponseMessageType {
                 start,
                 &attr,
                 ::core::option::Option::Some((
-                    "http://schemas.microsoft.com/exchange/services/2006/messages",
+                    URI_MESSAGES,
                     "DisconnectPhoneCallResponseMessageType",
                 )),
             )?;
@@ -872,6 +877,10 @@ pub struct GetPhoneCallInformationType {
     pub phone_call_id: super::types::PhoneCallIdType,
 }
 impl __rt::ComplexType for GetPhoneCallInformationType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "GetPhoneCallInformationType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -879,10 +888,7 @@ impl __rt::ComplexType for GetPhoneCallInformationType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/messages",
-                "GetPhoneCallInformationType",
-            )),
+            ::core::option::Option::Some((URI_MESSAGES, "GetPhoneCallInformationType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_phone_call_id = __rt::one::<
@@ -928,6 +934,10 @@ pub struct GetPhoneCallInformationResponseMessageType {
     >,
 }
 impl __rt::ComplexType for GetPhoneCallInformationResponseMessageType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "GetPhoneCallInformationResponseMessageType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -947,7 +957,7 @@ impl __rt::ComplexType for GetPhoneCallInformationResponseMessageType {
                 start,
                 &attr,
                 ::core::option::Option::Some((
-                    "http://schemas.microsoft.com/exchange/services/2006/messages",
+                    URI_MESSAGES,
                     "GetPhoneCallInformationResponseMessageType",
                 )),
             )?;
@@ -1029,6 +1039,10 @@ pub struct PlayOnPhone2Type {
     pub play_on_phone: PlayOnPhoneType,
 }
 impl __rt::ComplexType for PlayOnPhone2Type {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "PlayOnPhone2Type",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1036,10 +1050,7 @@ impl __rt::ComplexType for PlayOnPhone2Type {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/messages",
-                "PlayOnPhone2Type",
-            )),
+            ::core::option::Option::Some((URI_MESSAGES, "PlayOnPhone2Type")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_play_on_phone = __rt::one::<
@@ -1073,6 +1084,10 @@ pub struct PlayOnPhoneResponse2Type {
     pub play_on_phone_response: PlayOnPhoneResponseMessageType,
 }
 impl __rt::ComplexType for PlayOnPhoneResponse2Type {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "PlayOnPhoneResponse2Type",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1080,10 +1095,7 @@ impl __rt::ComplexType for PlayOnPhoneResponse2Type {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/messages",
-                "PlayOnPhoneResponse2Type",
-            )),
+            ::core::option::Option::Some((URI_MESSAGES, "PlayOnPhoneResponse2Type")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_play_on_phone_response = __rt::one::<
@@ -1119,6 +1131,10 @@ pub struct DisableAppType {
     pub disable_reason: super::types::DisableReasonType,
 }
 impl __rt::ComplexType for DisableAppType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "DisableAppType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1126,10 +1142,7 @@ impl __rt::ComplexType for DisableAppType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/messages",
-                "DisableAppType",
-            )),
+            ::core::option::Option::Some((URI_MESSAGES, "DisableAppType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_id = __rt::one::<
@@ -1178,6 +1191,10 @@ pub struct DisableAppResponseType {
     pub message_xml: ::core::option::Option<ResponseMessageTypeMessageXml>,
 }
 impl __rt::ComplexType for DisableAppResponseType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "DisableAppResponseType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1196,10 +1213,7 @@ impl __rt::ComplexType for DisableAppResponseType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "http://schemas.microsoft.com/exchange/services/2006/messages",
-                    "DisableAppResponseType",
-                )),
+                ::core::option::Option::Some((URI_MESSAGES, "DisableAppResponseType")),
             )?;
         }
         let __v_response_class = match __v_response_class {
@@ -1264,6 +1278,10 @@ impl __rt::ComplexType for DisableAppResponseType {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct GetAppManifestsType {}
 impl __rt::ComplexType for GetAppManifestsType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "GetAppManifestsType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1271,10 +1289,7 @@ impl __rt::ComplexType for GetAppManifestsType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/messages",
-                "GetAppManifestsType",
-            )),
+            ::core::option::Option::Some((URI_MESSAGES, "GetAppManifestsType")),
         )?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
@@ -1309,6 +1324,10 @@ pub struct GetAppManifestsResponseType {
     pub manifests: ArrayOfAppManifestsType,
 }
 impl __rt::ComplexType for GetAppManifestsResponseType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "GetAppManifestsResponseType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1328,7 +1347,7 @@ impl __rt::ComplexType for GetAppManifestsResponseType {
                 start,
                 &attr,
                 ::core::option::Option::Some((
-                    "http://schemas.microsoft.com/exchange/services/2006/messages",
+                    URI_MESSAGES,
                     "GetAppManifestsResponseType",
                 )),
             )?;
@@ -1402,6 +1421,10 @@ impl __rt::ComplexType for GetAppManifestsResponseType {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct GetAppMarketplaceUrlType {}
 impl __rt::ComplexType for GetAppMarketplaceUrlType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "GetAppMarketplaceUrlType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1409,10 +1432,7 @@ impl __rt::ComplexType for GetAppMarketplaceUrlType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/messages",
-                "GetAppMarketplaceUrlType",
-            )),
+            ::core::option::Option::Some((URI_MESSAGES, "GetAppMarketplaceUrlType")),
         )?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
@@ -1447,6 +1467,10 @@ pub struct GetAppMarketplaceUrlResponseMessageType {
     pub app_marketplace_url: ::core::option::Option<::std::string::String>,
 }
 impl __rt::ComplexType for GetAppMarketplaceUrlResponseMessageType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "GetAppMarketplaceUrlResponseMessageType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1466,7 +1490,7 @@ impl __rt::ComplexType for GetAppMarketplaceUrlResponseMessageType {
                 start,
                 &attr,
                 ::core::option::Option::Some((
-                    "http://schemas.microsoft.com/exchange/services/2006/messages",
+                    URI_MESSAGES,
                     "GetAppMarketplaceUrlResponseMessageType",
                 )),
             )?;
@@ -1543,6 +1567,10 @@ pub struct GetClientAccessTokenType {
     pub token_requests: super::types::NonEmptyArrayOfClientAccessTokenRequestsType,
 }
 impl __rt::ComplexType for GetClientAccessTokenType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "GetClientAccessTokenType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1550,10 +1578,7 @@ impl __rt::ComplexType for GetClientAccessTokenType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/messages",
-                "GetClientAccessTokenType",
-            )),
+            ::core::option::Option::Some((URI_MESSAGES, "GetClientAccessTokenType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_token_requests = __rt::one::<
@@ -1587,6 +1612,10 @@ pub struct GetClientAccessTokenResponseType {
     pub response_messages: ArrayOfResponseMessagesType,
 }
 impl __rt::ComplexType for GetClientAccessTokenResponseType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "GetClientAccessTokenResponseType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1595,7 +1624,7 @@ impl __rt::ComplexType for GetClientAccessTokenResponseType {
             r,
             start,
             ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/messages",
+                URI_MESSAGES,
                 "GetClientAccessTokenResponseType",
             )),
         )?;
@@ -1631,6 +1660,10 @@ pub struct InstallAppType {
     pub manifest: __rt::xsd::Base64Binary,
 }
 impl __rt::ComplexType for InstallAppType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "InstallAppType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1638,10 +1671,7 @@ impl __rt::ComplexType for InstallAppType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/messages",
-                "InstallAppType",
-            )),
+            ::core::option::Option::Some((URI_MESSAGES, "InstallAppType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_manifest = __rt::one::<
@@ -1681,6 +1711,10 @@ pub struct InstallAppResponseType {
     pub message_xml: ::core::option::Option<ResponseMessageTypeMessageXml>,
 }
 impl __rt::ComplexType for InstallAppResponseType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "InstallAppResponseType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1699,10 +1733,7 @@ impl __rt::ComplexType for InstallAppResponseType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "http://schemas.microsoft.com/exchange/services/2006/messages",
-                    "InstallAppResponseType",
-                )),
+                ::core::option::Option::Some((URI_MESSAGES, "InstallAppResponseType")),
             )?;
         }
         let __v_response_class = match __v_response_class {
@@ -1770,6 +1801,10 @@ pub struct UninstallAppType {
     pub id: ::std::string::String,
 }
 impl __rt::ComplexType for UninstallAppType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "UninstallAppType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1777,10 +1812,7 @@ impl __rt::ComplexType for UninstallAppType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/messages",
-                "UninstallAppType",
-            )),
+            ::core::option::Option::Some((URI_MESSAGES, "UninstallAppType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_id = __rt::one::<
@@ -1820,6 +1852,10 @@ pub struct UninstallAppResponseType {
     pub message_xml: ::core::option::Option<ResponseMessageTypeMessageXml>,
 }
 impl __rt::ComplexType for UninstallAppResponseType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "UninstallAppResponseType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1838,10 +1874,7 @@ impl __rt::ComplexType for UninstallAppResponseType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "http://schemas.microsoft.com/exchange/services/2006/messages",
-                    "UninstallAppResponseType",
-                )),
+                ::core::option::Option::Some((URI_MESSAGES, "UninstallAppResponseType")),
             )?;
         }
         let __v_response_class = match __v_response_class {
@@ -1917,6 +1950,10 @@ pub struct UmProperties {
     pub telephone_access_folder_email: ::core::option::Option<::std::string::String>,
 }
 impl __rt::ComplexType for UmProperties {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "UMProperties",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1924,10 +1961,7 @@ impl __rt::ComplexType for UmProperties {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/messages",
-                "UMProperties",
-            )),
+            ::core::option::Option::Some((URI_MESSAGES, "UMProperties")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_oof_status = __rt::one::<
@@ -2009,6 +2043,10 @@ pub struct UmCallInfo {
     pub event_cause: UmEventCause,
 }
 impl __rt::ComplexType for UmCallInfo {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "UMCallInfo",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -2016,10 +2054,7 @@ impl __rt::ComplexType for UmCallInfo {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/messages",
-                "UMCallInfo",
-            )),
+            ::core::option::Option::Some((URI_MESSAGES, "UMCallInfo")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_call_state = __rt::one::<
@@ -2078,6 +2113,10 @@ impl ::core::fmt::Display for UmGreetingType {
     }
 }
 impl __rt::SimpleType for UmGreetingType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "UMGreetingType",
+    ));
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,
@@ -2120,6 +2159,10 @@ impl ::core::str::FromStr for UmGreetingType {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct BaseRequestType {}
 impl __rt::ComplexType for BaseRequestType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "BaseRequestType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -2127,10 +2170,7 @@ impl __rt::ComplexType for BaseRequestType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/messages",
-                "BaseRequestType",
-            )),
+            ::core::option::Option::Some((URI_MESSAGES, "BaseRequestType")),
         )?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
@@ -2163,6 +2203,10 @@ pub struct ResponseMessageType {
     pub message_xml: ::core::option::Option<ResponseMessageTypeMessageXml>,
 }
 impl __rt::ComplexType for ResponseMessageType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "ResponseMessageType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -2181,10 +2225,7 @@ impl __rt::ComplexType for ResponseMessageType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "http://schemas.microsoft.com/exchange/services/2006/messages",
-                    "ResponseMessageType",
-                )),
+                ::core::option::Option::Some((URI_MESSAGES, "ResponseMessageType")),
             )?;
         }
         let __v_response_class = match __v_response_class {
@@ -4487,6 +4528,10 @@ impl ::core::fmt::Display for ResponseCodeType {
     }
 }
 impl __rt::SimpleType for ResponseCodeType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "ResponseCodeType",
+    ));
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,
@@ -6022,6 +6067,10 @@ pub struct PlayOnPhoneType {
     pub dial_string: ::std::string::String,
 }
 impl __rt::ComplexType for PlayOnPhoneType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "PlayOnPhoneType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -6029,10 +6078,7 @@ impl __rt::ComplexType for PlayOnPhoneType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/messages",
-                "PlayOnPhoneType",
-            )),
+            ::core::option::Option::Some((URI_MESSAGES, "PlayOnPhoneType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_item_id = __rt::one::<
@@ -6083,6 +6129,10 @@ pub struct PlayOnPhoneResponseMessageType {
     pub phone_call_id: ::core::option::Option<super::types::PhoneCallIdType>,
 }
 impl __rt::ComplexType for PlayOnPhoneResponseMessageType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "PlayOnPhoneResponseMessageType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -6102,7 +6152,7 @@ impl __rt::ComplexType for PlayOnPhoneResponseMessageType {
                 start,
                 &attr,
                 ::core::option::Option::Some((
-                    "http://schemas.microsoft.com/exchange/services/2006/messages",
+                    URI_MESSAGES,
                     "PlayOnPhoneResponseMessageType",
                 )),
             )?;
@@ -6179,6 +6229,10 @@ pub struct ArrayOfAppManifestsType {
     pub manifest: ::std::vec::Vec<__rt::xsd::Base64Binary>,
 }
 impl __rt::ComplexType for ArrayOfAppManifestsType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "ArrayOfAppManifestsType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -6186,10 +6240,7 @@ impl __rt::ComplexType for ArrayOfAppManifestsType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/messages",
-                "ArrayOfAppManifestsType",
-            )),
+            ::core::option::Option::Some((URI_MESSAGES, "ArrayOfAppManifestsType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_manifest = __rt::many::<
@@ -6221,6 +6272,10 @@ pub struct BaseResponseMessageType {
     pub response_messages: ArrayOfResponseMessagesType,
 }
 impl __rt::ComplexType for BaseResponseMessageType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "BaseResponseMessageType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -6228,10 +6283,7 @@ impl __rt::ComplexType for BaseResponseMessageType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/messages",
-                "BaseResponseMessageType",
-            )),
+            ::core::option::Option::Some((URI_MESSAGES, "BaseResponseMessageType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_response_messages = __rt::one::<
@@ -6267,6 +6319,10 @@ pub struct ArrayOfResponseMessagesType {
     >,
 }
 impl __rt::ComplexType for ArrayOfResponseMessagesType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "ArrayOfResponseMessagesType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -6274,10 +6330,7 @@ impl __rt::ComplexType for ArrayOfResponseMessagesType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/messages",
-                "ArrayOfResponseMessagesType",
-            )),
+            ::core::option::Option::Some((URI_MESSAGES, "ArrayOfResponseMessagesType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_get_client_access_token_response_message = __rt::many::<
@@ -6371,6 +6424,10 @@ impl ::core::fmt::Display for UmCallState {
     }
 }
 impl __rt::SimpleType for UmCallState {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "UMCallState",
+    ));
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,
@@ -6455,6 +6512,10 @@ impl ::core::fmt::Display for UmEventCause {
     }
 }
 impl __rt::SimpleType for UmEventCause {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "UMEventCause",
+    ));
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,
@@ -6513,6 +6574,10 @@ pub struct GetClientAccessTokenResponseMessageType {
     pub token: ::core::option::Option<super::types::ClientAccessTokenType>,
 }
 impl __rt::ComplexType for GetClientAccessTokenResponseMessageType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_MESSAGES,
+        "GetClientAccessTokenResponseMessageType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -6532,7 +6597,7 @@ impl __rt::ComplexType for GetClientAccessTokenResponseMessageType {
                 start,
                 &attr,
                 ::core::option::Option::Some((
-                    "http://schemas.microsoft.com/exchange/services/2006/messages",
+                    URI_MESSAGES,
                     "GetClientAccessTokenResponseMessageType",
                 )),
             )?;

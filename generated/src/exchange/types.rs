@@ -11,6 +11,10 @@ pub struct ExchangeImpersonationType {
     pub connecting_sid: ConnectingSidType,
 }
 impl __rt::ComplexType for ExchangeImpersonationType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "ExchangeImpersonationType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -32,10 +36,7 @@ impl __rt::ComplexType for ExchangeImpersonationType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "http://schemas.microsoft.com/exchange/services/2006/types",
-                    "ExchangeImpersonationType",
-                )),
+                ::core::option::Option::Some((URI_TYPES, "ExchangeImpersonationType")),
             )?;
         }
         let mut cur = r.next_child(start)?;
@@ -76,6 +77,10 @@ pub struct MailboxCultureType {
     pub value: ::std::string::String,
 }
 impl __rt::ComplexType for MailboxCultureType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "MailboxCultureType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -97,10 +102,7 @@ impl __rt::ComplexType for MailboxCultureType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "http://schemas.microsoft.com/exchange/services/2006/types",
-                    "MailboxCultureType",
-                )),
+                ::core::option::Option::Some((URI_TYPES, "MailboxCultureType")),
             )?;
         }
         let text = r.read_text(start)?;
@@ -393,6 +395,10 @@ impl __rt::Group for ConnectingSidType {
     }
 }
 impl __rt::ComplexType for ConnectingSidType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "ConnectingSIDType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -400,10 +406,7 @@ impl __rt::ComplexType for ConnectingSidType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/types",
-                "ConnectingSIDType",
-            )),
+            ::core::option::Option::Some((URI_TYPES, "ConnectingSIDType")),
         )?;
         let mut cur = r.next_child(start)?;
         let v = <Self as __rt::Group>::decode_group(r, start, &mut cur)?;
@@ -475,6 +478,10 @@ impl ::core::fmt::Display for ExchangeVersionType {
     }
 }
 impl __rt::SimpleType for ExchangeVersionType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "ExchangeVersionType",
+    ));
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,
@@ -526,6 +533,10 @@ pub struct PhoneCallIdType {
     pub id: ::std::string::String,
 }
 impl __rt::ComplexType for PhoneCallIdType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "PhoneCallIdType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -542,10 +553,7 @@ impl __rt::ComplexType for PhoneCallIdType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "http://schemas.microsoft.com/exchange/services/2006/types",
-                    "PhoneCallIdType",
-                )),
+                ::core::option::Option::Some((URI_TYPES, "PhoneCallIdType")),
             )?;
         }
         let __v_id = match __v_id {
@@ -601,6 +609,10 @@ impl ::core::fmt::Display for ResponseClassType {
     }
 }
 impl __rt::SimpleType for ResponseClassType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "ResponseClassType",
+    ));
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,
@@ -653,6 +665,10 @@ pub struct PhoneCallInformationType {
     pub sip_response_code: ::core::option::Option<i32>,
 }
 impl __rt::ComplexType for PhoneCallInformationType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "PhoneCallInformationType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -660,10 +676,7 @@ impl __rt::ComplexType for PhoneCallInformationType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/types",
-                "PhoneCallInformationType",
-            )),
+            ::core::option::Option::Some((URI_TYPES, "PhoneCallInformationType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_phone_call_state = __rt::one::<
@@ -747,6 +760,10 @@ impl ::core::fmt::Display for DisableReasonType {
     }
 }
 impl __rt::SimpleType for DisableReasonType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "DisableReasonType",
+    ));
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,
@@ -800,6 +817,10 @@ pub struct NonEmptyArrayOfClientAccessTokenRequestsType {
     pub token_request: ::std::vec::Vec<ClientAccessTokenRequestType>,
 }
 impl __rt::ComplexType for NonEmptyArrayOfClientAccessTokenRequestsType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "NonEmptyArrayOfClientAccessTokenRequestsType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -808,7 +829,7 @@ impl __rt::ComplexType for NonEmptyArrayOfClientAccessTokenRequestsType {
             r,
             start,
             ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/types",
+                URI_TYPES,
                 "NonEmptyArrayOfClientAccessTokenRequestsType",
             )),
         )?;
@@ -844,6 +865,10 @@ pub struct PrincipalNameType {
     pub value: NonEmptyStringType,
 }
 impl __rt::ComplexType for PrincipalNameType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "PrincipalNameType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -851,10 +876,7 @@ impl __rt::ComplexType for PrincipalNameType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/types",
-                "PrincipalNameType",
-            )),
+            ::core::option::Option::Some((URI_TYPES, "PrincipalNameType")),
         )?;
         let text = r.read_text(start)?;
         let __v_value = <NonEmptyStringType as __rt::Codec>::parse(&text, r)
@@ -888,6 +910,10 @@ pub struct SidType {
     pub value: NonEmptyStringType,
 }
 impl __rt::ComplexType for SidType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "SIDType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -895,10 +921,7 @@ impl __rt::ComplexType for SidType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/types",
-                "SIDType",
-            )),
+            ::core::option::Option::Some((URI_TYPES, "SIDType")),
         )?;
         let text = r.read_text(start)?;
         let __v_value = <NonEmptyStringType as __rt::Codec>::parse(&text, r)
@@ -932,6 +955,10 @@ pub struct PrimarySmtpAddressType {
     pub value: NonEmptyStringType,
 }
 impl __rt::ComplexType for PrimarySmtpAddressType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "PrimarySmtpAddressType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -939,10 +966,7 @@ impl __rt::ComplexType for PrimarySmtpAddressType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/types",
-                "PrimarySmtpAddressType",
-            )),
+            ::core::option::Option::Some((URI_TYPES, "PrimarySmtpAddressType")),
         )?;
         let text = r.read_text(start)?;
         let __v_value = <NonEmptyStringType as __rt::Codec>::parse(&text, r)
@@ -976,6 +1000,10 @@ pub struct SmtpAddressType {
     pub value: NonEmptyStringType,
 }
 impl __rt::ComplexType for SmtpAddressType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "SmtpAddressType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -983,10 +1011,7 @@ impl __rt::ComplexType for SmtpAddressType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/types",
-                "SmtpAddressType",
-            )),
+            ::core::option::Option::Some((URI_TYPES, "SmtpAddressType")),
         )?;
         let text = r.read_text(start)?;
         let __v_value = <NonEmptyStringType as __rt::Codec>::parse(&text, r)
@@ -1065,6 +1090,10 @@ impl ::core::fmt::Display for PhoneCallStateType {
     }
 }
 impl __rt::SimpleType for PhoneCallStateType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "PhoneCallStateType",
+    ));
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,
@@ -1149,6 +1178,10 @@ impl ::core::fmt::Display for ConnectionFailureCauseType {
     }
 }
 impl __rt::SimpleType for ConnectionFailureCauseType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "ConnectionFailureCauseType",
+    ));
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,
@@ -1201,6 +1234,10 @@ pub struct ItemIdType {
     pub change_key: ::core::option::Option<::std::string::String>,
 }
 impl __rt::ComplexType for ItemIdType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "ItemIdType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1223,10 +1260,7 @@ impl __rt::ComplexType for ItemIdType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    "http://schemas.microsoft.com/exchange/services/2006/types",
-                    "ItemIdType",
-                )),
+                ::core::option::Option::Some((URI_TYPES, "ItemIdType")),
             )?;
         }
         let __v_id = match __v_id {
@@ -1269,6 +1303,10 @@ pub struct ClientAccessTokenRequestType {
     pub token_type: ClientAccessTokenTypeType,
 }
 impl __rt::ComplexType for ClientAccessTokenRequestType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "ClientAccessTokenRequestType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1276,10 +1314,7 @@ impl __rt::ComplexType for ClientAccessTokenRequestType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/types",
-                "ClientAccessTokenRequestType",
-            )),
+            ::core::option::Option::Some((URI_TYPES, "ClientAccessTokenRequestType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_id = __rt::one::<
@@ -1349,6 +1384,10 @@ impl NonEmptyStringType {
     }
 }
 impl __rt::SimpleType for NonEmptyStringType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "NonEmptyStringType",
+    ));
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,
@@ -1375,6 +1414,10 @@ impl __rt::SimpleType for NonEmptyStringType {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct BaseItemIdType {}
 impl __rt::ComplexType for BaseItemIdType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "BaseItemIdType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1382,10 +1425,7 @@ impl __rt::ComplexType for BaseItemIdType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/types",
-                "BaseItemIdType",
-            )),
+            ::core::option::Option::Some((URI_TYPES, "BaseItemIdType")),
         )?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
@@ -1428,6 +1468,10 @@ impl ::core::fmt::Display for ClientAccessTokenTypeType {
     }
 }
 impl __rt::SimpleType for ClientAccessTokenTypeType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "ClientAccessTokenTypeType",
+    ));
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,
@@ -1479,6 +1523,10 @@ pub struct ClientAccessTokenType {
     pub ttl: __rt::xsd::Integer,
 }
 impl __rt::ComplexType for ClientAccessTokenType {
+    const TYPE_NAME: __rt::TypeName = ::core::option::Option::Some((
+        URI_TYPES,
+        "ClientAccessTokenType",
+    ));
     fn decode_xml<'a>(
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
@@ -1486,10 +1534,7 @@ impl __rt::ComplexType for ClientAccessTokenType {
         __rt::no_attributes(
             r,
             start,
-            ::core::option::Option::Some((
-                "http://schemas.microsoft.com/exchange/services/2006/types",
-                "ClientAccessTokenType",
-            )),
+            ::core::option::Option::Some((URI_TYPES, "ClientAccessTokenType")),
         )?;
         let mut cur = r.next_child(start)?;
         let __v_id = __rt::one::<
