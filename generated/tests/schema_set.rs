@@ -1,11 +1,11 @@
-//! The schema set in `schemas/ms-oxwums/` loads in third-party tools: xmllint compiles it with
-//! no network access, and Python zeep reads the WSDL and sees the same 14 operations, SOAP
-//! actions and SOAP headers as this project's generator.
+//! The schema set in `schemas/ms-oxwums/` loads in third-party tools: libxml2 (the engine of
+//! xmllint, through lxml) compiles it with no network access, and Python zeep reads the WSDL and
+//! sees the same 14 operations, SOAP actions and SOAP headers as this project's generator.
 //!
-//! Both tools are required: a missing one fails the test with how to install it.
+//! Both come from the Python environment `cargo xtask prepare` builds; a missing one fails the
+//! test with what to run.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use soapkit_codegen::ir::PartKind;
 
@@ -30,23 +30,8 @@ const OPERATIONS: [&str; 14] = [
     "SetTelephoneAccessFolderEmail",
 ];
 
-fn xmllint(args: &[&str], input: &str) -> std::process::Output {
-    let dir = std::env::temp_dir().join(format!("ms-oxwums-schema-set-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let file = dir.join(format!("{:x}.xml", input.len() * 31 + input.bytes().map(usize::from).sum::<usize>()));
-    std::fs::write(&file, input).expect("write instance");
-    let out = Command::new("xmllint")
-        .current_dir(root())
-        .args(args)
-        .arg(&file)
-        .output()
-        .unwrap_or_else(|e| panic!("xmllint is required (Debian/Ubuntu: apt-get install libxml2-utils): {e}"));
-    let _ = std::fs::remove_file(&file);
-    out
-}
-
 #[test]
-fn xmllint_compiles_the_schema_set_offline() {
+fn libxml2_compiles_the_schema_set_offline() {
     let m = "http://schemas.microsoft.com/exchange/services/2006/messages";
     let t = "http://schemas.microsoft.com/exchange/services/2006/types";
     // Each instance needs definitions from both namespaces and from the transcribed
@@ -67,32 +52,30 @@ fn xmllint_compiles_the_schema_set_offline() {
         ),
     ];
     for (schema, instance) in &cases {
-        let out = xmllint(&["--nonet", "--noout", "--schema", schema], instance);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success() && stderr.contains("validates"), "xmllint with {schema} on {instance}:\n{stderr}");
-        assert!(!stderr.contains("warning"), "xmllint warned while compiling {schema}:\n{stderr}");
+        let r = soapkit_testkit::validate(&root().join(schema), instance, "instance");
+        assert!(r.valid(), "libxml2 with {schema} on {instance}:\n{}", r.output());
+        assert!(!r.output().contains("warning"), "libxml2 warned while compiling {schema}:\n{}", r.output());
     }
     // And it rejects what the schema forbids (the 4.5 erratum), so the check has teeth.
     let bad = format!(
         r#"<m:GetUMPropertiesResponse xmlns:m="{m}"><m:GetUMPropertiesResponse><m:OutOfStatus>false</m:OutOfStatus><m:MissedCallNotificationEnabled>true</m:MissedCallNotificationEnabled></m:GetUMPropertiesResponse></m:GetUMPropertiesResponse>"#
     );
-    let out = xmllint(&["--nonet", "--noout", "--schema", "schemas/ms-oxwums/MS-OXWUMS-messages.xsd"], &bad);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success() && stderr.contains("OutOfStatus"), "xmllint accepted OutOfStatus:\n{stderr}");
+    let r = soapkit_testkit::validate(&root().join("schemas/ms-oxwums/MS-OXWUMS-messages.xsd"), &bad, "bad");
+    assert!(!r.valid() && r.output().contains("OutOfStatus"), "libxml2 accepted OutOfStatus:\n{}", r.output());
 }
 
 #[test]
 fn zeep_sees_the_operations_and_headers_the_generator_sees() {
     let root = root();
-    let out = Command::new("python3")
+    let out = soapkit_testkit::python_command()
         .current_dir(&root)
         .arg("tests/interop/zeep_load.py")
         .output()
-        .unwrap_or_else(|e| panic!("python3 is required: {e}"));
+        .unwrap_or_else(|e| panic!("the tests' Python is required (`cargo xtask prepare`): {e}"));
     let stderr = String::from_utf8_lossy(&out.stderr);
     match out.status.code() {
         Some(0) => {}
-        Some(3) => panic!("Python zeep is required: python3 -m pip install -r tests/requirements.txt\n{stderr}"),
+        Some(3) => panic!("Python zeep is required: run `cargo xtask prepare` (it installs tests/requirements.txt)\n{stderr}"),
         _ => panic!("zeep could not load the WSDL:\n{stderr}"),
     }
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the script prints JSON");

@@ -3,7 +3,8 @@
 //! Everything here is written independently of the code under test: the fixture manifest is
 //! parsed by hand, XML is compared through `roxmltree`, the WSDL's `soapAction`s and the
 //! schemas' global declarations are read with `roxmltree`, and schema validation is done by
-//! `xmllint` (libxml2). None of it uses soapkit's own XML reader or writer, except [`epas`], a
+//! libxml2 through lxml ([`schema_validate`], reporting as xmllint does, with the driver schemas
+//! of `tests/xmllint`). None of it uses soapkit's own XML reader or writer, except [`epas`], a
 //! test server of the Cisco EPAS interface built on the generated bindings.
 
 pub mod epas;
@@ -11,8 +12,6 @@ pub mod epas;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 // ---------------------------------------------------------------------------------------------
 // Paths
@@ -33,7 +32,8 @@ pub fn schemas_dir() -> PathBuf {
     workspace_root().join("schemas").join("ms-oxwums")
 }
 
-/// `tests/xmllint`.
+/// `tests/xmllint`: the driver schemas that validation of re-encoded messages starts from
+/// (they work with `xmllint --schema` as well).
 pub fn xmllint_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("xmllint")
 }
@@ -741,89 +741,10 @@ pub fn schema_global_elements_in(dirs: &[PathBuf]) -> BTreeSet<(String, String)>
 }
 
 // ---------------------------------------------------------------------------------------------
-// xmllint
+// Schema validation
 // ---------------------------------------------------------------------------------------------
 
-/// What `xmllint --noout --nonet --schema` said about one document.
-#[derive(Clone, Debug)]
-pub struct XmllintResult {
-    /// The exit status (0 valid, 1-2 not well-formed, 3 invalid, 4 schema did not compile, ...).
-    pub status: Option<i32>,
-    /// Every line xmllint wrote to stderr, the temporary file's path replaced by the label.
-    pub lines: Vec<String>,
-    /// The label the document was written under.
-    pub label: String,
-}
-
-impl XmllintResult {
-    /// Whether xmllint reported `<label> validates` and exited with 0.
-    pub fn valid(&self) -> bool {
-        self.status == Some(0) && self.lines.iter().any(|l| *l == format!("{} validates", self.label))
-    }
-
-    /// The diagnostics: every line except the final `validates` / `fails to validate` one.
-    pub fn diagnostics(&self) -> Vec<&str> {
-        let ok = format!("{} validates", self.label);
-        let bad = format!("{} fails to validate", self.label);
-        self.lines.iter().map(String::as_str).filter(|l| *l != ok && *l != bad).collect()
-    }
-
-    /// Everything xmllint printed, for failure messages.
-    pub fn output(&self) -> String {
-        self.lines.join("\n")
-    }
-}
-
-static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// A file under [`std::env::temp_dir`] with a name unique to this process and call (so tests
-/// running in parallel, in this or another test binary, never share one), removed on drop.
-pub struct TempFile {
-    path: PathBuf,
-}
-
-impl TempFile {
-    /// Writes `contents` to a new temporary file whose name ends with `label` (sanitized).
-    pub fn new(label: &str, contents: &str) -> TempFile {
-        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let safe: String = label.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
-        let path = std::env::temp_dir().join(format!("soapkit-tests-{}-{n}-{safe}", std::process::id()));
-        std::fs::write(&path, contents).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-        TempFile { path }
-    }
-
-    /// The path.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-/// Validates `xml` against `schema` with `xmllint --noout --nonet --schema`, through a
-/// temporary file. `label` names the document in the result (xmllint's mentions of the
-/// temporary path are replaced by it). Panics with installation instructions if `xmllint`
-/// is not installed: schema validation is part of the tests, never skipped.
-pub fn xmllint_validate(schema: &Path, xml: &str, label: &str) -> XmllintResult {
-    let file = TempFile::new(&format!("{label}.xml"), xml);
-    let out = match Command::new("xmllint").arg("--noout").arg("--nonet").arg("--schema").arg(schema).arg(file.path()).output() {
-        Ok(o) => o,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => panic!(
-            "xmllint is not installed, and these tests validate messages with it: install libxml2-utils \
-             (e.g. `apt-get install -y libxml2-utils`) and run the tests again"
-        ),
-        Err(e) => panic!("cannot run xmllint: {e}"),
-    };
-    let path = file.path().to_string_lossy().into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let lines = stderr.lines().chain(stdout.lines()).map(|l| l.replace(&path, label)).collect();
-    XmllintResult { status: out.status.code(), lines, label: label.to_owned() }
-}
+pub use soapkit_testkit::{TempFile, Validation, validate as schema_validate};
 
 #[cfg(test)]
 mod tests {

@@ -100,11 +100,11 @@ async fn zeep_talks_soap_1_2_to_the_epas_server() {
     let script = workspace_root().join("tests/interop/zeep_epas.py");
     let url = server.url();
     let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("python3").arg(&script).args(["--url", &url]).arg("--ca-cert").arg(&ca).output()
+        soapkit_testkit::python_command().arg(&script).args(["--url", &url]).arg("--ca-cert").arg(&ca).output()
     })
     .await
     .unwrap()
-    .unwrap_or_else(|e| panic!("python3 is required for the zeep interoperability test: {e}"));
+    .unwrap_or_else(|e| panic!("the tests' Python is required for the zeep interoperability test (`cargo xtask prepare`): {e}"));
     server.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
     let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));

@@ -1,9 +1,9 @@
 //! Interoperability with a third-party SOAP client: Python zeep, driven by
 //! `tests/interop/zeep_client.py` from the published WSDL, against the server started in
-//! process over loopback HTTPS. The test fails (never skips) when python3 or zeep is missing.
+//! process over loopback HTTPS, with the Python environment `cargo xtask prepare` builds. The test
+//! fails (never skips) when that Python or zeep is missing.
 
 use std::path::PathBuf;
-use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,13 +18,11 @@ fn repo_root() -> PathBuf {
 }
 
 fn require_zeep() {
-    let probe = Command::new("python3").args(["-c", "import zeep, lxml, requests"]).output();
+    let probe = soapkit_testkit::python_command().args(["-c", "import zeep, lxml, requests"]).output();
     match probe {
-        Err(e) => panic!(
-            "python3 is needed for the zeep interoperability test but cannot be run ({e}); install Python 3 and then zeep with `pip install zeep`"
-        ),
+        Err(e) => panic!("the tests' Python cannot be run ({e}): run `cargo xtask prepare`"),
         Ok(o) if !o.status.success() => panic!(
-            "zeep is not installed for python3: install with `pip install zeep` (tests/requirements.txt pins the version)\n{}",
+            "zeep is not installed in the tests' Python: run `cargo xtask prepare` (it installs tests/requirements.txt)\n{}",
             String::from_utf8_lossy(&o.stderr)
         ),
         Ok(_) => {}
@@ -52,7 +50,7 @@ async fn zeep_calls_all_14_operations() {
     let url = server.url("/EWS/Exchange.asmx");
     let cert = server.cert_path.clone().expect("HTTPS certificate");
     let output = tokio::task::spawn_blocking(move || {
-        Command::new("python3")
+        soapkit_testkit::python_command()
             .arg(&script)
             .args(["--url", &url, "--user", "zeep"])
             .arg("--ca-cert")
@@ -64,7 +62,7 @@ async fn zeep_calls_all_14_operations() {
     })
     .await
     .unwrap()
-    .expect("python3 runs");
+    .expect("the tests' Python runs");
     server.shutdown().await;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -90,7 +88,7 @@ async fn zeep_calls_all_6_mail_app_operations() {
     let url = server.url("/EWS/Exchange.asmx");
     let cert = server.cert_path.clone().expect("HTTPS certificate");
     let output = tokio::task::spawn_blocking(move || {
-        Command::new("python3")
+        soapkit_testkit::python_command()
             .arg(&script)
             .args(["--url", &url, "--user", "zeep"])
             .arg("--ca-cert")
@@ -100,7 +98,7 @@ async fn zeep_calls_all_6_mail_app_operations() {
     })
     .await
     .unwrap()
-    .expect("python3 runs");
+    .expect("the tests' Python runs");
     server.shutdown().await;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);

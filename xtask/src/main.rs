@@ -1,9 +1,11 @@
-//! Project tasks: `cargo xtask gen [--check]`, `cargo xtask roundtrip [--wsdl PATH] FILE...`.
+//! Project tasks: `cargo xtask gen [--check]`, `cargo xtask roundtrip [--wsdl PATH] FILE...`,
+//! `cargo xtask test`, `cargo xtask prepare`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod gen_task;
+mod prepare;
 mod roundtrip;
 mod test_task;
 
@@ -14,6 +16,7 @@ fn main() -> ExitCode {
         Some("gen") => gen_task::run(&root, &args[1..]),
         Some("roundtrip") => roundtrip::run(&root, &args[1..]),
         Some("test") => test_task::run(&root, &args[1..]),
+        Some("prepare") => prepare::run(&root, &args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print_help();
             ExitCode::SUCCESS
@@ -35,7 +38,10 @@ fn print_help() {
            roundtrip [--wsdl PATH] FILE...     decode each SOAP envelope with the generated types and print it\n  \
                                                re-encoded, or the error with line:column\n  \
            test                                everything CI checks: prerequisites, fresh bindings, all tests,\n  \
-                                               clippy and rustdoc with warnings denied"
+                                               clippy and rustdoc with warnings denied\n  \
+           prepare                             what the tests need: a Python environment in target/python with\n  \
+                                               tests/requirements.txt, and the reference material (or which tests\n  \
+                                               skip without it; SOAPKIT_REQUIRE_REFERENCE=1 makes that an error)"
     );
 }
 

@@ -21,20 +21,11 @@ pub fn fixtures() -> PathBuf {
     crate_dir().join("tests/fixtures")
 }
 
-/// The shared reference material (`$SOAPKIT_REFERENCE`, else `shared/reference` beside the
-/// repository). Missing material is a failure, never a silent skip: these tests are the proof
-/// that the generator handles WSDLs other than MS-OXWUMS.
-pub fn reference(rel: &str) -> PathBuf {
-    let base = std::env::var_os("SOAPKIT_REFERENCE").map(PathBuf::from).unwrap_or_else(|| workspace_dir().join("../shared/reference"));
-    let path = base.join(rel);
-    assert!(
-        path.exists(),
-        "the reference material is missing: {} does not exist. These tests need the shared reference \
-         WSDLs (shared/reference beside the repository, or set SOAPKIT_REFERENCE to its path); they \
-         are not skipped when it is absent",
-        path.display()
-    );
-    path.canonicalize().unwrap_or(path)
+/// The shared reference file `rel` that the test group `group` needs (see
+/// [`soapkit_testkit::reference()`]): `None` when it is missing, after one line saying that the
+/// group is skipped; a failure instead under `SOAPKIT_REQUIRE_REFERENCE=1`, as in CI.
+pub fn reference(group: &str, rel: &str) -> Option<PathBuf> {
+    soapkit_testkit::reference(group, rel)
 }
 
 /// A scratch crate under `target/codegen-scratch/<name>` holding generated bindings as
