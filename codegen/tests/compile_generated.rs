@@ -22,6 +22,17 @@ pub const W3C_BROKEN: [&str; 5] = [
     "echoGlobalElementUnqualifiedType",
 ];
 
+/// Runs the scratch crate's round-trip program ([`roundtrip_main`]) on `files`, writing its
+/// results into a fresh directory `name` of the crate, which it returns.
+fn run_roundtrip(scratch: &Scratch, name: &str, files: &[PathBuf]) -> PathBuf {
+    let out = scratch.dir.join(name);
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).unwrap();
+    let status = std::process::Command::new(scratch.binary()).arg(&out).args(files).status().unwrap();
+    assert!(status.success(), "the round-trip program failed");
+    out
+}
+
 /// The round-trip program for the message set `MESSAGE` (a path in the scratch crate).
 fn roundtrip_main(message: &str) -> String {
     ROUNDTRIP_MAIN.replace("scratch_w3c::bindings::soap_binding::SoapBindingMessage", message)
@@ -327,11 +338,7 @@ fn w3c_examples_build_with_deny_warnings_and_round_trip() {
         }
     }
     files.sort();
-    let out = scratch.dir.join("roundtrip-out");
-    let _ = std::fs::remove_dir_all(&out);
-    std::fs::create_dir_all(&out).unwrap();
-    let status = std::process::Command::new(scratch.binary()).arg(&out).args(&files).status().unwrap();
-    assert!(status.success());
+    let out = run_roundtrip(&scratch, "roundtrip-out", &files);
 
     let pattern_of = |f: &Path| f.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
     let mut failures: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -430,11 +437,7 @@ fn ews_full_builds_and_round_trips_derivation_messages() {
     let mut files: Vec<PathBuf> =
         std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "xml")).collect();
     files.sort();
-    let out = scratch.dir.join("ews-derivation-out");
-    let _ = std::fs::remove_dir_all(&out);
-    std::fs::create_dir_all(&out).unwrap();
-    let status = std::process::Command::new(scratch.binary()).arg(&out).args(&files).status().unwrap();
-    assert!(status.success());
+    let out = run_roundtrip(&scratch, "ews-derivation-out", &files);
     let schema = ews_envelope_schema(&scratch.dir);
 
     // libxml2 (through lxml) on every fixture, with the schemas compiled once.
