@@ -45,17 +45,28 @@ pub struct SoapResponse {
 pub trait Transport: Send + Sync {
     /// Sends one request and returns the response, whatever its status.
     fn send(&self, request: SoapRequest) -> impl Future<Output = Result<SoapResponse, TransportError>> + Send;
+
+    /// Where requests go, for logs (the endpoint URL); `None` if there is nothing to say.
+    fn endpoint(&self) -> Option<String> {
+        None
+    }
 }
 
 impl<T: Transport> Transport for &T {
     fn send(&self, request: SoapRequest) -> impl Future<Output = Result<SoapResponse, TransportError>> + Send {
         (**self).send(request)
     }
+    fn endpoint(&self) -> Option<String> {
+        (**self).endpoint()
+    }
 }
 
 impl<T: Transport> Transport for std::sync::Arc<T> {
     fn send(&self, request: SoapRequest) -> impl Future<Output = Result<SoapResponse, TransportError>> + Send {
         (**self).send(request)
+    }
+    fn endpoint(&self) -> Option<String> {
+        (**self).endpoint()
     }
 }
 
@@ -163,16 +174,91 @@ pub struct Binding {
     pub prefixes: &'static [(&'static str, &'static str)],
 }
 
-/// Performs one request-response operation.
-pub async fn call<T, I, O>(transport: &T, binding: Binding, action: &'static str, input: &I) -> Result<O, ClientError>
+/// The target of the client's call events.
+pub const LOG_TARGET: &str = "soapkit::client";
+
+/// Performs one request-response operation (`operation` is its name, for logs).
+///
+/// Each call runs in a `tracing` span (target [`LOG_TARGET`], INFO, named `soap call`, with the
+/// operation, the endpoint and the SOAP version) and ends with one event with the HTTP status,
+/// the outcome and the latency; the envelopes go to the [`wire`](crate::wire) log.
+pub async fn call<T, I, O>(
+    transport: &T,
+    binding: Binding,
+    operation: &'static str,
+    action: &'static str,
+    input: &I,
+) -> Result<O, ClientError>
 where
     T: Transport + ?Sized,
     I: SoapMessage,
     O: SoapMessage,
 {
+    let span = call_span(transport, binding, operation);
+    let exchange = async {
+        let start = std::time::Instant::now();
+        let result = match exchange(transport, binding, action, input).await {
+            Ok(response) => {
+                let status = response.status;
+                (decode_response(binding, response), Some(status))
+            }
+            Err(e) => (Err(e), None),
+        };
+        log_outcome(&result.0, result.1, start);
+        result.0
+    };
+    tracing::Instrument::instrument(exchange, span).await
+}
+
+fn call_span<T: Transport + ?Sized>(transport: &T, binding: Binding, operation: &'static str) -> tracing::Span {
+    if !tracing::enabled!(target: LOG_TARGET, tracing::Level::INFO)
+        && !tracing::enabled!(target: crate::wire::TARGET, tracing::Level::TRACE)
+    {
+        return tracing::Span::none();
+    }
+    let endpoint = transport.endpoint();
+    tracing::info_span!(target: LOG_TARGET, "soap call", operation, endpoint = endpoint.as_deref().unwrap_or("-"), version = binding.version.label())
+}
+
+/// Encodes, logs and sends a request, and logs the response.
+async fn exchange<T, I>(transport: &T, binding: Binding, action: &'static str, input: &I) -> Result<SoapResponse, ClientError>
+where
+    T: Transport + ?Sized,
+    I: SoapMessage,
+{
     let body = soap::encode_message(binding.version, binding.prefixes, input).map_err(ClientError::Encode)?;
-    let response = transport.send(SoapRequest { version: binding.version, action, body }).await.map_err(ClientError::Transport)?;
-    decode_response(binding, response)
+    let request = SoapRequest { version: binding.version, action, body };
+    if tracing::enabled!(target: crate::wire::TARGET, tracing::Level::TRACE) {
+        let headers = request.http_headers();
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        crate::wire::log("client", "request", &headers, request.body.as_bytes());
+    }
+    let response = transport.send(request).await.map_err(ClientError::Transport)?;
+    if tracing::enabled!(target: crate::wire::TARGET, tracing::Level::TRACE) {
+        let status = response.status.to_string();
+        let mut headers = vec![("status", status.as_str())];
+        if let Some(ct) = &response.content_type {
+            headers.push(("Content-Type", ct.as_str()));
+        }
+        crate::wire::log("client", "response", &headers, &response.body);
+    }
+    Ok(response)
+}
+
+/// The event that ends a call: its HTTP status, outcome and latency.
+fn log_outcome<T>(result: &Result<T, ClientError>, status: Option<u16>, start: std::time::Instant) {
+    let outcome = match result {
+        Ok(_) => "ok",
+        Err(ClientError::Fault(_)) => "fault",
+        Err(ClientError::Http { .. }) => "http error",
+        Err(ClientError::Transport(_)) => "transport error",
+        Err(ClientError::Encode(_)) => "encode error",
+        Err(ClientError::Decode(_)) => "decode error",
+    };
+    match status {
+        Some(s) => tracing::info!(target: LOG_TARGET, status = s, outcome, latency = ?start.elapsed(), "SOAP call"),
+        None => tracing::info!(target: LOG_TARGET, status = "-", outcome, latency = ?start.elapsed(), "SOAP call"),
+    }
 }
 
 /// Decodes a response: the output message, a fault, or an HTTP error.
@@ -201,15 +287,32 @@ pub fn decode_response<O: SoapMessage>(binding: Binding, response: SoapResponse)
     }
 }
 
-/// Performs one one-way operation (an input and no output).
-pub async fn call_one_way<T, I>(transport: &T, binding: Binding, action: &'static str, input: &I) -> Result<(), ClientError>
+/// Performs one one-way operation (an input and no output), logged as [`call`] is.
+pub async fn call_one_way<T, I>(
+    transport: &T,
+    binding: Binding,
+    operation: &'static str,
+    action: &'static str,
+    input: &I,
+) -> Result<(), ClientError>
 where
     T: Transport + ?Sized,
     I: SoapMessage,
 {
-    let body = soap::encode_message(binding.version, binding.prefixes, input).map_err(ClientError::Encode)?;
-    let response = transport.send(SoapRequest { version: binding.version, action, body }).await.map_err(ClientError::Transport)?;
-    decode_accepted(binding, response)
+    let span = call_span(transport, binding, operation);
+    let exchange = async {
+        let start = std::time::Instant::now();
+        let result = match exchange(transport, binding, action, input).await {
+            Ok(response) => {
+                let status = response.status;
+                (decode_accepted(binding, response), Some(status))
+            }
+            Err(e) => (Err(e), None),
+        };
+        log_outcome(&result.0, result.1, start);
+        result.0
+    };
+    tracing::Instrument::instrument(exchange, span).await
 }
 
 /// Decodes the response to a one-way request: success for HTTP 202 or 200 with an empty body

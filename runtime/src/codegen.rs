@@ -12,7 +12,7 @@ pub use crate::codec::{
 };
 pub use crate::server::{
     FaultPolicy, Match, RequestContext, RequestInfo, Routes, SoapHttpRequest, SoapHttpResponse, SoapService, StandardFaults, accepted,
-    fault_response, message_response, reject, request_text,
+    fault_response, message_response, record_operation, reject, request_text,
 };
 pub use crate::soap::{
     BodyProbe, EnvelopeReader, Fault, Probed, SoapMessage, SoapVersion, decode_fault, decode_message, encode_fault, encode_message,

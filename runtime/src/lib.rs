@@ -8,6 +8,7 @@
 //! - [`client`] and [`server`]: transport-independent call and dispatch;
 //! - [`loopback`]: an in-process transport from a client to a service;
 //! - [`tool`]: decoding any message of a binding, and the round-trip driver;
+//! - [`wire`]: the wire logs (envelopes at TRACE, credentials redacted);
 //! - [`codegen`]: the facade generated code imports.
 #![forbid(unsafe_code)]
 
@@ -20,6 +21,7 @@ pub mod loopback;
 pub mod server;
 pub mod soap;
 pub mod tool;
+pub mod wire;
 pub mod xml;
 pub mod xsd;
 pub mod xsi;

@@ -60,6 +60,10 @@ impl<S: SoapService> Loopback<S> {
 }
 
 impl<S: SoapService> Transport for Loopback<S> {
+    fn endpoint(&self) -> Option<String> {
+        Some("loopback".to_owned())
+    }
+
     async fn send(&self, request: SoapRequest) -> Result<SoapResponse, TransportError> {
         {
             let headers = request.http_headers();

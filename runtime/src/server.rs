@@ -58,6 +58,13 @@ pub struct RequestContext {
     pub ignored_headers: Vec<AnyElement>,
 }
 
+/// Records the operation a request was dispatched to on the current span (the router's
+/// `soap request` span; a no-op outside one). Generated dispatchers call it once the request
+/// has decoded.
+pub fn record_operation(name: &'static str) {
+    tracing::Span::current().record("operation", name);
+}
+
 /// A SOAP service: decodes a request, calls the implementation, encodes the answer.
 /// Implemented by generated dispatchers.
 pub trait SoapService: Send + Sync + 'static {

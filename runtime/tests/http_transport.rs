@@ -192,7 +192,7 @@ fn trusting(url: &str, cert: &Cert) -> soapkit::http::HttpTransportBuilder {
 }
 
 async fn echo<T: Transport>(t: &T, version: SoapVersion) -> Result<Echo, ClientError> {
-    call(t, binding(version), ECHO, &Echo("ping".into())).await
+    call(t, binding(version), "Echo", ECHO, &Echo("ping".into())).await
 }
 
 /// Sends raw bytes over plain TCP and returns the whole answer (the request must ask the server
@@ -389,7 +389,7 @@ async fn a_slow_server_is_a_timeout() {
     let server = start(Some(&cert), |r| r).await;
     let t = trusting(&server.https_url("/soap"), &cert).timeout(Some(Duration::from_millis(300))).build().unwrap();
     let started = Instant::now();
-    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), SLOW, &Echo("ping".into())).await;
+    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), "Slow", SLOW, &Echo("ping".into())).await;
     assert!(matches!(r, Err(ClientError::Transport(TransportError::Timeout))), "{r:?}");
     assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
     server.stop().await;
@@ -400,7 +400,7 @@ async fn the_server_answers_a_fault_when_the_service_is_too_slow() {
     let cert = localhost_cert();
     let server = start(Some(&cert), |r| r.timeout(Duration::from_millis(200))).await;
     let t = trusting(&server.https_url("/soap"), &cert).build().unwrap();
-    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), SLOW, &Echo("ping".into())).await;
+    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), "Slow", SLOW, &Echo("ping".into())).await;
     match r {
         Err(ClientError::Fault(f)) => assert!(f.reason().contains("not handled within"), "{f:?}"),
         other => panic!("expected a fault, got {other:?}"),
@@ -413,11 +413,11 @@ async fn a_response_over_the_limit_is_too_large() {
     let cert = localhost_cert();
     let server = start(Some(&cert), |r| r).await;
     let t = trusting(&server.https_url("/soap"), &cert).max_response_size(10 * 1024).build().unwrap();
-    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), BIG, &Echo("ping".into())).await;
+    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), "Echo", BIG, &Echo("ping".into())).await;
     assert!(matches!(r, Err(ClientError::Transport(TransportError::TooLarge { limit: 10240 }))), "{r:?}");
     // Within the limit the same response is fine.
     let t = trusting(&server.https_url("/soap"), &cert).max_response_size(200 * 1024).build().unwrap();
-    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), BIG, &Echo("ping".into())).await;
+    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), "Echo", BIG, &Echo("ping".into())).await;
     assert_eq!(r.unwrap().0.len(), 100_000);
     server.stop().await;
 }
@@ -464,7 +464,7 @@ async fn a_request_body_over_the_server_limit_is_413_with_a_fault() {
     let cert = localhost_cert();
     let server = start(Some(&cert), |r| r.body_limit(1024)).await;
     let t = trusting(&server.https_url("/soap"), &cert).build().unwrap();
-    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), ECHO, &Echo("y".repeat(4096))).await;
+    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), "Echo", ECHO, &Echo("y".repeat(4096))).await;
     match r {
         Err(ClientError::Fault(f)) => assert!(f.reason().contains("larger than the limit of 1024 bytes"), "{f:?}"),
         other => panic!("expected a fault, got {other:?}"),
@@ -522,7 +522,7 @@ async fn graceful_shutdown_lets_a_request_in_flight_finish() {
     let cert = localhost_cert();
     let server = start(Some(&cert), |r| r).await;
     let t = trusting(&server.https_url("/soap"), &cert).build().unwrap();
-    let slow = tokio::spawn(async move { call::<_, _, Echo>(&t, binding(SoapVersion::V11), SLOW, &Echo("ping".into())).await });
+    let slow = tokio::spawn(async move { call::<_, _, Echo>(&t, binding(SoapVersion::V11), "Slow", SLOW, &Echo("ping".into())).await });
     let deadline = Instant::now() + Duration::from_secs(10);
     while server.seen().is_empty() {
         assert!(Instant::now() < deadline, "the slow request never arrived");

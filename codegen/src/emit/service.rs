@@ -55,6 +55,7 @@ impl Emitter<'_> {
                 None => (quote!(()), quote!(__rt::call_one_way::<T, #inp>), quote!(__rt::accepted())),
             };
             let action = lit(&op.soap_action);
+            let op_name = lit(&op.name);
             let mut d = format!("Calls operation `{}`", op.name);
             if !op.soap_action.is_empty() {
                 d.push_str(&format!(" (SOAPAction `{}`)", op.soap_action));
@@ -79,7 +80,7 @@ impl Emitter<'_> {
             });
             client_impls.extend(quote! {
                 fn #method(&self, input: #inp) -> impl ::core::future::Future<Output = ::core::result::Result<#out, __rt::ClientError>> + Send {
-                    async move { #call(&self.transport, BINDING, #action, &input).await }
+                    async move { #call(&self.transport, BINDING, #op_name, #action, &input).await }
                 }
             });
             let declared =
@@ -105,6 +106,7 @@ impl Emitter<'_> {
             dispatch_arms.extend(quote! {
                 #ops_enum::#variant => match probed.try_decode::<#inp>() {
                     ::core::result::Result::Ok(decoded) => {
+                        __rt::record_operation(#op_name);
                         ctx.ignored_headers = decoded.ignored_headers;
                         return match self.service.#method(&ctx, decoded.message).await {
                             ::core::result::Result::Ok(out) => #respond,

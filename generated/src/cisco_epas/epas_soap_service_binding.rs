@@ -3926,7 +3926,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 LoginInput,
                 LoginOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "login", "", &input)
                 .await
         }
     }
@@ -3941,7 +3941,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 LogoutInput,
                 LogoutOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "logout", "", &input)
                 .await
         }
     }
@@ -3956,7 +3956,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 GetAllConfigInput,
                 GetAllConfigOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "get-all-config", "", &input)
                 .await
         }
     }
@@ -3971,7 +3971,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 GetSystemConfigInput,
                 GetSystemConfigOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "get-system-config", "", &input)
                 .await
         }
     }
@@ -3986,7 +3986,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 GetUserConfigInput,
                 GetUserConfigOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "get-user-config", "", &input)
                 .await
         }
     }
@@ -4001,7 +4001,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 SetUserConfigInput,
                 SetUserConfigOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "set-user-config", "", &input)
                 .await
         }
     }
@@ -4016,7 +4016,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 GetContactListInput,
                 GetContactListOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "get-contact-list", "", &input)
                 .await
         }
     }
@@ -4031,7 +4031,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 AddGroupInput,
                 AddGroupOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "add-group", "", &input)
                 .await
         }
     }
@@ -4046,7 +4046,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 ModifyGroupInput,
                 ModifyGroupOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "modify-group", "", &input)
                 .await
         }
     }
@@ -4061,7 +4061,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 DeleteGroupInput,
                 DeleteGroupOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "delete-group", "", &input)
                 .await
         }
     }
@@ -4076,7 +4076,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 AddContactInput,
                 AddContactOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "add-contact", "", &input)
                 .await
         }
     }
@@ -4091,7 +4091,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 ModifyContactInput,
                 ModifyContactOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "modify-contact", "", &input)
                 .await
         }
     }
@@ -4106,7 +4106,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 DeleteContactInput,
                 DeleteContactOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "delete-contact", "", &input)
                 .await
         }
     }
@@ -4121,7 +4121,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 GetPresenceRulesInput,
                 GetPresenceRulesOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "get-presence-rules", "", &input)
                 .await
         }
     }
@@ -4136,7 +4136,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 SetPresenceRulesInput,
                 SetPresenceRulesOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "set-presence-rules", "", &input)
                 .await
         }
     }
@@ -4151,7 +4151,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 DeletePresenceRulesInput,
                 DeletePresenceRulesOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "delete-presence-rules", "", &input)
                 .await
         }
     }
@@ -4166,7 +4166,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 GetDialingRulesInput,
                 GetDialingRulesOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "get-dialing-rules", "", &input)
                 .await
         }
     }
@@ -4181,7 +4181,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 AddRecentCommInput,
                 AddRecentCommOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "add-recent-comm", "", &input)
                 .await
         }
     }
@@ -4196,7 +4196,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 GetRecentCommInput,
                 GetRecentCommOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "get-recent-comm", "", &input)
                 .await
         }
     }
@@ -4211,7 +4211,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 GetLicensingFeaturesInput,
                 GetLicensingFeaturesOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "get-licensing-features", "", &input)
                 .await
         }
     }
@@ -4226,7 +4226,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 PublishPresStatusInput,
                 PublishPresStatusOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "publish-pres-status", "", &input)
                 .await
         }
     }
@@ -4241,7 +4241,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 UnpublishPresStatusInput,
                 UnpublishPresStatusOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "unpublish-pres-status", "", &input)
                 .await
         }
     }
@@ -4256,7 +4256,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 GetAclInput,
                 GetAclOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "get-acl", "", &input)
                 .await
         }
     }
@@ -4271,7 +4271,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 AddAclInput,
                 AddAclOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "add-acl", "", &input)
                 .await
         }
     }
@@ -4286,7 +4286,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 DeleteAclInput,
                 DeleteAclOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "delete-acl", "", &input)
                 .await
         }
     }
@@ -4301,7 +4301,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 GetCalendaringInput,
                 GetCalendaringOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "get-calendaring", "", &input)
                 .await
         }
     }
@@ -4316,7 +4316,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 SetCalendaringInput,
                 SetCalendaringOutput,
-            >(&self.transport, BINDING, "", &input)
+            >(&self.transport, BINDING, "set-calendaring", "", &input)
                 .await
         }
     }
@@ -6112,6 +6112,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::Login => {
                         match probed.try_decode::<LoginInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("login");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self.service.login(&ctx, decoded.message).await
                                 {
@@ -6129,6 +6130,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::Logout => {
                         match probed.try_decode::<LogoutInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("logout");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6149,6 +6151,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::GetAllConfig => {
                         match probed.try_decode::<GetAllConfigInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("get-all-config");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6169,6 +6172,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::GetSystemConfig => {
                         match probed.try_decode::<GetSystemConfigInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("get-system-config");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6189,6 +6193,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::GetUserConfig => {
                         match probed.try_decode::<GetUserConfigInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("get-user-config");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6209,6 +6214,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::SetUserConfig => {
                         match probed.try_decode::<SetUserConfigInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("set-user-config");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6229,6 +6235,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::GetContactList => {
                         match probed.try_decode::<GetContactListInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("get-contact-list");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6249,6 +6256,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::AddGroup => {
                         match probed.try_decode::<AddGroupInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("add-group");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6269,6 +6277,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::ModifyGroup => {
                         match probed.try_decode::<ModifyGroupInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("modify-group");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6289,6 +6298,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::DeleteGroup => {
                         match probed.try_decode::<DeleteGroupInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("delete-group");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6309,6 +6319,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::AddContact => {
                         match probed.try_decode::<AddContactInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("add-contact");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6329,6 +6340,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::ModifyContact => {
                         match probed.try_decode::<ModifyContactInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("modify-contact");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6349,6 +6361,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::DeleteContact => {
                         match probed.try_decode::<DeleteContactInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("delete-contact");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6369,6 +6382,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::GetPresenceRules => {
                         match probed.try_decode::<GetPresenceRulesInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("get-presence-rules");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6389,6 +6403,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::SetPresenceRules => {
                         match probed.try_decode::<SetPresenceRulesInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("set-presence-rules");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6409,6 +6424,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::DeletePresenceRules => {
                         match probed.try_decode::<DeletePresenceRulesInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("delete-presence-rules");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6429,6 +6445,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::GetDialingRules => {
                         match probed.try_decode::<GetDialingRulesInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("get-dialing-rules");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6449,6 +6466,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::AddRecentComm => {
                         match probed.try_decode::<AddRecentCommInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("add-recent-comm");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6469,6 +6487,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::GetRecentComm => {
                         match probed.try_decode::<GetRecentCommInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("get-recent-comm");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6489,6 +6508,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::GetLicensingFeatures => {
                         match probed.try_decode::<GetLicensingFeaturesInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("get-licensing-features");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6509,6 +6529,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::PublishPresStatus => {
                         match probed.try_decode::<PublishPresStatusInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("publish-pres-status");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6529,6 +6550,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::UnpublishPresStatus => {
                         match probed.try_decode::<UnpublishPresStatusInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("unpublish-pres-status");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6549,6 +6571,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::GetAcl => {
                         match probed.try_decode::<GetAclInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("get-acl");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6569,6 +6592,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::AddAcl => {
                         match probed.try_decode::<AddAclInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("add-acl");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6589,6 +6613,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::DeleteAcl => {
                         match probed.try_decode::<DeleteAclInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("delete-acl");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6609,6 +6634,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::GetCalendaring => {
                         match probed.try_decode::<GetCalendaringInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("get-calendaring");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -6629,6 +6655,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                     EpasSoapServiceBindingOperation::SetCalendaring => {
                         match probed.try_decode::<SetCalendaringInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("set-calendaring");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service

@@ -1118,6 +1118,7 @@ impl<T: __rt::Transport> ExchangeServiceBinding for ExchangeServiceBindingClient
             >(
                     &self.transport,
                     BINDING,
+                    "DisableApp",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/DisableApp",
                     &input,
                 )
@@ -1138,6 +1139,7 @@ impl<T: __rt::Transport> ExchangeServiceBinding for ExchangeServiceBindingClient
             >(
                     &self.transport,
                     BINDING,
+                    "GetAppManifests",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/GetAppManifests",
                     &input,
                 )
@@ -1158,6 +1160,7 @@ impl<T: __rt::Transport> ExchangeServiceBinding for ExchangeServiceBindingClient
             >(
                     &self.transport,
                     BINDING,
+                    "GetAppMarketplaceUrl",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/GetAppMarketplaceUrl",
                     &input,
                 )
@@ -1178,6 +1181,7 @@ impl<T: __rt::Transport> ExchangeServiceBinding for ExchangeServiceBindingClient
             >(
                     &self.transport,
                     BINDING,
+                    "GetClientAccessToken",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/GetClientAccessToken",
                     &input,
                 )
@@ -1198,6 +1202,7 @@ impl<T: __rt::Transport> ExchangeServiceBinding for ExchangeServiceBindingClient
             >(
                     &self.transport,
                     BINDING,
+                    "InstallApp",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/InstallApp",
                     &input,
                 )
@@ -1218,6 +1223,7 @@ impl<T: __rt::Transport> ExchangeServiceBinding for ExchangeServiceBindingClient
             >(
                     &self.transport,
                     BINDING,
+                    "UninstallApp",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/Uninstall",
                     &input,
                 )
@@ -1790,6 +1796,7 @@ for ExchangeServiceBindingDispatcher<S, P> {
                     ExchangeServiceBindingOperation::DisableApp => {
                         match probed.try_decode::<DisableAppInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("DisableApp");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -1810,6 +1817,7 @@ for ExchangeServiceBindingDispatcher<S, P> {
                     ExchangeServiceBindingOperation::GetAppManifests => {
                         match probed.try_decode::<GetAppManifestsInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("GetAppManifests");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -1830,6 +1838,7 @@ for ExchangeServiceBindingDispatcher<S, P> {
                     ExchangeServiceBindingOperation::GetAppMarketplaceUrl => {
                         match probed.try_decode::<GetAppMarketplaceUrlInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("GetAppMarketplaceUrl");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -1850,6 +1859,7 @@ for ExchangeServiceBindingDispatcher<S, P> {
                     ExchangeServiceBindingOperation::GetClientAccessToken => {
                         match probed.try_decode::<GetClientAccessTokenInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("GetClientAccessToken");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -1870,6 +1880,7 @@ for ExchangeServiceBindingDispatcher<S, P> {
                     ExchangeServiceBindingOperation::InstallApp => {
                         match probed.try_decode::<InstallAppInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("InstallApp");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -1890,6 +1901,7 @@ for ExchangeServiceBindingDispatcher<S, P> {
                     ExchangeServiceBindingOperation::UninstallApp => {
                         match probed.try_decode::<UninstallAppInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("UninstallApp");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service

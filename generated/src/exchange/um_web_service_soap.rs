@@ -2192,6 +2192,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    "IsUMEnabled",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/IsUMEnabled",
                     &input,
                 )
@@ -2212,6 +2213,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    "GetUMProperties",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/GetUMProperties",
                     &input,
                 )
@@ -2232,6 +2234,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    "SetOofStatus",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/SetOofStatus",
                     &input,
                 )
@@ -2255,6 +2258,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    "SetPlayOnPhoneDialString",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/SetPlayOnPhoneDialString",
                     &input,
                 )
@@ -2278,6 +2282,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    "SetTelephoneAccessFolderEmail",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/SetTelephoneAccessFolderEmail",
                     &input,
                 )
@@ -2301,6 +2306,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    "SetMissedCallNotificationEnabled",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/SetMissedCallNotificationEnabled",
                     &input,
                 )
@@ -2321,6 +2327,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    "ResetPIN",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/ResetPIN",
                     &input,
                 )
@@ -2341,6 +2348,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    "PlayOnPhone",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/PlayOnPhone",
                     &input,
                 )
@@ -2361,6 +2369,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    "GetCallInfo",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/GetCallInfo",
                     &input,
                 )
@@ -2381,6 +2390,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    "Disconnect",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/Disconnect",
                     &input,
                 )
@@ -2401,6 +2411,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    "PlayOnPhoneGreeting",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/PlayOnPhoneGreeting",
                     &input,
                 )
@@ -2421,6 +2432,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    "DisconnectPhoneCall",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/DisconnectPhoneCall",
                     &input,
                 )
@@ -2441,6 +2453,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    "GetPhoneCallInformation",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/GetPhoneCallInformation",
                     &input,
                 )
@@ -2461,6 +2474,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    "PlayOnPhone2",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/PlayOnPhone",
                     &input,
                 )
@@ -3571,6 +3585,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                     UmWebServiceSoapOperation::IsUmEnabled => {
                         match probed.try_decode::<IsUmEnabledInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("IsUMEnabled");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -3591,6 +3606,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                     UmWebServiceSoapOperation::GetUmProperties => {
                         match probed.try_decode::<GetUmPropertiesInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("GetUMProperties");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -3611,6 +3627,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                     UmWebServiceSoapOperation::SetOofStatus => {
                         match probed.try_decode::<SetOofStatusInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("SetOofStatus");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -3631,6 +3648,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                     UmWebServiceSoapOperation::SetPlayOnPhoneDialString => {
                         match probed.try_decode::<SetPlayOnPhoneDialStringInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("SetPlayOnPhoneDialString");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -3651,6 +3669,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                     UmWebServiceSoapOperation::SetTelephoneAccessFolderEmail => {
                         match probed.try_decode::<SetTelephoneAccessFolderEmailInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("SetTelephoneAccessFolderEmail");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -3673,6 +3692,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                             .try_decode::<SetMissedCallNotificationEnabledInput>()
                         {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("SetMissedCallNotificationEnabled");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -3693,6 +3713,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                     UmWebServiceSoapOperation::ResetPin => {
                         match probed.try_decode::<ResetPinInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("ResetPIN");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -3713,6 +3734,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                     UmWebServiceSoapOperation::PlayOnPhone => {
                         match probed.try_decode::<PlayOnPhoneInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("PlayOnPhone");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -3733,6 +3755,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                     UmWebServiceSoapOperation::GetCallInfo => {
                         match probed.try_decode::<GetCallInfoInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("GetCallInfo");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -3753,6 +3776,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                     UmWebServiceSoapOperation::Disconnect => {
                         match probed.try_decode::<DisconnectInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("Disconnect");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -3773,6 +3797,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                     UmWebServiceSoapOperation::PlayOnPhoneGreeting => {
                         match probed.try_decode::<PlayOnPhoneGreetingInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("PlayOnPhoneGreeting");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -3793,6 +3818,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                     UmWebServiceSoapOperation::DisconnectPhoneCall => {
                         match probed.try_decode::<DisconnectPhoneCallInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("DisconnectPhoneCall");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -3813,6 +3839,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                     UmWebServiceSoapOperation::GetPhoneCallInformation => {
                         match probed.try_decode::<GetPhoneCallInformationInput>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("GetPhoneCallInformation");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service
@@ -3833,6 +3860,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                     UmWebServiceSoapOperation::PlayOnPhone2 => {
                         match probed.try_decode::<PlayOnPhone2Input>() {
                             ::core::result::Result::Ok(decoded) => {
+                                __rt::record_operation("PlayOnPhone2");
                                 ctx.ignored_headers = decoded.ignored_headers;
                                 return match self
                                     .service

@@ -385,6 +385,10 @@ impl Transport for HttpTransport {
             None => self.exchange(request).await,
         }
     }
+
+    fn endpoint(&self) -> Option<String> {
+        Some(self.uri.to_string())
+    }
 }
 
 /// Reads a body, never holding more than `limit` bytes of it.

@@ -41,9 +41,11 @@
 //! (rather than SOAP's usual 500) for problems detected at the HTTP layer, so that the status
 //! tells an HTTP-level tool what happened while a SOAP client still gets a fault to show.
 //!
-//! Each request handled by the router logs one `tracing` event (target
-//! `soapkit::http::server`, level INFO) with the remote address, path, user, SOAP action,
-//! status and latency. The operation is not known at this layer; the service may log it.
+//! Each request handled by the router runs in a `tracing` span (target `soapkit::http::server`,
+//! INFO, named `soap request`, with the path and, once a generated dispatcher has decoded the
+//! request, the `operation`) and logs one event with the remote address, path, user, SOAP
+//! action, status and latency. The envelopes received and answered go to the
+//! [`wire`](crate::wire) log, credentials redacted.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -349,6 +351,15 @@ struct Shared<S> {
 }
 
 async fn handle<S: SoapService>(shared: Arc<Shared<S>>, request: Request) -> Response {
+    let span = if tracing::enabled!(target: LOG_TARGET, tracing::Level::INFO) {
+        tracing::info_span!(target: LOG_TARGET, "soap request", path = request.uri().path(), operation = tracing::field::Empty)
+    } else {
+        tracing::Span::none()
+    };
+    tracing::Instrument::instrument(handle_in_span(shared, request), span).await
+}
+
+async fn handle_in_span<S: SoapService>(shared: Arc<Shared<S>>, request: Request) -> Response {
     let start = Instant::now();
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_owned();
@@ -443,8 +454,24 @@ async fn respond<S: SoapService>(
         }
         Ok(Ok(body)) => body,
     };
+    if tracing::enabled!(target: crate::wire::TARGET, tracing::Level::TRACE) {
+        let mut logged: Vec<(&str, &str)> = Vec::new();
+        for (name, value) in headers {
+            if let Ok(v) = value.to_str() {
+                logged.push((name.as_str(), v));
+            }
+        }
+        crate::wire::log("server", "request", &logged, &request.body);
+    }
     match tokio::time::timeout_at(deadline, shared.service.handle(ctx, request)).await {
-        Ok(response) => soap_response(response),
+        Ok(response) => {
+            if tracing::enabled!(target: crate::wire::TARGET, tracing::Level::TRACE) {
+                let status = response.status.to_string();
+                let headers = [("status", status.as_str()), ("Content-Type", response.content_type.as_str())];
+                crate::wire::log("server", "response", &headers, response.body.as_bytes());
+            }
+            soap_response(response)
+        }
         Err(_) => {
             let version = version.unwrap_or(SoapVersion::V11);
             let secs = shared.timeout.as_secs_f64();
@@ -774,7 +801,9 @@ mod tests {
             out
         });
         assert_eq!(statuses, [200, 401]);
-        let events = capture.0.lock().unwrap().clone();
+        // (The wire log, at TRACE under its own target, is tested in tests/observability.rs.)
+        let events: Vec<EventFields> =
+            capture.0.lock().unwrap().iter().filter(|e| e.iter().any(|(n, v)| n == "target" && v == LOG_TARGET)).cloned().collect();
         assert_eq!(events.len(), 2, "{events:?}");
         let field = |i: usize, name: &str| events[i].iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
         assert_eq!(field(0, "target").as_deref(), Some(LOG_TARGET));

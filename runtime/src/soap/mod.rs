@@ -54,6 +54,14 @@ impl SoapVersion {
         media::content_type(self, action)
     }
 
+    /// `SOAP 1.1` or `SOAP 1.2`, for logs and messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            SoapVersion::V11 => "SOAP 1.1",
+            SoapVersion::V12 => "SOAP 1.2",
+        }
+    }
+
     /// The media type of the version (`text/xml` or `application/soap+xml`).
     pub fn media_type(self) -> &'static str {
         match self {
