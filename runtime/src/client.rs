@@ -88,6 +88,8 @@ pub enum TransportError {
     },
     /// Any other I/O or protocol error.
     Io(String),
+    /// No credentials could be had for the request (an access token could not be obtained).
+    Auth(String),
 }
 
 impl fmt::Display for TransportError {
@@ -99,6 +101,7 @@ impl fmt::Display for TransportError {
             TransportError::Timeout => f.write_str("timed out"),
             TransportError::TooLarge { limit } => write!(f, "response larger than the limit of {limit} bytes"),
             TransportError::Io(m) => write!(f, "I/O error: {m}"),
+            TransportError::Auth(m) => write!(f, "authentication failed: {m}"),
         }
     }
 }

@@ -587,3 +587,156 @@ async fn garbage_on_the_socket_does_not_hurt_the_server() {
     assert_eq!(echo(&t, SoapVersion::V11).await.unwrap(), Echo("hello anonymous".into()));
     server.stop().await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bearer tokens: the client-credentials grant against a token endpoint served here, the token
+// cache, the refresh after a 401 Bearer challenge, and what the server answers
+
+/// The token endpoint's and the resource server's shared view of tokens.
+#[derive(Default)]
+struct Tokens {
+    /// Token requests received, with their `grant_type` and `scope`.
+    requests: Vec<(String, String)>,
+    /// Tokens the resource server accepts.
+    valid: std::collections::HashSet<String>,
+    /// `expires_in` of the next tokens.
+    expires_in: u64,
+}
+
+/// A token endpoint (`/token`: client `app`, secret `s3cret`, Basic client authentication as
+/// RFC 6749 2.3.1 prefers) beside a SOAP path that takes its tokens.
+async fn start_with_tokens(cert: &Cert) -> (Server, Arc<Mutex<Tokens>>) {
+    let tokens = Arc::new(Mutex::new(Tokens { expires_in: 3600, ..Tokens::default() }));
+    let (for_soap, for_endpoint) = (tokens.clone(), tokens.clone());
+    let endpoint = move |headers: HeaderMap, body: String| {
+        let tokens = for_endpoint.clone();
+        async move {
+            let form: std::collections::HashMap<String, String> = body
+                .split('&')
+                .filter_map(|kv| kv.split_once('='))
+                .map(|(k, v)| (k.to_owned(), v.replace("%2F", "/").replace("%3A", ":")))
+                .collect();
+            let client = headers.get("authorization").and_then(soapkit::http::server::basic_credentials);
+            let mut t = tokens.lock().unwrap();
+            t.requests.push((form.get("grant_type").cloned().unwrap_or_default(), form.get("scope").cloned().unwrap_or_default()));
+            if client != Some(("app".to_owned(), "s3cret".to_owned())) {
+                let body = r#"{"error":"invalid_client","error_description":"unknown client or wrong secret"}"#;
+                return (StatusCode::UNAUTHORIZED, [("content-type", "application/json")], body.to_owned());
+            }
+            let token = format!("tok-{}", t.requests.len());
+            t.valid.insert(token.clone());
+            let body = format!(r#"{{"access_token":"{token}","token_type":"Bearer","expires_in":{}}}"#, t.expires_in);
+            (StatusCode::OK, [("content-type", "application/json")], body)
+        }
+    };
+    let server = start_with(
+        Some(cert),
+        move |r| {
+            r.authenticator(soapkit::http::server::BearerAuth::new("EWS", move |t| {
+                for_soap.lock().unwrap().valid.contains(t).then(|| format!("holder of {t}"))
+            }))
+        },
+        move |router| router.route("/token", axum::routing::post(endpoint)),
+    )
+    .await;
+    (server, tokens)
+}
+
+#[cfg(feature = "oauth2")]
+#[tokio::test]
+async fn client_credentials_tokens_are_fetched_cached_and_refreshed_after_a_bearer_challenge() {
+    use soapkit::http::bearer::ClientCredentials;
+    let cert = localhost_cert();
+    let (server, tokens) = start_with_tokens(&cert).await;
+    let token_http = trusting(&server.https_url("/token"), &cert).build().unwrap();
+    let grant =
+        ClientCredentials::new(&server.https_url("/token"), "app", "s3cret", ["https://outlook.office365.com/.default"], token_http)
+            .unwrap();
+    let t = trusting(&server.https_url("/soap"), &cert).bearer(grant).build().unwrap();
+
+    // The first call fetches a token; the second reuses it.
+    assert_eq!(echo(&t, SoapVersion::V11).await.unwrap(), Echo("hello holder of tok-1".into()));
+    assert_eq!(echo(&t, SoapVersion::V11).await.unwrap(), Echo("hello holder of tok-1".into()));
+    assert_eq!(tokens.lock().unwrap().requests, [("client_credentials".to_owned(), "https://outlook.office365.com/.default".to_owned())]);
+    let sent: Vec<String> =
+        server.wire.lock().unwrap().iter().filter_map(|h| h.get("authorization")).map(|v| v.to_str().unwrap().to_owned()).collect();
+    assert!(sent.contains(&"Bearer tok-1".to_owned()), "{sent:?}");
+
+    // Revoked on the server: the 401 Bearer challenge makes the client fetch a new token and
+    // send the request again, once.
+    tokens.lock().unwrap().valid.clear();
+    assert_eq!(echo(&t, SoapVersion::V11).await.unwrap(), Echo("hello holder of tok-2".into()));
+    assert_eq!(tokens.lock().unwrap().requests.len(), 2);
+
+    // A token about to expire (within the refresh margin) is replaced before it is used.
+    tokens.lock().unwrap().expires_in = 30;
+    tokens.lock().unwrap().valid.clear();
+    assert_eq!(echo(&t, SoapVersion::V11).await.unwrap(), Echo("hello holder of tok-3".into()));
+    assert_eq!(echo(&t, SoapVersion::V11).await.unwrap(), Echo("hello holder of tok-4".into()));
+    assert_eq!(tokens.lock().unwrap().requests.len(), 4, "no 401 was needed");
+
+    // Wrong client secret: the token endpoint's error, as a transport error of the call.
+    let token_http = trusting(&server.https_url("/token"), &cert).build().unwrap();
+    let bad = ClientCredentials::new(&server.https_url("/token"), "app", "wrong", Vec::<String>::new(), token_http).unwrap();
+    let t = trusting(&server.https_url("/soap"), &cert).bearer(bad).build().unwrap();
+    match echo(&t, SoapVersion::V11).await {
+        Err(ClientError::Transport(TransportError::Auth(m))) => assert!(m.contains("invalid_client"), "{m}"),
+        other => panic!("expected the token endpoint's refusal, got {other:?}"),
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_refused_static_token_is_an_http_401_with_the_challenge() {
+    let cert = localhost_cert();
+    let (server, tokens) = start_with_tokens(&cert).await;
+    tokens.lock().unwrap().valid.insert("issued-elsewhere".into());
+    let good =
+        trusting(&server.https_url("/soap"), &cert).bearer(soapkit::http::bearer::StaticToken::new("issued-elsewhere")).build().unwrap();
+    assert_eq!(echo(&good, SoapVersion::V12).await.unwrap(), Echo("hello holder of issued-elsewhere".into()));
+    let bad = trusting(&server.https_url("/soap"), &cert).bearer(soapkit::http::bearer::StaticToken::new("nope")).build().unwrap();
+    match echo(&bad, SoapVersion::V11).await {
+        Err(ClientError::Http { status: 401, snippet, .. }) => assert!(snippet.contains("invalid credentials"), "{snippet}"),
+        other => panic!("expected 401, got {other:?}"),
+    }
+    // The refused request was tried twice (the retry after the challenge), no more.
+    let refused = server.wire.lock().unwrap().iter().filter(|h| h.get("authorization").is_some_and(|v| v == "Bearer nope")).count();
+    assert_eq!(refused, 2);
+    // What the server says: the challenge with error="invalid_token", or the plain one.
+    let answer = raw_exchange_tls(&server, &cert, "Bearer nope").await;
+    assert!(answer.contains("www-authenticate: Bearer realm=\"EWS\", error=\"invalid_token\""), "{answer}");
+    let answer = raw_exchange_tls(&server, &cert, "").await;
+    assert!(answer.contains("www-authenticate: Bearer realm=\"EWS\"\r\n"), "{answer}");
+    server.stop().await;
+}
+
+/// A SOAP POST over TLS with the given `Authorization` (none when empty); the raw answer, header
+/// names lowercased.
+async fn raw_exchange_tls(server: &Server, cert: &Cert, authorization: &str) -> String {
+    let mut roots = soapkit::http::rustls::RootCertStore::empty();
+    for c in soapkit::http::tls::certificates_from_pem(cert.cert_pem.as_bytes()).unwrap() {
+        roots.add(c).unwrap();
+    }
+    let config =
+        soapkit::http::rustls::ClientConfig::builder_with_provider(Arc::new(soapkit::http::rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let tcp = TcpStream::connect(server.addr).await.unwrap();
+    let mut tls = connector.connect("localhost".try_into().unwrap(), tcp).await.unwrap();
+    let auth = if authorization.is_empty() { String::new() } else { format!("Authorization: {authorization}\r\n") };
+    let request =
+        format!("POST /soap HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/xml\r\n{auth}Content-Length: 0\r\nConnection: close\r\n\r\n");
+    tls.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tls.read_to_end(&mut answer).await;
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    text.lines()
+        .map(|l| match l.split_once(": ") {
+            Some((n, v)) => format!("{}: {v}\r\n", n.to_lowercase()),
+            None => format!("{l}\r\n"),
+        })
+        .collect()
+}

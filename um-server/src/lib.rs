@@ -29,4 +29,5 @@ pub mod service;
 pub mod simulation;
 pub mod store;
 pub mod tls;
+pub mod tokens;
 pub mod users;

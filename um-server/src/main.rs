@@ -4,6 +4,7 @@
 //! um-server [--listen ADDR] [--data DIR] [--insecure-http] [--ring-delay SECS]
 //!           [--hangup-after SECS] [--access-numbers LIST] [--max-calls N] [--verbose]
 //! um-server add-user NAME --password-stdin [--data DIR] [--um-disabled] [--email ADDR]
+//! um-server token NAME [--data DIR] [--ttl SECS]
 //! ```
 
 use std::io::Read as _;
@@ -11,9 +12,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use um_server::server::{self, DEFAULT_DATA_DIR, DEFAULT_LISTEN, PATHS, ServerConfig};
+use um_server::server::{self, AuthMethods, DEFAULT_DATA_DIR, DEFAULT_LISTEN, PATHS, ServerConfig};
 use um_server::service::UmConfig;
-use um_server::users::{USERS_FILE, add_user};
+use um_server::tokens::{MAX_TTL, TokenKey};
+use um_server::users::{Directory as _, USERS_FILE, UserDb, add_user};
 
 const USAGE: &str = "\
 um-server: reference MS-OXWUMS (Voice Mail Settings Web Service) server
@@ -21,6 +23,7 @@ um-server: reference MS-OXWUMS (Voice Mail Settings Web Service) server
 USAGE:
     um-server [OPTIONS]
     um-server add-user NAME --password-stdin [--data DIR] [--um-disabled] [--email ADDR]
+    um-server token NAME [--data DIR] [--ttl SECS]   print a bearer token for NAME (default 3600 s)
 
 OPTIONS:
     --listen ADDR          address to listen on (default 127.0.0.1:8443)
@@ -30,6 +33,7 @@ OPTIONS:
     --hangup-after SECS    seconds the callee stays on the line after answering (default 120)
     --access-numbers LIST  TelephoneAccessNumbers, comma-separated; \"\" for none (default +14255550100)
     --max-calls N          calls a user may have that are not Idle (default 16)
+    --auth LIST            credentials accepted: basic, bearer or both (default basic,bearer)
     --verbose              also log the HTTP layer's own line per request
     -h, --help             this help
 
@@ -38,7 +42,11 @@ The service answers at /EWS/UM2007Legacy.asmx and /EWS/Exchange.asmx. See um-ser
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = if args.first().map(String::as_str) == Some("add-user") { add_user_command(&args[1..]) } else { serve_command(&args) };
+    let result = match args.first().map(String::as_str) {
+        Some("add-user") => add_user_command(&args[1..]),
+        Some("token") => token_command(&args[1..]),
+        _ => serve_command(&args),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -73,6 +81,7 @@ fn serve_command(argv: &[String]) -> Result<(), String> {
     let mut insecure = false;
     let mut verbose = false;
     let mut um = UmConfig::default();
+    let mut auth = AuthMethods::default();
     let mut args = Args { rest: argv.iter() };
     while let Some(a) = args.rest.next() {
         match a.as_str() {
@@ -80,6 +89,7 @@ fn serve_command(argv: &[String]) -> Result<(), String> {
             "--data" => data = PathBuf::from(args.value(a)?),
             "--insecure-http" => insecure = true,
             "--verbose" => verbose = true,
+            "--auth" => auth = AuthMethods::parse(args.value(a)?)?,
             "--ring-delay" => um.timing.ring_delay = seconds(a, args.value(a)?)?,
             "--hangup-after" => um.timing.hangup_after = seconds(a, args.value(a)?)?,
             "--access-numbers" => {
@@ -103,7 +113,7 @@ fn serve_command(argv: &[String]) -> Result<(), String> {
         server::check_insecure_http(listen).map_err(|e| e.to_string())?;
     }
     init_logging(verbose);
-    let config = ServerConfig { listen, data_dir: data, insecure_http: insecure, um };
+    let config = ServerConfig { listen, data_dir: data, insecure_http: insecure, um, auth };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async move {
         let running = server::start(config, shutdown_signal()).await.map_err(|e| e.to_string())?;
@@ -157,6 +167,42 @@ fn init_logging(verbose: bool) {
     let filter = Targets::new().with_default(LevelFilter::INFO).with_target("soapkit::http::server", http_level);
     let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(false);
     let _ = tracing_subscriber::registry().with(fmt).with(filter).try_init();
+}
+
+/// `um-server token NAME`: prints a bearer token for a user of the users file.
+fn token_command(argv: &[String]) -> Result<(), String> {
+    let mut name: Option<&str> = None;
+    let mut data = PathBuf::from(DEFAULT_DATA_DIR);
+    let mut ttl = Duration::from_secs(3600);
+    let mut args = Args { rest: argv.iter() };
+    while let Some(a) = args.rest.next() {
+        match a.as_str() {
+            "--data" => data = PathBuf::from(args.value(a)?),
+            "--ttl" => {
+                let v = args.value(a)?;
+                let secs: u64 = v.parse().map_err(|_| format!("--ttl: {v:?} is not a number of seconds"))?;
+                ttl = Duration::from_secs(secs);
+                if ttl.is_zero() || ttl > MAX_TTL {
+                    return Err(format!("--ttl: {secs} is out of range (1 to {})", MAX_TTL.as_secs()));
+                }
+            }
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                return Ok(());
+            }
+            s if s.starts_with('-') => return Err(format!("unknown argument {s:?} for token")),
+            s if name.is_none() => name = Some(s),
+            s => return Err(format!("unexpected argument {s:?}: token takes one NAME")),
+        }
+    }
+    let name = name.ok_or("token needs a NAME")?;
+    let users = UserDb::open(&data.join(USERS_FILE)).map_err(|e| e.to_string())?;
+    if users.user(name).is_none() {
+        return Err(format!("{name} is not in {}", data.join(USERS_FILE).display()));
+    }
+    let key = TokenKey::open_or_create(&data)?;
+    println!("{}", key.issue(name, ttl, std::time::SystemTime::now()));
+    Ok(())
 }
 
 fn add_user_command(argv: &[String]) -> Result<(), String> {

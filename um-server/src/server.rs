@@ -8,6 +8,7 @@ use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use generated::exchange::exchange_service_binding::ExchangeServiceBindingDispatcher;
 use generated::exchange::um_web_service_soap::UmWebServiceSoapDispatcher;
@@ -27,7 +28,8 @@ use crate::logging::Logged;
 use crate::service::{UmConfig, UmService};
 use crate::store::{DB_FILE, Store};
 use crate::tls::{CertPaths, ensure_certificate};
-use crate::users::{USERS_FILE, UserDb, ensure_users_file};
+use crate::tokens::TokenKey;
+use crate::users::{Directory as _, USERS_FILE, UserDb, ensure_users_file};
 
 /// The path of the Unified Messaging operations alone.
 pub const UM_LEGACY_PATH: &str = "/EWS/UM2007Legacy.asmx";
@@ -53,6 +55,41 @@ pub struct ServerConfig {
     pub insecure_http: bool,
     /// The service's settings.
     pub um: UmConfig,
+    /// The authentication schemes accepted.
+    pub auth: AuthMethods,
+}
+
+/// Which credentials the server takes (`--auth`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AuthMethods {
+    /// HTTP Basic with a user of the users file.
+    pub basic: bool,
+    /// `Authorization: Bearer` with a token of `um-server token` ([`crate::tokens`]).
+    pub bearer: bool,
+}
+
+impl Default for AuthMethods {
+    fn default() -> Self {
+        AuthMethods { basic: true, bearer: true }
+    }
+}
+
+impl AuthMethods {
+    /// Parses `basic,bearer` (either or both).
+    pub fn parse(list: &str) -> Result<AuthMethods, String> {
+        let mut m = AuthMethods { basic: false, bearer: false };
+        for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            match item {
+                "basic" => m.basic = true,
+                "bearer" => m.bearer = true,
+                other => return Err(format!("--auth: unknown scheme {other:?} (expected basic, bearer)")),
+            }
+        }
+        if !(m.basic || m.bearer) {
+            return Err("--auth: name at least one scheme (basic, bearer)".to_owned());
+        }
+        Ok(m)
+    }
 }
 
 /// Why the server could not start.
@@ -139,17 +176,37 @@ pub fn open_data_dir(path: &Path, need_cert: bool) -> Result<DataDir, ServerErro
     Ok(DataDir { path: path.to_owned(), users, store, cert, demo_password })
 }
 
-/// HTTP Basic authentication against the users file. Failed attempts are logged here (the
-/// request goes no further), successful ones by [`Logged`].
+/// HTTP Basic authentication against the users file, and bearer tokens of `um-server token`
+/// for users of that file, as configured. Failed attempts are logged here (the request goes
+/// no further), successful ones by [`Logged`].
 #[derive(Debug, Clone)]
 pub struct UsersAuth {
     users: Arc<UserDb>,
+    basic: bool,
+    tokens: Option<Arc<TokenKey>>,
 }
 
 impl UsersAuth {
-    /// Authenticates against `users`.
+    /// Basic authentication against `users`.
     pub fn new(users: Arc<UserDb>) -> Self {
-        UsersAuth { users }
+        UsersAuth { users, basic: true, tokens: None }
+    }
+
+    /// The schemes of `methods`, tokens checked with `key`.
+    pub fn with_methods(users: Arc<UserDb>, methods: AuthMethods, key: Arc<TokenKey>) -> Self {
+        UsersAuth { users, basic: methods.basic, tokens: methods.bearer.then_some(key) }
+    }
+
+    fn bearer(&self, key: &TokenKey, token: &str) -> Result<Option<String>, AuthError> {
+        let refused = |user: Option<&str>, outcome: String| {
+            tracing::info!(user = ?user.unwrap_or("-"), operation = "-", outcome = %outcome, status = 401, latency_ms = 0.0, "request");
+            AuthError::Invalid
+        };
+        match key.verify(token, SystemTime::now()) {
+            Ok(user) if self.users.user(&user).is_some() => Ok(Some(user)),
+            Ok(user) => Err(refused(Some(&user), "unauthorized (token of a user who is no longer in the users file)".to_owned())),
+            Err(e) => Err(refused(None, format!("unauthorized (bearer token {e})"))),
+        }
     }
 }
 
@@ -163,6 +220,15 @@ impl Authenticator for UsersAuth {
         let Some(value) = headers.get("authorization") else {
             return Err(refused(None, "unauthorized (no credentials)", AuthError::Missing));
         };
+        if let Some(token) = soapkit::http::server::bearer_token(value) {
+            return match &self.tokens {
+                Some(key) => self.bearer(key, token),
+                None => Err(refused(None, "unauthorized (bearer tokens are not accepted)", AuthError::Invalid)),
+            };
+        }
+        if !self.basic {
+            return Err(refused(None, "unauthorized (Basic is not accepted)", AuthError::Invalid));
+        }
         let Some((user, password)) = basic_credentials(value) else {
             return Err(refused(None, "unauthorized (malformed credentials)", AuthError::Invalid));
         };
@@ -178,6 +244,23 @@ impl Authenticator for UsersAuth {
 
     fn challenge(&self) -> Option<soapkit::http::HeaderValue> {
         soapkit::http::HeaderValue::from_str(&format!("Basic realm=\"{REALM}\", charset=\"UTF-8\"")).ok()
+    }
+
+    fn challenges(&self, error: AuthError) -> Vec<soapkit::http::HeaderValue> {
+        let mut out = Vec::new();
+        if self.basic {
+            out.extend(self.challenge());
+        }
+        if self.tokens.is_some() {
+            // error="invalid_token" tells a client holding a token to get a new one (RFC 6750 3.1).
+            let v = if error == AuthError::Invalid {
+                format!("Bearer realm=\"{REALM}\", error=\"invalid_token\"")
+            } else {
+                format!("Bearer realm=\"{REALM}\"")
+            };
+            out.extend(soapkit::http::HeaderValue::from_str(&v).ok());
+        }
+        out
     }
 }
 
@@ -249,15 +332,17 @@ pub async fn start_with_clock(
     let um = Arc::new(UmService::new(clock.clone(), data.store.clone(), data.users.clone(), config.um.clone()));
     let apps = AppsService::new(clock, data.store.clone(), data.users.clone());
     let um_dispatcher = || UmWebServiceSoapDispatcher::new(um.clone()).with_fault_policy(ExchangeFaults);
+    let key = Arc::new(TokenKey::open_or_create(&data.path).map_err(ServerError::new)?);
+    let auth = UsersAuth::with_methods(data.users.clone(), config.auth, key);
     let legacy = SoapRouter::new(Logged::new(um_dispatcher()))
         .paths(&[UM_LEGACY_PATH])
-        .authenticator(UsersAuth::new(data.users.clone()))
+        .authenticator(auth.clone())
         .build()
         .map_err(|e| ServerError::new(e.to_string()))?;
     let exchange = Compose::new(um_dispatcher(), ExchangeServiceBindingDispatcher::new(apps).with_fault_policy(ExchangeFaults));
     let router = SoapRouter::new(Logged::new(exchange))
         .paths(&[EXCHANGE_PATH])
-        .authenticator(UsersAuth::new(data.users.clone()))
+        .authenticator(auth)
         .build()
         .map_err(|e| ServerError::new(e.to_string()))?
         .merge(legacy);
@@ -299,6 +384,37 @@ mod tests {
         assert!(parse_listen("example.com:80").is_err());
         assert!(parse_listen("localhost:x").is_err());
         assert!(parse_listen("8443").is_err());
+    }
+
+    #[test]
+    fn auth_methods_and_their_challenges() {
+        assert_eq!(AuthMethods::parse("basic, bearer").unwrap(), AuthMethods::default());
+        assert_eq!(AuthMethods::parse("bearer").unwrap(), AuthMethods { basic: false, bearer: true });
+        assert!(AuthMethods::parse("").unwrap_err().contains("at least one"));
+        assert!(AuthMethods::parse("ntlm").unwrap_err().contains("unknown scheme \"ntlm\""));
+        let dir = std::env::temp_dir().join(format!("um-auth-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        crate::users::add_user(&dir.join(USERS_FILE), "alice", "pw", true, None).unwrap();
+        let users = Arc::new(UserDb::open(&dir.join(USERS_FILE)).unwrap());
+        let key = Arc::new(TokenKey::from_bytes(&[1; 32]));
+        let both = UsersAuth::with_methods(users.clone(), AuthMethods::default(), key.clone());
+        let shown = |a: &UsersAuth, e| a.challenges(e).iter().map(|v| v.to_str().unwrap().to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            shown(&both, AuthError::Missing),
+            [format!("Basic realm=\"{REALM}\", charset=\"UTF-8\""), format!("Bearer realm=\"{REALM}\"")]
+        );
+        assert_eq!(shown(&both, AuthError::Invalid)[1], format!("Bearer realm=\"{REALM}\", error=\"invalid_token\""));
+        let bearer_only = UsersAuth::with_methods(users.clone(), AuthMethods { basic: false, bearer: true }, key.clone());
+        assert_eq!(shown(&bearer_only, AuthError::Missing), [format!("Bearer realm=\"{REALM}\"")]);
+        let mut h = HeaderMap::new();
+        h.insert("authorization", soapkit::http::HeaderValue::from_static("Basic YWxpY2U6cHc="));
+        assert_eq!(both.authenticate(&h), Ok(Some("alice".to_owned())));
+        assert_eq!(bearer_only.authenticate(&h), Err(AuthError::Invalid), "Basic is off");
+        let token = key.issue("alice", std::time::Duration::from_secs(60), SystemTime::now());
+        h.insert("authorization", soapkit::http::HeaderValue::from_str(&format!("Bearer {token}")).unwrap());
+        assert_eq!(bearer_only.authenticate(&h), Ok(Some("alice".to_owned())));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

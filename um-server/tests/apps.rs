@@ -22,7 +22,7 @@ use soapkit::http::HttpTransport;
 use soapkit::xsd::Base64Binary;
 use um_server::apps::{DEFAULT_MARKETPLACE_URL, TOKEN_TTL_MINUTES};
 use um_server::clock::ManualClock;
-use um_server::server::{EXCHANGE_PATH, RunningServer, ServerConfig, UM_LEGACY_PATH, start_with_clock};
+use um_server::server::{AuthMethods, EXCHANGE_PATH, RunningServer, ServerConfig, UM_LEGACY_PATH, start_with_clock};
 use um_server::service::UmConfig;
 use um_server::users::add_user;
 
@@ -36,8 +36,13 @@ fn manifest(id: &str) -> Base64Binary {
 }
 
 async fn start(dir: &Path) -> RunningServer {
-    let config =
-        ServerConfig { listen: "127.0.0.1:0".parse().unwrap(), data_dir: dir.to_owned(), insecure_http: false, um: UmConfig::default() };
+    let config = ServerConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.to_owned(),
+        insecure_http: false,
+        um: UmConfig::default(),
+        auth: AuthMethods::default(),
+    };
     start_with_clock(config, Arc::new(ManualClock::new()), std::future::pending()).await.expect("server starts")
 }
 

@@ -57,6 +57,29 @@ fn add_user_reads_the_password_from_stdin_and_hashes_it() {
 }
 
 #[test]
+fn token_prints_a_bearer_token_of_a_known_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("um-data");
+    assert!(add_user(&data, "bob", "pw").status.success());
+    let out = Command::new(SERVER).args(["token", "bob", "--ttl", "120", "--data"]).arg(&data).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let token = String::from_utf8(out.stdout).unwrap();
+    let key = um_server::tokens::TokenKey::open_or_create(&data).unwrap();
+    assert_eq!(key.verify(token.trim(), std::time::SystemTime::now()), Ok("bob".to_owned()));
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(121);
+    assert!(key.verify(token.trim(), later).is_err(), "expires after --ttl");
+    for (args, message) in [
+        (vec!["token", "nobody"], "nobody is not in"),
+        (vec!["token", "bob", "--ttl", "0"], "--ttl: 0 is out of range"),
+        (vec!["token"], "token needs a NAME"),
+    ] {
+        let out = Command::new(SERVER).args(&args).arg("--data").arg(&data).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(message), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
 fn server_and_client_binaries_run_a_whole_call() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("um-data");

@@ -14,7 +14,7 @@ use soapkit::http::HttpTransport;
 use um_server::calls::Timing;
 use um_server::client::{UmClient, UmClientError};
 use um_server::clock::ManualClock;
-use um_server::server::{PATHS, RunningServer, ServerConfig, start_with_clock};
+use um_server::server::{AuthMethods, PATHS, RunningServer, ServerConfig, start_with_clock};
 use um_server::service::UmConfig;
 use um_server::users::{USERS_FILE, add_user};
 
@@ -28,6 +28,7 @@ fn config(dir: &Path) -> ServerConfig {
         data_dir: dir.to_owned(),
         insecure_http: false,
         um: UmConfig { timing: Timing { ring_delay: S(3), hangup_after: S(60) }, ..UmConfig::default() },
+        auth: AuthMethods::default(),
     }
 }
 
@@ -220,4 +221,44 @@ async fn plain_http_only_on_loopback() {
     cfg.listen = "0.0.0.0:0".parse().unwrap();
     let e = start_with_clock(cfg, Arc::new(ManualClock::new()), std::future::pending()).await.unwrap_err().to_string();
     assert!(e.contains("refusing --insecure-http on 0.0.0.0:0") && e.contains("loopback"), "{e}");
+}
+
+/// A client at `/EWS/Exchange.asmx` sending `token` as its bearer token.
+fn bearer(server: &RunningServer, token: String) -> UmClient<HttpTransport> {
+    let pem = std::fs::read(server.cert_path.as_ref().unwrap()).unwrap();
+    let t = HttpTransport::builder(server.url(PATHS[1]))
+        .add_root_certificates_pem(&pem)
+        .bearer(soapkit::http::bearer::StaticToken::new(token))
+        .build()
+        .unwrap();
+    UmClient::new(t)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bearer_tokens_it_issued_authenticate_their_user_until_they_expire() {
+    use um_server::tokens::TokenKey;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("um-data");
+    let clock = ManualClock::new();
+    let server = start(&data, &clock).await;
+    add_user(&data.join(USERS_FILE), "alice", "alice-password", true, None).unwrap();
+    let key = TokenKey::open_or_create(&data).unwrap();
+    let now = std::time::SystemTime::now();
+    // A valid token is alice's: her settings, not demo's.
+    assert!(bearer(&server, key.issue("alice", S(600), now)).is_um_enabled().await.unwrap());
+    // Expired, forged, or for a user who is not in the users file: 401.
+    for token in [key.issue("alice", S(1), now - S(10)), key.issue("mallory", S(600), now), "v1.x.1.y".to_owned()] {
+        let e = bearer(&server, token.clone()).is_um_enabled().await.unwrap_err();
+        assert_eq!(http_status(&e), Some(401), "{token}: {e}");
+    }
+    server.shutdown().await;
+
+    // With --auth basic, a valid token is refused; Basic still works.
+    let mut only_basic = config(&data);
+    only_basic.auth = AuthMethods { basic: true, bearer: false };
+    let server = start_with_clock(only_basic, Arc::new(clock.clone()), std::future::pending()).await.unwrap();
+    let e = bearer(&server, key.issue("alice", S(600), now)).is_um_enabled().await.unwrap_err();
+    assert_eq!(http_status(&e), Some(401), "{e}");
+    assert!(client(&server, PATHS[1], "alice", "alice-password").is_um_enabled().await.unwrap());
+    server.shutdown().await;
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use um_server::calls::Timing;
 use um_server::clock::SystemClock;
-use um_server::server::{ServerConfig, start_with_clock};
+use um_server::server::{AuthMethods, ServerConfig, start_with_clock};
 use um_server::service::UmConfig;
 use um_server::users::add_user;
 
@@ -42,6 +42,7 @@ async fn zeep_calls_all_14_operations() {
             timing: Timing { ring_delay: Duration::from_millis(300), hangup_after: Duration::from_secs(300) },
             ..UmConfig::default()
         },
+        auth: AuthMethods::default(),
     };
     let server = start_with_clock(config, Arc::new(SystemClock::new()), std::future::pending()).await.expect("server starts");
     add_user(&server.users_path, "zeep", "zeep-password", true, None).unwrap();
@@ -81,6 +82,7 @@ async fn zeep_calls_all_6_mail_app_operations() {
         data_dir: dir.path().join("um-data"),
         insecure_http: false,
         um: UmConfig::default(),
+        auth: AuthMethods::default(),
     };
     let server = start_with_clock(config, Arc::new(SystemClock::new()), std::future::pending()).await.expect("server starts");
     add_user(&server.users_path, "zeep", "zeep-password", true, None).unwrap();
@@ -104,4 +106,37 @@ async fn zeep_calls_all_6_mail_app_operations() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "zeep_apps.py failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}", output.status);
     assert!(stdout.contains("18 passed, 0 failed"), "unexpected output:\n{stdout}\n{stderr}");
+}
+
+/// A `requests` session carrying a bearer token of `um-server token`, as Exchange Online
+/// clients send theirs; a wrong token and no token get 401 with the Bearer challenge.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_with_a_bearer_token_calls_the_server() {
+    require_zeep();
+    let dir = tempfile::tempdir().unwrap();
+    let config = ServerConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.path().join("um-data"),
+        insecure_http: false,
+        um: UmConfig::default(),
+        auth: AuthMethods::default(),
+    };
+    let server = start_with_clock(config, Arc::new(SystemClock::new()), std::future::pending()).await.expect("server starts");
+    add_user(&server.users_path, "zeep", "zeep-password", true, None).unwrap();
+    let key = um_server::tokens::TokenKey::open_or_create(&dir.path().join("um-data")).unwrap();
+    let token = key.issue("zeep", Duration::from_secs(600), std::time::SystemTime::now());
+    let script = repo_root().join("um-server/tests/interop/bearer_requests.py");
+    let url = server.url("/EWS/Exchange.asmx");
+    let cert = server.cert_path.clone().expect("HTTPS certificate");
+    let output = tokio::task::spawn_blocking(move || {
+        soapkit_testkit::python_command().arg(&script).args(["--url", &url]).arg("--ca-cert").arg(&cert).env("UM_TOKEN", token).output()
+    })
+    .await
+    .unwrap()
+    .expect("the tests' Python runs");
+    server.shutdown().await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "bearer_requests.py failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}", output.status);
+    assert!(stdout.contains("8 passed, 0 failed"), "unexpected output:\n{stdout}\n{stderr}");
 }

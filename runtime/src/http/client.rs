@@ -3,10 +3,11 @@
 use std::error::Error as StdError;
 use std::fmt;
 use std::io;
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
-use http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
+use http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT, WWW_AUTHENTICATE};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Uri};
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
@@ -17,6 +18,7 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use rustls::pki_types::CertificateDer;
 use rustls::{ClientConfig, RootCertStore};
 
+use super::bearer::{Bearer, TokenProvider, bearer_challenge};
 use super::tls::{certificates_from_pem, crypto_provider};
 use crate::client::{SoapRequest, SoapResponse, Transport, TransportError};
 
@@ -62,6 +64,7 @@ pub struct HttpTransport {
     client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     uri: Uri,
     headers: HeaderMap,
+    bearer: Option<Arc<Bearer>>,
     timeout: Option<Duration>,
     max_response_size: usize,
 }
@@ -72,6 +75,7 @@ impl fmt::Debug for HttpTransport {
         f.debug_struct("HttpTransport")
             .field("uri", &self.uri)
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("bearer", &self.bearer.is_some())
             .field("timeout", &self.timeout)
             .field("max_response_size", &self.max_response_size)
             .finish_non_exhaustive()
@@ -93,6 +97,7 @@ pub struct HttpTransportBuilder {
     pool_idle_timeout: Option<Duration>,
     pool_max_idle_per_host: usize,
     basic_auth: Option<(String, String)>,
+    bearer: Option<Arc<dyn TokenProvider>>,
     headers: HeaderMap,
 }
 
@@ -109,6 +114,7 @@ impl fmt::Debug for HttpTransportBuilder {
             .field("timeout", &self.timeout)
             .field("max_response_size", &self.max_response_size)
             .field("basic_auth_user", &self.basic_auth.as_ref().map(|(u, _)| u))
+            .field("bearer", &self.bearer.is_some())
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
@@ -136,8 +142,20 @@ impl HttpTransport {
             pool_idle_timeout: Some(DEFAULT_POOL_IDLE_TIMEOUT),
             pool_max_idle_per_host: DEFAULT_POOL_MAX_IDLE,
             basic_auth: None,
+            bearer: None,
             headers: HeaderMap::new(),
         }
+    }
+
+    /// The same transport (sharing its connection pool and token cache) with `name: value`
+    /// added to every request: for headers that depend on the caller, such as Exchange's
+    /// `X-AnchorMailbox` naming the impersonated mailbox. Cheap: make one per mailbox and a
+    /// generated client over each.
+    #[must_use]
+    pub fn with_header(&self, name: HeaderName, value: HeaderValue) -> Self {
+        let mut t = self.clone();
+        t.headers.insert(name, value);
+        t
     }
 
     /// The endpoint requests go to.
@@ -244,6 +262,19 @@ impl HttpTransportBuilder {
     #[must_use]
     pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
         self.basic_auth = Some((username.into(), password.into()));
+        self.bearer = None;
+        self
+    }
+
+    /// Sends `Authorization: Bearer <token>` with tokens from `provider` (OAuth 2.0, RFC 6750),
+    /// as Exchange Online requires: a token is fetched when there is none or the one held
+    /// expires within a minute, and once more when the server answers 401 with a Bearer
+    /// challenge (the request is then retried once). See [`super::bearer`]. Replaces
+    /// [`basic_auth`](Self::basic_auth).
+    #[must_use]
+    pub fn bearer(mut self, provider: impl TokenProvider) -> Self {
+        self.bearer = Some(Arc::new(provider));
+        self.basic_auth = None;
         self
     }
 
@@ -329,7 +360,8 @@ impl HttpTransportBuilder {
             headers.insert(AUTHORIZATION, value);
         }
 
-        Ok(HttpTransport { client, uri, headers, timeout: self.timeout, max_response_size: self.max_response_size })
+        let bearer = self.bearer.map(|p| Arc::new(Bearer::new(p)));
+        Ok(HttpTransport { client, uri, headers, bearer, timeout: self.timeout, max_response_size: self.max_response_size })
     }
 }
 
@@ -359,22 +391,61 @@ fn parse_endpoint(endpoint: &str, allow_plain_http: bool) -> Result<Uri, Transpo
 
 impl HttpTransport {
     async fn exchange(&self, request: SoapRequest) -> Result<SoapResponse, TransportError> {
-        let mut req = Request::new(Full::new(Bytes::from(request.body.clone())));
-        *req.method_mut() = Method::POST;
-        *req.uri_mut() = self.uri.clone();
-        let headers = req.headers_mut();
-        headers.clone_from(&self.headers);
+        let body = Bytes::from(request.body.clone().into_bytes());
+        let mut headers = self.headers.clone();
         for (name, value) in request.http_headers() {
             let value =
                 HeaderValue::from_str(&value).map_err(|_| TransportError::Io(format!("the {name} header cannot carry {value:?}")))?;
             headers.insert(HeaderName::from_static(if name == "SOAPAction" { "soapaction" } else { "content-type" }), value);
         }
+        let Some(bearer) = &self.bearer else { return self.post(headers, body).await.map(|(r, _)| r) };
+        let token = bearer.header(None).await.map_err(|e| TransportError::Auth(e.0))?;
+        headers.insert(AUTHORIZATION, token.clone());
+        let (response, challenges) = self.post(headers.clone(), body.clone()).await?;
+        if response.status != 401 || !bearer_challenge(challenges.iter()) {
+            return Ok(response);
+        }
+        // The token was refused (revoked, or expired early): one more, one retry.
+        let token = bearer.header(Some(&token)).await.map_err(|e| TransportError::Auth(e.0))?;
+        headers.insert(AUTHORIZATION, token);
+        self.post(headers, body).await.map(|(r, _)| r)
+    }
 
+    /// POSTs `body` to the endpoint; the response and its `WWW-Authenticate` values.
+    async fn post(&self, headers: HeaderMap, body: Bytes) -> Result<(SoapResponse, Vec<HeaderValue>), TransportError> {
+        let mut req = Request::new(Full::new(body));
+        *req.method_mut() = Method::POST;
+        *req.uri_mut() = self.uri.clone();
+        *req.headers_mut() = headers;
         let response = self.client.request(req).await.map_err(map_client_error)?;
         let (parts, body) = response.into_parts();
         let content_type = parts.headers.get(CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let challenges = parts.headers.get_all(WWW_AUTHENTICATE).iter().cloned().collect();
         let body = read_limited(body, &parts.headers, self.max_response_size).await?;
-        Ok(SoapResponse { status: parts.status.as_u16(), content_type, body })
+        Ok((SoapResponse { status: parts.status.as_u16(), content_type, body }, challenges))
+    }
+
+    /// Sends any request through the transport's pool and TLS settings (for the OAuth 2.0
+    /// token endpoint), within its timeout and response size limit.
+    #[cfg(feature = "oauth2")]
+    pub(crate) async fn raw(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let exchange = async {
+            let (parts, body) = request.into_parts();
+            let mut req = Request::from_parts(parts, Full::new(Bytes::from(body)));
+            if !req.headers().contains_key(USER_AGENT)
+                && let Some(ua) = self.headers.get(USER_AGENT)
+            {
+                req.headers_mut().insert(USER_AGENT, ua.clone());
+            }
+            let response = self.client.request(req).await.map_err(map_client_error)?;
+            let (parts, body) = response.into_parts();
+            let body = read_limited(body, &parts.headers, self.max_response_size).await?;
+            Ok(http::Response::from_parts(parts, body))
+        };
+        match self.timeout {
+            Some(limit) => tokio::time::timeout(limit, exchange).await.unwrap_or(Err(TransportError::Timeout)),
+            None => exchange.await,
+        }
     }
 }
 

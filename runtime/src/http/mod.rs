@@ -8,6 +8,7 @@
 //! | `client` | `HttpTransport`: a [`Transport`](crate::client::Transport) over hyper-util's pooled client and rustls (ring) |
 //! | `client-webpki-roots` | `HttpTransportBuilder::webpki_roots`: Mozilla's root certificates, compiled in |
 //! | `client-native-roots` | `HttpTransportBuilder::native_roots`: the operating system's root certificates |
+//! | `oauth2` | `bearer::ClientCredentials`: OAuth 2.0 access tokens by the client-credentials grant, through the `oauth2` crate |
 //! | `server` | the `server` module: an axum router for any [`SoapService`](crate::server::SoapService), HTTP Basic authentication, serving over HTTPS (or plain HTTP) with graceful shutdown |
 //!
 //! TLS is rustls with the `ring` crypto provider on both sides (no cmake, no aws-lc), passed
@@ -17,6 +18,8 @@
 //!
 //! Only HTTP/1.1 is spoken: it is what SOAP 1.1 stacks (and Exchange) use.
 
+#[cfg(feature = "client")]
+pub mod bearer;
 #[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "server")]

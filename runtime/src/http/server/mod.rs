@@ -59,8 +59,7 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, Request};
 use axum::response::Response;
 use axum::routing::post;
-use base64::Engine as _;
-use http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, WWW_AUTHENTICATE};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
@@ -87,119 +86,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 const LOG_TARGET: &str = "soapkit::http::server";
 
-// ---------------------------------------------------------------------------------------------
-// Authentication
-
-/// Decides who sent a request, from its headers, before its body is read.
-pub trait Authenticator: Send + Sync + 'static {
-    /// The authenticated user (`Ok(Some(..))`), an anonymous request that is allowed
-    /// (`Ok(None)`), or a refusal.
-    ///
-    /// This runs on the server's async threads: it should not block for long (verify against
-    /// a fast hash or a cache, not a slow remote directory).
-    fn authenticate(&self, headers: &HeaderMap) -> Result<Option<String>, AuthError>;
-
-    /// The `WWW-Authenticate` challenge sent with a 401 answer, if any.
-    fn challenge(&self) -> Option<HeaderValue> {
-        None
-    }
-}
-
-impl<A: Authenticator> Authenticator for Arc<A> {
-    fn authenticate(&self, headers: &HeaderMap) -> Result<Option<String>, AuthError> {
-        (**self).authenticate(headers)
-    }
-    fn challenge(&self) -> Option<HeaderValue> {
-        (**self).challenge()
-    }
-}
-
-/// Why a request was not authenticated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AuthError {
-    /// No credentials (answered 401 with the challenge).
-    Missing,
-    /// Credentials that are malformed or wrong (answered 401 with the challenge).
-    Invalid,
-    /// Valid credentials of a user who may not use the service (answered 403).
-    Forbidden,
-}
-
-impl fmt::Display for AuthError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            AuthError::Missing => "authentication required",
-            AuthError::Invalid => "invalid credentials",
-            AuthError::Forbidden => "access denied",
-        })
-    }
-}
-
-impl std::error::Error for AuthError {}
-
-type Verify = dyn Fn(&str, &str) -> bool + Send + Sync;
-
-/// HTTP Basic authentication (RFC 7617) against a verification function supplied by the
-/// application.
-///
-/// Use it over HTTPS only: the password travels with every request. The function receives the
-/// user name and password exactly as sent (decoded as UTF-8); comparing them in constant time,
-/// and hashing stored passwords, is its business.
-pub struct BasicAuth {
-    challenge: HeaderValue,
-    verify: Box<Verify>,
-}
-
-impl fmt::Debug for BasicAuth {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BasicAuth").field("challenge", &self.challenge).finish_non_exhaustive()
-    }
-}
-
-impl BasicAuth {
-    /// Basic authentication for `realm`, accepting the credentials for which `verify` returns
-    /// `true`. Characters of `realm` that cannot appear in a quoted header parameter are
-    /// replaced by `?`.
-    pub fn new(realm: &str, verify: impl Fn(&str, &str) -> bool + Send + Sync + 'static) -> Self {
-        let realm: String = realm
-            .chars()
-            .map(|c| match c {
-                '"' | '\\' => '\'',
-                ' '..='~' => c,
-                _ => '?',
-            })
-            .collect();
-        let challenge = HeaderValue::from_str(&format!("Basic realm=\"{realm}\", charset=\"UTF-8\""))
-            .unwrap_or_else(|_| HeaderValue::from_static("Basic charset=\"UTF-8\""));
-        BasicAuth { challenge, verify: Box::new(verify) }
-    }
-}
-
-impl Authenticator for BasicAuth {
-    fn authenticate(&self, headers: &HeaderMap) -> Result<Option<String>, AuthError> {
-        let Some(value) = headers.get(AUTHORIZATION) else { return Err(AuthError::Missing) };
-        let (user, password) = basic_credentials(value).ok_or(AuthError::Invalid)?;
-        if (self.verify)(&user, &password) { Ok(Some(user)) } else { Err(AuthError::Invalid) }
-    }
-
-    fn challenge(&self) -> Option<HeaderValue> {
-        Some(self.challenge.clone())
-    }
-}
-
-/// The user name and password of an `Authorization: Basic ...` header value, if it is one and
-/// well formed (valid base64 of UTF-8 `user:password`).
-pub fn basic_credentials(value: &HeaderValue) -> Option<(String, String)> {
-    let value = value.to_str().ok()?.trim();
-    let (scheme, token) = value.split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return None;
-    }
-    let decoded = base64::engine::general_purpose::STANDARD.decode(token.trim()).ok()?;
-    let decoded = String::from_utf8(decoded).ok()?;
-    let (user, password) = decoded.split_once(':')?;
-    Some((user.to_owned(), password.to_owned()))
-}
+mod auth;
+pub use auth::{AnyOf, AuthError, Authenticator, BasicAuth, BearerAuth, basic_credentials, bearer_token};
 
 // ---------------------------------------------------------------------------------------------
 // The router
@@ -419,10 +307,10 @@ fn authenticate<S>(shared: &Shared<S>, headers: &HeaderMap) -> Result<Option<Str
         Err(e) => {
             let status = if e == AuthError::Forbidden { StatusCode::FORBIDDEN } else { StatusCode::UNAUTHORIZED };
             let mut response = text_response(status, &format!("{e}\n"));
-            if status == StatusCode::UNAUTHORIZED
-                && let Some(challenge) = auth.challenge()
-            {
-                response.headers_mut().insert(WWW_AUTHENTICATE, challenge);
+            if status == StatusCode::UNAUTHORIZED {
+                for challenge in auth.challenges(e) {
+                    response.headers_mut().append(WWW_AUTHENTICATE, challenge);
+                }
             }
             Err(response)
         }
@@ -701,24 +589,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn basic_credentials_are_parsed_strictly() {
-        let v = |s: &str| HeaderValue::from_str(s).unwrap();
-        assert_eq!(basic_credentials(&v("Basic YWxpY2U6c2VjcmV0")), Some(("alice".into(), "secret".into())));
-        assert_eq!(basic_credentials(&v("basic  YWxpY2U6c2U6Y3JldA==")), Some(("alice".into(), "se:cret".into())));
-        assert_eq!(basic_credentials(&v("Bearer YWxpY2U6c2VjcmV0")), None);
-        assert_eq!(basic_credentials(&v("Basic")), None);
-        assert_eq!(basic_credentials(&v("Basic !!!")), None);
-        assert_eq!(basic_credentials(&v("Basic YWxpY2U=")), None); // no colon
-        assert_eq!(basic_credentials(&HeaderValue::from_bytes(b"Basic \xff").unwrap()), None);
-    }
-
-    #[test]
-    fn realm_is_sanitised() {
-        let auth = BasicAuth::new("UM \"x\"\n\u{e9}", |_, _| true);
-        assert_eq!(auth.challenge().unwrap(), "Basic realm=\"UM 'x'??\", charset=\"UTF-8\"");
-    }
 
     #[test]
     fn paths_are_checked() {
