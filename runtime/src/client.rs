@@ -5,7 +5,7 @@ use std::fmt;
 use std::future::Future;
 
 use crate::soap::{self, Fault, SoapMessage, SoapVersion};
-use crate::xml::{DecodeError, EncodeError, NsTable};
+use crate::xml::{AnyElement, DecodeError, EncodeError, NsTable};
 
 /// A SOAP request ready to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -177,10 +177,97 @@ pub struct Binding {
     pub prefixes: &'static [(&'static str, &'static str)],
 }
 
+/// SOAP header entries a client adds to every request, made anew for each (a WS-Security
+/// token with its fresh nonce, [`crate::wss::UsernameToken`]; fixed entries, [`FixedHeaders`]).
+/// Generated clients take one with `with_extra_headers`.
+pub trait ExtraHeaders: Send + Sync + 'static {
+    /// The entries for the next request.
+    fn entries(&self) -> Result<Vec<AnyElement>, EncodeError>;
+
+    /// Whether the entries carry `mustUnderstand="1"` (the server must process them or fail).
+    fn must_understand(&self) -> bool {
+        false
+    }
+}
+
+/// A client's [`ExtraHeaders`], if it has any: what generated clients hold.
+#[derive(Clone, Default)]
+pub struct HeaderSource(Option<std::sync::Arc<dyn ExtraHeaders>>);
+
+impl HeaderSource {
+    /// No extra headers.
+    pub const NONE: HeaderSource = HeaderSource(None);
+
+    /// The entries of `source`.
+    pub fn new(source: impl ExtraHeaders) -> Self {
+        HeaderSource(Some(std::sync::Arc::new(source)))
+    }
+
+    /// The entries for one request in `version` (with `mustUnderstand` as the source says).
+    pub fn entries(&self, version: SoapVersion) -> Result<Vec<AnyElement>, EncodeError> {
+        let Some(source) = &self.0 else { return Ok(Vec::new()) };
+        let mut entries = source.entries()?;
+        if source.must_understand() {
+            for e in &mut entries {
+                e.attributes.push(crate::xml::AnyAttribute {
+                    ns: std::borrow::Cow::Borrowed(version.uri()),
+                    local: "mustUnderstand".to_owned(),
+                    prefix: None,
+                    value: "1".to_owned(),
+                });
+            }
+        }
+        Ok(entries)
+    }
+}
+
+impl fmt::Debug for HeaderSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() { "HeaderSource(..)" } else { "HeaderSource(none)" })
+    }
+}
+
+/// The same header entries on every request: typed values of global elements captured once
+/// (`generated::...::REQUEST_SERVER_VERSION.capture(&value)`), for the headers an EWS client
+/// sends with every call (`RequestServerVersion`, `ExchangeImpersonation`). Leave the same
+/// header out of the inputs, or it is sent twice.
+#[derive(Clone, Debug, Default)]
+pub struct FixedHeaders(Vec<AnyElement>);
+
+impl FixedHeaders {
+    /// No entries yet.
+    pub fn new() -> Self {
+        FixedHeaders(Vec::new())
+    }
+
+    /// Adds an entry.
+    #[must_use]
+    pub fn with(mut self, entry: AnyElement) -> Self {
+        self.0.push(entry);
+        self
+    }
+}
+
+impl ExtraHeaders for FixedHeaders {
+    fn entries(&self) -> Result<Vec<AnyElement>, EncodeError> {
+        Ok(self.0.clone())
+    }
+}
+
+/// Several sources of extra headers, in order (a UsernameToken and fixed EWS headers).
+impl<A: ExtraHeaders, B: ExtraHeaders> ExtraHeaders for (A, B) {
+    fn entries(&self) -> Result<Vec<AnyElement>, EncodeError> {
+        let mut v = self.0.entries()?;
+        v.extend(self.1.entries()?);
+        Ok(v)
+    }
+}
+
 /// The target of the client's call events.
 pub const LOG_TARGET: &str = "soapkit::client";
 
-/// Performs one request-response operation (`operation` is its name, for logs).
+/// Performs one request-response operation (`operation` is its name, for logs), with the
+/// client's extra header entries.
 ///
 /// Each call runs in a `tracing` span (target [`LOG_TARGET`], INFO, named `soap call`, with the
 /// operation, the endpoint and the SOAP version) and ends with one event with the HTTP status,
@@ -188,6 +275,7 @@ pub const LOG_TARGET: &str = "soapkit::client";
 pub async fn call<T, I, O>(
     transport: &T,
     binding: Binding,
+    extra: &HeaderSource,
     operation: &'static str,
     action: &'static str,
     input: &I,
@@ -200,7 +288,7 @@ where
     let span = call_span(transport, binding, operation);
     let exchange = async {
         let start = std::time::Instant::now();
-        let result = match exchange(transport, binding, action, input).await {
+        let result = match exchange(transport, binding, extra, action, input).await {
             Ok(response) => {
                 let status = response.status;
                 (decode_response(binding, response), Some(status))
@@ -224,12 +312,19 @@ fn call_span<T: Transport + ?Sized>(transport: &T, binding: Binding, operation: 
 }
 
 /// Encodes, logs and sends a request, and logs the response.
-async fn exchange<T, I>(transport: &T, binding: Binding, action: &'static str, input: &I) -> Result<SoapResponse, ClientError>
+async fn exchange<T, I>(
+    transport: &T,
+    binding: Binding,
+    extra: &HeaderSource,
+    action: &'static str,
+    input: &I,
+) -> Result<SoapResponse, ClientError>
 where
     T: Transport + ?Sized,
     I: SoapMessage,
 {
-    let body = soap::encode_message(binding.version, binding.prefixes, input).map_err(ClientError::Encode)?;
+    let extra = extra.entries(binding.version).map_err(ClientError::Encode)?;
+    let body = soap::encode_message_with(binding.version, binding.prefixes, &extra, input).map_err(ClientError::Encode)?;
     let request = SoapRequest { version: binding.version, action, body };
     if tracing::enabled!(target: crate::wire::TARGET, tracing::Level::TRACE) {
         let headers = request.http_headers();
@@ -294,6 +389,7 @@ pub fn decode_response<O: SoapMessage>(binding: Binding, response: SoapResponse)
 pub async fn call_one_way<T, I>(
     transport: &T,
     binding: Binding,
+    extra: &HeaderSource,
     operation: &'static str,
     action: &'static str,
     input: &I,
@@ -305,7 +401,7 @@ where
     let span = call_span(transport, binding, operation);
     let exchange = async {
         let start = std::time::Instant::now();
-        let result = match exchange(transport, binding, action, input).await {
+        let result = match exchange(transport, binding, extra, action, input).await {
             Ok(response) => {
                 let status = response.status;
                 (decode_accepted(binding, response), Some(status))

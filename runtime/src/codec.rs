@@ -653,6 +653,12 @@ impl<E: ElementCodec> RootElement<E> {
         RootElement { uri, local, namespaces, prefixes, codec: std::marker::PhantomData }
     }
 
+    /// `v` as this element, captured (for a header entry to send with every request, see
+    /// [`FixedHeaders`](crate::client::FixedHeaders), or a fault detail entry).
+    pub fn capture(&self, v: &E::Value) -> Result<AnyElement, EncodeError> {
+        encode_captured::<E>(self.uri, self.local, v, self.prefixes)
+    }
+
     /// The element's namespace URI and local name.
     pub fn name(&self) -> (&'static str, &'static str) {
         (self.uri, self.local)

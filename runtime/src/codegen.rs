@@ -1,7 +1,9 @@
 //! The facade generated code imports (as `__rt`): everything it names, in one place, so the
 //! runtime's internal layout can change without regenerating.
 
-pub use crate::client::{Binding, ClientError, SoapRequest, SoapResponse, Transport, TransportError, call, call_one_way};
+pub use crate::client::{
+    Binding, ClientError, ExtraHeaders, HeaderSource, SoapRequest, SoapResponse, Transport, TransportError, call, call_one_way,
+};
 pub use crate::codec::{
     AnyContent, Attempt, Codec, Complex, ComplexType, ElementCodec, Group, Nillable, NillableComplex, NillableSimple, RootElement, Simple,
     SimpleType, TypeName, char_len, check_count, check_fixed_attr, codecs, collapse, decode_any, decode_captured, decode_complex,

@@ -9,6 +9,7 @@
 //! - [`loopback`]: an in-process transport from a client to a service;
 //! - [`tool`]: decoding any message of a binding, and the round-trip driver;
 //! - [`wire`]: the wire logs (envelopes at TRACE, credentials redacted);
+//! - `wss` (feature `wss`): WS-Security UsernameToken headers, sent and checked;
 //! - [`codegen`]: the facade generated code imports.
 #![forbid(unsafe_code)]
 
@@ -22,6 +23,8 @@ pub mod server;
 pub mod soap;
 pub mod tool;
 pub mod wire;
+#[cfg(feature = "wss")]
+pub mod wss;
 pub mod xml;
 pub mod xsd;
 pub mod xsi;

@@ -56,6 +56,9 @@ pub struct RequestContext {
     pub path: Option<String>,
     /// Header entries the operation does not declare and that were not mandatory.
     pub ignored_headers: Vec<AnyElement>,
+    /// Header entries (`(namespace, local name)`) the transport already processed, such as a
+    /// WS-Security header it authenticated the request with: the dispatcher passes over them.
+    pub understood_headers: Vec<(String, String)>,
 }
 
 /// Records the operation a request was dispatched to on the current span (the router's

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use soapkit::client::{Binding, ClientError, SoapRequest, Transport, TransportError, call};
+use soapkit::client::{Binding, ClientError, HeaderSource, SoapRequest, Transport, TransportError, call};
 use soapkit::http::HttpTransport;
 use soapkit::http::server::axum::http::{HeaderMap, StatusCode};
 use soapkit::http::server::axum::{self, middleware};
@@ -192,7 +192,7 @@ fn trusting(url: &str, cert: &Cert) -> soapkit::http::HttpTransportBuilder {
 }
 
 async fn echo<T: Transport>(t: &T, version: SoapVersion) -> Result<Echo, ClientError> {
-    call(t, binding(version), "Echo", ECHO, &Echo("ping".into())).await
+    call(t, binding(version), &HeaderSource::NONE, "Echo", ECHO, &Echo("ping".into())).await
 }
 
 /// Sends raw bytes over plain TCP and returns the whole answer (the request must ask the server
@@ -389,7 +389,7 @@ async fn a_slow_server_is_a_timeout() {
     let server = start(Some(&cert), |r| r).await;
     let t = trusting(&server.https_url("/soap"), &cert).timeout(Some(Duration::from_millis(300))).build().unwrap();
     let started = Instant::now();
-    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), "Slow", SLOW, &Echo("ping".into())).await;
+    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), &HeaderSource::NONE, "Slow", SLOW, &Echo("ping".into())).await;
     assert!(matches!(r, Err(ClientError::Transport(TransportError::Timeout))), "{r:?}");
     assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
     server.stop().await;
@@ -400,7 +400,7 @@ async fn the_server_answers_a_fault_when_the_service_is_too_slow() {
     let cert = localhost_cert();
     let server = start(Some(&cert), |r| r.timeout(Duration::from_millis(200))).await;
     let t = trusting(&server.https_url("/soap"), &cert).build().unwrap();
-    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), "Slow", SLOW, &Echo("ping".into())).await;
+    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), &HeaderSource::NONE, "Slow", SLOW, &Echo("ping".into())).await;
     match r {
         Err(ClientError::Fault(f)) => assert!(f.reason().contains("not handled within"), "{f:?}"),
         other => panic!("expected a fault, got {other:?}"),
@@ -413,11 +413,11 @@ async fn a_response_over_the_limit_is_too_large() {
     let cert = localhost_cert();
     let server = start(Some(&cert), |r| r).await;
     let t = trusting(&server.https_url("/soap"), &cert).max_response_size(10 * 1024).build().unwrap();
-    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), "Echo", BIG, &Echo("ping".into())).await;
+    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), &HeaderSource::NONE, "Echo", BIG, &Echo("ping".into())).await;
     assert!(matches!(r, Err(ClientError::Transport(TransportError::TooLarge { limit: 10240 }))), "{r:?}");
     // Within the limit the same response is fine.
     let t = trusting(&server.https_url("/soap"), &cert).max_response_size(200 * 1024).build().unwrap();
-    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), "Echo", BIG, &Echo("ping".into())).await;
+    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), &HeaderSource::NONE, "Echo", BIG, &Echo("ping".into())).await;
     assert_eq!(r.unwrap().0.len(), 100_000);
     server.stop().await;
 }
@@ -464,7 +464,7 @@ async fn a_request_body_over_the_server_limit_is_413_with_a_fault() {
     let cert = localhost_cert();
     let server = start(Some(&cert), |r| r.body_limit(1024)).await;
     let t = trusting(&server.https_url("/soap"), &cert).build().unwrap();
-    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), "Echo", ECHO, &Echo("y".repeat(4096))).await;
+    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), &HeaderSource::NONE, "Echo", ECHO, &Echo("y".repeat(4096))).await;
     match r {
         Err(ClientError::Fault(f)) => assert!(f.reason().contains("larger than the limit of 1024 bytes"), "{f:?}"),
         other => panic!("expected a fault, got {other:?}"),
@@ -522,7 +522,9 @@ async fn graceful_shutdown_lets_a_request_in_flight_finish() {
     let cert = localhost_cert();
     let server = start(Some(&cert), |r| r).await;
     let t = trusting(&server.https_url("/soap"), &cert).build().unwrap();
-    let slow = tokio::spawn(async move { call::<_, _, Echo>(&t, binding(SoapVersion::V11), "Slow", SLOW, &Echo("ping".into())).await });
+    let slow = tokio::spawn(async move {
+        call::<_, _, Echo>(&t, binding(SoapVersion::V11), &HeaderSource::NONE, "Slow", SLOW, &Echo("ping".into())).await
+    });
     let deadline = Instant::now() + Duration::from_secs(10);
     while server.seen().is_empty() {
         assert!(Instant::now() < deadline, "the slow request never arrived");
@@ -739,4 +741,84 @@ async fn raw_exchange_tls(server: &Server, cert: &Cert, authorization: &str) -> 
             None => format!("{l}\r\n"),
         })
         .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// WS-Security UsernameToken: sent by any client as extra headers, checked by the router
+
+fn bob(token: &soapkit::wss::ReceivedToken) -> Option<String> {
+    (token.username == "bob" && token.proves("pw")).then(|| "bob".to_owned())
+}
+
+#[tokio::test]
+async fn a_username_token_authenticates_the_request_and_every_refusal_is_failed_authentication() {
+    use soapkit::wss::UsernameToken;
+    let cert = localhost_cert();
+    let server = start(Some(&cert), |r| r.username_token(bob)).await;
+    let t = trusting(&server.https_url("/soap"), &cert).build().unwrap();
+    let with = |token: UsernameToken| HeaderSource::new(token);
+    for (version, token) in [
+        (SoapVersion::V11, UsernameToken::text("bob", "pw")),
+        (SoapVersion::V12, UsernameToken::digest("bob", "pw").with_timestamp(Duration::from_secs(300))),
+        (SoapVersion::V11, UsernameToken::text("bob", "pw").without_nonce()),
+    ] {
+        let out: Echo = call(&t, binding(version), &with(token), "Echo", ECHO, &Echo("ping".into())).await.unwrap();
+        assert_eq!(out, Echo("hello bob".into()));
+    }
+    // Wrong password, unknown user, no token: the fault WSS 1.0 section 12 names.
+    for extra in [with(UsernameToken::text("bob", "wrong")), with(UsernameToken::digest("eve", "pw")), HeaderSource::NONE] {
+        match call::<_, _, Echo>(&t, binding(SoapVersion::V11), &extra, "Echo", ECHO, &Echo("ping".into())).await {
+            Err(ClientError::Fault(f)) => {
+                assert_eq!((f.code.ns.as_str(), f.code.local.as_str()), (soapkit::wss::WSSE, "FailedAuthentication"), "{f:?}");
+                assert_eq!(f.reason(), "The security token could not be authenticated or authorized");
+            }
+            other => panic!("expected wsse:FailedAuthentication, got {other:?}"),
+        }
+    }
+    // In SOAP 1.2 it is the Sender code's subcode.
+    match call::<_, _, Echo>(&t, binding(SoapVersion::V12), &with(UsernameToken::text("bob", "x")), "Echo", ECHO, &Echo("p".into())).await {
+        Err(ClientError::Fault(f)) => assert_eq!((f.code.local.as_str(), f.subcodes[0].local.as_str()), ("Sender", "FailedAuthentication")),
+        other => panic!("{other:?}"),
+    }
+    // The same request twice: its nonce was seen, the replay is refused.
+    let extra = with(UsernameToken::text("bob", "pw")).entries(SoapVersion::V11).unwrap();
+    let body = soapkit::soap::encode_message_with(SoapVersion::V11, PREFIXES, &extra, &Echo("ping".into())).unwrap();
+    let request = SoapRequest { version: SoapVersion::V11, action: ECHO, body };
+    assert_eq!(t.send(request.clone()).await.unwrap().status, 200);
+    let replay = t.send(request).await.unwrap();
+    assert_eq!(replay.status, 500);
+    assert!(String::from_utf8_lossy(&replay.body).contains("FailedAuthentication"));
+    // The header carried mustUnderstand="1" in the envelope's namespace.
+    let sent =
+        String::from_utf8_lossy(&t.send(SoapRequest { version: SoapVersion::V11, action: ECHO, body: String::new() }).await.unwrap().body)
+            .into_owned();
+    assert!(sent.contains("FailedAuthentication"), "an empty request has no token: {sent}");
+    assert!(
+        soapkit::soap::encode_message_with(
+            SoapVersion::V11,
+            PREFIXES,
+            &with(UsernameToken::text("bob", "pw")).entries(SoapVersion::V11).unwrap(),
+            &Echo("x".into())
+        )
+        .unwrap()
+        .contains("soap:mustUnderstand=\"1\""),
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn with_basic_too_a_request_without_any_credential_gets_the_401() {
+    use soapkit::wss::UsernameToken;
+    let cert = localhost_cert();
+    let server = start(Some(&cert), |r| r.authenticator(BasicAuth::new("r", |u, p| u == "bob" && p == "pw")).username_token(bob)).await;
+    let plain = trusting(&server.https_url("/soap"), &cert).build().unwrap();
+    // Neither credential: the HTTP challenge.
+    assert!(matches!(echo(&plain, SoapVersion::V11).await, Err(ClientError::Http { status: 401, .. })));
+    // Either one alone works.
+    let basic = trusting(&server.https_url("/soap"), &cert).basic_auth("bob", "pw").build().unwrap();
+    assert_eq!(echo(&basic, SoapVersion::V11).await.unwrap(), Echo("hello bob".into()));
+    let token = HeaderSource::new(UsernameToken::text("bob", "pw"));
+    let out: Echo = call(&plain, binding(SoapVersion::V11), &token, "Echo", ECHO, &Echo("ping".into())).await.unwrap();
+    assert_eq!(out, Echo("hello bob".into()));
+    server.stop().await;
 }

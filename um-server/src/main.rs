@@ -33,7 +33,7 @@ OPTIONS:
     --hangup-after SECS    seconds the callee stays on the line after answering (default 120)
     --access-numbers LIST  TelephoneAccessNumbers, comma-separated; \"\" for none (default +14255550100)
     --max-calls N          calls a user may have that are not Idle (default 16)
-    --auth LIST            credentials accepted: basic, bearer or both (default basic,bearer)
+    --auth LIST            credentials accepted: basic, bearer, usernametoken (default all three)
     --verbose              also log the HTTP layer's own line per request
     -h, --help             this help
 

@@ -66,27 +66,31 @@ pub struct AuthMethods {
     pub basic: bool,
     /// `Authorization: Bearer` with a token of `um-server token` ([`crate::tokens`]).
     pub bearer: bool,
+    /// A WS-Security `UsernameToken` with the password as text (the users file keeps Argon2id
+    /// hashes, which cannot check a digest).
+    pub username_token: bool,
 }
 
 impl Default for AuthMethods {
     fn default() -> Self {
-        AuthMethods { basic: true, bearer: true }
+        AuthMethods { basic: true, bearer: true, username_token: true }
     }
 }
 
 impl AuthMethods {
-    /// Parses `basic,bearer` (either or both).
+    /// Parses `basic,bearer,usernametoken` (any of them).
     pub fn parse(list: &str) -> Result<AuthMethods, String> {
-        let mut m = AuthMethods { basic: false, bearer: false };
+        let mut m = AuthMethods { basic: false, bearer: false, username_token: false };
         for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             match item {
                 "basic" => m.basic = true,
                 "bearer" => m.bearer = true,
-                other => return Err(format!("--auth: unknown scheme {other:?} (expected basic, bearer)")),
+                "usernametoken" => m.username_token = true,
+                other => return Err(format!("--auth: unknown scheme {other:?} (expected basic, bearer, usernametoken)")),
             }
         }
-        if !(m.basic || m.bearer) {
-            return Err("--auth: name at least one scheme (basic, bearer)".to_owned());
+        if !(m.basic || m.bearer || m.username_token) {
+            return Err("--auth: name at least one scheme (basic, bearer, usernametoken)".to_owned());
         }
         Ok(m)
     }
@@ -264,6 +268,37 @@ impl Authenticator for UsersAuth {
     }
 }
 
+/// The router authenticating as `methods` say.
+fn with_auth<S: soapkit::server::SoapService>(
+    router: SoapRouter<S>,
+    auth: &UsersAuth,
+    methods: AuthMethods,
+    users: &Arc<UserDb>,
+) -> SoapRouter<S> {
+    let router = if methods.basic || methods.bearer { router.authenticator(auth.clone()) } else { router };
+    if methods.username_token {
+        let users = users.clone();
+        router.username_token(move |t| username_token_user(&users, t))
+    } else {
+        router
+    }
+}
+
+/// The user of a WS-Security UsernameToken with the password as text, checked against the
+/// users file (a digest cannot be: the file keeps password hashes).
+fn username_token_user(users: &UserDb, token: &soapkit::wss::ReceivedToken) -> Option<String> {
+    if token.kind != soapkit::wss::PasswordType::Text {
+        tracing::info!(user = ?token.username, outcome = "unauthorized (PasswordDigest needs the password in clear)", "request");
+        return None;
+    }
+    let check = || users.authenticate(&token.username, &token.password);
+    let ok = match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(check),
+        _ => check(),
+    };
+    ok.then(|| token.username.clone())
+}
+
 /// A server that is listening.
 #[derive(Debug)]
 pub struct RunningServer {
@@ -334,15 +369,13 @@ pub async fn start_with_clock(
     let um_dispatcher = || UmWebServiceSoapDispatcher::new(um.clone()).with_fault_policy(ExchangeFaults);
     let key = Arc::new(TokenKey::open_or_create(&data.path).map_err(ServerError::new)?);
     let auth = UsersAuth::with_methods(data.users.clone(), config.auth, key);
-    let legacy = SoapRouter::new(Logged::new(um_dispatcher()))
+    let legacy = with_auth(SoapRouter::new(Logged::new(um_dispatcher())), &auth, config.auth, &data.users)
         .paths(&[UM_LEGACY_PATH])
-        .authenticator(auth.clone())
         .build()
         .map_err(|e| ServerError::new(e.to_string()))?;
     let exchange = Compose::new(um_dispatcher(), ExchangeServiceBindingDispatcher::new(apps).with_fault_policy(ExchangeFaults));
-    let router = SoapRouter::new(Logged::new(exchange))
+    let router = with_auth(SoapRouter::new(Logged::new(exchange)), &auth, config.auth, &data.users)
         .paths(&[EXCHANGE_PATH])
-        .authenticator(auth)
         .build()
         .map_err(|e| ServerError::new(e.to_string()))?
         .merge(legacy);
@@ -388,8 +421,8 @@ mod tests {
 
     #[test]
     fn auth_methods_and_their_challenges() {
-        assert_eq!(AuthMethods::parse("basic, bearer").unwrap(), AuthMethods::default());
-        assert_eq!(AuthMethods::parse("bearer").unwrap(), AuthMethods { basic: false, bearer: true });
+        assert_eq!(AuthMethods::parse("basic, bearer,usernametoken").unwrap(), AuthMethods::default());
+        assert_eq!(AuthMethods::parse("bearer").unwrap(), AuthMethods { basic: false, bearer: true, username_token: false });
         assert!(AuthMethods::parse("").unwrap_err().contains("at least one"));
         assert!(AuthMethods::parse("ntlm").unwrap_err().contains("unknown scheme \"ntlm\""));
         let dir = std::env::temp_dir().join(format!("um-auth-{}", std::process::id()));
@@ -405,7 +438,8 @@ mod tests {
             [format!("Basic realm=\"{REALM}\", charset=\"UTF-8\""), format!("Bearer realm=\"{REALM}\"")]
         );
         assert_eq!(shown(&both, AuthError::Invalid)[1], format!("Bearer realm=\"{REALM}\", error=\"invalid_token\""));
-        let bearer_only = UsersAuth::with_methods(users.clone(), AuthMethods { basic: false, bearer: true }, key.clone());
+        let bearer_only =
+            UsersAuth::with_methods(users.clone(), AuthMethods { basic: false, bearer: true, username_token: false }, key.clone());
         assert_eq!(shown(&bearer_only, AuthError::Missing), [format!("Bearer realm=\"{REALM}\"")]);
         let mut h = HeaderMap::new();
         h.insert("authorization", soapkit::http::HeaderValue::from_static("Basic YWxpY2U6cHc="));

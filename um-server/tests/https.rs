@@ -255,10 +255,54 @@ async fn bearer_tokens_it_issued_authenticate_their_user_until_they_expire() {
 
     // With --auth basic, a valid token is refused; Basic still works.
     let mut only_basic = config(&data);
-    only_basic.auth = AuthMethods { basic: true, bearer: false };
+    only_basic.auth = AuthMethods { basic: true, bearer: false, username_token: false };
     let server = start_with_clock(only_basic, Arc::new(clock.clone()), std::future::pending()).await.unwrap();
     let e = bearer(&server, key.issue("alice", S(600), now)).is_um_enabled().await.unwrap_err();
     assert_eq!(http_status(&e), Some(401), "{e}");
     assert!(client(&server, PATHS[1], "alice", "alice-password").is_um_enabled().await.unwrap());
+    server.shutdown().await;
+}
+
+/// The generated client with extra headers on every call and no HTTP credentials: a
+/// WS-Security UsernameToken authenticates the user, and a fixed `RequestServerVersion` reaches
+/// the server as the operation's typed header (it answers with that version).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_generated_client_with_a_username_token_and_a_fixed_ews_header() {
+    use generated::exchange::messages::{GetPhoneCallInformationType, IsUmEnabled};
+    use generated::exchange::types::{ExchangeVersionType, PhoneCallIdType, REQUEST_SERVER_VERSION, RequestServerVersion};
+    use generated::exchange::um_web_service_soap::{
+        GetPhoneCallInformationInput, IsUmEnabledInput, UmWebServiceSoap, UmWebServiceSoapClient,
+    };
+    use soapkit::client::FixedHeaders;
+    use soapkit::wss::UsernameToken;
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("um-data");
+    let server = start(&data, &ManualClock::new()).await;
+    add_user(&data.join(USERS_FILE), "alice", "alice-password", true, None).unwrap();
+    let version = RequestServerVersion { version: ExchangeVersionType::Exchange2016, other_attributes: Vec::new() };
+    let fixed = FixedHeaders::new().with(REQUEST_SERVER_VERSION.capture(&version).unwrap());
+    let client = |password: &str| {
+        UmWebServiceSoapClient::new(transport(&server, PATHS[1], None))
+            .with_extra_headers((UsernameToken::text("alice", password), fixed.clone()))
+    };
+
+    let alice = client("alice-password");
+    let enabled = alice.is_um_enabled(IsUmEnabledInput { parameters: IsUmEnabled {} }).await.unwrap();
+    assert!(enabled.parameters.is_um_enabled_response);
+    let input = GetPhoneCallInformationInput {
+        request: GetPhoneCallInformationType { phone_call_id: PhoneCallIdType { id: "no-such-call".into() } },
+        impersonation: None,
+        mailbox_culture: None,
+        request_version: None,
+    };
+    let out = alice.get_phone_call_information(input.clone()).await.unwrap();
+    assert_eq!(out.server_version.and_then(|v| v.version).as_deref(), Some("Exchange2016"));
+
+    // A wrong password: the WS-Security fault, not an HTTP 401.
+    match client("wrong").get_phone_call_information(input).await.unwrap_err() {
+        ClientError::Fault(f) => assert_eq!(f.code.local, "FailedAuthentication", "{f:?}"),
+        other => panic!("expected wsse:FailedAuthentication, got {other}"),
+    }
     server.shutdown().await;
 }

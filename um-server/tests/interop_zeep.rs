@@ -140,3 +140,40 @@ async fn requests_with_a_bearer_token_calls_the_server() {
     assert!(output.status.success(), "bearer_requests.py failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}", output.status);
     assert!(stdout.contains("8 passed, 0 failed"), "unexpected output:\n{stdout}\n{stderr}");
 }
+
+/// zeep's WS-Security `UsernameToken` with no HTTP credentials; a wrong password, an unknown
+/// user, a digest, a replayed nonce and a stale `Created` get `wsse:FailedAuthentication`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn zeep_with_a_username_token_calls_the_server() {
+    require_zeep();
+    let dir = tempfile::tempdir().unwrap();
+    let config = ServerConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.path().join("um-data"),
+        insecure_http: false,
+        um: UmConfig::default(),
+        auth: AuthMethods::default(),
+    };
+    let server = start_with_clock(config, Arc::new(SystemClock::new()), std::future::pending()).await.expect("server starts");
+    add_user(&server.users_path, "zeep", "zeep-password", true, None).unwrap();
+    let script = repo_root().join("um-server/tests/interop/zeep_username_token.py");
+    let url = server.url("/EWS/Exchange.asmx");
+    let cert = server.cert_path.clone().expect("HTTPS certificate");
+    let output = tokio::task::spawn_blocking(move || {
+        soapkit_testkit::python_command()
+            .arg(&script)
+            .args(["--url", &url, "--user", "zeep"])
+            .arg("--ca-cert")
+            .arg(&cert)
+            .env("UM_PASSWORD", "zeep-password")
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("the tests' Python runs");
+    server.shutdown().await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "zeep_username_token.py failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}", output.status);
+    assert!(stdout.contains("11 passed, 0 failed"), "unexpected output:\n{stdout}\n{stderr}");
+}

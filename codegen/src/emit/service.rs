@@ -80,7 +80,7 @@ impl Emitter<'_> {
             });
             client_impls.extend(quote! {
                 fn #method(&self, input: #inp) -> impl ::core::future::Future<Output = ::core::result::Result<#out, __rt::ClientError>> + Send {
-                    async move { #call(&self.transport, BINDING, #op_name, #action, &input).await }
+                    async move { #call(&self.transport, BINDING, &self.extra, #op_name, #action, &input).await }
                 }
             });
             let declared =
@@ -171,12 +171,20 @@ impl Emitter<'_> {
                 #[derive(Clone, Debug)]
                 pub struct #client<T> {
                     transport: T,
+                    extra: __rt::HeaderSource,
                 }
 
                 impl<T: __rt::Transport> #client<T> {
                     /// A client sending its requests through `transport`.
                     pub fn new(transport: T) -> Self {
-                        Self { transport }
+                        Self { transport, extra: __rt::HeaderSource::NONE }
+                    }
+                    /// The client, adding the header entries of `headers` to every request (a
+                    /// WS-Security `UsernameToken`, fixed headers such as an EWS
+                    /// `RequestServerVersion`), before each input's own.
+                    pub fn with_extra_headers(mut self, headers: impl __rt::ExtraHeaders) -> Self {
+                        self.extra = __rt::HeaderSource::new(headers);
+                        self
                     }
                     /// The transport.
                     pub fn transport(&self) -> &T {
@@ -246,7 +254,7 @@ impl Emitter<'_> {
                                 ctx.action = request.action();
                             }
                             let probed = match __rt::Probed::open(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
-                                ::core::result::Result::Ok(p) => p,
+                                ::core::result::Result::Ok(p) => p.understanding(&ctx.understood_headers),
                                 ::core::result::Result::Err(e) => return reject(&e),
                             };
                             let candidates = route(ctx.action.as_deref(), &probed.probe);

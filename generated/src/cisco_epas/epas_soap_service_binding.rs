@@ -3903,11 +3903,22 @@ pub trait EpasSoapServiceBinding {
 #[derive(Clone, Debug)]
 pub struct EpasSoapServiceBindingClient<T> {
     transport: T,
+    extra: __rt::HeaderSource,
 }
 impl<T: __rt::Transport> EpasSoapServiceBindingClient<T> {
     /// A client sending its requests through `transport`.
     pub fn new(transport: T) -> Self {
-        Self { transport }
+        Self {
+            transport,
+            extra: __rt::HeaderSource::NONE,
+        }
+    }
+    /// The client, adding the header entries of `headers` to every request (a
+    /// WS-Security `UsernameToken`, fixed headers such as an EWS
+    /// `RequestServerVersion`), before each input's own.
+    pub fn with_extra_headers(mut self, headers: impl __rt::ExtraHeaders) -> Self {
+        self.extra = __rt::HeaderSource::new(headers);
+        self
     }
     /// The transport.
     pub fn transport(&self) -> &T {
@@ -3926,7 +3937,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 LoginInput,
                 LoginOutput,
-            >(&self.transport, BINDING, "login", "", &input)
+            >(&self.transport, BINDING, &self.extra, "login", "", &input)
                 .await
         }
     }
@@ -3941,7 +3952,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 LogoutInput,
                 LogoutOutput,
-            >(&self.transport, BINDING, "logout", "", &input)
+            >(&self.transport, BINDING, &self.extra, "logout", "", &input)
                 .await
         }
     }
@@ -3956,7 +3967,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 GetAllConfigInput,
                 GetAllConfigOutput,
-            >(&self.transport, BINDING, "get-all-config", "", &input)
+            >(&self.transport, BINDING, &self.extra, "get-all-config", "", &input)
                 .await
         }
     }
@@ -3971,7 +3982,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 GetSystemConfigInput,
                 GetSystemConfigOutput,
-            >(&self.transport, BINDING, "get-system-config", "", &input)
+            >(&self.transport, BINDING, &self.extra, "get-system-config", "", &input)
                 .await
         }
     }
@@ -3986,7 +3997,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 GetUserConfigInput,
                 GetUserConfigOutput,
-            >(&self.transport, BINDING, "get-user-config", "", &input)
+            >(&self.transport, BINDING, &self.extra, "get-user-config", "", &input)
                 .await
         }
     }
@@ -4001,7 +4012,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 SetUserConfigInput,
                 SetUserConfigOutput,
-            >(&self.transport, BINDING, "set-user-config", "", &input)
+            >(&self.transport, BINDING, &self.extra, "set-user-config", "", &input)
                 .await
         }
     }
@@ -4016,7 +4027,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 GetContactListInput,
                 GetContactListOutput,
-            >(&self.transport, BINDING, "get-contact-list", "", &input)
+            >(&self.transport, BINDING, &self.extra, "get-contact-list", "", &input)
                 .await
         }
     }
@@ -4031,7 +4042,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 AddGroupInput,
                 AddGroupOutput,
-            >(&self.transport, BINDING, "add-group", "", &input)
+            >(&self.transport, BINDING, &self.extra, "add-group", "", &input)
                 .await
         }
     }
@@ -4046,7 +4057,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 ModifyGroupInput,
                 ModifyGroupOutput,
-            >(&self.transport, BINDING, "modify-group", "", &input)
+            >(&self.transport, BINDING, &self.extra, "modify-group", "", &input)
                 .await
         }
     }
@@ -4061,7 +4072,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 DeleteGroupInput,
                 DeleteGroupOutput,
-            >(&self.transport, BINDING, "delete-group", "", &input)
+            >(&self.transport, BINDING, &self.extra, "delete-group", "", &input)
                 .await
         }
     }
@@ -4076,7 +4087,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 AddContactInput,
                 AddContactOutput,
-            >(&self.transport, BINDING, "add-contact", "", &input)
+            >(&self.transport, BINDING, &self.extra, "add-contact", "", &input)
                 .await
         }
     }
@@ -4091,7 +4102,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 ModifyContactInput,
                 ModifyContactOutput,
-            >(&self.transport, BINDING, "modify-contact", "", &input)
+            >(&self.transport, BINDING, &self.extra, "modify-contact", "", &input)
                 .await
         }
     }
@@ -4106,7 +4117,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 DeleteContactInput,
                 DeleteContactOutput,
-            >(&self.transport, BINDING, "delete-contact", "", &input)
+            >(&self.transport, BINDING, &self.extra, "delete-contact", "", &input)
                 .await
         }
     }
@@ -4121,7 +4132,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 GetPresenceRulesInput,
                 GetPresenceRulesOutput,
-            >(&self.transport, BINDING, "get-presence-rules", "", &input)
+            >(&self.transport, BINDING, &self.extra, "get-presence-rules", "", &input)
                 .await
         }
     }
@@ -4136,7 +4147,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 SetPresenceRulesInput,
                 SetPresenceRulesOutput,
-            >(&self.transport, BINDING, "set-presence-rules", "", &input)
+            >(&self.transport, BINDING, &self.extra, "set-presence-rules", "", &input)
                 .await
         }
     }
@@ -4151,7 +4162,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 DeletePresenceRulesInput,
                 DeletePresenceRulesOutput,
-            >(&self.transport, BINDING, "delete-presence-rules", "", &input)
+            >(&self.transport, BINDING, &self.extra, "delete-presence-rules", "", &input)
                 .await
         }
     }
@@ -4166,7 +4177,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 GetDialingRulesInput,
                 GetDialingRulesOutput,
-            >(&self.transport, BINDING, "get-dialing-rules", "", &input)
+            >(&self.transport, BINDING, &self.extra, "get-dialing-rules", "", &input)
                 .await
         }
     }
@@ -4181,7 +4192,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 AddRecentCommInput,
                 AddRecentCommOutput,
-            >(&self.transport, BINDING, "add-recent-comm", "", &input)
+            >(&self.transport, BINDING, &self.extra, "add-recent-comm", "", &input)
                 .await
         }
     }
@@ -4196,7 +4207,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 GetRecentCommInput,
                 GetRecentCommOutput,
-            >(&self.transport, BINDING, "get-recent-comm", "", &input)
+            >(&self.transport, BINDING, &self.extra, "get-recent-comm", "", &input)
                 .await
         }
     }
@@ -4211,7 +4222,14 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 GetLicensingFeaturesInput,
                 GetLicensingFeaturesOutput,
-            >(&self.transport, BINDING, "get-licensing-features", "", &input)
+            >(
+                    &self.transport,
+                    BINDING,
+                    &self.extra,
+                    "get-licensing-features",
+                    "",
+                    &input,
+                )
                 .await
         }
     }
@@ -4226,7 +4244,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 PublishPresStatusInput,
                 PublishPresStatusOutput,
-            >(&self.transport, BINDING, "publish-pres-status", "", &input)
+            >(&self.transport, BINDING, &self.extra, "publish-pres-status", "", &input)
                 .await
         }
     }
@@ -4241,7 +4259,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 UnpublishPresStatusInput,
                 UnpublishPresStatusOutput,
-            >(&self.transport, BINDING, "unpublish-pres-status", "", &input)
+            >(&self.transport, BINDING, &self.extra, "unpublish-pres-status", "", &input)
                 .await
         }
     }
@@ -4256,7 +4274,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 GetAclInput,
                 GetAclOutput,
-            >(&self.transport, BINDING, "get-acl", "", &input)
+            >(&self.transport, BINDING, &self.extra, "get-acl", "", &input)
                 .await
         }
     }
@@ -4271,7 +4289,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 AddAclInput,
                 AddAclOutput,
-            >(&self.transport, BINDING, "add-acl", "", &input)
+            >(&self.transport, BINDING, &self.extra, "add-acl", "", &input)
                 .await
         }
     }
@@ -4286,7 +4304,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 DeleteAclInput,
                 DeleteAclOutput,
-            >(&self.transport, BINDING, "delete-acl", "", &input)
+            >(&self.transport, BINDING, &self.extra, "delete-acl", "", &input)
                 .await
         }
     }
@@ -4301,7 +4319,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 GetCalendaringInput,
                 GetCalendaringOutput,
-            >(&self.transport, BINDING, "get-calendaring", "", &input)
+            >(&self.transport, BINDING, &self.extra, "get-calendaring", "", &input)
                 .await
         }
     }
@@ -4316,7 +4334,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
                 T,
                 SetCalendaringInput,
                 SetCalendaringOutput,
-            >(&self.transport, BINDING, "set-calendaring", "", &input)
+            >(&self.transport, BINDING, &self.extra, "set-calendaring", "", &input)
                 .await
         }
     }
@@ -6102,7 +6120,7 @@ for EpasSoapServiceBindingDispatcher<S, P> {
                 NAMESPACES,
                 ::core::option::Option::Some(VERSION),
             ) {
-                ::core::result::Result::Ok(p) => p,
+                ::core::result::Result::Ok(p) => p.understanding(&ctx.understood_headers),
                 ::core::result::Result::Err(e) => return reject(&e),
             };
             let candidates = route(ctx.action.as_deref(), &probed.probe);

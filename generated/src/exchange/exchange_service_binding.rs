@@ -1092,11 +1092,22 @@ pub trait ExchangeServiceBinding {
 #[derive(Clone, Debug)]
 pub struct ExchangeServiceBindingClient<T> {
     transport: T,
+    extra: __rt::HeaderSource,
 }
 impl<T: __rt::Transport> ExchangeServiceBindingClient<T> {
     /// A client sending its requests through `transport`.
     pub fn new(transport: T) -> Self {
-        Self { transport }
+        Self {
+            transport,
+            extra: __rt::HeaderSource::NONE,
+        }
+    }
+    /// The client, adding the header entries of `headers` to every request (a
+    /// WS-Security `UsernameToken`, fixed headers such as an EWS
+    /// `RequestServerVersion`), before each input's own.
+    pub fn with_extra_headers(mut self, headers: impl __rt::ExtraHeaders) -> Self {
+        self.extra = __rt::HeaderSource::new(headers);
+        self
     }
     /// The transport.
     pub fn transport(&self) -> &T {
@@ -1118,6 +1129,7 @@ impl<T: __rt::Transport> ExchangeServiceBinding for ExchangeServiceBindingClient
             >(
                     &self.transport,
                     BINDING,
+                    &self.extra,
                     "DisableApp",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/DisableApp",
                     &input,
@@ -1139,6 +1151,7 @@ impl<T: __rt::Transport> ExchangeServiceBinding for ExchangeServiceBindingClient
             >(
                     &self.transport,
                     BINDING,
+                    &self.extra,
                     "GetAppManifests",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/GetAppManifests",
                     &input,
@@ -1160,6 +1173,7 @@ impl<T: __rt::Transport> ExchangeServiceBinding for ExchangeServiceBindingClient
             >(
                     &self.transport,
                     BINDING,
+                    &self.extra,
                     "GetAppMarketplaceUrl",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/GetAppMarketplaceUrl",
                     &input,
@@ -1181,6 +1195,7 @@ impl<T: __rt::Transport> ExchangeServiceBinding for ExchangeServiceBindingClient
             >(
                     &self.transport,
                     BINDING,
+                    &self.extra,
                     "GetClientAccessToken",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/GetClientAccessToken",
                     &input,
@@ -1202,6 +1217,7 @@ impl<T: __rt::Transport> ExchangeServiceBinding for ExchangeServiceBindingClient
             >(
                     &self.transport,
                     BINDING,
+                    &self.extra,
                     "InstallApp",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/InstallApp",
                     &input,
@@ -1223,6 +1239,7 @@ impl<T: __rt::Transport> ExchangeServiceBinding for ExchangeServiceBindingClient
             >(
                     &self.transport,
                     BINDING,
+                    &self.extra,
                     "UninstallApp",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/Uninstall",
                     &input,
@@ -1786,7 +1803,7 @@ for ExchangeServiceBindingDispatcher<S, P> {
                 NAMESPACES,
                 ::core::option::Option::Some(VERSION),
             ) {
-                ::core::result::Result::Ok(p) => p,
+                ::core::result::Result::Ok(p) => p.understanding(&ctx.understood_headers),
                 ::core::result::Result::Err(e) => return reject(&e),
             };
             let candidates = route(ctx.action.as_deref(), &probed.probe);

@@ -2166,11 +2166,22 @@ pub trait UmWebServiceSoap {
 #[derive(Clone, Debug)]
 pub struct UmWebServiceSoapClient<T> {
     transport: T,
+    extra: __rt::HeaderSource,
 }
 impl<T: __rt::Transport> UmWebServiceSoapClient<T> {
     /// A client sending its requests through `transport`.
     pub fn new(transport: T) -> Self {
-        Self { transport }
+        Self {
+            transport,
+            extra: __rt::HeaderSource::NONE,
+        }
+    }
+    /// The client, adding the header entries of `headers` to every request (a
+    /// WS-Security `UsernameToken`, fixed headers such as an EWS
+    /// `RequestServerVersion`), before each input's own.
+    pub fn with_extra_headers(mut self, headers: impl __rt::ExtraHeaders) -> Self {
+        self.extra = __rt::HeaderSource::new(headers);
+        self
     }
     /// The transport.
     pub fn transport(&self) -> &T {
@@ -2192,6 +2203,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    &self.extra,
                     "IsUMEnabled",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/IsUMEnabled",
                     &input,
@@ -2213,6 +2225,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    &self.extra,
                     "GetUMProperties",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/GetUMProperties",
                     &input,
@@ -2234,6 +2247,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    &self.extra,
                     "SetOofStatus",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/SetOofStatus",
                     &input,
@@ -2258,6 +2272,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    &self.extra,
                     "SetPlayOnPhoneDialString",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/SetPlayOnPhoneDialString",
                     &input,
@@ -2282,6 +2297,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    &self.extra,
                     "SetTelephoneAccessFolderEmail",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/SetTelephoneAccessFolderEmail",
                     &input,
@@ -2306,6 +2322,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    &self.extra,
                     "SetMissedCallNotificationEnabled",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/SetMissedCallNotificationEnabled",
                     &input,
@@ -2327,6 +2344,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    &self.extra,
                     "ResetPIN",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/ResetPIN",
                     &input,
@@ -2348,6 +2366,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    &self.extra,
                     "PlayOnPhone",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/PlayOnPhone",
                     &input,
@@ -2369,6 +2388,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    &self.extra,
                     "GetCallInfo",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/GetCallInfo",
                     &input,
@@ -2390,6 +2410,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    &self.extra,
                     "Disconnect",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/Disconnect",
                     &input,
@@ -2411,6 +2432,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    &self.extra,
                     "PlayOnPhoneGreeting",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/PlayOnPhoneGreeting",
                     &input,
@@ -2432,6 +2454,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    &self.extra,
                     "DisconnectPhoneCall",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/DisconnectPhoneCall",
                     &input,
@@ -2453,6 +2476,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    &self.extra,
                     "GetPhoneCallInformation",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/GetPhoneCallInformation",
                     &input,
@@ -2474,6 +2498,7 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             >(
                     &self.transport,
                     BINDING,
+                    &self.extra,
                     "PlayOnPhone2",
                     "http://schemas.microsoft.com/exchange/services/2006/messages/PlayOnPhone",
                     &input,
@@ -3575,7 +3600,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                 NAMESPACES,
                 ::core::option::Option::Some(VERSION),
             ) {
-                ::core::result::Result::Ok(p) => p,
+                ::core::result::Result::Ok(p) => p.understanding(&ctx.understood_headers),
                 ::core::result::Result::Err(e) => return reject(&e),
             };
             let candidates = route(ctx.action.as_deref(), &probed.probe);

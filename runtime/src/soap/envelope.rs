@@ -36,6 +36,9 @@ pub struct EnvelopeReader<'a> {
     body: Option<Start<'a>>,
     state: State,
     ignored: Vec<AnyElement>,
+    /// Header entries processed before decoding (a WS-Security header the server checked):
+    /// passed over, whatever their `mustUnderstand`.
+    understood: Vec<(String, String)>,
 }
 
 impl<'a> EnvelopeReader<'a> {
@@ -71,7 +74,16 @@ impl<'a> EnvelopeReader<'a> {
                 .with_subject(version.uri(), "Envelope"));
         }
         check_envelope_attributes(&r, &envelope, version)?;
-        Ok(EnvelopeReader { r, version, envelope, header: None, body: None, state: State::Start, ignored: Vec::new() })
+        Ok(EnvelopeReader {
+            r,
+            version,
+            envelope,
+            header: None,
+            body: None,
+            state: State::Start,
+            ignored: Vec::new(),
+            understood: Vec::new(),
+        })
     }
 
     /// The SOAP version of the envelope.
@@ -137,6 +149,9 @@ impl<'a> EnvelopeReader<'a> {
     /// targeted at this node is an error; any other is kept in
     /// [`EnvelopeReader::ignored_headers`].
     pub fn unknown_header(&mut self, entry: &Start<'a>) -> Result<(), DecodeError> {
+        if self.understood.iter().any(|(ns, local)| entry.local() == local && self.r.ns_uri(entry.ns()) == ns) {
+            return self.r.skip(entry);
+        }
         let mut must = false;
         let mut targeted = true;
         for a in self.r.attributes(entry) {
@@ -293,7 +308,27 @@ pub fn encode_message<M: SoapMessage>(
     prefixes: &'static [(&'static str, &'static str)],
     msg: &M,
 ) -> Result<String, EncodeError> {
-    write_envelope(version, prefixes, msg.has_headers(), |w| msg.encode_headers(w), |w| msg.encode_body(w))
+    encode_message_with(version, prefixes, &[], msg)
+}
+
+/// Writes a message in an envelope whose Header starts with the entries `extra` (WS-Security,
+/// headers a client adds to every request), before the message's own.
+pub fn encode_message_with<M: SoapMessage>(
+    version: SoapVersion,
+    prefixes: &'static [(&'static str, &'static str)],
+    extra: &[AnyElement],
+    msg: &M,
+) -> Result<String, EncodeError> {
+    write_envelope(
+        version,
+        prefixes,
+        msg.has_headers() || !extra.is_empty(),
+        |w| {
+            extra.iter().try_for_each(|e| e.encode(w))?;
+            msg.encode_headers(w)
+        },
+        |w| msg.encode_body(w),
+    )
 }
 
 /// Writes a fault in an envelope.
@@ -415,6 +450,15 @@ impl<'a> Probed<'a> {
             Ok((probe, env)) => Ok(Probed { probe, env, input, table }),
             Err(e) => Err(settle(input, table, e)),
         }
+    }
+
+    /// Header entries (`(namespace, local name)`) that were processed before decoding, such as
+    /// the WS-Security header the server runtime checked: decoding passes over them instead of
+    /// failing on their `mustUnderstand`.
+    #[must_use]
+    pub fn understanding(mut self, understood: &[(String, String)]) -> Self {
+        self.env.understood = understood.to_vec();
+        self
     }
 
     /// Decodes the envelope as `M`: the same as [`decode_message`] on the same input.

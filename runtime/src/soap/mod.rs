@@ -6,7 +6,7 @@ pub mod media;
 
 pub use envelope::{
     BodyProbe, Decoded, EnvelopeReader, Probed, SoapMessage, decode_fault, decode_message, encode_fault, encode_fault_with_headers,
-    encode_message, probe_body, settle, unroutable, well_formed,
+    encode_message, encode_message_with, probe_body, settle, unroutable, well_formed,
 };
 pub use fault::{Fault, FaultReason};
 

@@ -117,6 +117,15 @@ pub struct SoapRouter<S> {
     body_limit: usize,
     timeout: Duration,
     authenticator: Option<Arc<dyn Authenticator>>,
+    username_token: Option<Arc<TokenCheck>>,
+}
+
+type VerifyToken = dyn Fn(&crate::wss::ReceivedToken) -> Option<String> + Send + Sync;
+
+/// The WS-Security UsernameToken check of a router.
+struct TokenCheck {
+    verify: Box<VerifyToken>,
+    guard: crate::wss::ReplayGuard,
 }
 
 impl<S> fmt::Debug for SoapRouter<S> {
@@ -140,7 +149,14 @@ impl<S: SoapService> SoapRouter<S> {
 
     /// The same, for a service that is shared already.
     pub fn from_arc(service: Arc<S>) -> Self {
-        SoapRouter { service, paths: Vec::new(), body_limit: DEFAULT_BODY_LIMIT, timeout: DEFAULT_TIMEOUT, authenticator: None }
+        SoapRouter {
+            service,
+            paths: Vec::new(),
+            body_limit: DEFAULT_BODY_LIMIT,
+            timeout: DEFAULT_TIMEOUT,
+            authenticator: None,
+            username_token: None,
+        }
     }
 
     /// Serves the service at `path` too (an exact path such as `/EWS/UM2007Legacy.asmx`; a
@@ -181,6 +197,24 @@ impl<S: SoapService> SoapRouter<S> {
         self
     }
 
+    /// Authenticates requests by the WS-Security `UsernameToken` in their `wsse:Security`
+    /// header: `verify` gets the token (check the password with
+    /// [`ReceivedToken::proves`](crate::wss::ReceivedToken::proves)) and names its user, or
+    /// refuses it; a token created more than 5 minutes from now, or whose nonce was seen in that
+    /// window, is refused first. A refusal is the `wsse:FailedAuthentication` fault (WSS 1.0
+    /// section 12) with status 500. The header, once checked, is passed over by the dispatcher
+    /// despite its `mustUnderstand`.
+    ///
+    /// With an [`authenticator`](Self::authenticator) too, a request with an `Authorization`
+    /// header is authenticated by it (and a token it also carries must name the same user), and
+    /// one with neither credential gets the authenticator's 401.
+    #[must_use]
+    pub fn username_token(mut self, verify: impl Fn(&crate::wss::ReceivedToken) -> Option<String> + Send + Sync + 'static) -> Self {
+        self.username_token =
+            Some(Arc::new(TokenCheck { verify: Box::new(verify), guard: crate::wss::ReplayGuard::new(Duration::from_secs(300)) }));
+        self
+    }
+
     /// The router. Each path must start with `/` and contain none of `{`, `}`, `*`, nor a
     /// segment starting with `:` (axum's pattern syntax): the paths are literal. At least one
     /// path is needed.
@@ -193,6 +227,7 @@ impl<S: SoapService> SoapRouter<S> {
             body_limit: self.body_limit,
             timeout: self.timeout,
             authenticator: self.authenticator,
+            username_token: self.username_token,
         });
         let mut router = Router::new();
         let mut seen = HashSet::new();
@@ -236,6 +271,15 @@ struct Shared<S> {
     body_limit: usize,
     timeout: Duration,
     authenticator: Option<Arc<dyn Authenticator>>,
+    username_token: Option<Arc<TokenCheck>>,
+}
+
+/// Who sent a request, as far as its HTTP headers tell.
+enum Credentials {
+    /// Authenticated (or anonymous and allowed) by the HTTP headers.
+    Http(Option<String>),
+    /// To be authenticated by the envelope's UsernameToken.
+    Token,
 }
 
 async fn handle<S: SoapService>(shared: Arc<Shared<S>>, request: Request) -> Response {
@@ -265,24 +309,25 @@ async fn handle_in_span<S: SoapService>(shared: Arc<Shared<S>>, request: Request
 
     let (user, response) = match authenticate(&shared, &parts.headers) {
         Err(response) => (None, response),
-        Ok(user) => {
-            let response = respond(
+        Ok(credentials) => {
+            respond(
                 &shared,
                 &parts.headers,
                 body,
                 soap_request,
                 version,
                 start,
+                credentials,
                 RequestContext {
-                    user: user.clone(),
+                    user: None,
                     action: action.clone(),
                     remote_addr: remote.clone(),
                     path: Some(path.clone()),
                     ignored_headers: Vec::new(),
+                    understood_headers: Vec::new(),
                 },
             )
-            .await;
-            (user, response)
+            .await
         }
     };
 
@@ -300,31 +345,98 @@ async fn handle_in_span<S: SoapService>(shared: Arc<Shared<S>>, request: Request
 }
 
 #[allow(clippy::result_large_err)]
-fn authenticate<S>(shared: &Shared<S>, headers: &HeaderMap) -> Result<Option<String>, Response> {
-    let Some(auth) = &shared.authenticator else { return Ok(None) };
-    match auth.authenticate(headers) {
-        Ok(user) => Ok(user),
-        Err(e) => {
-            let status = if e == AuthError::Forbidden { StatusCode::FORBIDDEN } else { StatusCode::UNAUTHORIZED };
-            let mut response = text_response(status, &format!("{e}\n"));
-            if status == StatusCode::UNAUTHORIZED {
-                for challenge in auth.challenges(e) {
-                    response.headers_mut().append(WWW_AUTHENTICATE, challenge);
+fn authenticate<S>(shared: &Shared<S>, headers: &HeaderMap) -> Result<Credentials, Response> {
+    let by_token =
+        shared.username_token.is_some() && (shared.authenticator.is_none() || !headers.contains_key(http::header::AUTHORIZATION));
+    if by_token {
+        return Ok(Credentials::Token);
+    }
+    let Some(auth) = &shared.authenticator else { return Ok(Credentials::Http(None)) };
+    auth.authenticate(headers).map(Credentials::Http).map_err(|e| refused(auth.as_ref(), e))
+}
+
+/// The answer to a request the authenticator refused: 401 with its challenges, or 403.
+fn refused(auth: &dyn Authenticator, e: AuthError) -> Response {
+    let status = if e == AuthError::Forbidden { StatusCode::FORBIDDEN } else { StatusCode::UNAUTHORIZED };
+    let mut response = text_response(status, &format!("{e}\n"));
+    if status == StatusCode::UNAUTHORIZED {
+        for challenge in auth.challenges(e) {
+            response.headers_mut().append(WWW_AUTHENTICATE, challenge);
+        }
+    }
+    response
+}
+
+/// The user of a request by its WS-Security UsernameToken (or by its HTTP credentials, when
+/// it carries no token) and whether a token was checked, or the answer refusing it.
+#[allow(clippy::result_large_err)]
+fn token_user<S>(
+    shared: &Shared<S>,
+    check: &TokenCheck,
+    body: &[u8],
+    version: Option<SoapVersion>,
+    credentials: &Credentials,
+) -> Result<(Option<String>, bool), Response> {
+    let version = version.unwrap_or(SoapVersion::V11);
+    let fail = |why: String| {
+        tracing::info!(target: LOG_TARGET, reason = why.as_str(), "UsernameToken refused");
+        fault_http(StatusCode::INTERNAL_SERVER_ERROR, version, &crate::wss::failed_authentication(version))
+    };
+    let text = std::str::from_utf8(body).unwrap_or("");
+    let token = crate::wss::received_token(text).map_err(|e| fail(e.0))?;
+    match (token, credentials) {
+        (None, Credentials::Http(user)) => Ok((user.clone(), false)),
+        (None, Credentials::Token) => match &shared.authenticator {
+            Some(auth) => Err(refused(auth.as_ref(), AuthError::Missing)),
+            None => Err(fail("no UsernameToken".to_owned())),
+        },
+        (Some(token), credentials) => {
+            check.guard.check(&token, std::time::SystemTime::now()).map_err(|e| fail(e.0))?;
+            let Some(user) = (check.verify)(&token) else {
+                return Err(fail(format!("the UsernameToken of {:?} does not verify", token.username)));
+            };
+            match credentials {
+                Credentials::Http(Some(http_user)) if *http_user != user => {
+                    Err(fail(format!("the UsernameToken names {user:?}, the HTTP credentials {http_user:?}")))
                 }
+                _ => Ok((Some(user), true)),
             }
-            Err(response)
         }
     }
 }
 
+/// Reads the body, finishes authentication and hands the request to the service; the user and
+/// the response.
+#[allow(clippy::too_many_arguments)]
 async fn respond<S: SoapService>(
+    shared: &Shared<S>,
+    headers: &HeaderMap,
+    body: Body,
+    request: SoapHttpRequest,
+    version: Option<SoapVersion>,
+    start: Instant,
+    credentials: Credentials,
+    mut ctx: RequestContext,
+) -> (Option<String>, Response) {
+    let mut user = match &credentials {
+        Credentials::Http(u) => u.clone(),
+        Credentials::Token => None,
+    };
+    let response = respond_inner(shared, headers, body, request, version, start, credentials, &mut ctx, &mut user).await;
+    (user, response)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn respond_inner<S: SoapService>(
     shared: &Shared<S>,
     headers: &HeaderMap,
     body: Body,
     mut request: SoapHttpRequest,
     version: Option<SoapVersion>,
     start: Instant,
-    ctx: RequestContext,
+    credentials: Credentials,
+    ctx: &mut RequestContext,
+    user: &mut Option<String>,
 ) -> Response {
     let limit = shared.body_limit;
     let too_large =
@@ -342,6 +454,18 @@ async fn respond<S: SoapService>(
         }
         Ok(Ok(body)) => body,
     };
+    if let Some(check) = &shared.username_token {
+        match token_user(shared, check, &request.body, version, &credentials) {
+            Ok((u, checked)) => {
+                if checked {
+                    ctx.understood_headers.push((crate::wss::WSSE.to_owned(), "Security".to_owned()));
+                }
+                *user = u;
+            }
+            Err(response) => return response,
+        }
+    }
+    ctx.user = user.clone();
     if tracing::enabled!(target: crate::wire::TARGET, tracing::Level::TRACE) {
         let mut logged: Vec<(&str, &str)> = Vec::new();
         for (name, value) in headers {
@@ -351,7 +475,7 @@ async fn respond<S: SoapService>(
         }
         crate::wire::log("server", "request", &logged, &request.body);
     }
-    match tokio::time::timeout_at(deadline, shared.service.handle(ctx, request)).await {
+    match tokio::time::timeout_at(deadline, shared.service.handle(std::mem::take(ctx), request)).await {
         Ok(response) => {
             if tracing::enabled!(target: crate::wire::TARGET, tracing::Level::TRACE) {
                 let status = response.status.to_string();
