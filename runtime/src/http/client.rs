@@ -65,6 +65,8 @@ pub struct HttpTransport {
     uri: Uri,
     headers: HeaderMap,
     bearer: Option<Arc<Bearer>>,
+    #[cfg(feature = "ntlm")]
+    ntlm: Option<Arc<super::ntlm::Ntlm>>,
     timeout: Option<Duration>,
     max_response_size: usize,
 }
@@ -76,6 +78,7 @@ impl fmt::Debug for HttpTransport {
             .field("uri", &self.uri)
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .field("bearer", &self.bearer.is_some())
+            .field("ntlm", &self.ntlm_user())
             .field("timeout", &self.timeout)
             .field("max_response_size", &self.max_response_size)
             .finish_non_exhaustive()
@@ -98,6 +101,8 @@ pub struct HttpTransportBuilder {
     pool_max_idle_per_host: usize,
     basic_auth: Option<(String, String)>,
     bearer: Option<Arc<dyn TokenProvider>>,
+    #[cfg(feature = "ntlm")]
+    ntlm: Option<(String, String)>,
     headers: HeaderMap,
 }
 
@@ -143,6 +148,8 @@ impl HttpTransport {
             pool_max_idle_per_host: DEFAULT_POOL_MAX_IDLE,
             basic_auth: None,
             bearer: None,
+            #[cfg(feature = "ntlm")]
+            ntlm: None,
             headers: HeaderMap::new(),
         }
     }
@@ -161,6 +168,15 @@ impl HttpTransport {
     /// The endpoint requests go to.
     pub fn endpoint(&self) -> &Uri {
         &self.uri
+    }
+
+    /// The NTLM user, if the transport authenticates with NTLM.
+    fn ntlm_user(&self) -> Option<String> {
+        #[cfg(feature = "ntlm")]
+        if let Some(ntlm) = &self.ntlm {
+            return Some(ntlm.user().to_owned());
+        }
+        None
     }
 }
 
@@ -263,6 +279,10 @@ impl HttpTransportBuilder {
     pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
         self.basic_auth = Some((username.into(), password.into()));
         self.bearer = None;
+        #[cfg(feature = "ntlm")]
+        {
+            self.ntlm = None;
+        }
         self
     }
 
@@ -275,6 +295,24 @@ impl HttpTransportBuilder {
     pub fn bearer(mut self, provider: impl TokenProvider) -> Self {
         self.bearer = Some(Arc::new(provider));
         self.basic_auth = None;
+        #[cfg(feature = "ntlm")]
+        {
+            self.ntlm = None;
+        }
+        self
+    }
+
+    /// Authenticates with NTLM (or Negotiate carrying NTLM), as on-premises Exchange and other
+    /// IIS-hosted services take it (feature `ntlm`): `username` is `DOMAIN\user`,
+    /// `user@domain` or `user`. Each connection is authenticated once by the challenge handshake
+    /// and then reused; see [`super::ntlm`]. Replaces [`basic_auth`](Self::basic_auth) and
+    /// [`bearer`](Self::bearer).
+    #[cfg(feature = "ntlm")]
+    #[must_use]
+    pub fn ntlm(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.ntlm = Some((username.into(), password.into()));
+        self.basic_auth = None;
+        self.bearer = None;
         self
     }
 
@@ -338,6 +376,13 @@ impl HttpTransportBuilder {
         let https = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls);
         let https = if self.allow_plain_http { https.https_or_http() } else { https.https_only() };
         let connector = https.enable_http1().wrap_connector(http);
+        #[cfg(feature = "ntlm")]
+        let ntlm = match &self.ntlm {
+            Some((user, password)) => {
+                Some(Arc::new(super::ntlm::Ntlm::new(user, password, connector.clone(), self.pool_max_idle_per_host)?))
+            }
+            None => None,
+        };
 
         let client = Client::builder(TokioExecutor::new())
             .pool_timer(TokioTimer::new())
@@ -361,7 +406,16 @@ impl HttpTransportBuilder {
         }
 
         let bearer = self.bearer.map(|p| Arc::new(Bearer::new(p)));
-        Ok(HttpTransport { client, uri, headers, bearer, timeout: self.timeout, max_response_size: self.max_response_size })
+        Ok(HttpTransport {
+            client,
+            uri,
+            headers,
+            bearer,
+            #[cfg(feature = "ntlm")]
+            ntlm,
+            timeout: self.timeout,
+            max_response_size: self.max_response_size,
+        })
     }
 }
 
@@ -398,31 +452,40 @@ impl HttpTransport {
                 HeaderValue::from_str(&value).map_err(|_| TransportError::Io(format!("the {name} header cannot carry {value:?}")))?;
             headers.insert(HeaderName::from_static(if name == "SOAPAction" { "soapaction" } else { "content-type" }), value);
         }
-        let Some(bearer) = &self.bearer else { return self.post(headers, body).await.map(|(r, _)| r) };
+        #[cfg(feature = "ntlm")]
+        if let Some(ntlm) = &self.ntlm {
+            return ntlm.send(&self.uri, &headers, &body, |r| self.answer(r)).await;
+        }
+        let Some(bearer) = &self.bearer else { return self.post(headers, body).await.map(|a| a.response) };
         let token = bearer.header(None).await.map_err(|e| TransportError::Auth(e.0))?;
         headers.insert(AUTHORIZATION, token.clone());
-        let (response, challenges) = self.post(headers.clone(), body.clone()).await?;
+        let Answer { response, challenges } = self.post(headers.clone(), body.clone()).await?;
         if response.status != 401 || !bearer_challenge(challenges.iter()) {
             return Ok(response);
         }
         // The token was refused (revoked, or expired early): one more, one retry.
         let token = bearer.header(Some(&token)).await.map_err(|e| TransportError::Auth(e.0))?;
         headers.insert(AUTHORIZATION, token);
-        self.post(headers, body).await.map(|(r, _)| r)
+        self.post(headers, body).await.map(|a| a.response)
     }
 
-    /// POSTs `body` to the endpoint; the response and its `WWW-Authenticate` values.
-    async fn post(&self, headers: HeaderMap, body: Bytes) -> Result<(SoapResponse, Vec<HeaderValue>), TransportError> {
+    /// POSTs `body` to the endpoint through the pool.
+    async fn post(&self, headers: HeaderMap, body: Bytes) -> Result<Answer, TransportError> {
         let mut req = Request::new(Full::new(body));
         *req.method_mut() = Method::POST;
         *req.uri_mut() = self.uri.clone();
         *req.headers_mut() = headers;
         let response = self.client.request(req).await.map_err(map_client_error)?;
+        self.answer(response).await
+    }
+
+    /// Reads a response within the size limit.
+    async fn answer(&self, response: hyper::Response<Incoming>) -> Result<Answer, TransportError> {
         let (parts, body) = response.into_parts();
         let content_type = parts.headers.get(CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         let challenges = parts.headers.get_all(WWW_AUTHENTICATE).iter().cloned().collect();
         let body = read_limited(body, &parts.headers, self.max_response_size).await?;
-        Ok((SoapResponse { status: parts.status.as_u16(), content_type, body }, challenges))
+        Ok(Answer { response: SoapResponse { status: parts.status.as_u16(), content_type, body }, challenges })
     }
 
     /// Sends any request through the transport's pool and TLS settings (for the OAuth 2.0
@@ -462,6 +525,12 @@ impl Transport for HttpTransport {
     }
 }
 
+/// A response, with its `WWW-Authenticate` values (what the authentication schemes read).
+pub(crate) struct Answer {
+    pub(crate) response: SoapResponse,
+    pub(crate) challenges: Vec<HeaderValue>,
+}
+
 /// Reads a body, never holding more than `limit` bytes of it.
 async fn read_limited(mut body: Incoming, headers: &HeaderMap, limit: usize) -> Result<Vec<u8>, TransportError> {
     let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
@@ -484,16 +553,27 @@ async fn read_limited(mut body: Incoming, headers: &HeaderMap, limit: usize) -> 
 
 /// Sorts a client error into TLS, connect, timeout or I/O.
 fn map_client_error(e: hyper_util::client::legacy::Error) -> TransportError {
+    if e.is_connect() {
+        return map_connect_error(&e);
+    }
     if let Some(tls) = find::<rustls::Error>(&e) {
         return TransportError::Tls(tls.to_string());
     }
     if find_io(&e, |io| io.kind() == io::ErrorKind::TimedOut) {
         return TransportError::Timeout;
     }
-    if e.is_connect() {
-        return TransportError::Connect(describe(&e));
-    }
     TransportError::Io(describe(&e))
+}
+
+/// Sorts an error establishing a connection into TLS, timeout or connect.
+pub(crate) fn map_connect_error(e: &(dyn StdError + 'static)) -> TransportError {
+    if let Some(tls) = find::<rustls::Error>(e) {
+        return TransportError::Tls(tls.to_string());
+    }
+    if find_io(e, |io| io.kind() == io::ErrorKind::TimedOut) {
+        return TransportError::Timeout;
+    }
+    TransportError::Connect(describe(e))
 }
 
 /// The first error of type `T` in the chain, looking inside `io::Error`s too (whose
@@ -535,7 +615,7 @@ fn find_io(e: &(dyn StdError + 'static), pred: impl Fn(&io::Error) -> bool + Cop
 
 /// The messages of the chain, joined ("tcp connect error: Connection refused (os error
 /// 111)"), without hyper-util's uninformative "client error (Connect)" head.
-fn describe(e: &(dyn StdError + 'static)) -> String {
+pub(crate) fn describe(e: &(dyn StdError + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut cur: Option<&(dyn StdError + 'static)> = Some(e);
     while let Some(err) = cur {

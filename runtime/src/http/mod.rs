@@ -9,6 +9,7 @@
 //! | `client-webpki-roots` | `HttpTransportBuilder::webpki_roots`: Mozilla's root certificates, compiled in |
 //! | `client-native-roots` | `HttpTransportBuilder::native_roots`: the operating system's root certificates |
 //! | `oauth2` | `bearer::ClientCredentials`: OAuth 2.0 access tokens by the client-credentials grant, through the `oauth2` crate |
+//! | `ntlm` | `HttpTransportBuilder::ntlm`: NTLM and Negotiate (NTLM inside) authentication, with the `sspi` crate's NTLM |
 //! | `server` | the `server` module: an axum router for any [`SoapService`](crate::server::SoapService), HTTP Basic authentication, serving over HTTPS (or plain HTTP) with graceful shutdown |
 //!
 //! TLS is rustls with the `ring` crypto provider on both sides (no cmake, no aws-lc), passed
@@ -22,6 +23,8 @@
 pub mod bearer;
 #[cfg(feature = "client")]
 mod client;
+#[cfg(feature = "ntlm")]
+pub mod ntlm;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod tls;
