@@ -788,6 +788,20 @@ async fn a_username_token_authenticates_the_request_and_every_refusal_is_failed_
     let replay = t.send(request).await.unwrap();
     assert_eq!(replay.status, 500);
     assert!(String::from_utf8_lossy(&replay.body).contains("FailedAuthentication"));
+    // A nonce is remembered only once its token verified: a wrong password with nonce N does
+    // not spend N for the rightful user.
+    let now = std::time::SystemTime::now();
+    let fixed = |password: &str| {
+        HeaderSource::new(
+            soapkit::client::FixedHeaders::new().with(UsernameToken::text("bob", password).header_at(now, b"nonce-n").unwrap()),
+        )
+    };
+    assert!(matches!(
+        call::<_, _, Echo>(&t, binding(SoapVersion::V11), &fixed("wrong"), "Echo", ECHO, &Echo("p".into())).await,
+        Err(ClientError::Fault(_))
+    ));
+    let out: Echo = call(&t, binding(SoapVersion::V11), &fixed("pw"), "Echo", ECHO, &Echo("p".into())).await.unwrap();
+    assert_eq!(out, Echo("hello bob".into()));
     // The header carried mustUnderstand="1" in the envelope's namespace.
     let sent =
         String::from_utf8_lossy(&t.send(SoapRequest { version: SoapVersion::V11, action: ECHO, body: String::new() }).await.unwrap().body)

@@ -200,8 +200,9 @@ impl<S: SoapService> SoapRouter<S> {
     /// Authenticates requests by the WS-Security `UsernameToken` in their `wsse:Security`
     /// header: `verify` gets the token (check the password with
     /// [`ReceivedToken::proves`](crate::wss::ReceivedToken::proves)) and names its user, or
-    /// refuses it; a token created more than 5 minutes from now, or whose nonce was seen in that
-    /// window, is refused first. A refusal is the `wsse:FailedAuthentication` fault (WSS 1.0
+    /// refuses it; a verified token created more than 5 minutes from now, or whose nonce was
+    /// seen in that window, is refused too (nonces are remembered only for verified tokens, so
+    /// unauthenticated senders cannot fill that memory). A refusal is the `wsse:FailedAuthentication` fault (WSS 1.0
     /// section 12) with status 500. The header, once checked, is passed over by the dispatcher
     /// despite its `mustUnderstand`.
     ///
@@ -391,10 +392,12 @@ fn token_user<S>(
             None => Err(fail("no UsernameToken".to_owned())),
         },
         (Some(token), credentials) => {
-            check.guard.check(&token, std::time::SystemTime::now()).map_err(|e| fail(e.0))?;
             let Some(user) = (check.verify)(&token) else {
                 return Err(fail(format!("the UsernameToken of {:?} does not verify", token.username)));
             };
+            // Only once it verified: nonces of unauthenticated senders are not remembered, so
+            // they cannot fill the guard's memory.
+            check.guard.check(&token, std::time::SystemTime::now()).map_err(|e| fail(e.0))?;
             match credentials {
                 Credentials::Http(Some(http_user)) if *http_user != user => {
                     Err(fail(format!("the UsernameToken names {user:?}, the HTTP credentials {http_user:?}")))
