@@ -165,6 +165,17 @@ async fn start_with(
     configure: impl FnOnce(SoapRouter<Arc<TestService>>) -> SoapRouter<Arc<TestService>>,
     extend: impl FnOnce(Router) -> Router,
 ) -> Server {
+    let mut options = ServeOptions::default();
+    options.shutdown_grace = Duration::from_secs(5);
+    start_serving(cert, configure, extend, options).await
+}
+
+async fn start_serving(
+    cert: Option<&Cert>,
+    configure: impl FnOnce(SoapRouter<Arc<TestService>>) -> SoapRouter<Arc<TestService>>,
+    extend: impl FnOnce(Router) -> Router,
+    options: ServeOptions,
+) -> Server {
     let service = Arc::new(TestService::default());
     let wire = Wire::default();
     let router = configure(SoapRouter::new(service.clone()).paths(&["/soap", "/EWS/UM2007Legacy.asmx"])).build().unwrap();
@@ -173,8 +184,6 @@ async fn start_with(
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
-    let mut options = ServeOptions::default();
-    options.shutdown_grace = Duration::from_secs(5);
     let task = tokio::spawn(serve(
         listener,
         tls,
@@ -835,4 +844,89 @@ async fn with_basic_too_a_request_without_any_credential_gets_the_401() {
     let out: Echo = call(&plain, binding(SoapVersion::V11), &token, "Echo", ECHO, &Echo("ping".into())).await.unwrap();
     assert_eq!(out, Echo("hello bob".into()));
     server.stop().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Slow peers: a request that trickles in and a response that never ends are cut off
+
+/// Writes `head` and then `drip` every 100 ms until the peer closes or `limit` passes; how long
+/// the peer took to stop it, and what it answered.
+async fn trickle(addr: SocketAddr, head: &str, drip: &[u8], limit: Duration) -> (Duration, String) {
+    let started = Instant::now();
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    while started.elapsed() < limit {
+        tokio::select! {
+            read = s.read(&mut buf) => match read {
+                Ok(0) | Err(_) => break,
+                Ok(n) => answer.extend_from_slice(&buf[..n]),
+            },
+            () = tokio::time::sleep(Duration::from_millis(100)) => {
+                if s.write_all(drip).await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    (started.elapsed(), String::from_utf8_lossy(&answer).into_owned())
+}
+
+#[tokio::test]
+async fn request_headers_that_trickle_in_are_cut_off_at_the_header_timeout() {
+    let mut options = ServeOptions::default();
+    options.header_read_timeout = Duration::from_millis(400);
+    options.shutdown_grace = Duration::from_secs(1);
+    let server = start_serving(None, |r| r, |r| r, options).await;
+    // A new header line every 100 ms, forever: the server must not wait for the end.
+    let (took, answer) = trickle(server.addr, "POST /soap HTTP/1.1\r\nHost: x\r\n", b"X-Drip: 1\r\n", Duration::from_secs(10)).await;
+    assert!(took < Duration::from_secs(3), "the connection stayed open {took:?}");
+    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(server.seen().is_empty(), "nothing reached the service");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_request_body_that_trickles_in_gets_408_at_the_request_timeout() {
+    let server = start(None, |r| r.timeout(Duration::from_millis(500))).await;
+    let head = format!(
+        "POST /soap HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml; charset=utf-8\r\nSOAPAction: \"{ECHO}\"\r\nContent-Length: 100000\r\n\r\n<"
+    );
+    let (took, answer) = trickle(server.addr, &head, b" ", Duration::from_secs(10)).await;
+    assert!(took < Duration::from_secs(3), "the request was read for {took:?}");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("the request body did not arrive in time"), "a SOAP fault says why: {answer}");
+    assert!(server.seen().is_empty(), "nothing reached the service");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_response_that_never_ends_is_a_timeout() {
+    // A server that announces a large body and sends one byte of it every 50 ms.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let endless = tokio::spawn(async move {
+        let (mut s, _) = listener.accept().await.unwrap();
+        let mut buf = [0u8; 8192];
+        let _ = s.read(&mut buf).await;
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: 1000000\r\n\r\n<";
+        if s.write_all(head.as_bytes()).await.is_err() {
+            return;
+        }
+        while s.write_all(b" ").await.is_ok() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    });
+    let t = HttpTransport::builder(format!("http://127.0.0.1:{}/soap", addr.port()))
+        .allow_plain_http(true)
+        .timeout(Some(Duration::from_millis(500)))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let r = t.send(request(SoapVersion::V11)).await;
+    assert_eq!(r, Err(TransportError::Timeout));
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    // The client dropped the connection: the server's writes fail and it stops.
+    tokio::time::timeout(Duration::from_secs(5), endless).await.expect("the client closed the connection").unwrap();
 }
