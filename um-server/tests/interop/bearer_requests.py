@@ -20,22 +20,14 @@ from pathlib import Path
 try:
     import requests
     import zeep
-    from zeep.transports import Transport
+
+    from interop_common import Checks, offline_transport, session
 except ImportError as e:  # pragma: no cover
     print(f"zeep is required: {e}", file=sys.stderr)
     sys.exit(3)
 
 M = "http://schemas.microsoft.com/exchange/services/2006/messages"
 BINDING = "{%s}UMWebServiceSoap" % M
-
-
-class OfflineTransport(Transport):
-    """Reads the WSDL and schemas from disk only; posts go to the server under test."""
-
-    def load(self, url):
-        if url.startswith("http://") or url.startswith("https://"):
-            raise RuntimeError(f"refusing to fetch {url}: the schema set must load offline")
-        return super().load(url)
 
 
 def main():
@@ -46,17 +38,11 @@ def main():
     args = p.parse_args()
     token = os.environ["UM_TOKEN"]
 
-    results = []
+    check = Checks()
 
-    def check(name, cond, detail=""):
-        results.append(bool(cond))
-        print(f"{'ok' if cond else 'FAILED'}: {name}" + (f" ({detail})" if detail and not cond else ""))
-
-    session = requests.Session()
-    session.trust_env = False
-    session.verify = args.ca_cert
-    session.headers["Authorization"] = f"Bearer {token}"
-    client = zeep.Client(args.wsdl, transport=OfflineTransport(session=session, timeout=20, operation_timeout=20))
+    s = session(args.ca_cert)
+    s.headers["Authorization"] = f"Bearer {token}"
+    client = zeep.Client(args.wsdl, transport=offline_transport(s))
     svc = client.create_service(BINDING, args.url)
 
     enabled = svc.IsUMEnabled()
@@ -80,9 +66,7 @@ def main():
         check(f"{name}: a Bearer challenge", "Bearer realm=" in challenges, challenges)
         check(f"{name}: invalid_token only for a token sent", ('error="invalid_token"' in challenges) == bool(auth), challenges)
 
-    passed = sum(results)
-    print(f"{passed} passed, {len(results) - passed} failed")
-    sys.exit(0 if passed == len(results) else 1)
+    check.finish()
 
 
 if __name__ == "__main__":

@@ -21,9 +21,9 @@ import sys
 from pathlib import Path
 
 try:
-    import requests
     import zeep
-    from zeep.transports import Transport
+
+    from interop_common import Checks, offline_transport, session
 except ImportError as e:  # pragma: no cover
     print(f"zeep is required: {e}", file=sys.stderr)
     sys.exit(3)
@@ -40,15 +40,6 @@ MANIFEST = (
 ).encode()
 
 
-class OfflineTransport(Transport):
-    """Reads the WSDL and schemas from disk only; posts go to the server under test."""
-
-    def load(self, url):
-        if url.startswith("http://") or url.startswith("https://"):
-            raise RuntimeError(f"refusing to fetch {url}: the schema set must load offline")
-        return super().load(url)
-
-
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--url", required=True)
@@ -57,18 +48,12 @@ def main():
     p.add_argument("--wsdl", default=str(Path(__file__).resolve().parents[3] / "schemas" / "ms-oxwscext" / "MS-OXWSCEXT.wsdl"))
     args = p.parse_args()
 
-    session = requests.Session()
-    session.trust_env = False  # no proxies, no REQUESTS_CA_BUNDLE overriding verify
-    session.verify = args.ca_cert
-    session.auth = (args.user, os.environ["UM_PASSWORD"])
-    client = zeep.Client(args.wsdl, transport=OfflineTransport(session=session, timeout=20, operation_timeout=20))
+    s = session(args.ca_cert)
+    s.auth = (args.user, os.environ["UM_PASSWORD"])
+    client = zeep.Client(args.wsdl, transport=offline_transport(s))
     svc = client.create_service(BINDING, args.url)
 
-    results = []
-
-    def check(name, cond, detail=""):
-        results.append(bool(cond))
-        print(f"{'ok' if cond else 'FAILED'}: {name}" + (f" ({detail})" if detail and not cond else ""))
+    check = Checks()
 
     def body(r):
         # Every output message has the body part and the ServerVersion header.
@@ -110,10 +95,7 @@ def main():
     r = body(svc.GetAppManifests(_soapheaders=HEADERS))
     check("no manifests are left", r.Manifests is None or not r.Manifests.Manifest, r)
 
-    passed = sum(results)
-    failed = len(results) - passed
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(0 if failed == 0 else 1)
+    check.finish()
 
 
 if __name__ == "__main__":

@@ -26,8 +26,9 @@ try:
     import requests
     import zeep
     from lxml import etree
-    from zeep.transports import Transport
     from zeep.wsse.username import UsernameToken
+
+    from interop_common import Checks, offline_transport, session
 except ImportError as e:  # pragma: no cover
     print(f"zeep is required: {e}", file=sys.stderr)
     sys.exit(3)
@@ -38,15 +39,6 @@ WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secex
 WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
 TEXT = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText"
 BINDING = "{%s}UMWebServiceSoap" % M
-
-
-class OfflineTransport(Transport):
-    """Reads the WSDL and schemas from disk only; posts go to the server under test."""
-
-    def load(self, url):
-        if url.startswith("http://") or url.startswith("https://"):
-            raise RuntimeError(f"refusing to fetch {url}: the schema set must load offline")
-        return super().load(url)
 
 
 def envelope(user, password, nonce, created):
@@ -85,17 +77,10 @@ def main():
     args = p.parse_args()
     password = os.environ["UM_PASSWORD"]
 
-    results = []
-
-    def check(name, cond, detail=""):
-        results.append(bool(cond))
-        print(f"{'ok' if cond else 'FAILED'}: {name}" + (f" ({detail})" if detail and not cond else ""))
+    check = Checks()
 
     def client(wsse):
-        session = requests.Session()
-        session.trust_env = False
-        session.verify = args.ca_cert
-        transport = OfflineTransport(session=session, timeout=20, operation_timeout=20)
+        transport = offline_transport(session(args.ca_cert))
         return zeep.Client(args.wsdl, transport=transport, wsse=wsse).create_service(BINDING, args.url)
 
     # zeep's UsernameToken, password as text, no HTTP credentials at all.
@@ -136,9 +121,7 @@ def main():
                       headers=headers, verify=args.ca_cert, timeout=20)
     check("no credentials: 401 with the Basic challenge", r.status_code == 401 and "Basic" in r.headers.get("WWW-Authenticate", ""), r.status_code)
 
-    passed = sum(results)
-    print(f"{passed} passed, {len(results) - passed} failed")
-    sys.exit(0 if passed == len(results) else 1)
+    check.finish()
 
 
 if __name__ == "__main__":
