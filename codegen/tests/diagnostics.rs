@@ -95,6 +95,8 @@ cases! {
     duplicate_type: "duplicate_type.xsd", Duplicate => r#"errors/duplicate_type.xsd:4:3: error: duplicate definition of type {urn:err}T
   errors/duplicate_type.xsd:3:3: note: first defined here"#;
     invalid_group_contains_itself: "invalid_group_contains_itself.xsd", Invalid => r#"errors/invalid_group_contains_itself.xsd:6:7: error: model group {urn:err}G contains itself"#;
+    unresolved_substitution_head_type: "unresolved_substitution_head_type.xsd", Unresolved => r#"errors/unresolved_substitution_head_type.xsd:3:3: error: unresolved reference to type {urn:err}Missing"#;
+    invalid_substitution_group_cycle: "invalid_substitution_group_cycle.xsd", Invalid => r#"errors/invalid_substitution_group_cycle.xsd:3:3: error: element {urn:err}B is in a substitution group cycle: its head {urn:err}A leads back to it, so no element of the cycle has a type"#;
     invalid_max_below_min: "invalid_max_below_min.xsd", Invalid => r#"errors/invalid_max_below_min.xsd:6:9: error: maxOccurs 2 is less than minOccurs 3"#;
     invalid_attribute_values: "invalid_attribute_values.xsd", Invalid => r#"errors/invalid_attribute_values.xsd:2:1: error: invalid elementFormDefault 'qualifed' on xs:schema: expected qualified or unqualified
 errors/invalid_attribute_values.xsd:3:3: error: invalid mixed 'yes' on xs:complexType 'T': expected true, false, 1 or 0

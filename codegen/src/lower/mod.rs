@@ -31,6 +31,7 @@ pub fn lower(sym: &Symbols<'_>, opts: &crate::Options) -> Result<Ir, Vec<Diagnos
         named: HashMap::new(),
         builtins: HashMap::new(),
         elements: HashMap::new(),
+        lowering_elements: HashSet::new(),
         anon: HashMap::new(),
         groups: HashMap::new(),
         substitution_choices: HashMap::new(),
@@ -96,7 +97,11 @@ struct Lowerer<'s> {
     diags: Vec<Diagnostic>,
     named: HashMap<QName, TypeId>,
     builtins: HashMap<Builtin, TypeId>,
-    elements: HashMap<usize, ElementId>,
+    /// Global elements by schema index: their id, or `None` for one whose type could not be
+    /// lowered (diagnosed once; every later use fails too rather than see a placeholder type).
+    elements: HashMap<usize, Option<ElementId>>,
+    /// Global elements whose type is being lowered (a substitution group cycle returns to one).
+    lowering_elements: HashSet<usize>,
     /// Anonymous types by the syntax node that defines them.
     anon: HashMap<Key, TypeId>,
     /// Group types by the particle that defines them.
@@ -283,7 +288,7 @@ impl<'s> Lowerer<'s> {
     /// The id of a global element (by its index in the schema), allocating it on first use.
     fn element_id(&mut self, index: usize) -> Option<ElementId> {
         if let Some(&id) = self.elements.get(&index) {
-            return Some(id);
+            return id;
         }
         let decl = self.sym.element_at(index);
         let id = self.ir.elements.len();
@@ -297,8 +302,14 @@ impl<'s> Lowerer<'s> {
             span: decl.span,
             rust: String::new(),
         });
-        self.elements.insert(index, id);
-        let ty = self.global_element_type(decl)?;
+        self.elements.insert(index, Some(id));
+        self.lowering_elements.insert(index);
+        let ty = self.global_element_type(decl);
+        self.lowering_elements.remove(&index);
+        let Some(ty) = ty else {
+            self.elements.insert(index, None);
+            return None;
+        };
         self.ir.elements[id].ty = ty;
         self.ir.elements[id].block = self.element_block(ty, decl.item.block);
         Some(id)
@@ -318,6 +329,17 @@ impl<'s> Lowerer<'s> {
                             return None;
                         }
                     };
+                    if self.lowering_elements.contains(&hi) {
+                        self.diag(Diagnostic::new(
+                            DiagKind::Invalid,
+                            Some(decl.span),
+                            format!(
+                                "element {} is in a substitution group cycle: its head {} leads back to it, so no element of the cycle has a type",
+                                decl.name, head.name
+                            ),
+                        ));
+                        return None;
+                    }
                     let hid = self.element_id(hi)?;
                     Some(self.ir.elements[hid].ty)
                 }

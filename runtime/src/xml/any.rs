@@ -9,7 +9,11 @@ use super::reader::{Node, Reader, Start};
 use super::writer::Writer;
 
 /// An element captured with everything inside it.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+///
+/// Equality compares names by namespace URI and local name, not by prefix: the prefix is only a
+/// hint for writing the element back (the writer may reuse a prefix already bound to the same
+/// namespace), as for [`QName`](crate::xsd::QName).
+#[derive(Clone, Debug, Eq, Default)]
 pub struct AnyElement {
     /// Namespace URI (empty for none): borrowed when it is one of the namespaces the generated
     /// code knows, so capturing an element does not copy it.
@@ -27,8 +31,8 @@ pub struct AnyElement {
     pub children: Vec<AnyNode>,
 }
 
-/// An attribute of an [`AnyElement`].
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+/// An attribute of an [`AnyElement`] (equal by namespace URI, local name and value).
+#[derive(Clone, Debug, Eq, Default)]
 pub struct AnyAttribute {
     /// Namespace URI (empty for none).
     pub ns: Cow<'static, str>,
@@ -38,6 +42,22 @@ pub struct AnyAttribute {
     pub prefix: Option<String>,
     /// Normalized value.
     pub value: String,
+}
+
+impl PartialEq for AnyElement {
+    fn eq(&self, other: &Self) -> bool {
+        self.ns == other.ns
+            && self.local == other.local
+            && self.namespaces == other.namespaces
+            && self.attributes == other.attributes
+            && self.children == other.children
+    }
+}
+
+impl PartialEq for AnyAttribute {
+    fn eq(&self, other: &Self) -> bool {
+        self.ns == other.ns && self.local == other.local && self.value == other.value
+    }
 }
 
 /// A child of an [`AnyElement`].
@@ -210,5 +230,20 @@ mod tests {
         // A's own declaration (q) first, then the one its name needs here (e, inherited in
         // the input).
         assert_eq!(w.into_string(), r#"<e:A xmlns:q="urn:q" xmlns:e="urn:e" x="1" q:y="2">t<e:B>u</e:B>v</e:A>"#);
+    }
+
+    #[test]
+    fn equality_ignores_prefixes_but_not_namespaces() {
+        let a = AnyElement::new("urn:e", "A").with_attribute("urn:q", "y", "2");
+        let mut b = a.clone();
+        b.prefix = Some("e".into());
+        b.attributes[0].prefix = Some("q".into());
+        assert_eq!(a, b, "a prefix is a hint");
+        let mut c = a.clone();
+        c.ns = "urn:other".into();
+        assert_ne!(a, c);
+        let mut d = a.clone();
+        d.attributes[0].value = "3".into();
+        assert_ne!(a, d);
     }
 }

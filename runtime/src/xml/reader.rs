@@ -946,11 +946,17 @@ fn check_xml_decl(decl: &str) -> Result<(), String> {
 /// was never closed (its `>` is missing).
 fn attr_error(tag_offset: usize, content: &str, e: &quick_xml::events::attributes::AttrError) -> (usize, String) {
     use quick_xml::events::attributes::AttrError as E;
-    let name = content.split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
+    // XML's whitespace only (S, production 3): `char::is_whitespace` would also split at a
+    // no-break space inside a name, and `i + 1` would then not be a character boundary.
+    let xml_space = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
+    let name = content.split(|c: char| xml_space(c) || c == '/').next().unwrap_or("");
     match *e {
         E::ExpectedEq(end) => {
-            let end = end.min(content.len());
-            let start = content[..end].rfind(|c: char| c.is_whitespace()).map_or(0, |i| i + 1);
+            let mut end = end.min(content.len());
+            while !content.is_char_boundary(end) {
+                end -= 1;
+            }
+            let start = content[..end].rfind(xml_space).map_or(0, |i| i + 1);
             let key = &content[start..end];
             let at = tag_offset + 1 + start;
             if key.starts_with('<') {
@@ -1271,5 +1277,17 @@ w" xsi:nil="true"/>"#;
         let e = Reader::from_bytes(b"<a>\xff</a>", TABLE).err().unwrap();
         assert_eq!(e.kind(), DecodeErrorKind::Malformed);
         assert!(e.message().contains("UTF-8"));
+    }
+
+    #[test]
+    fn an_attribute_error_next_to_a_no_break_space_is_reported_not_a_panic() {
+        // Found by fuzzing: U+00A0 is not XML whitespace, and splitting at it cut a character.
+        use quick_xml::events::attributes::AttrError;
+        let content = "r x\u{a0}y";
+        for end in [content.len(), 4] {
+            let (at, msg) = attr_error(10, content, &AttrError::ExpectedEq(end));
+            assert_eq!(at, 13, "{msg}");
+            assert!(msg.starts_with("malformed start tag <r>: attribute `x"), "{msg}");
+        }
     }
 }
