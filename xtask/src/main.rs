@@ -1,9 +1,10 @@
 //! Project tasks: `cargo xtask gen [--check]`, `cargo xtask roundtrip [--wsdl PATH] FILE...`,
-//! `cargo xtask test`, `cargo xtask prepare`.
+//! `cargo xtask test`, `cargo xtask prepare`, `cargo xtask fuzz [--seconds N] [--seed S] [TARGET...]`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod fuzz_task;
 mod gen_task;
 mod prepare;
 mod roundtrip;
@@ -17,6 +18,7 @@ fn main() -> ExitCode {
         Some("roundtrip") => roundtrip::run(&root, &args[1..]),
         Some("test") => test_task::run(&root, &args[1..]),
         Some("prepare") => prepare::run(&root, &args[1..]),
+        Some("fuzz") => fuzz_task::run(&root, &args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print_help();
             ExitCode::SUCCESS
@@ -41,7 +43,10 @@ fn print_help() {
                                                clippy and rustdoc with warnings denied\n  \
            prepare                             what the tests need: a Python environment in target/python with\n  \
                                                tests/requirements.txt, and the reference material (or which tests\n  \
-                                               skip without it; SOAPKIT_REQUIRE_REFERENCE=1 makes that an error)"
+                                               skip without it; SOAPKIT_REQUIRE_REFERENCE=1 makes that an error)\n  \
+           fuzz [--seconds N] [--seed S] [T]  run the cargo-fuzz targets of fuzz/ for N s each (default 30; nightly,\n  \
+                                               cargo-fuzz installed into target/tools if missing); fails on a crash,\n  \
+                                               a 1 s input or 2 GiB"
     );
 }
 
