@@ -1,4 +1,4 @@
-//! `cargo xtask fuzz [--seconds N] [--seed S] [TARGET...]`: runs the cargo-fuzz targets of `fuzz/` for N
+//! `cargo xtask fuzz [--seconds N | --runs N] [--seed S] [TARGET...]`: runs the cargo-fuzz targets of `fuzz/` for N
 //! seconds each (default 30) and fails on any crash, timeout (an input taking more than 1 s) or
 //! out-of-memory (more than 2 GiB).
 //!
@@ -9,8 +9,10 @@
 //!   fixture envelope, with the selector byte of its binding for `message_decode`; every schema
 //!   and WSDL of `schemas/` and of the generator's fixtures for `schema`; sample lexical forms of each datatype for `xsd_lexical`. The corpus
 //!   the fuzzer grows is kept in `target/fuzz/corpus/<target>` across runs.
-//! - `--seed S` fixes libFuzzer's random seed, so that a run from the same corpus explores the
-//!   same inputs (CI uses it, so that its short run is the one checked before landing).
+//! - `--runs N` stops each target after N inputs instead of after a time, and `--seed S` fixes
+//!   libFuzzer's random seed: together, from the same seeds, a run explores exactly the same
+//!   inputs on any machine at any speed. CI runs that way, so that its run is the one checked
+//!   before landing; time-bounded runs with varying seeds are for searching.
 //! - A failing input is written to `target/fuzz/artifacts/<target>/`; once fixed, it belongs in
 //!   `tests/fixtures/fuzz-regressions/<target>/`, which the normal test suite replays.
 
@@ -34,6 +36,7 @@ pub fn run(root: &Path, args: &[String]) -> ExitCode {
 fn fuzz(root: &Path, args: &[String]) -> Result<(), String> {
     let mut seconds = DEFAULT_SECONDS;
     let mut seed = None;
+    let mut runs = None;
     let mut wanted = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -41,6 +44,10 @@ fn fuzz(root: &Path, args: &[String]) -> Result<(), String> {
             "--seconds" => {
                 let v = it.next().ok_or("error: --seconds needs a number")?;
                 seconds = v.parse().map_err(|_| format!("error: --seconds takes a whole number of seconds, not `{v}`"))?;
+            }
+            "--runs" => {
+                let v = it.next().ok_or("error: --runs needs a number")?;
+                runs = Some(v.parse::<u64>().map_err(|_| format!("error: --runs takes a whole number, not `{v}`"))?);
             }
             "--seed" => {
                 let v = it.next().ok_or("error: --seed needs a number")?;
@@ -72,16 +79,20 @@ fn fuzz(root: &Path, args: &[String]) -> Result<(), String> {
             std::fs::create_dir_all(d).map_err(|e| format!("error: cannot create {}: {e}", d.display()))?;
         }
         std::fs::create_dir_all(log.parent().unwrap()).map_err(|e| format!("error: cannot create the log directory: {e}"))?;
-        println!("== fuzz {target}: {seconds} s (corpus {}, log {})", corpus.display(), log.display());
+        let budget = match runs {
+            Some(n) => format!("{n} inputs"),
+            None => format!("{seconds} s"),
+        };
+        println!("== fuzz {target}: {budget} (corpus {}, log {})", corpus.display(), log.display());
         let log_file = std::fs::File::create(&log).map_err(|e| format!("error: cannot write {}: {e}", log.display()))?;
         let mut c = Command::new("cargo");
         c.current_dir(root).env("PATH", &path).args(["+nightly", "fuzz", "run", "--sanitizer", "none", target]);
         c.arg(&corpus).arg(&seeds).arg("--");
-        c.arg(format!("-max_total_time={seconds}"))
-            .arg("-timeout=1")
-            .arg("-rss_limit_mb=2048")
-            .arg("-print_final_stats=1")
-            .arg(format!("-artifact_prefix={}/", artifacts.display()));
+        match runs {
+            Some(n) => c.arg(format!("-runs={n}")),
+            None => c.arg(format!("-max_total_time={seconds}")),
+        };
+        c.arg("-timeout=1").arg("-rss_limit_mb=2048").arg("-print_final_stats=1").arg(format!("-artifact_prefix={}/", artifacts.display()));
         if let Some(seed) = seed {
             c.arg(format!("-seed={seed}"));
         }

@@ -1,5 +1,5 @@
 //! Project tasks: `cargo xtask gen [--check]`, `cargo xtask roundtrip [--wsdl PATH] FILE...`,
-//! `cargo xtask test`, `cargo xtask prepare`, `cargo xtask fuzz [--seconds N] [--seed S] [TARGET...]`.
+//! `cargo xtask test`, `cargo xtask prepare`, `cargo xtask fuzz [--seconds N | --runs N] [--seed S] [TARGET...]`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -44,9 +44,10 @@ fn print_help() {
            prepare                             what the tests need: a Python environment in target/python with\n  \
                                                tests/requirements.txt, and the reference material (or which tests\n  \
                                                skip without it; SOAPKIT_REQUIRE_REFERENCE=1 makes that an error)\n  \
-           fuzz [--seconds N] [--seed S] [T]  run the cargo-fuzz targets of fuzz/ for N s each (default 30; nightly,\n  \
-                                               cargo-fuzz installed into target/tools if missing); fails on a crash,\n  \
-                                               a 1 s input or 2 GiB"
+           fuzz [--seconds N|--runs N] [--seed S] [T]\n  \
+                                               run the cargo-fuzz targets of fuzz/ for N s each (default 30) or N\n  \
+                                               inputs (nightly; cargo-fuzz installed into target/tools if missing);\n  \
+                                               fails on a crash, a 1 s input or 2 GiB"
     );
 }
 
