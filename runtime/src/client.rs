@@ -285,13 +285,30 @@ where
     I: SoapMessage,
     O: SoapMessage,
 {
+    perform(transport, binding, extra, operation, action, input, decode_response).await
+}
+
+/// The call sequence of [`call`] and [`call_one_way`]: span, exchange, `decode`, outcome event.
+async fn perform<T, I, R>(
+    transport: &T,
+    binding: Binding,
+    extra: &HeaderSource,
+    operation: &'static str,
+    action: &'static str,
+    input: &I,
+    decode: fn(Binding, SoapResponse) -> Result<R, ClientError>,
+) -> Result<R, ClientError>
+where
+    T: Transport + ?Sized,
+    I: SoapMessage,
+{
     let span = call_span(transport, binding, operation);
     let exchange = async {
         let start = std::time::Instant::now();
         let result = match exchange(transport, binding, extra, action, input).await {
             Ok(response) => {
                 let status = response.status;
-                (decode_response(binding, response), Some(status))
+                (decode(binding, response), Some(status))
             }
             Err(e) => (Err(e), None),
         };
@@ -398,20 +415,7 @@ where
     T: Transport + ?Sized,
     I: SoapMessage,
 {
-    let span = call_span(transport, binding, operation);
-    let exchange = async {
-        let start = std::time::Instant::now();
-        let result = match exchange(transport, binding, extra, action, input).await {
-            Ok(response) => {
-                let status = response.status;
-                (decode_accepted(binding, response), Some(status))
-            }
-            Err(e) => (Err(e), None),
-        };
-        log_outcome(&result.0, result.1, start);
-        result.0
-    };
-    tracing::Instrument::instrument(exchange, span).await
+    perform(transport, binding, extra, operation, action, input, decode_accepted).await
 }
 
 /// Decodes the response to a one-way request: success for HTTP 202 or 200 with an empty body
