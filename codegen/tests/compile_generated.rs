@@ -227,6 +227,7 @@ use scratch_constructs::bindings::fx_wsdl_faults::faults::DivisionByZero;
 use scratch_constructs::bindings::fx_wsdl_one_way::consumer_binding::{self as one_way, ConsumerBinding as _};
 use scratch_constructs::bindings::fx_wsdl_one_way::oneway::Notify;
 use soapkit::client::ClientError;
+use soapkit::xml::Limits;
 use soapkit::server::RequestContext;
 use soapkit::soap::{Fault, decode_fault, encode_fault};
 use std::sync::Mutex;
@@ -295,14 +296,14 @@ fn main() {
     let fault = zero.to_fault(Fault::soap(VERSION, "Server", "division by zero")).expect("encodes");
     let xml = encode_fault(VERSION, &fault).expect("fault envelope");
     println!("{xml}");
-    let (received, _) = decode_fault(&xml, NAMESPACES).expect("decodes").expect("is a fault");
+    let (received, _) = decode_fault(&xml, NAMESPACES, Limits::DEFAULT).expect("decodes").expect("is a fault");
     assert_eq!(DivideFault::from_fault(&received).expect("detail decodes"), Some(zero));
     // The same detail element is a fault of Modulo too.
     assert_eq!(ModuloFault::from_fault(&received).expect("detail decodes"), Some(ModuloFault::Zero(DivisionByZero { dividend: 7 })));
 
     let busy = DivideFault::Busy("try later".to_owned());
     let fault = busy.to_fault(Fault::soap(VERSION, "Server", "busy")).expect("encodes");
-    let (received, _) = decode_fault(&encode_fault(VERSION, &fault).unwrap(), NAMESPACES).unwrap().unwrap();
+    let (received, _) = decode_fault(&encode_fault(VERSION, &fault).unwrap(), NAMESPACES, Limits::DEFAULT).unwrap().unwrap();
     assert_eq!(DivideFault::from_fault(&received).unwrap(), Some(busy));
     // Overloaded is not a fault of Modulo: nothing declared is found.
     assert_eq!(ModuloFault::from_fault(&received).unwrap(), None);
@@ -313,7 +314,7 @@ fn main() {
         <faultcode>s:Server</faultcode><faultstring>x</faultstring>
         <detail><f:DivisionByZero xmlns:f="urn:fx:faults"><f:dividend>seven</f:dividend></f:DivisionByZero></detail>
         </s:Fault></s:Body></s:Envelope>"#;
-    let (received, _) = decode_fault(bad, NAMESPACES).unwrap().unwrap();
+    let (received, _) = decode_fault(bad, NAMESPACES, Limits::DEFAULT).unwrap().unwrap();
     let err = DivideFault::from_fault(&received).expect_err("'seven' is not an xs:int");
     assert_eq!(err.path(), "/f:DivisionByZero/f:dividend", "{err}");
     assert!(err.to_string().contains("seven"), "{err}");

@@ -17,6 +17,7 @@ use generated::exchange::um_web_service_soap::{
 use quick_xml::events::Event;
 use quick_xml::reader::NsReader;
 use soapkit::soap::{SoapMessage, SoapVersion, decode_message, encode_message};
+use soapkit::xml::Limits;
 
 fn fixture(name: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/ms-oxwums").join(name);
@@ -106,11 +107,11 @@ struct Case {
 
 fn typed<M: SoapMessage + 'static>() -> (DecodeFn, EncodeFn) {
     fn dec<M: SoapMessage>(t: &str) -> usize {
-        let d = decode_message::<M>(t, generated::exchange::NAMESPACES, Some(SoapVersion::V11)).expect("decode");
+        let d = decode_message::<M>(t, generated::exchange::NAMESPACES, Some(SoapVersion::V11), Limits::DEFAULT).expect("decode");
         std::mem::size_of_val(&d.message)
     }
     fn enc<M: SoapMessage + 'static>(t: &str) -> Box<dyn Fn() -> usize> {
-        let m = decode_message::<M>(t, generated::exchange::NAMESPACES, Some(SoapVersion::V11)).expect("decode").message;
+        let m = decode_message::<M>(t, generated::exchange::NAMESPACES, Some(SoapVersion::V11), Limits::DEFAULT).expect("decode").message;
         Box::new(move || encode_message(SoapVersion::V11, generated::exchange::PREFIXES, black_box(&m)).expect("encode").len())
     }
     (dec::<M>, enc::<M>)

@@ -1,7 +1,7 @@
 //! The SOAP faults of [MS-OXWUMS] (hand-written; the schemas do not describe them).
 //!
 //! - [`ExchangeFaults`]: the fault policy of section 2.2.2.1 for requests that cannot be
-//!   decoded: `a:ErrorInvalidRequest` for malformed XML, `a:ErrorSchemaValidation` for
+//!   decoded: `a:ErrorInvalidRequest` for malformed XML (or XML past the reader's limits), `a:ErrorSchemaValidation` for
 //!   well-formed XML that breaks the schema, with `ResponseCode` and `Message` in the detail.
 //! - [`invalid_call_id`], [`invalid_object_id`], [`dialing_rules`]: the operation faults of
 //!   sections 3.1.4.1, 3.1.4.3, 3.1.4.8 and 3.1.4.9.
@@ -88,7 +88,7 @@ pub struct ExchangeFaults;
 impl FaultPolicy for ExchangeFaults {
     fn decode_failed(&self, version: SoapVersion, error: &DecodeError) -> Fault {
         match error.kind() {
-            DecodeErrorKind::Malformed => invalid_request(),
+            DecodeErrorKind::Malformed | DecodeErrorKind::LimitExceeded => invalid_request(),
             DecodeErrorKind::Invalid => {
                 let mut violation = error.message().to_owned();
                 let path = error.path();

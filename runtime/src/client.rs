@@ -5,7 +5,7 @@ use std::fmt;
 use std::future::Future;
 
 use crate::soap::{self, Fault, SoapMessage, SoapVersion};
-use crate::xml::{AnyElement, DecodeError, EncodeError, NsTable};
+use crate::xml::{AnyElement, DecodeError, EncodeError, Limits, NsTable};
 
 /// A SOAP request ready to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,6 +50,13 @@ pub trait Transport: Send + Sync {
     fn endpoint(&self) -> Option<String> {
         None
     }
+
+    /// What a response may make the client read (see [`Limits`]); a response past them is
+    /// [`ClientError::Decode`] with [`DecodeErrorKind::LimitExceeded`](crate::xml::DecodeErrorKind::LimitExceeded).
+    /// The default limits unless the transport was configured otherwise.
+    fn limits(&self) -> Limits {
+        Limits::DEFAULT
+    }
 }
 
 impl<T: Transport> Transport for &T {
@@ -59,6 +66,9 @@ impl<T: Transport> Transport for &T {
     fn endpoint(&self) -> Option<String> {
         (**self).endpoint()
     }
+    fn limits(&self) -> Limits {
+        (**self).limits()
+    }
 }
 
 impl<T: Transport> Transport for std::sync::Arc<T> {
@@ -67,6 +77,9 @@ impl<T: Transport> Transport for std::sync::Arc<T> {
     }
     fn endpoint(&self) -> Option<String> {
         (**self).endpoint()
+    }
+    fn limits(&self) -> Limits {
+        (**self).limits()
     }
 }
 
@@ -296,7 +309,7 @@ async fn perform<T, I, R>(
     operation: &'static str,
     action: &'static str,
     input: &I,
-    decode: fn(Binding, SoapResponse) -> Result<R, ClientError>,
+    decode: fn(Binding, Limits, SoapResponse) -> Result<R, ClientError>,
 ) -> Result<R, ClientError>
 where
     T: Transport + ?Sized,
@@ -308,7 +321,7 @@ where
         let result = match exchange(transport, binding, extra, action, input).await {
             Ok(response) => {
                 let status = response.status;
-                (decode(binding, response), Some(status))
+                (decode(binding, transport.limits(), response), Some(status))
             }
             Err(e) => (Err(e), None),
         };
@@ -376,8 +389,8 @@ fn log_outcome<T>(result: &Result<T, ClientError>, status: Option<u16>, start: s
     }
 }
 
-/// Decodes a response: the output message, a fault, or an HTTP error.
-pub fn decode_response<O: SoapMessage>(binding: Binding, response: SoapResponse) -> Result<O, ClientError> {
+/// Decodes a response, reading within `limits`: the output message, a fault, or an HTTP error.
+pub fn decode_response<O: SoapMessage>(binding: Binding, limits: Limits, response: SoapResponse) -> Result<O, ClientError> {
     let soap_type =
         response.content_type.as_deref().is_none_or(|ct| crate::soap::media::ContentType::parse(ct).is(binding.version.media_type()));
     let text = match std::str::from_utf8(&response.body) {
@@ -385,18 +398,18 @@ pub fn decode_response<O: SoapMessage>(binding: Binding, response: SoapResponse)
         _ => return Err(http_error(&response)),
     };
     if (200..300).contains(&response.status) {
-        match soap::decode_message::<O>(text, binding.namespaces, Some(binding.version)) {
+        match soap::decode_message::<O>(text, binding.namespaces, Some(binding.version), limits) {
             Ok(d) => return Ok(d.message),
             Err(e) => {
                 // The body may hold a fault even with a success status.
-                if let Ok(Some((fault, _))) = soap::decode_fault(text, binding.namespaces) {
+                if let Ok(Some((fault, _))) = soap::decode_fault(text, binding.namespaces, limits) {
                     return Err(ClientError::Fault(Box::new(fault)));
                 }
                 return Err(ClientError::Decode(e));
             }
         }
     }
-    match soap::decode_fault(text, binding.namespaces) {
+    match soap::decode_fault(text, binding.namespaces, limits) {
         Ok(Some((fault, _))) => Err(ClientError::Fault(Box::new(fault))),
         _ => Err(http_error(&response)),
     }
@@ -421,7 +434,7 @@ where
 /// Decodes the response to a one-way request: success for HTTP 202 or 200 with an empty body
 /// (or an envelope with an empty Body, as some servers send), the fault if the server sent
 /// one, and an error for anything else (a message where none is expected is not dropped).
-pub fn decode_accepted(binding: Binding, response: SoapResponse) -> Result<(), ClientError> {
+pub fn decode_accepted(binding: Binding, limits: Limits, response: SoapResponse) -> Result<(), ClientError> {
     let blank = response.body.iter().all(|b| b.is_ascii_whitespace());
     if matches!(response.status, 200 | 202) && blank {
         return Ok(());
@@ -435,13 +448,13 @@ pub fn decode_accepted(binding: Binding, response: SoapResponse) -> Result<(), C
         Ok(t) if soap_type => t,
         _ => return Err(http_error(&response)),
     };
-    if let Ok(Some((fault, _))) = soap::decode_fault(text, binding.namespaces) {
+    if let Ok(Some((fault, _))) = soap::decode_fault(text, binding.namespaces, limits) {
         return Err(ClientError::Fault(Box::new(fault)));
     }
     if !(200..300).contains(&response.status) {
         return Err(http_error(&response));
     }
-    soap::decode_message::<NoMessage>(text, binding.namespaces, Some(binding.version)).map(drop).map_err(ClientError::Decode)
+    soap::decode_message::<NoMessage>(text, binding.namespaces, Some(binding.version), limits).map(drop).map_err(ClientError::Decode)
 }
 
 /// An envelope whose Body is empty: what a one-way operation may be answered with.
@@ -490,14 +503,14 @@ mod tests {
     #[test]
     fn one_way_responses_are_judged_exactly() {
         // Accepted: 202 or 200 with nothing, or an envelope whose Body is empty.
-        assert!(decode_accepted(BINDING, response(202, None, "")).is_ok());
-        assert!(decode_accepted(BINDING, response(200, Some("text/xml"), " \r\n")).is_ok());
+        assert!(decode_accepted(BINDING, Limits::DEFAULT, response(202, None, "")).is_ok());
+        assert!(decode_accepted(BINDING, Limits::DEFAULT, response(200, Some("text/xml"), " \r\n")).is_ok());
         let empty = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body/></s:Envelope>"#;
-        assert!(decode_accepted(BINDING, response(200, Some("text/xml; charset=utf-8"), empty)).is_ok());
+        assert!(decode_accepted(BINDING, Limits::DEFAULT, response(200, Some("text/xml; charset=utf-8"), empty)).is_ok());
         // A fault, whatever the status.
         let fault = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Client</faultcode><faultstring>no</faultstring></s:Fault></s:Body></s:Envelope>"#;
         for status in [200, 500] {
-            match decode_accepted(BINDING, response(status, Some("text/xml"), fault)) {
+            match decode_accepted(BINDING, Limits::DEFAULT, response(status, Some("text/xml"), fault)) {
                 Err(ClientError::Fault(f)) => assert_eq!(f.reason(), "no"),
                 other => panic!("{status}: {other:?}"),
             }
@@ -505,14 +518,14 @@ mod tests {
         // A message where none is expected is not dropped.
         let message =
             r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><x:Ack xmlns:x="urn:x"/></s:Body></s:Envelope>"#;
-        match decode_accepted(BINDING, response(200, Some("text/xml"), message)) {
+        match decode_accepted(BINDING, Limits::DEFAULT, response(200, Some("text/xml"), message)) {
             Err(ClientError::Decode(e)) => assert!(e.to_string().contains("carries a message <x:Ack>"), "{e}"),
             other => panic!("{other:?}"),
         }
         // Errors without a SOAP body.
-        assert!(matches!(decode_accepted(BINDING, response(404, None, "")), Err(ClientError::Http { status: 404, .. })));
+        assert!(matches!(decode_accepted(BINDING, Limits::DEFAULT, response(404, None, "")), Err(ClientError::Http { status: 404, .. })));
         assert!(matches!(
-            decode_accepted(BINDING, response(503, Some("text/html"), "<html/>")),
+            decode_accepted(BINDING, Limits::DEFAULT, response(503, Some("text/html"), "<html/>")),
             Err(ClientError::Http { status: 503, .. })
         ));
     }

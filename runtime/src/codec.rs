@@ -679,7 +679,7 @@ impl<E: ElementCodec> RootElement<E> {
             r.end_document()?;
             Ok(v)
         })();
-        result.map_err(|e| crate::soap::settle(text, self.namespaces, e))
+        result.map_err(|e| crate::soap::settle(text, self.namespaces, crate::xml::Limits::DEFAULT, e))
     }
 
     /// Encodes `v` as a document with this root element (an XML declaration, then the element

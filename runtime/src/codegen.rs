@@ -22,7 +22,7 @@ pub use crate::soap::{
 };
 pub use crate::tool::{MessageKind, MessageSet, keep_furthest};
 pub use crate::xml::ns::{NsId, NsTable, SOAP11_ENV, SOAP12_ENV, XML, XSI};
-pub use crate::xml::{AnyAttribute, AnyElement, AnyNode, Attr, DecodeError, EncodeError, Reader, Start, Wildcard, Writer};
+pub use crate::xml::{AnyAttribute, AnyElement, AnyNode, Attr, DecodeError, EncodeError, Limits, Reader, Start, Wildcard, Writer};
 pub use crate::xsd;
 pub use crate::xsd::{Lexical, QName, ValueError};
 pub use crate::xsi::{

@@ -59,6 +59,10 @@ pub struct RequestContext {
     /// Header entries (`(namespace, local name)`) the transport already processed, such as a
     /// WS-Security header it authenticated the request with: the dispatcher passes over them.
     pub understood_headers: Vec<(String, String)>,
+    /// What the request may make the dispatcher read (the router's
+    /// [`limits`](crate::http::server::SoapRouter::limits)); a request past them is refused
+    /// with the fault for a malformed request.
+    pub limits: crate::xml::Limits,
 }
 
 /// Records the operation a request was dispatched to on the current span (the router's
@@ -125,7 +129,9 @@ pub fn standard_fault(version: SoapVersion, error: &DecodeError) -> Fault {
             }
             f
         }
-        DecodeErrorKind::Malformed | DecodeErrorKind::Invalid => Fault::soap(version, version.sender_code(), error.to_string()),
+        DecodeErrorKind::Malformed | DecodeErrorKind::Invalid | DecodeErrorKind::LimitExceeded => {
+            Fault::soap(version, version.sender_code(), error.to_string())
+        }
     }
 }
 
@@ -260,14 +266,18 @@ pub struct RequestInfo {
 
 impl RequestInfo {
     /// Reads what routing needs from a request (the Header is skipped, the Body's first
-    /// child is looked at, nothing else is checked).
-    pub fn of(request: &SoapHttpRequest) -> RequestInfo {
+    /// child is looked at, nothing else is checked), reading within `limits`.
+    pub fn of(request: &SoapHttpRequest, limits: crate::xml::Limits) -> RequestInfo {
         let mut info = RequestInfo { action: request.action(), ..RequestInfo::default() };
         if let Ok(text) = std::str::from_utf8(&request.body)
-            && let Ok(probed) = soap::Probed::open(text, crate::xml::NsTable::STANDARD, None)
+            && let Ok(probed) = soap::Probed::open(text, crate::xml::NsTable::STANDARD, None, limits)
         {
             info.version = Some(probed.probe.version);
             info.body = probed.body_name().map(|(ns, local)| (ns.into_owned(), local.to_owned()));
+        } else {
+            // An envelope that cannot be read that far (not XML, or past the limits) still goes
+            // to a service of the version its content type names, which answers with the fault.
+            info.version = request.content_type.as_deref().and_then(|ct| ContentType::parse(ct).soap_version());
         }
         info
     }
@@ -335,7 +345,7 @@ impl<A: SoapService, B: SoapService> Compose<A, B> {
 
 impl<A: SoapService, B: SoapService> SoapService for Compose<A, B> {
     async fn handle(&self, ctx: RequestContext, request: SoapHttpRequest) -> SoapHttpResponse {
-        let info = RequestInfo::of(&request);
+        let info = RequestInfo::of(&request, ctx.limits);
         if self.second.matches(&info) > self.first.matches(&info) {
             self.second.handle(ctx, request).await
         } else {

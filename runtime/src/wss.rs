@@ -229,10 +229,11 @@ impl fmt::Display for TokenRefused {
     }
 }
 
-/// The `wsse:UsernameToken` of the `wsse:Security` header of `envelope`, if it has one.
-pub fn received_token(envelope: &str) -> Result<Option<ReceivedToken>, TokenRefused> {
+/// The `wsse:UsernameToken` of the `wsse:Security` header of `envelope`, if it has one,
+/// reading within `limits`.
+pub fn received_token(envelope: &str, limits: crate::xml::Limits) -> Result<Option<ReceivedToken>, TokenRefused> {
     let bad = |why: &str| TokenRefused(format!("the wsse:Security header is malformed: {why}"));
-    let Ok(mut env) = EnvelopeReader::open(envelope, NsTable::STANDARD, None) else { return Ok(None) };
+    let Ok(mut env) = EnvelopeReader::open(envelope, NsTable::STANDARD, None, limits) else { return Ok(None) };
     let security = loop {
         match env.next_header() {
             Ok(Some(h)) if env.r.ns_uri(h.ns()) == WSSE && h.local() == "Security" => {
@@ -334,14 +335,14 @@ mod tests {
             let header = token.header_at(at, b"0123456789abcdef").unwrap();
             let xml = envelope(&header);
             assert!(xml.contains("<wsu:Created>2025-12-03T14:00:00Z</wsu:Created>"), "{xml}");
-            let got = received_token(&xml).unwrap().expect("found");
+            let got = received_token(&xml, crate::xml::Limits::DEFAULT).unwrap().expect("found");
             assert_eq!(got.username, "bob");
             assert_eq!(got.nonce.as_deref(), Some(&b"0123456789abcdef"[..]));
             assert!(got.proves("pw") && !got.proves("wrong"), "{got:?}");
         }
         let bare = envelope(&UsernameToken::text("bob", "pw").without_nonce().header_at(at, b"n").unwrap());
         assert!(!bare.contains("Nonce") && !bare.contains("Created"), "{bare}");
-        assert!(received_token("<a/>").unwrap().is_none());
+        assert!(received_token("<a/>", crate::xml::Limits::DEFAULT).unwrap().is_none());
     }
 
     #[test]
@@ -349,11 +350,11 @@ mod tests {
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_764_770_400);
         let guard = ReplayGuard::new(Duration::from_secs(300));
         let xml = envelope(&UsernameToken::text("bob", "pw").header_at(at, b"once").unwrap());
-        let token = received_token(&xml).unwrap().unwrap();
+        let token = received_token(&xml, crate::xml::Limits::DEFAULT).unwrap().unwrap();
         assert_eq!(guard.check(&token, at + Duration::from_secs(10)), Ok(()));
         assert_eq!(guard.check(&token, at + Duration::from_secs(20)).unwrap_err().0, "the nonce was already used (a replayed request)");
         let late = envelope(&UsernameToken::text("bob", "pw").header_at(at, b"twice").unwrap());
-        let late = received_token(&late).unwrap().unwrap();
+        let late = received_token(&late, crate::xml::Limits::DEFAULT).unwrap().unwrap();
         assert!(guard.check(&late, at + Duration::from_secs(301)).unwrap_err().0.contains("more than 300 s from now"));
     }
 }

@@ -14,7 +14,7 @@ use soapkit::http::server::axum::{self, middleware};
 use soapkit::http::server::{BasicAuth, Router, ServeOptions, SoapRouter, serve, tls_server_config};
 use soapkit::server::{RequestContext, SoapHttpRequest, SoapHttpResponse, SoapService, message_response};
 use soapkit::soap::{EnvelopeReader, SoapMessage, SoapVersion};
-use soapkit::xml::{AnyElement, AnyNode, DecodeError, EncodeError, NsTable, Writer};
+use soapkit::xml::{AnyElement, AnyNode, DecodeError, DecodeErrorKind, EncodeError, Limits, NsTable, Writer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
@@ -71,6 +71,7 @@ struct Seen {
     content_type: Option<String>,
     body_len: usize,
     soap_action: Option<String>,
+    limits: Limits,
 }
 
 #[derive(Default)]
@@ -88,6 +89,7 @@ impl SoapService for TestService {
             content_type: request.content_type.clone(),
             body_len: request.body.len(),
             soap_action: request.soap_action.clone(),
+            limits: ctx.limits,
         });
         let version = match request.content_type.as_deref() {
             Some(ct) if ct.starts_with("application/soap+xml") => SoapVersion::V12,
@@ -429,6 +431,43 @@ async fn a_response_over_the_limit_is_too_large() {
     let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), &HeaderSource::NONE, "Echo", BIG, &Echo("ping".into())).await;
     assert_eq!(r.unwrap().0.len(), 100_000);
     server.stop().await;
+}
+
+#[tokio::test]
+async fn a_response_past_the_client_limits_is_a_decode_error_of_that_kind() {
+    let cert = localhost_cert();
+    let server = start(Some(&cert), |r| r).await;
+    // The 100 000-character answer, read by a client that takes 1 000 bytes of text.
+    let t = trusting(&server.https_url("/soap"), &cert).limits(Limits::DEFAULT.with_text_bytes(1000)).build().unwrap();
+    assert_eq!(t.limits().text_bytes(), 1000);
+    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), &HeaderSource::NONE, "Echo", BIG, &Echo("ping".into())).await;
+    match r {
+        Err(ClientError::Decode(e)) => {
+            assert_eq!(e.kind(), DecodeErrorKind::LimitExceeded, "{e}");
+            assert!(e.message().contains("longer than the limit of 1000 bytes"), "{e}");
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    // The default limits take it.
+    let t = trusting(&server.https_url("/soap"), &cert).build().unwrap();
+    let r = call::<_, _, Echo>(&t, binding(SoapVersion::V11), &HeaderSource::NONE, "Echo", BIG, &Echo("ping".into())).await;
+    assert_eq!(r.unwrap().0.len(), 100_000);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_router_limits_reach_the_service() {
+    let strict = Limits::DEFAULT.with_depth(16).with_elements(500);
+    let server = start(None, |r| r.limits(strict)).await;
+    let t = HttpTransport::builder(server.http_url("/soap")).allow_plain_http(true).build().unwrap();
+    echo(&t, SoapVersion::V11).await.unwrap();
+    let default = start(None, |r| r).await;
+    let t = HttpTransport::builder(default.http_url("/soap")).allow_plain_http(true).build().unwrap();
+    echo(&t, SoapVersion::V11).await.unwrap();
+    assert_eq!(server.seen()[0].limits, strict);
+    assert_eq!(default.seen()[0].limits, Limits::DEFAULT);
+    server.stop().await;
+    default.stop().await;
 }
 
 #[tokio::test]

@@ -5,9 +5,11 @@
 //! schemas' global declarations are read with `roxmltree`, and schema validation is done by
 //! libxml2 through lxml ([`schema_validate`], reporting as xmllint does, with the driver schemas
 //! of `tests/xmllint`). None of it uses soapkit's own XML reader or writer, except [`epas`], a
-//! test server of the Cisco EPAS interface built on the generated bindings.
+//! test server of the Cisco EPAS interface built on the generated bindings, and [`stubs`] of
+//! the Exchange services on them.
 
 pub mod epas;
+pub mod stubs;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;

@@ -143,7 +143,9 @@ fn ms_oxwscext_undeclared_headers_are_reported_as_ignored() {
     use generated::exchange::NAMESPACES;
     use generated::exchange::exchange_service_binding::{GetAppManifestsInput, VERSION};
     let request = examples("ms-oxwscext").into_iter().find(|e| e.row.file == "4.1-GetAppManifests-request.xml").unwrap();
-    let decoded = soapkit::soap::decode_message::<GetAppManifestsInput>(&request.text, NAMESPACES, Some(VERSION)).unwrap();
+    let decoded =
+        soapkit::soap::decode_message::<GetAppManifestsInput>(&request.text, NAMESPACES, Some(VERSION), soapkit::xml::Limits::DEFAULT)
+            .unwrap();
     let ignored: Vec<(String, String)> = decoded.ignored_headers.iter().map(|h| (h.ns.to_string(), h.local.clone())).collect();
     assert_eq!(ignored, [(TYPES.to_owned(), "MailboxCulture".to_owned()), (TYPES.to_owned(), "TimeZoneContext".to_owned())]);
     let version = decoded.message.request_version.expect("RequestServerVersion is declared and decoded");

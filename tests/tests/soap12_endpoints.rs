@@ -19,7 +19,9 @@ use soapkit::client::ClientError;
 use soapkit::http::HttpTransport;
 use soapkit::http::server::{serve_tls, soap_router, tls_server_config};
 use soapkit::server::{Compose, Match, RequestContext, RequestInfo, SoapHttpRequest, SoapService};
+use soapkit::xml::Limits;
 use soapkit_tests::epas::{EpasServer, INVALID_REQUEST};
+use soapkit_tests::stubs::{NoApps, NoUm};
 use soapkit_tests::{read_fault, workspace_root};
 
 const SOAP11: &str = "http://schemas.xmlsoap.org/soap/envelope/";
@@ -162,7 +164,7 @@ async fn an_envelope_of_an_unknown_version_gets_the_services_version_mismatch() 
 
     // A SOAP 1.1 service has no Upgrade mechanism: a plain 1.1 VersionMismatch, whatever it
     // was asked in.
-    let um = generated::exchange::um_web_service_soap::UmWebServiceSoapDispatcher::new(NoUm);
+    let um = generated::exchange::um_web_service_soap::UmWebServiceSoapDispatcher::new(NoUm::default());
     let r = um.handle(RequestContext::default(), request("application/soap+xml", LOGIN_12)).await;
     let fault = read_fault(&r.body).unwrap();
     assert_eq!((fault.code.0.as_str(), fault.code.1.as_str()), (SOAP11, "VersionMismatch"), "{}", r.body);
@@ -176,13 +178,32 @@ async fn a_soap_1_2_request_is_answered_in_soap_1_2() {
     assert!(r.body.contains(SOAP12) && r.body.contains("session-key"), "{}", r.body);
 }
 
+#[tokio::test]
+async fn a_soap_1_2_request_past_the_limits_is_a_sender_fault_saying_which() {
+    // Envelope, Body, login, username: four deep.
+    let strict = RequestContext { limits: Limits::DEFAULT.with_depth(3), ..RequestContext::default() };
+    let r = epas().handle(strict.clone(), request("application/soap+xml", LOGIN_12)).await;
+    assert_eq!((r.status, r.content_type.as_str()), (400, "application/soap+xml; charset=utf-8"), "{}", r.body);
+    let fault = read_fault(&r.body).unwrap();
+    assert_eq!((fault.code.0.as_str(), fault.code.1.as_str()), (SOAP12, "Sender"), "{}", r.body);
+    assert!(fault.string.contains("1:106: elements nested more than 3 deep are refused"), "{}", fault.string);
+    // Behind several services too: a request that cannot be read as far as its Body's element
+    // goes to the service of its content type's version.
+    let r = endpoint().handle(strict, request("application/soap+xml", LOGIN_12)).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(read_fault(&r.body).unwrap().string.contains("nested more than 3 deep"), "{}", r.body);
+}
+
 // ----- Several services on one endpoint ---------------------------------------------------------
 
 /// MS-OXWUMS, MS-OXWSCEXT (both SOAP 1.1) and EPAS (SOAP 1.2) behind one endpoint.
 fn endpoint() -> impl SoapService {
     use generated::exchange::exchange_service_binding::ExchangeServiceBindingDispatcher;
     use generated::exchange::um_web_service_soap::UmWebServiceSoapDispatcher;
-    Compose::new(UmWebServiceSoapDispatcher::new(NoUm), Compose::new(ExchangeServiceBindingDispatcher::new(NoApps), epas()))
+    Compose::new(
+        UmWebServiceSoapDispatcher::new(NoUm::default()),
+        Compose::new(ExchangeServiceBindingDispatcher::new(NoApps::default()), epas()),
+    )
 }
 
 #[tokio::test]
@@ -205,64 +226,12 @@ async fn composed_services_route_by_body_action_and_version() {
     // action belongs to.
     let mut r = request("text/xml", &soap11("<m:InstallAp><m:Manifest>AA==</m:Manifest></m:InstallAp>"));
     r.soap_action = Some("\"http://schemas.microsoft.com/exchange/services/2006/messages/InstallApp\"".into());
-    let info = RequestInfo::of(&r);
-    let cext = generated::exchange::exchange_service_binding::ExchangeServiceBindingDispatcher::new(NoApps);
-    let uml = generated::exchange::um_web_service_soap::UmWebServiceSoapDispatcher::new(NoUm);
+    let info = RequestInfo::of(&r, soapkit::xml::Limits::DEFAULT);
+    let cext = generated::exchange::exchange_service_binding::ExchangeServiceBindingDispatcher::new(NoApps::default());
+    let uml = generated::exchange::um_web_service_soap::UmWebServiceSoapDispatcher::new(NoUm::default());
     assert_eq!((cext.matches(&info), uml.matches(&info), epas().matches(&info)), (Match::Action, Match::Version, Match::None));
     let unknown = e.handle(RequestContext::default(), r).await;
     let fault = read_fault(&unknown.body).unwrap();
     assert_eq!(fault.code.1, "Client");
     assert!(unknown.body.contains("expected {http://schemas.microsoft.com/exchange/services/2006/messages}InstallApp"), "{}", unknown.body);
 }
-
-// ----- Stubs of the Exchange services, answering every call with a recognisable fault ---------
-
-macro_rules! fault_stubs {
-    ($server:path, $ty:ident, $text:literal, $version:path: $($method:ident($input:ident) -> $output:ident;)*) => {
-        pub struct $ty;
-        impl $server for $ty {
-            $(
-                async fn $method(&self, _: &RequestContext, _: $input) -> Result<$output, soapkit::soap::Fault> {
-                    Err(soapkit::soap::Fault::soap($version, "Server", $text))
-                }
-            )*
-        }
-    };
-}
-
-mod um_stub {
-    use generated::exchange::um_web_service_soap::*;
-    use soapkit::server::RequestContext;
-    fault_stubs!(UmWebServiceSoapServer, NoUm, "no UM here", VERSION:
-        is_um_enabled(IsUmEnabledInput) -> IsUmEnabledOutput;
-        get_um_properties(GetUmPropertiesInput) -> GetUmPropertiesOutput;
-        set_oof_status(SetOofStatusInput) -> SetOofStatusOutput;
-        set_play_on_phone_dial_string(SetPlayOnPhoneDialStringInput) -> SetPlayOnPhoneDialStringOutput;
-        set_telephone_access_folder_email(SetTelephoneAccessFolderEmailInput) -> SetTelephoneAccessFolderEmailOutput;
-        set_missed_call_notification_enabled(SetMissedCallNotificationEnabledInput) -> SetMissedCallNotificationEnabledOutput;
-        reset_pin(ResetPinInput) -> ResetPinOutput;
-        play_on_phone(PlayOnPhoneInput) -> PlayOnPhoneOutput;
-        get_call_info(GetCallInfoInput) -> GetCallInfoOutput;
-        disconnect(DisconnectInput) -> DisconnectOutput;
-        play_on_phone_greeting(PlayOnPhoneGreetingInput) -> PlayOnPhoneGreetingOutput;
-        disconnect_phone_call(DisconnectPhoneCallInput) -> DisconnectPhoneCallOutput;
-        get_phone_call_information(GetPhoneCallInformationInput) -> GetPhoneCallInformationOutput;
-        play_on_phone2(PlayOnPhone2Input) -> PlayOnPhone2Output;
-    );
-}
-
-mod cext_stub {
-    use generated::exchange::exchange_service_binding::*;
-    use soapkit::server::RequestContext;
-    fault_stubs!(ExchangeServiceBindingServer, NoApps, "no apps here", VERSION:
-        disable_app(DisableAppInput) -> DisableAppOutput;
-        get_app_manifests(GetAppManifestsInput) -> GetAppManifestsOutput;
-        get_app_marketplace_url(GetAppMarketplaceUrlInput) -> GetAppMarketplaceUrlOutput;
-        get_client_access_token(GetClientAccessTokenInput) -> GetClientAccessTokenOutput;
-        install_app(InstallAppInput) -> InstallAppOutput;
-        uninstall_app(UninstallAppInput) -> UninstallAppOutput;
-    );
-}
-
-use cext_stub::NoApps;
-use um_stub::NoUm;

@@ -30,7 +30,7 @@ use soapkit::client::{ClientError, Transport};
 use soapkit::loopback::Loopback;
 use soapkit::server::{RequestContext, SoapHttpRequest, SoapHttpResponse, SoapService};
 use soapkit::soap::Fault;
-use soapkit::xml::DecodeErrorKind;
+use soapkit::xml::{DecodeErrorKind, Limits};
 use soapkit::xsd::QName;
 use soapkit_tests::{
     Direction, ERRORS_NS, FixtureKind, MESSAGES_NS, ManifestRow, SOAP11, TYPES_NS, TempFile, body_fragment_equivalent, child,
@@ -1227,12 +1227,21 @@ fn http_request(body: &str, soap_action: Option<&str>) -> SoapHttpRequest {
 }
 
 async fn serve(answer: Option<Msg>, body: &str, soap_action: Option<&str>) -> (SoapHttpResponse, Vec<(&'static str, Msg)>) {
+    serve_in(RequestContext::default(), answer, body, soap_action).await
+}
+
+async fn serve_in(
+    ctx: RequestContext,
+    answer: Option<Msg>,
+    body: &str,
+    soap_action: Option<&str>,
+) -> (SoapHttpResponse, Vec<(&'static str, Msg)>) {
     let recorder = match answer {
         Some(a) => Recorder::answering(a),
         None => Recorder::default(),
     };
     let dispatcher = UmWebServiceSoapDispatcher::new(recorder).with_fault_policy(ExchangeFaults);
-    let response = dispatcher.handle(RequestContext::default(), http_request(body, soap_action)).await;
+    let response = dispatcher.handle(ctx, http_request(body, soap_action)).await;
     let calls = dispatcher.service().calls();
     (response, calls)
 }
@@ -1393,6 +1402,39 @@ async fn server_answers_erroneous_examples_with_the_faults_of_2_2_2_1() {
         }
     }
     report("server faults for erroneous requests", problems);
+}
+
+#[tokio::test]
+async fn a_request_past_the_reader_limits_is_error_invalid_request_and_never_reaches_the_service() {
+    // 4.4's request: 6 elements, 4 deep, 5 attributes on the Envelope, names of up to 25
+    // bytes (m:GetPhoneCallInformation), attribute values of up to 60 (the messages
+    // namespace), and white space of up to 7 bytes between tags.
+    let f = fixture("4.4-GetPhoneCallInformation-request.xml");
+    let cases = [
+        ("depth", Limits::DEFAULT.with_depth(4), Limits::DEFAULT.with_depth(3)),
+        ("elements", Limits::DEFAULT.with_elements(6), Limits::DEFAULT.with_elements(5)),
+        ("attributes", Limits::DEFAULT.with_attributes(5), Limits::DEFAULT.with_attributes(4)),
+        ("name bytes", Limits::DEFAULT.with_name_bytes(25), Limits::DEFAULT.with_name_bytes(24)),
+        ("attribute bytes", Limits::DEFAULT.with_attribute_bytes(60), Limits::DEFAULT.with_attribute_bytes(59)),
+        ("text bytes", Limits::DEFAULT.with_text_bytes(7), Limits::DEFAULT.with_text_bytes(6)),
+    ];
+    let mut problems = Vec::new();
+    for (what, at, below) in cases {
+        let ctx = |limits| RequestContext { limits, ..RequestContext::default() };
+        let (_, calls) = serve_in(ctx(at), None, &f.text, None).await;
+        if calls.len() != 1 {
+            problems.push(format!("{what}: at the request's own size the service must be called once, got {calls:?}"));
+        }
+        let (response, calls) = serve_in(ctx(below), None, &f.text, None).await;
+        if !calls.is_empty() {
+            problems.push(format!("{what}: one below, the service must not be called, but {calls:?} was"));
+        }
+        match read_fault(&response.body) {
+            Ok(raw) if raw.code == (TYPES_NS.to_owned(), MALFORMED_FAULT.0.to_owned()) && response.status == 500 => {}
+            other => problems.push(format!("{what}: expected HTTP 500 with ErrorInvalidRequest, got {}: {other:?}", response.status)),
+        }
+    }
+    report("reader limits", problems);
 }
 
 // =============================================================================================

@@ -253,7 +253,7 @@ impl Emitter<'_> {
                             if ctx.action.is_none() {
                                 ctx.action = request.action();
                             }
-                            let probed = match __rt::Probed::open(text, NAMESPACES, ::core::option::Option::Some(VERSION)) {
+                            let probed = match __rt::Probed::open(text, NAMESPACES, ::core::option::Option::Some(VERSION), ctx.limits) {
                                 ::core::result::Result::Ok(p) => p.understanding(&ctx.understood_headers),
                                 ::core::result::Result::Err(e) => return reject(&e),
                             };
@@ -849,10 +849,10 @@ impl Emitter<'_> {
                 /// request (routed as the dispatcher routes it) or a response. When it is none,
                 /// the error is the one from the message it came closest to.
                 pub fn decode(text: &str) -> ::core::result::Result<Self, __rt::DecodeError> {
-                    let probed = __rt::Probed::open(text, NAMESPACES, ::core::option::Option::Some(VERSION))?;
+                    let probed = __rt::Probed::open(text, NAMESPACES, ::core::option::Option::Some(VERSION), __rt::Limits::DEFAULT)?;
                     let probe = &probed.probe;
                     if probe.child.is_some_and(|c| c.is(VERSION.ns(), "Fault")) {
-                        return match __rt::decode_fault(text, NAMESPACES)? {
+                        return match __rt::decode_fault(text, NAMESPACES, __rt::Limits::DEFAULT)? {
                             ::core::option::Option::Some((fault, _)) => ::core::result::Result::Ok(Self::Fault(fault)),
                             ::core::option::Option::None => ::core::result::Result::Err(probed.unroutable()),
                         };

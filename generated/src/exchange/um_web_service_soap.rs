@@ -2981,10 +2981,11 @@ impl UmWebServiceSoapMessage {
             text,
             NAMESPACES,
             ::core::option::Option::Some(VERSION),
+            __rt::Limits::DEFAULT,
         )?;
         let probe = &probed.probe;
         if probe.child.is_some_and(|c| c.is(VERSION.ns(), "Fault")) {
-            return match __rt::decode_fault(text, NAMESPACES)? {
+            return match __rt::decode_fault(text, NAMESPACES, __rt::Limits::DEFAULT)? {
                 ::core::option::Option::Some((fault, _)) => {
                     ::core::result::Result::Ok(Self::Fault(fault))
                 }
@@ -3599,6 +3600,7 @@ for UmWebServiceSoapDispatcher<S, P> {
                 text,
                 NAMESPACES,
                 ::core::option::Option::Some(VERSION),
+                ctx.limits,
             ) {
                 ::core::result::Result::Ok(p) => p.understanding(&ctx.understood_headers),
                 ::core::result::Result::Err(e) => return reject(&e),

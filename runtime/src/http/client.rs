@@ -21,6 +21,7 @@ use rustls::{ClientConfig, RootCertStore};
 use super::bearer::{Bearer, TokenProvider, bearer_challenge};
 use super::tls::{certificates_from_pem, crypto_provider};
 use crate::client::{SoapRequest, SoapResponse, Transport, TransportError};
+use crate::xml::Limits;
 
 /// Default for [`HttpTransportBuilder::connect_timeout`].
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -69,6 +70,7 @@ pub struct HttpTransport {
     ntlm: Option<Arc<super::ntlm::Ntlm>>,
     timeout: Option<Duration>,
     max_response_size: usize,
+    limits: Limits,
 }
 
 impl fmt::Debug for HttpTransport {
@@ -81,6 +83,7 @@ impl fmt::Debug for HttpTransport {
             .field("ntlm", &self.ntlm_user())
             .field("timeout", &self.timeout)
             .field("max_response_size", &self.max_response_size)
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
@@ -97,6 +100,7 @@ pub struct HttpTransportBuilder {
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
     max_response_size: usize,
+    limits: Limits,
     pool_idle_timeout: Option<Duration>,
     pool_max_idle_per_host: usize,
     basic_auth: Option<(String, String)>,
@@ -118,6 +122,7 @@ impl fmt::Debug for HttpTransportBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("max_response_size", &self.max_response_size)
+            .field("limits", &self.limits)
             .field("basic_auth_user", &self.basic_auth.as_ref().map(|(u, _)| u))
             .field("bearer", &self.bearer.is_some())
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
@@ -144,6 +149,7 @@ impl HttpTransport {
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             timeout: Some(DEFAULT_TIMEOUT),
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            limits: Limits::DEFAULT,
             pool_idle_timeout: Some(DEFAULT_POOL_IDLE_TIMEOUT),
             pool_max_idle_per_host: DEFAULT_POOL_MAX_IDLE,
             basic_auth: None,
@@ -256,6 +262,16 @@ impl HttpTransportBuilder {
     #[must_use]
     pub fn max_response_size(mut self, limit: usize) -> Self {
         self.max_response_size = limit;
+        self
+    }
+
+    /// What one response may make the client read: nesting depth, attributes per element,
+    /// name, text and attribute value sizes, number of elements (see [`Limits`]; the defaults
+    /// otherwise). A response past them is [`ClientError::Decode`](crate::client::ClientError)
+    /// with [`DecodeErrorKind::LimitExceeded`](crate::xml::DecodeErrorKind::LimitExceeded).
+    #[must_use]
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
         self
     }
 
@@ -415,6 +431,7 @@ impl HttpTransportBuilder {
             ntlm,
             timeout: self.timeout,
             max_response_size: self.max_response_size,
+            limits: self.limits,
         })
     }
 }
@@ -522,6 +539,10 @@ impl Transport for HttpTransport {
 
     fn endpoint(&self) -> Option<String> {
         Some(self.uri.to_string())
+    }
+
+    fn limits(&self) -> Limits {
+        self.limits
     }
 }
 

@@ -1,7 +1,7 @@
 //! Reading and writing SOAP envelopes around generated messages.
 
 use super::{Fault, SoapVersion};
-use crate::xml::{AnyElement, DecodeError, DecodeErrorKind, EncodeError, NsId, NsTable, Reader, Start, Writer};
+use crate::xml::{AnyElement, DecodeError, DecodeErrorKind, EncodeError, Limits, NsId, NsTable, Reader, Start, Writer};
 
 /// A message that travels in a SOAP envelope: the input or output of an operation.
 /// Implemented by generated code.
@@ -42,10 +42,10 @@ pub struct EnvelopeReader<'a> {
 }
 
 impl<'a> EnvelopeReader<'a> {
-    /// Reads the prolog and the `Envelope` start tag. `expected` rejects the other SOAP
-    /// version with a `VersionMismatch` error.
-    pub fn open(input: &'a str, table: NsTable, expected: Option<SoapVersion>) -> Result<Self, DecodeError> {
-        let mut r = Reader::new(input, table);
+    /// Reads the prolog and the `Envelope` start tag, reading under `limits`. `expected`
+    /// rejects the other SOAP version with a `VersionMismatch` error.
+    pub fn open(input: &'a str, table: NsTable, expected: Option<SoapVersion>, limits: Limits) -> Result<Self, DecodeError> {
+        let mut r = Reader::new(input, table).with_limits(limits);
         let envelope = r.root()?;
         let version = match SoapVersion::from_ns(envelope.ns()) {
             Some(v) if envelope.local() == "Envelope" => v,
@@ -270,8 +270,13 @@ pub struct Decoded<M> {
 }
 
 /// Decodes a whole envelope into `M`.
-pub fn decode_message<M: SoapMessage>(input: &str, table: NsTable, expected: Option<SoapVersion>) -> Result<Decoded<M>, DecodeError> {
-    EnvelopeReader::open(input, table, expected).and_then(decode_opened).map_err(|e| settle(input, table, e))
+pub fn decode_message<M: SoapMessage>(
+    input: &str,
+    table: NsTable,
+    expected: Option<SoapVersion>,
+    limits: Limits,
+) -> Result<Decoded<M>, DecodeError> {
+    EnvelopeReader::open(input, table, expected, limits).and_then(decode_opened).map_err(|e| settle(input, table, limits, e))
 }
 
 fn decode_opened<M: SoapMessage>(mut env: EnvelopeReader<'_>) -> Result<Decoded<M>, DecodeError> {
@@ -282,12 +287,12 @@ fn decode_opened<M: SoapMessage>(mut env: EnvelopeReader<'_>) -> Result<Decoded<
 }
 
 /// If the envelope's Body holds a Fault, decodes it.
-pub fn decode_fault(input: &str, table: NsTable) -> Result<Option<(Fault, SoapVersion)>, DecodeError> {
-    decode_fault_unsettled(input, table).map_err(|e| settle(input, table, e))
+pub fn decode_fault(input: &str, table: NsTable, limits: Limits) -> Result<Option<(Fault, SoapVersion)>, DecodeError> {
+    decode_fault_unsettled(input, table, limits).map_err(|e| settle(input, table, limits, e))
 }
 
-fn decode_fault_unsettled(input: &str, table: NsTable) -> Result<Option<(Fault, SoapVersion)>, DecodeError> {
-    let mut env = EnvelopeReader::open(input, table, None)?;
+fn decode_fault_unsettled(input: &str, table: NsTable, limits: Limits) -> Result<Option<(Fault, SoapVersion)>, DecodeError> {
+    let mut env = EnvelopeReader::open(input, table, None, limits)?;
     let result = (|| {
         let body = env.body()?;
         let Some(first) = env.r.next_child(&body)? else { return Ok(None) };
@@ -403,14 +408,14 @@ pub struct BodyProbe<'a> {
 }
 
 /// Reads just far enough into an envelope to route it (the rest is checked when decoding).
-pub fn probe_body<'a>(input: &'a str, table: NsTable, expected: Option<SoapVersion>) -> Result<BodyProbe<'a>, DecodeError> {
-    EnvelopeReader::open(input, table, expected).and_then(probe_opened).map_err(|e| settle(input, table, e))
+pub fn probe_body<'a>(input: &'a str, table: NsTable, expected: Option<SoapVersion>, limits: Limits) -> Result<BodyProbe<'a>, DecodeError> {
+    EnvelopeReader::open(input, table, expected, limits).and_then(probe_opened).map_err(|e| settle(input, table, limits, e))
 }
 
 /// Checks that `input` is a well-formed, namespace-well-formed XML document (reading all of
 /// it); the first problem otherwise.
-pub fn well_formed(input: &str, table: NsTable) -> Result<(), DecodeError> {
-    let mut r = Reader::new(input, table);
+pub fn well_formed(input: &str, table: NsTable, limits: Limits) -> Result<(), DecodeError> {
+    let mut r = Reader::new(input, table).with_limits(limits);
     let root = r.root()?;
     r.skip_checked(&root)?;
     r.end_document()
@@ -420,13 +425,13 @@ pub fn well_formed(input: &str, table: NsTable) -> Result<(), DecodeError> {
 /// can be found before a later part of the document turns out not to be well-formed; such a
 /// document is reported as not well-formed (servers answer the two with different faults,
 /// e.g. [MS-OXWUMS] 2.2.2.1), with the place of that problem. Only the error path pays for
-/// the extra reading.
-pub fn settle(input: &str, table: NsTable, e: DecodeError) -> DecodeError {
+/// the extra reading. A document refused by a limit later on is reported as refused, too.
+pub fn settle(input: &str, table: NsTable, limits: Limits, e: DecodeError) -> DecodeError {
     if e.kind() != DecodeErrorKind::Invalid {
         return e;
     }
-    match well_formed(input, table) {
-        Err(m) if m.kind() == DecodeErrorKind::Malformed => m,
+    match well_formed(input, table, limits) {
+        Err(m) if matches!(m.kind(), DecodeErrorKind::Malformed | DecodeErrorKind::LimitExceeded) => m,
         _ => e,
     }
 }
@@ -440,15 +445,16 @@ pub struct Probed<'a> {
     env: EnvelopeReader<'a>,
     input: &'a str,
     table: NsTable,
+    limits: Limits,
 }
 
 impl<'a> Probed<'a> {
     /// Opens and probes the envelope (see [`probe_body`]).
-    pub fn open(input: &'a str, table: NsTable, expected: Option<SoapVersion>) -> Result<Self, DecodeError> {
-        let opened = EnvelopeReader::open(input, table, expected).and_then(|env| Ok((probe_opened(env.clone())?, env)));
+    pub fn open(input: &'a str, table: NsTable, expected: Option<SoapVersion>, limits: Limits) -> Result<Self, DecodeError> {
+        let opened = EnvelopeReader::open(input, table, expected, limits).and_then(|env| Ok((probe_opened(env.clone())?, env)));
         match opened {
-            Ok((probe, env)) => Ok(Probed { probe, env, input, table }),
-            Err(e) => Err(settle(input, table, e)),
+            Ok((probe, env)) => Ok(Probed { probe, env, input, table, limits }),
+            Err(e) => Err(settle(input, table, limits, e)),
         }
     }
 
@@ -477,7 +483,7 @@ impl<'a> Probed<'a> {
     /// The error to report for this envelope, given one from [`Probed::try_decode`] (see
     /// [`settle`]).
     pub fn settle(&self, e: DecodeError) -> DecodeError {
-        settle(self.input, self.table, e)
+        settle(self.input, self.table, self.limits, e)
     }
 
     /// The namespace URI and local name of the Body's first child element, if any.
@@ -487,7 +493,7 @@ impl<'a> Probed<'a> {
 
     /// The error for an envelope whose Body matches no operation (see [`unroutable`]).
     pub fn unroutable(&self) -> DecodeError {
-        settle(self.input, self.table, unroutable(self.input, &self.probe))
+        settle(self.input, self.table, self.limits, unroutable(self.input, &self.probe))
     }
 }
 

@@ -17,6 +17,11 @@ pub enum DecodeErrorKind {
     /// A header entry marked `mustUnderstand` is not understood (see
     /// [`DecodeError::subject`]).
     MustUnderstand,
+    /// The document goes past one of the reader's [`Limits`](super::Limits) (nesting depth,
+    /// attributes per element, name length, text or attribute value size, number of
+    /// elements): it is refused where it did, unread beyond. Servers answer it as a malformed
+    /// request.
+    LimitExceeded,
 }
 
 /// An error found while decoding, with its position in the input and the path of elements that

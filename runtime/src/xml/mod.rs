@@ -3,12 +3,14 @@
 
 pub mod any;
 pub mod error;
+pub mod limits;
 pub mod ns;
 pub mod reader;
 pub mod writer;
 
 pub use any::{AnyAttribute, AnyElement, AnyNode, Wildcard};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
+pub use limits::{Limits, MAX_DEPTH};
 pub use ns::{NsId, NsTable};
-pub use reader::{Attr, MAX_DEPTH, Node, Reader, Start};
+pub use reader::{Attr, Node, Reader, Start};
 pub use writer::Writer;

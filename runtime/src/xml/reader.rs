@@ -16,6 +16,7 @@ use quick_xml::events::Event;
 use quick_xml::events::attributes::Attributes;
 
 use super::error::{DecodeError, DecodeErrorKind};
+use super::limits::Limits;
 use super::ns::{NsId, NsTable};
 use crate::xsd::ValueError;
 use crate::xsd::util::is_xml_ws as is_ws_byte;
@@ -109,7 +110,17 @@ struct Binding<'a> {
     prefix: &'a str,
     ns: NsId,
     depth: u32,
+    /// While [`Reader::innermost`] is kept: the index of the binding of the same prefix that
+    /// this one hides ([`NO_BINDING`] if none).
+    shadows: u32,
 }
+
+const NO_BINDING: u32 = u32::MAX;
+
+/// Up to this many bindings in scope, prefixes are looked up by a scan from the innermost
+/// (what every real message needs); past it, through [`Reader::innermost`], so that a deep
+/// stack of declarations costs no more per name than a shallow one.
+const SCANNED_BINDINGS: usize = 16;
 
 /// The document reader. Cheap to clone (for look-ahead).
 #[derive(Clone)]
@@ -121,7 +132,13 @@ pub struct Reader<'a> {
     /// normalization.
     dynamic: Vec<Cow<'a, str>>,
     bindings: Vec<Binding<'a>>,
+    /// Once more than [`SCANNED_BINDINGS`] bindings were in scope: each prefix's innermost
+    /// binding (an index into `bindings`).
+    innermost: Option<std::collections::HashMap<&'a str, u32>>,
     depth: u32,
+    limits: Limits,
+    /// Elements opened so far.
+    elements: u64,
     pending: Option<(usize, Event<'a>)>,
     soap_scope: Option<usize>,
     /// An element was just closed; its namespace bindings stay visible (for QName-valued
@@ -130,11 +147,6 @@ pub struct Reader<'a> {
 }
 
 const XMLNS_URI: &str = "http://www.w3.org/2000/xmlns/";
-
-/// The deepest element nesting accepted. Decoding recurses once per level (generated types,
-/// captured `xs:any` content), so an unbounded depth would let one request exhaust a thread's
-/// stack; real SOAP messages stay far below this.
-pub const MAX_DEPTH: u32 = 256;
 
 impl<'a> Reader<'a> {
     /// A reader over `input` whose known namespaces are `table`.
@@ -152,11 +164,27 @@ impl<'a> Reader<'a> {
             table,
             dynamic: Vec::new(),
             bindings: Vec::with_capacity(16),
+            innermost: None,
             depth: 0,
+            limits: Limits::DEFAULT,
+            elements: 0,
             pending: None,
             soap_scope: None,
             close_pending: false,
         }
+    }
+
+    /// The same reader with other [`Limits`] (the default ones otherwise). Set them before
+    /// reading.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits the reader enforces.
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 
     /// A reader over raw bytes, which must be UTF-8.
@@ -223,7 +251,11 @@ impl<'a> Reader<'a> {
         if prefix == "xml" {
             return Some(NsId::XML);
         }
-        match self.bindings.iter().rev().find(|b| b.prefix == prefix) {
+        let found = match &self.innermost {
+            Some(map) => map.get(prefix).map(|&i| &self.bindings[i as usize]),
+            None => self.bindings.iter().rev().find(|b| b.prefix == prefix),
+        };
+        match found {
             Some(b) => Some(b.ns),
             None if prefix.is_empty() => Some(NsId::NONE),
             None => None,
@@ -237,8 +269,10 @@ impl<'a> Reader<'a> {
 
     /// The prefix bindings declared on the element being read (its own `xmlns` attributes).
     pub fn own_prefixes(&self) -> impl Iterator<Item = (&'a str, NsId)> + '_ {
+        // Bindings are pushed in document order, so the element's own are the last ones.
         let depth = self.depth;
-        self.bindings.iter().filter(move |b| b.depth == depth).map(|b| (b.prefix, b.ns))
+        let start = self.bindings.iter().rposition(|b| b.depth != depth).map_or(0, |i| i + 1);
+        self.bindings[start..].iter().map(|b| (b.prefix, b.ns))
     }
 
     // ----- errors -------------------------------------------------------------------------
@@ -246,6 +280,11 @@ impl<'a> Reader<'a> {
     /// A malformed-document error at `offset`.
     pub fn malformed(&self, offset: usize, message: impl Into<String>) -> DecodeError {
         DecodeError::new(DecodeErrorKind::Malformed, message, self.input, offset)
+    }
+
+    /// A [`Limits`] error at `offset`.
+    fn limit(&self, offset: usize, message: impl Into<String>) -> DecodeError {
+        DecodeError::new(DecodeErrorKind::LimitExceeded, message, self.input, offset)
     }
 
     /// A schema-validity error at `offset`.
@@ -439,11 +478,20 @@ impl<'a> Reader<'a> {
         loop {
             let (offset, ev) = self.read_event()?;
             match ev {
-                Event::Text(t) => append(&mut text, t.xml10_content()),
-                Event::CData(c) => append(&mut text, c.xml10_content()),
+                Event::Text(t) => {
+                    let t = t.xml10_content();
+                    self.check_text(&text, t.len(), offset)?;
+                    append(&mut text, t);
+                }
+                Event::CData(c) => {
+                    let c = c.xml10_content();
+                    self.check_text(&text, c.len(), offset)?;
+                    append(&mut text, c);
+                }
                 Event::GeneralRef(r) => {
-                    let s = self.resolve_ref(&r, offset)?;
-                    append(&mut text, Cow::Owned(s.to_string()));
+                    let c = self.resolve_ref(&r, offset)?;
+                    self.check_text(&text, c.len_utf8(), offset)?;
+                    text.get_or_insert_with(|| Cow::Owned(String::new())).to_mut().push(c);
                 }
                 Event::Comment(_) => {}
                 Event::PI(pi) => self.check_pi(&pi, offset)?,
@@ -550,16 +598,41 @@ impl<'a> Reader<'a> {
         Ok((offset, ev))
     }
 
+    /// Checks that `more` bytes of character data still fit the text limit after `acc`.
+    fn check_text(&self, acc: &Option<Cow<'a, str>>, more: usize, offset: usize) -> Result<(), DecodeError> {
+        let limit = self.limits.text_bytes();
+        if acc.as_ref().map_or(0, |a| a.len()).saturating_add(more) > limit {
+            return Err(self.limit(offset, format!("character content longer than the limit of {limit} bytes is refused")));
+        }
+        Ok(())
+    }
+
     fn open(&mut self, tag: quick_xml::events::BytesStart<'a>, empty: bool, offset: usize) -> Result<Start<'a>, DecodeError> {
         let content = self.borrowed(&tag, offset)?;
         let name_len = tag.name().as_ref().len();
-        if self.depth >= MAX_DEPTH {
-            return Err(self.malformed(offset, format!("elements nested more than {MAX_DEPTH} deep are refused")));
+        let limits = self.limits;
+        if self.depth >= limits.depth() {
+            return Err(self.limit(offset, format!("elements nested more than {} deep are refused", limits.depth())));
+        }
+        self.elements += 1;
+        if self.elements > limits.elements() {
+            return Err(self.limit(offset, format!("documents of more than {} elements are refused", limits.elements())));
+        }
+        if name_len > limits.name_bytes() as usize {
+            return Err(self.limit(offset, format!("names longer than {} bytes are refused", limits.name_bytes())));
         }
         if content.len() > name_len
-            && let Some((at, what)) = attribute_syntax_error(content, name_len)
+            && let Some((at, problem)) = attribute_problem(content, name_len, &limits)
         {
-            return Err(self.malformed(offset + 1 + at, what));
+            let at = offset + 1 + at;
+            return Err(match problem {
+                AttrProblem::Syntax(what) => self.malformed(at, what),
+                AttrProblem::TooMany => self.limit(at, format!("more than {} attributes on one element are refused", limits.attributes())),
+                AttrProblem::NameTooLong => self.limit(at, format!("names longer than {} bytes are refused", limits.name_bytes())),
+                AttrProblem::ValueTooLong => {
+                    self.limit(at, format!("attribute values longer than {} bytes are refused", limits.attribute_bytes()))
+                }
+            });
         }
         self.depth += 1;
         // Namespace declarations of this element.
@@ -587,11 +660,8 @@ impl<'a> Reader<'a> {
                 } else {
                     continue;
                 };
-                let repeated = if prefix == "xml" {
-                    std::mem::replace(&mut xml_declared, true)
-                } else {
-                    self.bindings[first_binding..].iter().any(|b| b.prefix == prefix)
-                };
+                let repeated =
+                    if prefix == "xml" { std::mem::replace(&mut xml_declared, true) } else { self.declared_since(first_binding, prefix) };
                 if repeated {
                     let at = offset + 1 + (key.as_ptr() as usize - content.as_ptr() as usize);
                     return Err(self.malformed(at, format!("namespace declaration {key} appears twice on <{}>", &content[..name_len])));
@@ -615,7 +685,7 @@ impl<'a> Reader<'a> {
                     return Err(self.malformed(offset, format!("prefix '{prefix}' cannot be undeclared in XML 1.0")));
                 }
                 let ns = self.intern(uri);
-                self.bindings.push(Binding { prefix, ns, depth: self.depth });
+                self.push_binding(prefix, ns);
             }
         }
         let name = &content[..name_len];
@@ -645,6 +715,41 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Whether `prefix` is bound by one of the bindings from index `first` on.
+    fn declared_since(&self, first: usize, prefix: &str) -> bool {
+        match &self.innermost {
+            Some(map) => map.get(prefix).is_some_and(|&i| i as usize >= first),
+            None => self.bindings[first..].iter().any(|b| b.prefix == prefix),
+        }
+    }
+
+    fn push_binding(&mut self, prefix: &'a str, ns: NsId) {
+        let index = self.bindings.len() as u32;
+        let shadows = match &mut self.innermost {
+            Some(map) => map.insert(prefix, index).unwrap_or(NO_BINDING),
+            None => NO_BINDING,
+        };
+        self.bindings.push(Binding { prefix, ns, depth: self.depth, shadows });
+        if self.innermost.is_none() && self.bindings.len() > SCANNED_BINDINGS {
+            let mut map = std::collections::HashMap::with_capacity(self.bindings.len() * 2);
+            for (i, b) in self.bindings.iter_mut().enumerate() {
+                b.shadows = map.insert(b.prefix, i as u32).unwrap_or(NO_BINDING);
+            }
+            self.innermost = Some(map);
+        }
+    }
+
+    fn pop_binding(&mut self) {
+        let Some(b) = self.bindings.pop() else { return };
+        if let Some(map) = &mut self.innermost {
+            if b.shadows == NO_BINDING {
+                map.remove(b.prefix);
+            } else {
+                map.insert(b.prefix, b.shadows);
+            }
+        }
+    }
+
     fn intern(&mut self, uri: Cow<'a, str>) -> NsId {
         if let Some(id) = self.table.lookup(&uri) {
             return id;
@@ -668,7 +773,7 @@ impl<'a> Reader<'a> {
         self.close_pending = false;
         let depth = self.depth;
         while self.bindings.last().is_some_and(|b| b.depth == depth) {
-            self.bindings.pop();
+            self.pop_binding();
         }
         self.depth = self.depth.saturating_sub(1);
     }
@@ -852,13 +957,23 @@ fn split_qname_unicode(s: &str) -> Option<(Option<&str>, &str)> {
     }
 }
 
-/// The first error, in a start tag's content (what is between `<` and `>`), that quick-xml's
-/// attribute parser lets through: where it is (a byte offset in `content`) and what it is.
-/// quick-xml accepts `a="1"b="2"` and a `<` in a value; both are not well-formed. Other
-/// syntax errors are left to quick-xml, which reports them when the attributes are read.
-fn attribute_syntax_error(content: &str, name_len: usize) -> Option<(usize, &'static str)> {
+/// What is wrong with a start tag's attributes.
+enum AttrProblem {
+    Syntax(&'static str),
+    TooMany,
+    NameTooLong,
+    ValueTooLong,
+}
+
+/// The first problem, in a start tag's content (what is between `<` and `>`), that quick-xml's
+/// attribute parser lets through, or a [`Limits`] one: where it is (a byte offset in
+/// `content`) and what it is. quick-xml accepts `a="1"b="2"` and a `<` in a value; both are
+/// not well-formed. Other syntax errors are left to quick-xml, which reports them when the
+/// attributes are read.
+fn attribute_problem(content: &str, name_len: usize, limits: &Limits) -> Option<(usize, AttrProblem)> {
     let b = content.as_bytes();
     let mut i = name_len;
+    let mut count = 0u32;
     loop {
         while i < b.len() && is_ws_byte(b[i]) {
             i += 1;
@@ -867,6 +982,17 @@ fn attribute_syntax_error(content: &str, name_len: usize) -> Option<(usize, &'st
             return None;
         }
         let eq = i + memchr::memchr(b'=', &b[i..])?;
+        count += 1;
+        if count > limits.attributes() {
+            return Some((i, AttrProblem::TooMany));
+        }
+        let mut name_end = eq;
+        while name_end > i && is_ws_byte(b[name_end - 1]) {
+            name_end -= 1;
+        }
+        if name_end - i > limits.name_bytes() as usize {
+            return Some((i, AttrProblem::NameTooLong));
+        }
         let mut q = eq + 1;
         while q < b.len() && is_ws_byte(b[q]) {
             q += 1;
@@ -874,11 +1000,14 @@ fn attribute_syntax_error(content: &str, name_len: usize) -> Option<(usize, &'st
         let quote = *b.get(q).filter(|c| **c == b'"' || **c == b'\'')?;
         let end = q + 1 + memchr::memchr2(quote, b'<', &b[q + 1..])?;
         if b[end] == b'<' {
-            return Some((end, "'<' is not allowed in an attribute value"));
+            return Some((end, AttrProblem::Syntax("'<' is not allowed in an attribute value")));
+        }
+        if end - (q + 1) > limits.attribute_bytes() {
+            return Some((i, AttrProblem::ValueTooLong));
         }
         i = end + 1;
         if i < b.len() && !is_ws_byte(b[i]) && b[i] != b'/' {
-            return Some((i, "attributes must be separated by white space"));
+            return Some((i, AttrProblem::Syntax("attributes must be separated by white space")));
         }
     }
 }
@@ -998,6 +1127,7 @@ fn is_xml_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::xml::MAX_DEPTH;
     use crate::xml::ns::{SOAP11_ENV, STANDARD_NAMESPACES};
 
     const M: &str = "urn:m";
@@ -1234,9 +1364,146 @@ w" xsi:nil="true"/>"#;
         r.end_document().unwrap();
         // A hundred thousand levels: refused at the limit, not a stack overflow.
         let deep = format!("{}{}", "<a>".repeat(100_000), "</a>".repeat(100_000));
-        let e = first_checked_error(&deep);
+        let e = checked_error_with(&deep, Limits::DEFAULT);
+        assert_eq!(e.kind(), DecodeErrorKind::LimitExceeded, "{e}");
         assert!(e.message().contains(&format!("more than {MAX_DEPTH} deep")), "{e}");
         assert_eq!(e.column(), 3 * MAX_DEPTH + 1, "{e}");
+        // No limit goes past the ceiling.
+        assert_eq!(Limits::DEFAULT.with_depth(u32::MAX).depth(), MAX_DEPTH);
+    }
+
+    /// Reads all of `doc` under `limits`; the error it gives.
+    fn checked_error_with(doc: &str, limits: Limits) -> DecodeError {
+        let mut r = Reader::new(doc, TABLE).with_limits(limits);
+        match r.root() {
+            Ok(root) => r.skip_checked(&root).and_then(|()| r.end_document()).expect_err(doc),
+            Err(e) => e,
+        }
+    }
+
+    /// Reads all of `doc` under `limits`, which it must pass, reading every text too.
+    fn read_all_with(doc: &str, limits: Limits) {
+        fn walk<'a>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<(), DecodeError> {
+            for a in r.attributes(el) {
+                a?;
+            }
+            while let Some(node) = r.next_node(el)? {
+                if let Node::Element(child) = node {
+                    walk(r, &child)?;
+                }
+            }
+            Ok(())
+        }
+        let mut r = Reader::new(doc, TABLE).with_limits(limits);
+        let root = r.root().unwrap_or_else(|e| panic!("{doc}: {e}"));
+        walk(&mut r, &root).and_then(|()| r.end_document()).unwrap_or_else(|e| panic!("{doc}: {e}"));
+    }
+
+    #[test]
+    fn every_limit_holds_at_its_value_and_refuses_one_more_where_it_is_passed() {
+        let attrs = |n: usize| (0..n).map(|i| format!(" a{i}='v'")).collect::<String>();
+        // (limits, a document exactly at them, one just past them, where the error is, what it says)
+        let cases: Vec<(Limits, String, String, u32, &str)> = vec![
+            (Limits::DEFAULT.with_depth(3), "<a><b><c/></b></a>".into(), "<a><b><c><d/></c></b></a>".into(), 10, "nested more than 3 deep"),
+            (Limits::DEFAULT.with_elements(3), "<a><b/><c/></a>".into(), "<a><b/><c/><d/></a>".into(), 12, "more than 3 elements"),
+            (
+                Limits::DEFAULT.with_attributes(3),
+                format!("<a xmlns:p='urn:p'{}/>", attrs(2)),
+                format!("<a xmlns:p='urn:p'{}/>", attrs(3)),
+                34,
+                "more than 3 attributes",
+            ),
+            (
+                Limits::DEFAULT.with_name_bytes(7),
+                "<p:abcde xmlns:p='urn:p'><abcdefg/></p:abcde>".into(),
+                "<p:abcde xmlns:p='urn:p'><abcdefgh/></p:abcde>".into(),
+                26,
+                "names longer than 7 bytes",
+            ),
+            (
+                Limits::DEFAULT.with_name_bytes(7),
+                "<a p:cdefg='1' xmlns:p='urn:p'/>".into(),
+                "<a p:cdefgh='1' xmlns:p='urn:p'/>".into(),
+                4,
+                "names longer than 7 bytes",
+            ),
+            (
+                Limits::DEFAULT.with_attribute_bytes(5),
+                "<a x='&amp;'/>".into(),
+                "<a x='&amp;5'/>".into(),
+                4,
+                "attribute values longer than 5 bytes",
+            ),
+            (
+                Limits::DEFAULT.with_attribute_bytes(5),
+                "<a xmlns='urn:m'/>".into(),
+                "<a xmlns='urn:mm'/>".into(),
+                4,
+                "attribute values longer than 5 bytes",
+            ),
+            (
+                Limits::DEFAULT.with_text_bytes(6),
+                "<a><b>&lt;<![CDATA[&]]>&#x10000;</b></a>".into(),
+                "<a><b>&lt;<![CDATA[&]]>&#x10000;2</b></a>".into(),
+                33,
+                "character content longer than the limit of 6 bytes",
+            ),
+            (Limits::DEFAULT.with_text_bytes(3), "<a>12<!--c-->3</a>".into(), "<a>12<!--c-->34</a>".into(), 14, "limit of 3 bytes"),
+        ];
+        for (limits, at, past, column, says) in cases {
+            read_all_with(&at, limits);
+            let e = checked_error_with(&past, limits);
+            assert_eq!(e.kind(), DecodeErrorKind::LimitExceeded, "{past}: {e}");
+            assert!(e.message().contains(says), "{past}: {e}");
+            assert_eq!((e.line(), e.column()), (1, column), "{past}: {e}");
+            // The defaults take both.
+            read_all_with(&past, Limits::DEFAULT);
+        }
+    }
+
+    #[test]
+    fn a_deep_stack_of_declarations_resolves_as_a_shallow_one() {
+        // Forty levels, each declaring its own prefix and re-declaring `s`: past the scanned
+        // bindings, names resolve through the map, which closing an element restores.
+        let levels = 40;
+        let mut doc = String::from("<r xmlns:s='urn:s-outer'>");
+        for i in 0..levels {
+            doc.push_str(&format!("<e{i} xmlns:p{i}='urn:p{i}' xmlns:s='urn:s{i}'>"));
+        }
+        for i in (0..levels).rev() {
+            doc.push_str(&format!("<s:in p0:a='1' p{i}:b='2'/></e{i}>"));
+        }
+        doc.push_str("<s:last/></r>");
+        let mut r = Reader::new(&doc, TABLE);
+        let root = r.root().unwrap();
+        let mut open = vec![root];
+        for i in 0..levels {
+            let parent = *open.last().unwrap();
+            let child = r.next_child(&parent).unwrap().unwrap();
+            assert_eq!(child.local(), format!("e{i}"));
+            assert_eq!(r.own_prefixes().count(), 2, "level {i}");
+            open.push(child);
+        }
+        for i in (0..levels).rev() {
+            let parent = open.pop().unwrap();
+            let inner = r.next_child(&parent).unwrap().unwrap();
+            assert_eq!(r.ns_uri(inner.ns()), format!("urn:s{i}"));
+            let attrs: Vec<_> = r.attributes(&inner).map(|a| a.unwrap()).map(|a| (r.ns_uri(a.ns).to_owned(), a.local)).collect();
+            assert_eq!(attrs, [("urn:p0".to_owned(), "a"), (format!("urn:p{i}"), "b")]);
+            // The declarations of the level closed before are out of scope.
+            assert_eq!(r.resolve_prefix(&format!("p{}", i + 1)), None, "after </e{}>", i + 1);
+            assert!(r.next_child(&inner).unwrap().is_none());
+            assert!(r.next_child(&parent).unwrap().is_none());
+        }
+        let last = r.next_child(&root).unwrap().unwrap();
+        assert_eq!(r.ns_uri(last.ns()), "urn:s-outer");
+        assert!(r.next_child(&last).unwrap().is_none());
+        assert!(r.next_child(&root).unwrap().is_none());
+        r.end_document().unwrap();
+        // A repeated declaration is found among many, too.
+        let many: String = (0..30).map(|i| format!(" xmlns:p{i}='urn:p'")).collect();
+        let e = first_checked_error(&format!("<a{many} xmlns:p3='urn:q'/>"));
+        assert!(e.message().contains("xmlns:p3 appears twice"), "{e}");
     }
 
     #[test]

@@ -78,6 +78,7 @@ pub use axum::Router;
 use super::tls::{TlsConfigError, certificates_from_pem, crypto_provider, private_key_from_pem, read_file};
 use crate::server::{RequestContext, SoapHttpRequest, SoapHttpResponse, SoapService};
 use crate::soap::{self, Fault, SoapVersion};
+use crate::xml::Limits;
 
 /// Default for [`SoapRouter::body_limit`].
 pub const DEFAULT_BODY_LIMIT: usize = 4 * 1024 * 1024;
@@ -115,6 +116,7 @@ pub struct SoapRouter<S> {
     service: Arc<S>,
     paths: Vec<String>,
     body_limit: usize,
+    limits: Limits,
     timeout: Duration,
     authenticator: Option<Arc<dyn Authenticator>>,
     username_token: Option<Arc<TokenCheck>>,
@@ -133,6 +135,7 @@ impl<S> fmt::Debug for SoapRouter<S> {
         f.debug_struct("SoapRouter")
             .field("paths", &self.paths)
             .field("body_limit", &self.body_limit)
+            .field("limits", &self.limits)
             .field("timeout", &self.timeout)
             .field("authenticated", &self.authenticator.is_some())
             .finish_non_exhaustive()
@@ -141,8 +144,8 @@ impl<S> fmt::Debug for SoapRouter<S> {
 
 impl<S: SoapService> SoapRouter<S> {
     /// A router for `service`, with no path yet, a body limit of
-    /// [`DEFAULT_BODY_LIMIT`], a timeout of [`DEFAULT_TIMEOUT`] and no authentication (every
-    /// request is anonymous).
+    /// [`DEFAULT_BODY_LIMIT`], the default [`Limits`], a timeout of [`DEFAULT_TIMEOUT`] and no
+    /// authentication (every request is anonymous).
     pub fn new(service: S) -> Self {
         Self::from_arc(Arc::new(service))
     }
@@ -153,6 +156,7 @@ impl<S: SoapService> SoapRouter<S> {
             service,
             paths: Vec::new(),
             body_limit: DEFAULT_BODY_LIMIT,
+            limits: Limits::DEFAULT,
             timeout: DEFAULT_TIMEOUT,
             authenticator: None,
             username_token: None,
@@ -178,6 +182,16 @@ impl<S: SoapService> SoapRouter<S> {
     #[must_use]
     pub fn body_limit(mut self, limit: usize) -> Self {
         self.body_limit = limit;
+        self
+    }
+
+    /// What one request may make the server read: nesting depth, attributes per element,
+    /// name, text and attribute value sizes, number of elements (see [`Limits`]). A request
+    /// past them is answered with the fault for a malformed request (the service's fault
+    /// policy decides which) as soon as the reader gets there; the service is not called.
+    #[must_use]
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
         self
     }
 
@@ -226,6 +240,7 @@ impl<S: SoapService> SoapRouter<S> {
         let shared = Arc::new(Shared {
             service: self.service,
             body_limit: self.body_limit,
+            limits: self.limits,
             timeout: self.timeout,
             authenticator: self.authenticator,
             username_token: self.username_token,
@@ -270,6 +285,7 @@ fn check_path(path: &str) -> Result<(), InvalidPath> {
 struct Shared<S> {
     service: Arc<S>,
     body_limit: usize,
+    limits: Limits,
     timeout: Duration,
     authenticator: Option<Arc<dyn Authenticator>>,
     username_token: Option<Arc<TokenCheck>>,
@@ -326,6 +342,7 @@ async fn handle_in_span<S: SoapService>(shared: Arc<Shared<S>>, request: Request
                     path: Some(path.clone()),
                     ignored_headers: Vec::new(),
                     understood_headers: Vec::new(),
+                    limits: shared.limits,
                 },
             )
             .await
@@ -384,7 +401,7 @@ fn token_user<S>(
         fault_http(StatusCode::INTERNAL_SERVER_ERROR, version, &crate::wss::failed_authentication(version))
     };
     let text = std::str::from_utf8(body).unwrap_or("");
-    let token = crate::wss::received_token(text).map_err(|e| fail(e.0))?;
+    let token = crate::wss::received_token(text, shared.limits).map_err(|e| fail(e.0))?;
     match (token, credentials) {
         (None, Credentials::Http(user)) => Ok((user.clone(), false)),
         (None, Credentials::Token) => match &shared.authenticator {
