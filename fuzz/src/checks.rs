@@ -6,8 +6,13 @@ pub type Check = fn(&[u8]);
 
 /// The targets, by name, with their checks: what `cargo xtask fuzz` runs and what the
 /// regression test replays.
-pub const TARGETS: &[(&str, Check)] =
-    &[("xml_reader", xml_reader), ("xsd_lexical", xsd_lexical), ("message_decode", message_decode), ("schema", schema)];
+pub const TARGETS: &[(&str, Check)] = &[
+    ("xml_reader", xml_reader),
+    ("xsd_lexical", xsd_lexical),
+    ("message_decode", message_decode),
+    ("dispatcher", dispatcher),
+    ("schema", schema),
+];
 
 /// The XML reader alone: any document is read to its end (captured as an `AnyElement`) or
 /// refused with an error that has a line and a column.
@@ -102,6 +107,114 @@ pub fn message_decode(data: &[u8]) {
         0 => round_trip!(generated::exchange::um_web_service_soap::UmWebServiceSoapMessage, text),
         1 => round_trip!(generated::exchange::exchange_service_binding::ExchangeServiceBindingMessage, text),
         _ => round_trip!(generated::cisco_epas::epas_soap_service_binding::EpasSoapServiceBindingMessage, text),
+    }
+}
+
+/// Runs a future that must not wait: the dispatchers and the services behind them here never
+/// do, so one poll finishes it.
+fn finish<F: std::future::Future>(f: F) -> F::Output {
+    let mut f = std::pin::pin!(f);
+    match f.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
+        std::task::Poll::Ready(v) => v,
+        std::task::Poll::Pending => panic!("the dispatcher waited on a request no service waits for"),
+    }
+}
+
+/// A request, for messages.
+fn shown(request: &soapkit::server::SoapHttpRequest) -> String {
+    format!(
+        "Content-Type {:?}, SOAPAction {:?}, body:\n{}",
+        request.content_type,
+        request.soap_action,
+        String::from_utf8_lossy(&request.body)
+    )
+}
+
+/// What a dispatcher must answer `request` with, whatever it is: a fault in a SOAP envelope
+/// (or the service's answer), with the status and content type of its version. `stub_called`
+/// tells whether the service saw the request: then the answer is the stub's fault.
+fn check_answer(request: &soapkit::server::SoapHttpRequest, answer: &soapkit::server::SoapHttpResponse, stub: Option<(bool, &str)>) {
+    use soapkit::soap::SoapVersion;
+    let version = match answer.content_type.as_str() {
+        "text/xml; charset=utf-8" => SoapVersion::V11,
+        "application/soap+xml; charset=utf-8" => SoapVersion::V12,
+        other => panic!("content type {other:?} of the answer to {}", shown(request)),
+    };
+    if answer.status == 200 {
+        // A service's answer: only the EPAS test server gives them.
+        assert!(stub.is_none(), "a stub answered 200 to {}", shown(request));
+        return;
+    }
+    let decoded = soapkit::soap::decode_fault(&answer.body, soapkit::xml::NsTable::STANDARD, soapkit::xml::Limits::DEFAULT);
+    let Ok(Some((fault, in_version))) = decoded else {
+        panic!("the answer to {} is not a fault: {decoded:?}\n{}", shown(request), answer.body);
+    };
+    assert_eq!(in_version, version, "a fault in another version than its content type: {}", answer.body);
+    assert_eq!(answer.status, soapkit::server::fault_status(version, &fault), "the status of {}", answer.body);
+    if let Some((called, reason)) = stub {
+        assert_eq!(called, fault.reason() == reason, "called: {called}, but the answer is {}", answer.body);
+    }
+}
+
+/// Each generated binding's dispatcher, behind a stub (MS-OXWUMS, MS-OXWSCEXT) or the test
+/// EPAS server: the first byte picks the binding, the second the Content-Type, the third the
+/// SOAPAction, the rest is the body, as raw bytes. Every request is answered with a fault of
+/// the right status and content type, or the service's answer; and a stub is called exactly
+/// when the request, sent with its binding's content type, decodes as one of its inputs.
+pub fn dispatcher(data: &[u8]) {
+    use generated::cisco_epas::epas_soap_service_binding as epas;
+    use generated::exchange::{exchange_service_binding as cext, um_web_service_soap as um};
+    use soapkit::server::{RequestContext, SoapHttpRequest, SoapService};
+    use soapkit::tool::{MessageKind, MessageSet};
+    let [which, content_type, action, body @ ..] = data else { return };
+    let (routes, own_type) = match which % 3 {
+        0 => (um::ROUTES, "text/xml"),
+        1 => (cext::ROUTES, "text/xml"),
+        _ => (epas::ROUTES, "application/soap+xml"),
+    };
+    let content_type = match content_type % 6 {
+        0 => Some(format!("{own_type}; charset=utf-8")),
+        1 => Some(own_type.to_owned()),
+        2 => None,
+        3 => Some(if own_type == "text/xml" { "application/soap+xml" } else { "text/xml" }.to_owned()),
+        4 => Some(format!("{own_type}; charset=iso-8859-1")),
+        _ => Some("application/json".to_owned()),
+    };
+    // What the dispatcher takes: its version's media type in UTF-8, or no Content-Type at all.
+    let well_typed = content_type.as_deref().is_none_or(|c| c.starts_with(own_type) && !c.contains("iso"));
+    let soap_action = match action % 4 {
+        0 => None,
+        3 => Some("urn:soapkit:fuzz/Unknown".to_owned()),
+        n => routes
+            .actions
+            .get(*action as usize / 4 % routes.actions.len().max(1))
+            .map(|a| if n == 1 { (*a).to_owned() } else { format!("\"{a}\"") }),
+    };
+    let request = SoapHttpRequest { content_type, soap_action, body: body.to_vec() };
+    let text = std::str::from_utf8(body).ok();
+    let decodes_as_input = |kind: Option<MessageKind>| well_typed && kind == Some(MessageKind::Input);
+    match which % 3 {
+        0 => {
+            let d = um::UmWebServiceSoapDispatcher::new(soapkit_tests::stubs::NoUm::default());
+            let answer = finish(d.handle(RequestContext::default(), request.clone()));
+            let called = d.service().calls() == 1;
+            let input = text.and_then(|t| um::UmWebServiceSoapMessage::decode(t).ok()).map(|m| MessageSet::kind(&m));
+            assert_eq!(called, decodes_as_input(input), "called: {called}, decodes as {input:?}: {}", shown(&request));
+            check_answer(&request, &answer, Some((called, soapkit_tests::stubs::NO_UM)));
+        }
+        1 => {
+            let d = cext::ExchangeServiceBindingDispatcher::new(soapkit_tests::stubs::NoApps::default());
+            let answer = finish(d.handle(RequestContext::default(), request.clone()));
+            let called = d.service().calls() == 1;
+            let input = text.and_then(|t| cext::ExchangeServiceBindingMessage::decode(t).ok()).map(|m| MessageSet::kind(&m));
+            assert_eq!(called, decodes_as_input(input), "called: {called}, decodes as {input:?}: {}", shown(&request));
+            check_answer(&request, &answer, Some((called, soapkit_tests::stubs::NO_APPS)));
+        }
+        _ => {
+            let d = epas::EpasSoapServiceBindingDispatcher::new(soapkit_tests::epas::EpasServer::new(&[("ada", "secret")]));
+            let answer = finish(d.handle(RequestContext::default(), request.clone()));
+            check_answer(&request, &answer, None);
+        }
     }
 }
 

@@ -5,7 +5,8 @@
 //!   (named after what it found), passes its check now;
 //! - the checks hold on the fixtures the fuzzers are seeded with, and they reach what they are
 //!   meant to test (the schema target generates bindings from a valid schema, the message target
-//!   decodes a valid envelope), so a fuzz run is never a run of early rejections.
+//!   decodes a valid envelope, the dispatcher target's requests reach the service), so a fuzz
+//!   run is never a run of early rejections.
 
 #[allow(dead_code)]
 #[path = "../../fuzz/src/checks.rs"]
@@ -69,6 +70,34 @@ fn the_message_check_holds_on_every_fixture_envelope_and_decodes_them() {
         }
     }
     assert!(decoded > 100, "only {decoded} fixtures decode: the seeds would not reach the decoders");
+}
+
+#[test]
+fn the_dispatcher_check_holds_on_every_fixture_envelope_and_requests_reach_the_stubs() {
+    use generated::exchange::um_web_service_soap::UmWebServiceSoapDispatcher;
+    use soapkit::server::{RequestContext, SoapHttpRequest, SoapService};
+    let mut reached = 0;
+    for (selector, sub) in [(0u8, "ms-oxwums"), (1, "ms-oxwscext"), (2, "cisco-cup/epas")] {
+        for path in files(&fixtures().join(sub), Some("xml")) {
+            let bytes = std::fs::read(&path).unwrap();
+            // Every content type and action choice of the check.
+            for content_type in 0..6u8 {
+                for action in [0u8, 1, 2, 3, 6] {
+                    checks::dispatcher(&[&[selector, content_type, action][..], &bytes].concat());
+                }
+            }
+            if selector == 0 {
+                let stub = UmWebServiceSoapDispatcher::new(soapkit_tests::stubs::NoUm::default());
+                let request =
+                    SoapHttpRequest { content_type: Some("text/xml; charset=utf-8".into()), soap_action: None, body: bytes.clone() };
+                let mut answer = std::pin::pin!(stub.handle(RequestContext::default(), request));
+                let _ = answer.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop()));
+                reached += stub.service().calls();
+            }
+        }
+    }
+    // The spec's 14 operations' requests, less the erroneous examples.
+    assert!(reached >= 14, "only {reached} MS-OXWUMS fixtures reach the service: the seeds would not reach the operations");
 }
 
 #[test]

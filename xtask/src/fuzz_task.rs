@@ -6,7 +6,8 @@
 //!   first time; the targets build with the nightly toolchain and no sanitizer (the runtime and
 //!   the generator forbid `unsafe`, so AddressSanitizer would only slow the search down).
 //! - Seeds are made afresh from the repository each run (`target/fuzz/seeds/<target>`): every
-//!   fixture envelope, with the selector byte of its binding for `message_decode`; every schema
+//!   fixture envelope, with the selector byte of its binding for `message_decode` (and the
+//!   header bytes of a request for `dispatcher`); every schema
 //!   and WSDL of `schemas/` and of the generator's fixtures for `schema`; sample lexical forms of each datatype for `xsd_lexical`. The corpus
 //!   the fuzzer grows is kept in `target/fuzz/corpus/<target>` across runs.
 //! - `--runs N` stops each target after N inputs instead of after a time, and `--seed S` fixes
@@ -192,6 +193,18 @@ fn write_seeds(root: &Path, target: &str, dir: &Path) -> Result<(), String> {
                 for p in files(&fixtures.join(sub), &["xml"]) {
                     if let Ok(bytes) = std::fs::read(p) {
                         seeds.push([&[selector][..], &bytes].concat());
+                    }
+                }
+            }
+        }
+        // The same envelopes as requests: with their binding's content type, without and with
+        // an action (the header bytes of `dispatcher` in fuzz/src/checks.rs).
+        "dispatcher" => {
+            for (selector, sub) in [(0u8, "ms-oxwums"), (1, "ms-oxwscext"), (2, "cisco-cup/epas")] {
+                for p in files(&fixtures.join(sub), &["xml"]) {
+                    if let Ok(bytes) = std::fs::read(p) {
+                        seeds.push([&[selector, 0, 0][..], &bytes].concat());
+                        seeds.push([&[selector, 0, 2][..], &bytes].concat());
                     }
                 }
             }
