@@ -50,22 +50,28 @@ const SCHEMA_VERSION: i64 = 2;
 
 /// A database error.
 #[derive(Debug)]
-pub struct StoreError(String);
+pub struct StoreError {
+    message: String,
+    /// SQLite could not open or write the database file for lack of permission or a writable
+    /// file system.
+    read_only: bool,
+}
 
 impl StoreError {
     /// An error with this message.
     pub fn other(message: impl Into<String>) -> Self {
-        StoreError(message.into())
+        StoreError { message: message.into(), read_only: false }
     }
 
-    fn new(context: &str, e: impl fmt::Display) -> Self {
-        StoreError(format!("{context}: {e}"))
+    fn new(context: &str, e: rusqlite::Error) -> Self {
+        let read_only = matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly));
+        StoreError { message: format!("{context}: {e}"), read_only }
     }
 }
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
@@ -105,9 +111,34 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if needed) the database at `path`.
+    ///
+    /// A database that exists but cannot be opened for writing (a read-only data directory or
+    /// file system) is opened read-only instead, with a warning: the server answers reads, and
+    /// every change is refused with an internal error (logged with SQLite's reason) until it is
+    /// restarted on a writable directory. Nothing stored is touched.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let conn = Connection::open(path).map_err(|e| StoreError::new(&format!("cannot open {}", path.display()), e))?;
-        Self::init(conn)
+        let writable =
+            Connection::open(path).map_err(|e| StoreError::new(&format!("cannot open {}", path.display()), e)).and_then(Self::init);
+        match writable {
+            Err(e) if e.read_only && path.is_file() => {
+                let store = Self::open_read_only(path)?;
+                tracing::warn!(error = %e, "the database is read-only: serving reads, refusing every change until restarted on a writable data directory");
+                Ok(store)
+            }
+            other => other,
+        }
+    }
+
+    /// Opens the database read-only. `immutable` because the file cannot change under it (its
+    /// file system refuses writes), and because SQLite could not otherwise read a WAL database
+    /// without creating its `-shm` file.
+    fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        use rusqlite::OpenFlags;
+        let uri = format!("file:{}?immutable=1", path.display());
+        let conn = Connection::open_with_flags(uri, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI)
+            .map_err(|e| StoreError::new(&format!("cannot open {} read-only", path.display()), e))?;
+        Self::check_version(&conn)?;
+        Ok(Store { conn: Mutex::new(conn) })
     }
 
     /// An in-memory database (for tests).
@@ -165,12 +196,19 @@ impl Store {
             Ok(())
         };
         setup().map_err(|e| StoreError::new("cannot initialize the database", e))?;
+        Self::check_version(&conn)?;
+        Ok(Store { conn: Mutex::new(conn) })
+    }
+
+    fn check_version(conn: &Connection) -> Result<(), StoreError> {
         let version: i64 =
             conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| StoreError::new("cannot read the schema version", e))?;
         if version != SCHEMA_VERSION {
-            return Err(StoreError(format!("the database has schema version {version}; this server knows version {SCHEMA_VERSION}")));
+            return Err(StoreError::other(format!(
+                "the database has schema version {version}; this server knows version {SCHEMA_VERSION}"
+            )));
         }
-        Ok(Store { conn: Mutex::new(conn) })
+        Ok(())
     }
 
     fn with<T>(&self, context: &str, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> Result<T, StoreError> {
