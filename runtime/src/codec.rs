@@ -335,6 +335,16 @@ impl AnyContent {
         Ok(content)
     }
 
+    /// Declares the captured [`namespaces`](AnyContent::namespaces) on the element being
+    /// written (a type whose content is `AnyContent` and who writes its own attributes calls
+    /// this first).
+    pub fn encode_declarations(&self, w: &mut Writer) -> Result<(), EncodeError> {
+        for (p, u) in &self.namespaces {
+            w.declare_here(p, u)?;
+        }
+        Ok(())
+    }
+
     /// The content of `start` as the built-in simple type `xs_name` its `xsi:type` names.
     fn decode_typed<'a>(r: &mut Reader<'a>, start: &Start<'a>, xs_name: &str) -> Result<Option<Self>, DecodeError> {
         if SimpleValue::parse(xs_name, "", r).is_none() {
@@ -381,9 +391,7 @@ impl ComplexType for AnyContent {
     }
 
     fn encode_attributes(&self, w: &mut Writer) -> Result<(), EncodeError> {
-        for (p, u) in &self.namespaces {
-            w.declare_here(p, u)?;
-        }
+        self.encode_declarations(w)?;
         if let Some(v) = &self.value {
             write_xsi_type(w, crate::xml::ns::XS, v.xs_name(), Some("xs"))?;
         }

@@ -687,7 +687,16 @@ impl Emitter<'_> {
                 )
             }
         };
-        let enc_attrs = self.encode_attributes(c, &m);
+        let mut enc_attrs = self.encode_attributes(c, &m);
+        if let Content::Any { rust } = &c.content {
+            // The namespace declarations captured with the content (its text may be a QName),
+            // before the attributes, which may use them.
+            let field = ident(rust);
+            enc_attrs = quote! {
+                self.#field.encode_declarations(w)?;
+                #enc_attrs
+            };
+        }
         let type_name = self.type_name_const(id);
         quote! {
             impl __rt::ComplexType for #name {

@@ -1553,6 +1553,7 @@ impl __rt::ComplexType for PublishPresStatus {
         &self,
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
+        self.content.encode_declarations(w)?;
         ::core::result::Result::Ok(())
     }
     fn encode_content(
@@ -3431,6 +3432,7 @@ impl __rt::ComplexType for AclRuleType {
         &self,
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
+        self.content.encode_declarations(w)?;
         __rt::encode_attr::<::std::string::String>(w, "", "name", &self.name)?;
         ::core::result::Result::Ok(())
     }
