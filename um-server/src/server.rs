@@ -236,12 +236,17 @@ impl Authenticator for UsersAuth {
         let Some((user, password)) = basic_credentials(value) else {
             return Err(refused(None, "unauthorized (malformed credentials)", AuthError::Invalid));
         };
-        // An Argon2id check takes milliseconds of CPU: on a multi-threaded runtime, let the
-        // other tasks move to another worker meanwhile.
+        // A password verified before is recognised by a cheap digest, here. A full Argon2id
+        // check takes milliseconds of CPU: on a multi-threaded runtime, let the other tasks
+        // move to another worker meanwhile (handing the worker over costs a thread switch, so
+        // only that check pays it).
         let check = || self.users.authenticate(&user, &password);
-        let ok = match tokio::runtime::Handle::try_current() {
-            Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(check),
-            _ => check(),
+        let ok = match self.users.remembered(&user, &password) {
+            Some(ok) => ok,
+            None => match tokio::runtime::Handle::try_current() {
+                Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(check),
+                _ => check(),
+            },
         };
         if ok { Ok(Some(user)) } else { Err(refused(Some(&user), "unauthorized (wrong user or password)", AuthError::Invalid)) }
     }

@@ -344,6 +344,16 @@ impl UserDb {
         Some(out)
     }
 
+    /// `Some(true)` if `password` was verified as `name`'s before (and the file has not
+    /// changed since): a keyed digest of microseconds, cheap enough to run on an async thread.
+    /// `None` when only the full check ([`UserDb::authenticate`]) can tell.
+    pub fn remembered(&self, name: &str, password: &str) -> Option<bool> {
+        self.refresh();
+        let digest = self.digest(name, password)?;
+        let st = self.state.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        (st.verified.get(name) == Some(&digest)).then_some(true)
+    }
+
     /// Whether `password` is `name`'s. A successful check is remembered (as a keyed digest)
     /// until the file changes, so the full Argon2id cost is paid once per user, not per request.
     pub fn authenticate(&self, name: &str, password: &str) -> bool {
@@ -432,8 +442,11 @@ mod tests {
         assert!(!text.contains(&demo_pw));
 
         let db = UserDb::open(&path).unwrap();
+        assert_eq!(db.remembered("demo", &demo_pw), None, "not verified yet");
         assert!(db.authenticate("demo", &demo_pw));
         assert!(db.authenticate("demo", &demo_pw), "cached");
+        assert_eq!(db.remembered("demo", &demo_pw), Some(true));
+        assert_eq!(db.remembered("demo", "wrong"), None, "a wrong password needs the full check");
         assert!(!db.authenticate("demo", "wrong"));
         assert!(!db.authenticate("nobody", &demo_pw));
         assert_eq!(db.user("demo").unwrap(), UserInfo { name: "demo".into(), um_enabled: true, email: "demo@localhost".into() });
