@@ -75,6 +75,11 @@ fn character_references(n: usize) -> String {
     format!("<a>{}</a>", "&#x41;&amp;".repeat(n / 2))
 }
 
+/// `n` character references in one attribute value, and as many entity references.
+fn references_in_an_attribute(n: usize) -> String {
+    format!("<a x='{}'/>", "&#x41;&amp;".repeat(n / 2))
+}
+
 /// `n` namespace declarations on one element (each checked against the others).
 fn many_declarations_on_one_element(n: usize) -> String {
     let mut s = String::from("<a");
@@ -89,11 +94,13 @@ fn many_declarations_on_one_element(n: usize) -> String {
 type Pattern = (&'static str, fn(usize) -> String, usize);
 
 fn linear(c: &mut Criterion) {
-    let open = Limits::DEFAULT.with_attributes(u32::MAX).with_text_bytes(usize::MAX).with_elements(u64::MAX);
-    let patterns: [Pattern; 4] = [
+    let open =
+        Limits::DEFAULT.with_attributes(u32::MAX).with_text_bytes(usize::MAX).with_attribute_bytes(usize::MAX).with_elements(u64::MAX);
+    let patterns: [Pattern; 5] = [
         ("same_local_name_in_many_namespaces", same_local_name_in_many_namespaces, 2_000),
         ("deep_declaration_stack", deep_declaration_stack, 20_000),
         ("character_references", character_references, 200_000),
+        ("references_in_an_attribute", references_in_an_attribute, 200_000),
         ("many_declarations_on_one_element", many_declarations_on_one_element, 5_000),
     ];
     let mut g = c.benchmark_group("linear");

@@ -41,14 +41,15 @@ pub const MAX_DEPTH: u32 = 256;
 impl Limits {
     /// The defaults: nesting [`MAX_DEPTH`] deep, 256 attributes per element (namespace
     /// declarations included), names of 1 KiB, text of 16 MiB per element, attribute values
-    /// of 64 KiB, a million elements.
+    /// of 64 KiB, 250 000 elements (a 4 MiB request of empty elements is refused in tens of
+    /// milliseconds, and captured `xs:any` content stays within tens of megabytes).
     pub const DEFAULT: Limits = Limits {
         depth: MAX_DEPTH,
         attributes: 256,
         name_bytes: 1024,
         text_bytes: 16 * 1024 * 1024,
         attribute_bytes: 64 * 1024,
-        elements: 1_000_000,
+        elements: 250_000,
     };
 
     /// The deepest element nesting (the root element is at depth 1). Values above

@@ -131,6 +131,9 @@ pub struct Reader<'a> {
     /// Namespaces not in the table, borrowed from the input when their declaration needs no
     /// normalization.
     dynamic: Vec<Cow<'a, str>>,
+    /// Once there are more than [`SCANNED_BINDINGS`] of them: the index of each dynamic
+    /// namespace, so that a document declaring thousands costs no scan per declaration.
+    dynamic_index: Option<std::collections::HashMap<Cow<'a, str>, u16>>,
     bindings: Vec<Binding<'a>>,
     /// Once more than [`SCANNED_BINDINGS`] bindings were in scope: each prefix's innermost
     /// binding (an index into `bindings`).
@@ -163,6 +166,7 @@ impl<'a> Reader<'a> {
             input,
             table,
             dynamic: Vec::new(),
+            dynamic_index: None,
             bindings: Vec::with_capacity(16),
             innermost: None,
             depth: 0,
@@ -684,7 +688,9 @@ impl<'a> Reader<'a> {
                 if !prefix.is_empty() && uri.is_empty() {
                     return Err(self.malformed(offset, format!("prefix '{prefix}' cannot be undeclared in XML 1.0")));
                 }
-                let ns = self.intern(uri);
+                let Some(ns) = self.intern(uri) else {
+                    return Err(self.limit(offset, "documents declaring more than 65 000 distinct namespaces are refused"));
+                };
                 self.push_binding(prefix, ns);
             }
         }
@@ -750,15 +756,29 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn intern(&mut self, uri: Cow<'a, str>) -> NsId {
+    /// The id of namespace `uri`, given one if it is new; `None` past the ids an [`NsId`] can
+    /// hold (namespaces must never share one).
+    fn intern(&mut self, uri: Cow<'a, str>) -> Option<NsId> {
         if let Some(id) = self.table.lookup(&uri) {
-            return id;
+            return Some(id);
         }
-        if let Some(i) = self.dynamic.iter().position(|d| *d == uri) {
-            return NsId((self.table.len() + i) as u16);
+        let found = match &self.dynamic_index {
+            Some(index) => index.get(&uri).copied(),
+            None => self.dynamic.iter().position(|d| *d == uri).map(|i| (self.table.len() + i) as u16),
+        };
+        if let Some(id) = found {
+            return Some(NsId(id));
+        }
+        let id = u16::try_from(self.table.len() + self.dynamic.len()).ok().filter(|&id| id < 65_000)?;
+        if let Some(index) = &mut self.dynamic_index {
+            index.insert(uri.clone(), id);
         }
         self.dynamic.push(uri);
-        NsId((self.table.len() + self.dynamic.len() - 1).min(u16::MAX as usize) as u16)
+        if self.dynamic_index.is_none() && self.dynamic.len() > SCANNED_BINDINGS {
+            let base = self.table.len();
+            self.dynamic_index = Some(self.dynamic.iter().enumerate().map(|(i, d)| (d.clone(), (base + i) as u16)).collect());
+        }
+        Some(NsId(id))
     }
 
     fn close(&mut self) {
@@ -1459,6 +1479,41 @@ w" xsi:nil="true"/>"#;
             // The defaults take both.
             read_all_with(&past, Limits::DEFAULT);
         }
+    }
+
+    #[test]
+    fn thousands_of_distinct_namespaces_keep_distinct_ids_and_past_what_an_id_holds_are_refused() {
+        // 300 siblings each declaring 254 namespaces of their own (and two attributes, the most
+        // an element may have): 76 200 in all.
+        let mut doc = String::from("<r>");
+        for e in 0..300 {
+            doc.push_str("<e");
+            for p in 0..254 {
+                doc.push_str(&format!(" xmlns:p{p}='urn:{e}:{p}'"));
+            }
+            doc.push_str(" p0:a='1' p253:b='2'/>");
+        }
+        doc.push_str("</r>");
+        let mut r = Reader::new(&doc, TABLE);
+        let root = r.root().unwrap();
+        let mut seen = std::collections::HashSet::new();
+        let e = loop {
+            match r.next_child(&root) {
+                Ok(Some(el)) => {
+                    for a in r.attributes(&el) {
+                        let a = a.unwrap();
+                        assert!(seen.insert(a.ns), "{} shares an id", r.ns_uri(a.ns));
+                    }
+                    r.skip(&el).unwrap();
+                }
+                Ok(None) => panic!("read to the end"),
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(e.kind(), DecodeErrorKind::LimitExceeded, "{e}");
+        assert!(e.message().contains("more than 65 000 distinct namespaces"), "{e}");
+        // Every id given before was a namespace's own.
+        assert!(seen.len() > 500, "{}", seen.len());
     }
 
     #[test]
