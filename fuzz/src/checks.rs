@@ -156,6 +156,25 @@ fn check_answer(request: &soapkit::server::SoapHttpRequest, answer: &soapkit::se
     }
 }
 
+/// Sends `request` to `dispatcher`, whose stub counts its calls (`calls`) and answers with
+/// `reason`: the stub is called exactly when the request is `well_typed` and `decode`s as an
+/// input of the binding, and the answer is right either way.
+fn against_stub<D: soapkit::server::SoapService>(
+    dispatcher: &D,
+    calls: fn(&D) -> usize,
+    decode: fn(&str) -> Option<soapkit::tool::MessageKind>,
+    reason: &str,
+    request: &soapkit::server::SoapHttpRequest,
+    well_typed: bool,
+) {
+    let answer = finish(dispatcher.handle(soapkit::server::RequestContext::default(), request.clone()));
+    let called = calls(dispatcher) == 1;
+    let input = std::str::from_utf8(&request.body).ok().and_then(decode);
+    let expected = well_typed && input == Some(soapkit::tool::MessageKind::Input);
+    assert_eq!(called, expected, "called: {called}, decodes as {input:?}: {}", shown(request));
+    check_answer(request, &answer, Some((called, reason)));
+}
+
 /// Each generated binding's dispatcher, behind a stub (MS-OXWUMS, MS-OXWSCEXT) or the test
 /// EPAS server: the first byte picks the binding, the second the Content-Type, the third the
 /// SOAPAction, the rest is the body, as raw bytes. Every request is answered with a fault of
@@ -165,7 +184,7 @@ pub fn dispatcher(data: &[u8]) {
     use generated::cisco_epas::epas_soap_service_binding as epas;
     use generated::exchange::{exchange_service_binding as cext, um_web_service_soap as um};
     use soapkit::server::{RequestContext, SoapHttpRequest, SoapService};
-    use soapkit::tool::{MessageKind, MessageSet};
+    use soapkit::tool::MessageSet;
     let [which, content_type, action, body @ ..] = data else { return };
     let (routes, own_type) = match which % 3 {
         0 => (um::ROUTES, "text/xml"),
@@ -191,25 +210,23 @@ pub fn dispatcher(data: &[u8]) {
             .map(|a| if n == 1 { (*a).to_owned() } else { format!("\"{a}\"") }),
     };
     let request = SoapHttpRequest { content_type, soap_action, body: body.to_vec() };
-    let text = std::str::from_utf8(body).ok();
-    let decodes_as_input = |kind: Option<MessageKind>| well_typed && kind == Some(MessageKind::Input);
     match which % 3 {
-        0 => {
-            let d = um::UmWebServiceSoapDispatcher::new(soapkit_tests::stubs::NoUm::default());
-            let answer = finish(d.handle(RequestContext::default(), request.clone()));
-            let called = d.service().calls() == 1;
-            let input = text.and_then(|t| um::UmWebServiceSoapMessage::decode(t).ok()).map(|m| MessageSet::kind(&m));
-            assert_eq!(called, decodes_as_input(input), "called: {called}, decodes as {input:?}: {}", shown(&request));
-            check_answer(&request, &answer, Some((called, soapkit_tests::stubs::NO_UM)));
-        }
-        1 => {
-            let d = cext::ExchangeServiceBindingDispatcher::new(soapkit_tests::stubs::NoApps::default());
-            let answer = finish(d.handle(RequestContext::default(), request.clone()));
-            let called = d.service().calls() == 1;
-            let input = text.and_then(|t| cext::ExchangeServiceBindingMessage::decode(t).ok()).map(|m| MessageSet::kind(&m));
-            assert_eq!(called, decodes_as_input(input), "called: {called}, decodes as {input:?}: {}", shown(&request));
-            check_answer(&request, &answer, Some((called, soapkit_tests::stubs::NO_APPS)));
-        }
+        0 => against_stub(
+            &um::UmWebServiceSoapDispatcher::new(soapkit_tests::stubs::NoUm::default()),
+            |d| d.service().calls(),
+            |t| um::UmWebServiceSoapMessage::decode(t).ok().map(|m| MessageSet::kind(&m)),
+            soapkit_tests::stubs::NO_UM,
+            &request,
+            well_typed,
+        ),
+        1 => against_stub(
+            &cext::ExchangeServiceBindingDispatcher::new(soapkit_tests::stubs::NoApps::default()),
+            |d| d.service().calls(),
+            |t| cext::ExchangeServiceBindingMessage::decode(t).ok().map(|m| MessageSet::kind(&m)),
+            soapkit_tests::stubs::NO_APPS,
+            &request,
+            well_typed,
+        ),
         _ => {
             let d = epas::EpasSoapServiceBindingDispatcher::new(soapkit_tests::epas::EpasServer::new(&[("ada", "secret")]));
             let answer = finish(d.handle(RequestContext::default(), request.clone()));

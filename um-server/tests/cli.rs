@@ -1,9 +1,14 @@
 //! The `um-server` and `um-client` binaries as a user runs them.
 
-use std::io::{BufRead as _, BufReader, Write as _};
+use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
 
-const SERVER: &str = env!("CARGO_BIN_EXE_um-server");
+// Each test uses part of the helper.
+#[allow(dead_code)]
+mod process;
+
+use process::{SERVER, run_add_user as add_user};
+
 const CLIENT: &str = env!("CARGO_BIN_EXE_um-client");
 
 #[test]
@@ -24,19 +29,6 @@ fn bad_arguments_are_usage_errors() {
     let out = Command::new(SERVER).arg("--help").output().unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("add-user NAME --password-stdin"));
-}
-
-fn add_user(data: &std::path::Path, name: &str, password: &str) -> std::process::Output {
-    let mut child = Command::new(SERVER)
-        .args(["add-user", name, "--password-stdin", "--data"])
-        .arg(data)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
 }
 
 #[test]

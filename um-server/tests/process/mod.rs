@@ -15,6 +15,12 @@ pub const SERVER: &str = env!("CARGO_BIN_EXE_um-server");
 
 /// Adds `name` with `password` to the data directory (creating it).
 pub fn add_user(data: &Path, name: &str, password: &str) {
+    let out = run_add_user(data, name, password);
+    assert!(out.status.success(), "add-user {name}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Runs `um-server add-user NAME --password-stdin --data DATA` with `password` on stdin.
+pub fn run_add_user(data: &Path, name: &str, password: &str) -> std::process::Output {
     let mut child = Command::new(SERVER)
         .args(["add-user", name, "--password-stdin", "--data"])
         .arg(data)
@@ -24,8 +30,7 @@ pub fn add_user(data: &Path, name: &str, password: &str) {
         .spawn()
         .expect("um-server add-user runs");
     child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "add-user {name}: {}", String::from_utf8_lossy(&out.stderr));
+    child.wait_with_output().unwrap()
 }
 
 /// A running `um-server`.
