@@ -110,9 +110,13 @@ pub fn message_decode(data: &[u8]) {
     }
 }
 
+/// The fixture folder (under `tests/fixtures`) of the binding each selector byte of
+/// `message_decode` and `dispatcher` picks: their seeds.
+pub const BINDING_FIXTURES: [(u8, &str); 3] = [(0, "ms-oxwums"), (1, "ms-oxwscext"), (2, "cisco-cup/epas")];
+
 /// Runs a future that must not wait: the dispatchers and the services behind them here never
 /// do, so one poll finishes it.
-fn finish<F: std::future::Future>(f: F) -> F::Output {
+pub fn finish<F: std::future::Future>(f: F) -> F::Output {
     let mut f = std::pin::pin!(f);
     match f.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
         std::task::Poll::Ready(v) => v,

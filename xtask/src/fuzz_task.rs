@@ -189,7 +189,7 @@ fn write_seeds(root: &Path, target: &str, dir: &Path) -> Result<(), String> {
     match target {
         "xml_reader" => seeds.extend(files(&fixtures, &["xml"]).into_iter().filter_map(|p| std::fs::read(p).ok())),
         "message_decode" => {
-            for (selector, sub) in [(0u8, "ms-oxwums"), (1, "ms-oxwscext"), (2, "cisco-cup/epas")] {
+            for (selector, sub) in BINDING_FIXTURES {
                 for p in files(&fixtures.join(sub), &["xml"]) {
                     if let Ok(bytes) = std::fs::read(p) {
                         seeds.push([&[selector][..], &bytes].concat());
@@ -200,7 +200,7 @@ fn write_seeds(root: &Path, target: &str, dir: &Path) -> Result<(), String> {
         // The same envelopes as requests: with their binding's content type, without and with
         // an action (the header bytes of `dispatcher` in fuzz/src/checks.rs).
         "dispatcher" => {
-            for (selector, sub) in [(0u8, "ms-oxwums"), (1, "ms-oxwscext"), (2, "cisco-cup/epas")] {
+            for (selector, sub) in BINDING_FIXTURES {
                 for p in files(&fixtures.join(sub), &["xml"]) {
                     if let Ok(bytes) = std::fs::read(p) {
                         seeds.push([&[selector, 0, 0][..], &bytes].concat());
@@ -230,6 +230,10 @@ fn write_seeds(root: &Path, target: &str, dir: &Path) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// The fixture folder of the binding each selector byte of `message_decode` and `dispatcher`
+/// picks (`BINDING_FIXTURES` in fuzz/src/checks.rs, which xtask does not build).
+const BINDING_FIXTURES: [(u8, &str); 3] = [(0, "ms-oxwums"), (1, "ms-oxwscext"), (2, "cisco-cup/epas")];
 
 /// Sample lexical forms, by the selector byte of `xsd_lexical` (fuzz/src/checks.rs).
 const LEXICAL_SAMPLES: &[&[&str]] = &[
