@@ -300,7 +300,10 @@ pub trait Group: Sized {
 
 /// Content of `xs:anyType`: any attributes and any mixed content, kept as received; or, when
 /// `xsi:type` names a built-in simple type (`xsi:type="xs:int"`), that typed value.
-#[derive(Clone, Debug, Default, PartialEq)]
+///
+/// Equality compares attributes, children and value, not the namespace declarations (as for
+/// [`AnyElement`]): they only say how names were written.
+#[derive(Clone, Debug, Default)]
 pub struct AnyContent {
     /// Namespace declarations on the element (kept for QName-valued content).
     pub namespaces: Vec<(String, String)>,
@@ -311,6 +314,12 @@ pub struct AnyContent {
     /// The value, when `xsi:type` names a built-in simple type; it is written back with that
     /// `xsi:type`, and `attributes` and `children` are then empty.
     pub value: Option<SimpleValue>,
+}
+
+impl PartialEq for AnyContent {
+    fn eq(&self, other: &Self) -> bool {
+        self.attributes == other.attributes && self.children == other.children && self.value == other.value
+    }
 }
 
 impl AnyContent {
@@ -335,10 +344,30 @@ impl AnyContent {
         Ok(content)
     }
 
+    /// Starts the content of a type whose content is any elements and text (mixed content of
+    /// a wildcard) and whose attributes are its own, while its start tag is open: declares the
+    /// captured [`namespaces`](AnyContent::namespaces). Such a type has no place for
+    /// [`attributes`](AnyContent::attributes) or a typed [`value`](AnyContent::value): either
+    /// is refused rather than left out.
+    pub fn encode_mixed_start(&self, w: &mut Writer) -> Result<(), EncodeError> {
+        if let Some(a) = self.attributes.first() {
+            return Err(EncodeError::new(format!(
+                "attribute {{{}}}{} of captured content cannot be written: the element's type declares its own attributes",
+                a.ns, a.local
+            )));
+        }
+        if let Some(v) = &self.value {
+            return Err(EncodeError::new(format!(
+                "a typed xs:{} value cannot be written as the content of a type with element content",
+                v.xs_name()
+            )));
+        }
+        self.encode_declarations(w)
+    }
+
     /// Declares the captured [`namespaces`](AnyContent::namespaces) on the element being
-    /// written (a type whose content is `AnyContent` and who writes its own attributes calls
-    /// this first).
-    pub fn encode_declarations(&self, w: &mut Writer) -> Result<(), EncodeError> {
+    /// written.
+    fn encode_declarations(&self, w: &mut Writer) -> Result<(), EncodeError> {
         for (p, u) in &self.namespaces {
             w.declare_here(p, u)?;
         }
@@ -975,13 +1004,28 @@ pub fn many<'a, E: ElementCodec>(
     min: usize,
     max: usize,
 ) -> Result<Vec<E::Value>, DecodeError> {
+    let items = many_upto::<E>(r, parent, cur, ns, local, min, max)?;
+    match *cur {
+        Some(c) if c.is(ns, local) => Err(too_many(r, &c, max)),
+        _ => Ok(items),
+    }
+}
+
+/// Like [`many`], but stops at `max` and leaves a further occurrence at `*cur`: for a member
+/// of a nested group, whose next repetition may take it.
+pub fn many_upto<'a, E: ElementCodec>(
+    r: &mut Reader<'a>,
+    parent: &Start<'a>,
+    cur: &mut Option<Start<'a>>,
+    ns: NsId,
+    local: &'static str,
+    min: usize,
+    max: usize,
+) -> Result<Vec<E::Value>, DecodeError> {
     let mut items = Vec::new();
     while let Some(c) = *cur {
-        if !c.is(ns, local) {
+        if !c.is(ns, local) || items.len() >= max {
             break;
-        }
-        if items.len() >= max {
-            return Err(too_many(r, &c, max));
         }
         items.push(E::decode(r, &c)?);
         *cur = r.next_child(parent)?;
@@ -1074,13 +1118,25 @@ pub fn many_group<'a, G: Group>(
     min: usize,
     max: usize,
 ) -> Result<Vec<G>, DecodeError> {
+    let items = many_group_upto::<G>(r, parent, cur, min, max)?;
+    match *cur {
+        Some(c) if items.len() >= max && G::starts_with(&c) => Err(too_many(r, &c, max)),
+        _ => Ok(items),
+    }
+}
+
+/// Like [`many_group`], but stops at `max` (for a group nested in a repeated group).
+pub fn many_group_upto<'a, G: Group>(
+    r: &mut Reader<'a>,
+    parent: &Start<'a>,
+    cur: &mut Option<Start<'a>>,
+    min: usize,
+    max: usize,
+) -> Result<Vec<G>, DecodeError> {
     let mut items = Vec::new();
     while let Some(c) = *cur {
-        if !G::starts_with(&c) {
+        if !G::starts_with(&c) || items.len() >= max {
             break;
-        }
-        if items.len() >= max {
-            return Err(too_many(r, &c, max));
         }
         items.push(G::decode_group(r, parent, cur)?);
         // A group that can be empty must consume something each round.
@@ -1154,13 +1210,26 @@ pub fn many_any<'a>(
     min: usize,
     max: usize,
 ) -> Result<Vec<AnyElement>, DecodeError> {
+    let items = many_any_upto(r, parent, cur, wildcard, min, max)?;
+    match *cur {
+        Some(c) if items.len() >= max && wildcard.allows(c.ns()) => Err(too_many(r, &c, max)),
+        _ => Ok(items),
+    }
+}
+
+/// Like [`many_any`], but stops at `max` (for a wildcard in a nested group).
+pub fn many_any_upto<'a>(
+    r: &mut Reader<'a>,
+    parent: &Start<'a>,
+    cur: &mut Option<Start<'a>>,
+    wildcard: &Wildcard,
+    min: usize,
+    max: usize,
+) -> Result<Vec<AnyElement>, DecodeError> {
     let mut items = Vec::new();
     while let Some(c) = *cur {
-        if !wildcard.allows(c.ns()) {
+        if !wildcard.allows(c.ns()) || items.len() >= max {
             break;
-        }
-        if items.len() >= max {
-            return Err(too_many(r, &c, max));
         }
         items.push(decode_any(r, &c)?);
         *cur = r.next_child(parent)?;

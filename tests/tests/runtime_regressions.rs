@@ -32,3 +32,22 @@ fn duplicate_attribute_is_malformed_even_if_unexpected() {
     let e = Msg::decode(doc).unwrap_err();
     assert_eq!(e.kind(), soapkit::xml::DecodeErrorKind::Malformed, "{e}");
 }
+
+/// The property tests found that attributes in the captured content of an element whose
+/// type is mixed wildcard content (EPAS's `publish-pres-status`) were silently left out when
+/// encoding: the type declares no attributes, so they are now refused.
+#[test]
+fn attributes_in_mixed_wildcard_content_are_refused_not_dropped() {
+    use generated::cisco_epas::epas_soap_service_binding::{PublishPresStatusInput, VERSION};
+    use generated::cisco_epas::soap::PublishPresStatus;
+    use soapkit::codec::AnyContent;
+    use soapkit::xml::{AnyAttribute, AnyElement, AnyNode};
+    let mut content = AnyContent::default();
+    content.children.push(AnyNode::Element(AnyElement::new("urn:x", "status").with_text("away")));
+    let mut msg = PublishPresStatusInput { parameters: PublishPresStatus { content }, session_key: None };
+    let xml = soapkit::soap::encode_message(VERSION, generated::cisco_epas::PREFIXES, &msg).expect("children only");
+    assert!(xml.contains(">away</"), "{xml}");
+    msg.parameters.content.attributes.push(AnyAttribute { ns: "urn:x".into(), local: "a".into(), prefix: None, value: "1".into() });
+    let err = soapkit::soap::encode_message(VERSION, generated::cisco_epas::PREFIXES, &msg).unwrap_err();
+    assert!(err.to_string().contains("attribute {urn:x}a of captured content cannot be written"), "{err}");
+}

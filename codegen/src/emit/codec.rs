@@ -27,7 +27,7 @@ impl Emitter<'_> {
                 let m = self.module(id);
                 let first = self.first_check(&self.ir.first_of_group(g));
                 let emptiable = self.ir.first_of_group(g).emptiable;
-                let (decls, fields) = self.decode_members(g, &m);
+                let (decls, fields) = self.decode_members(g, &m, true);
                 let enc = self.encode_members(g, &m, quote!(self));
                 quote! {
                     impl __rt::Group for #name {
@@ -407,9 +407,16 @@ impl Emitter<'_> {
                 },
             )
         } else {
+            // Patterns apply to the value after its whitespace processing (for xs:string,
+            // none: a TAB is part of the value and must match).
+            let normalized = match facets.white_space.unwrap_or(primitive.white_space()) {
+                WhiteSpace::Preserve => quote!(text),
+                WhiteSpace::Replace => quote!(__rt::replace(text).as_ref()),
+                WhiteSpace::Collapse => quote!(__rt::collapse(text).as_ref()),
+            };
             (
                 quote! {
-                    Self::check_lexical(__rt::collapse(text).as_ref())?;
+                    Self::check_lexical(#normalized)?;
                     ::core::result::Result::Ok(Self(v))
                 },
                 quote!(&self.0),
@@ -674,7 +681,7 @@ impl Emitter<'_> {
                 )
             }
             Content::Elements(g) => {
-                let (decls, fs) = self.decode_members(g, &m);
+                let (decls, fs) = self.decode_members(g, &m, false);
                 fields.extend(fs);
                 let enc = self.encode_members(g, &m, quote!(self));
                 (
@@ -693,7 +700,7 @@ impl Emitter<'_> {
             // before the attributes, which may use them.
             let field = ident(rust);
             enc_attrs = quote! {
-                self.#field.encode_declarations(w)?;
+                self.#field.encode_mixed_start(w)?;
                 #enc_attrs
             };
         }
@@ -805,7 +812,11 @@ impl Emitter<'_> {
 
     /// The expression decoding one member at `cur` (under `start`), of the member's Rust
     /// type.
-    fn member_decode(&self, mem: &Member, m: &str) -> TokenStream {
+    /// Decoding of one member. `within` is set for the members of a nested group, which can
+    /// repeat: a repeated member stops at its maximum and leaves a further occurrence to the
+    /// group's next repetition (or to the error of whoever cannot take it) instead of refusing
+    /// it there.
+    fn member_decode(&self, mem: &Member, m: &str, within: bool) -> TokenStream {
         let min = Literal::usize_unsuffixed(mem.occurs.min as usize);
         let max = Self::max_lit(mem.occurs);
         let boxed = mem.boxed;
@@ -853,6 +864,7 @@ impl Emitter<'_> {
                 match mem.occurs.shape() {
                     Shape::One => bx(quote!(__rt::one::<#codec>(r, start, &mut cur, #ns, #l)?)),
                     Shape::Optional => bx_opt(quote!(__rt::opt::<#codec>(r, start, &mut cur, #ns, #l)?)),
+                    Shape::Many if within => quote!(__rt::many_upto::<#codec>(r, start, &mut cur, #ns, #l, #min, #max)?),
                     Shape::Many => quote!(__rt::many::<#codec>(r, start, &mut cur, #ns, #l, #min, #max)?),
                 }
             }
@@ -861,6 +873,7 @@ impl Emitter<'_> {
                 match mem.occurs.shape() {
                     Shape::One => bx(quote!(<#ty as __rt::Group>::decode_group(r, start, &mut cur)?)),
                     Shape::Optional => bx_opt(quote!(__rt::opt_group::<#ty>(r, start, &mut cur)?)),
+                    Shape::Many if within => quote!(__rt::many_group_upto::<#ty>(r, start, &mut cur, #min, #max)?),
                     Shape::Many => quote!(__rt::many_group::<#ty>(r, start, &mut cur, #min, #max)?),
                 }
             }
@@ -869,6 +882,7 @@ impl Emitter<'_> {
                 match mem.occurs.shape() {
                     Shape::One => quote!(__rt::one_any(r, start, &mut cur, #wc)?),
                     Shape::Optional => quote!(__rt::opt_any(r, start, &mut cur, #wc)?),
+                    Shape::Many if within => quote!(__rt::many_any_upto(r, start, &mut cur, #wc, #min, #max)?),
                     Shape::Many => quote!(__rt::many_any(r, start, &mut cur, #wc, #min, #max)?),
                 }
             }
@@ -877,7 +891,7 @@ impl Emitter<'_> {
 
     /// Decoding statements for the members of a sequence or all group (binding one local per
     /// member) and the field list to build the value.
-    pub(crate) fn decode_members(&self, g: &Group, m: &str) -> (TokenStream, Vec<TokenStream>) {
+    pub(crate) fn decode_members(&self, g: &Group, m: &str, within: bool) -> (TokenStream, Vec<TokenStream>) {
         if g.compositor == Compositor::All {
             return self.decode_all(g, m);
         }
@@ -886,7 +900,7 @@ impl Emitter<'_> {
         for mem in &g.members {
             let f = local(&mem.rust);
             fields.push(field_init(&mem.rust));
-            let d = self.member_decode(mem, m);
+            let d = self.member_decode(mem, m, within);
             out.extend(quote!(let #f = #d;));
         }
         (out, fields)
@@ -1017,7 +1031,7 @@ impl Emitter<'_> {
                 let mem = &g.members[only];
                 let vn = ident(&mem.rust);
                 let matches = self.first_check(&self.ir.first_of_term(&mem.term));
-                let payload = self.member_decode(mem, &m);
+                let payload = self.member_decode(mem, &m, true);
                 arms.extend(quote! {
                     ::core::option::Option::Some(c) if #matches => Self::#vn(#payload),
                 });
@@ -1031,7 +1045,7 @@ impl Emitter<'_> {
                 let mem = &g.members[i];
                 union.add(self.ir.first_of_term(&mem.term));
                 let vn = ident(&mem.rust);
-                let payload = self.member_decode(mem, &m);
+                let payload = self.member_decode(mem, &m, true);
                 attempts.push(quote! {
                     &|r: &mut __rt::Reader<'a>, mut cur: ::core::option::Option<__rt::Start<'a>>| {
                         let v = Self::#vn(#payload);
@@ -1047,7 +1061,7 @@ impl Emitter<'_> {
         for mem in &g.members {
             let vn = ident(&mem.rust);
             let f = self.ir.first_of_term(&mem.term);
-            let payload = self.member_decode(mem, &m);
+            let payload = self.member_decode(mem, &m, true);
             let member_empty = mem.occurs.min == 0 || (matches!(mem.term, MemberTerm::Group(_)) && f.emptiable);
             if member_empty && empty_arm.is_none() {
                 empty_arm = Some(quote!(_ => Self::#vn(#payload),));

@@ -1115,14 +1115,14 @@ impl __rt::Group for GetPresenceRulesResp {
             }
             ::core::option::Option::Some(c) if c.is(NS_SOAP, "presence-rule") => {
                 Self::PresenceRule(
-                    __rt::many::<
+                    __rt::many_upto::<
                         __rt::Complex<PresenceRuleType>,
                     >(r, start, &mut cur, NS_SOAP, "presence-rule", 0, usize::MAX)?,
                 )
             }
             _ => {
                 Self::PresenceRule(
-                    __rt::many::<
+                    __rt::many_upto::<
                         __rt::Complex<PresenceRuleType>,
                     >(r, start, &mut cur, NS_SOAP, "presence-rule", 0, usize::MAX)?,
                 )
@@ -1553,7 +1553,7 @@ impl __rt::ComplexType for PublishPresStatus {
         &self,
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
-        self.content.encode_declarations(w)?;
+        self.content.encode_mixed_start(w)?;
         ::core::result::Result::Ok(())
     }
     fn encode_content(
@@ -3432,7 +3432,7 @@ impl __rt::ComplexType for AclRuleType {
         &self,
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
-        self.content.encode_declarations(w)?;
+        self.content.encode_mixed_start(w)?;
         __rt::encode_attr::<::std::string::String>(w, "", "name", &self.name)?;
         ::core::result::Result::Ok(())
     }

@@ -263,7 +263,7 @@ impl __rt::Group for UpcConfigChangeChoice {
                             mut cur: ::core::option::Option<__rt::Start<'a>>|
                         {
                             let v = Self::Property(
-                                __rt::many::<
+                                __rt::many_upto::<
                                     __rt::Complex<Property>,
                                 >(r, start, &mut cur, NS_UCCN, "property", 1, usize::MAX)?,
                             );
@@ -658,7 +658,7 @@ impl __rt::Group for UpcConfigChangeChoiceSequence4 {
         cur_ref: &mut ::core::option::Option<__rt::Start<'a>>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
         let mut cur = *cur_ref;
-        let __v_property = __rt::many::<
+        let __v_property = __rt::many_upto::<
             __rt::Complex<Property>,
         >(r, start, &mut cur, NS_UCCN, "property", 0, usize::MAX)?;
         let __v_cti_device = __rt::opt::<

@@ -1395,7 +1395,7 @@ impl __rt::SimpleType for NonEmptyStringType {
         let text: &str = text;
         let v = <::std::string::String as __rt::Codec>::parse(text, r)?;
         Self::check(&v)?;
-        Self::check_lexical(__rt::collapse(text).as_ref())?;
+        Self::check_lexical(text)?;
         ::core::result::Result::Ok(Self(v))
     }
     fn write_text(
