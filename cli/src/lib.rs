@@ -96,6 +96,9 @@ pub struct GenerateArgs {
     /// The path of the runtime facade in the generated code.
     #[arg(long, value_name = "PATH")]
     pub runtime_path: Option<String>,
+    /// Implement proptest's Arbitrary for every type and message under #[cfg(CFG)], e.g. 'feature = "proptest"' or 'test' (the crate then needs soapkit's proptest feature there).
+    #[arg(long, value_name = "CFG")]
+    pub arbitrary: Option<String>,
     /// Location mapping.
     #[command(flatten)]
     pub locations: LocationArgs,
@@ -194,6 +197,9 @@ pub fn config_for(g: &GenerateArgs) -> Result<(Config, Option<PathBuf>), UsageEr
     cfg.display_base(std::env::current_dir().unwrap_or_default());
     if let Some(p) = g.runtime_path.as_ref().or(settings.runtime_path.as_ref()) {
         cfg.runtime_path(p.clone());
+    }
+    if let Some(p) = g.arbitrary.as_ref().or(settings.arbitrary.as_ref()) {
+        cfg.arbitrary(p.clone());
     }
     let ops: Vec<String> = settings.operations.clone().unwrap_or_default().into_iter().chain(g.ops.operations.iter().cloned()).collect();
     if !ops.is_empty() {

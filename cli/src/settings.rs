@@ -5,6 +5,7 @@
 //! ```toml
 //! out = "../src/generated"
 //! runtime-path = "::soapkit::codegen"
+//! arbitrary = 'feature = "proptest"'
 //! operations = ["GetWeather"]
 //! exclude-operations = ["Notify"]
 //! catalogs = ["catalog.xml"]
@@ -39,6 +40,8 @@ pub struct Settings {
     pub out: Option<PathBuf>,
     /// Path of the runtime facade in the generated code.
     pub runtime_path: Option<String>,
+    /// The `cfg` of the generated proptest strategies (none without it).
+    pub arbitrary: Option<String>,
     /// Only these operations.
     pub operations: Option<Vec<String>>,
     /// Leave out these operations.

@@ -306,3 +306,21 @@ fn roundtrip_decodes_and_reencodes_captured_envelopes() {
     assert!(lines[2].starts_with(&format!("ERROR {}:2:12: ", bad.display())), "{stdout}");
     assert!(lines[2].contains("<e:Nope> does not match any operation"), "{stdout}");
 }
+
+#[test]
+fn arbitrary_strategies_are_generated_under_the_cfg_asked_for() {
+    let dir = workdir(&["constructs/wsdl_headers.wsdl"]);
+    let out = soapkit(dir.path(), &["generate", "wsdl_headers.wsdl", "--out", "gen", "--arbitrary", "feature = \"proptest\""]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let code = std::fs::read_to_string(dir.path().join("gen/headers.rs")).unwrap();
+    assert!(code.contains("#[cfg(feature = \"proptest\")]\nimpl __rt::arbitrary::proptest::arbitrary::Arbitrary for"), "{code}");
+    let plain = soapkit(dir.path(), &["generate", "wsdl_headers.wsdl", "--out", "plain"]);
+    assert_eq!(plain.status.code(), Some(0), "{}", text(&plain.stderr));
+    assert!(!std::fs::read_to_string(dir.path().join("plain/headers.rs")).unwrap().contains("Arbitrary"));
+    // Not a cfg predicate: an error saying so, nothing written.
+    let bad = soapkit(dir.path(), &["generate", "wsdl_headers.wsdl", "--out", "bad", "--arbitrary", "feature ="]);
+    assert_eq!(bad.status.code(), Some(1));
+    let stderr = text(&bad.stderr);
+    assert!(stderr.contains("'feature =' is not a cfg predicate"), "{stderr}");
+    assert!(!dir.path().join("bad").exists());
+}

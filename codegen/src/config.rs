@@ -43,6 +43,10 @@ pub struct Options {
     pub location_map: Vec<(String, PathBuf)>,
     /// OASIS XML Catalog files consulted for `http(s):` (and other non-file) locations.
     pub catalogs: Vec<PathBuf>,
+    /// Implement `proptest::arbitrary::Arbitrary` for every type and message, under this
+    /// `cfg` predicate (e.g. `feature = "proptest"` or `test`); the crate then needs the
+    /// `soapkit` runtime's `proptest` feature where the predicate holds. `None`: no strategies.
+    pub arbitrary: Option<String>,
 }
 
 impl Default for Options {
@@ -59,6 +63,7 @@ impl Default for Options {
             exclude_operations: Vec::new(),
             location_map: Vec::new(),
             catalogs: Vec::new(),
+            arbitrary: None,
         }
     }
 }
@@ -161,6 +166,15 @@ impl Config {
     /// `rewriteSystem`, `uriSuffix`, `systemSuffix`, `nextCatalog`) for non-file locations.
     pub fn catalog(&mut self, path: impl Into<PathBuf>) -> &mut Self {
         self.opts.catalogs.push(path.into());
+        self
+    }
+
+    /// Implements `proptest::arbitrary::Arbitrary` for every generated type and message under
+    /// `#[cfg(predicate)]` (`feature = "proptest"`, `test`, ...), so that property tests can
+    /// draw valid values with `proptest::prelude::any::<T>()`. The crate needs `proptest` and
+    /// `soapkit`'s `proptest` feature wherever the predicate holds.
+    pub fn arbitrary(&mut self, predicate: impl Into<String>) -> &mut Self {
+        self.opts.arbitrary = Some(predicate.into());
         self
     }
 

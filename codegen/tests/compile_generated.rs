@@ -217,6 +217,180 @@ fn construct_fixtures_build_with_deny_warnings() {
     assert!(stdout.contains(":DivisionByZero xmlns:"), "{stdout}");
 }
 
+/// The strategies generated for every construct fixture (`Options::arbitrary`): for each root
+/// element of each fixture, arbitrary values encode as a document, decode to an equal value
+/// and encode again to the same bytes. The fixtures hold the constructs the seeded systems
+/// lack (lists, unions, facets of every kind, recursion, derivation, substitution groups,
+/// wildcards, nillable and fixed elements), so this checks the strategies and the codec on
+/// each of them.
+#[test]
+fn construct_fixtures_property_round_trips() {
+    let dir = support::fixtures().join("constructs");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".xsd") || n.ends_with(".wsdl"))
+        .collect();
+    names.sort();
+    let mut files = Vec::new();
+    let mut root = String::new();
+    let mut checks = String::new();
+    let mut elements = 0;
+    let mut skipped = Vec::new();
+    for n in &names {
+        let module = format!("fx_{}", n.rsplit_once('.').unwrap().0);
+        let out = Config::new().arbitrary("all()").generate(&[dir.join(n)]).unwrap_or_else(|d| panic!("{n}:\n{d}"));
+        let all_code: String = out.files.iter().map(|f| f.code.as_str()).collect();
+        for f in &out.files {
+            // Every root element the module declares, found in the generated code.
+            let path = match f.path.as_str() {
+                "mod.rs" => module.clone(),
+                p => {
+                    let stem = p.trim_end_matches(".rs");
+                    let raw = all_code.contains(&format!("pub mod r#{stem};"));
+                    format!("{module}::{}{stem}", if raw { "r#" } else { "" })
+                }
+            };
+            let lines: Vec<&str> = f.code.lines().collect();
+            for (i, line) in lines.iter().enumerate() {
+                let Some(rest) = line.strip_prefix("pub const ") else { continue };
+                // The declaration up to its `=`, which prettyplease may have wrapped.
+                let decl: String = lines[i..].iter().map(|l| l.trim()).take_while(|l| !l.starts_with('=')).collect::<Vec<_>>().join(" ");
+                let decl = decl.strip_prefix("pub const ").unwrap_or(rest);
+                let Some((name, ty)) = decl.split_once(':') else { continue };
+                let ty = ty.split(" = ").next().unwrap_or(ty).trim();
+                if !ty.starts_with("__rt::RootElement<") {
+                    continue;
+                }
+                // The element codec, and its value type (the innermost generic argument's last
+                // segment).
+                let codec = ty.strip_prefix("__rt::RootElement<").and_then(|t| t.strip_suffix('>')).unwrap_or(ty).replace(' ', "");
+                let inner = ty.rsplit('<').next().unwrap_or(ty);
+                let full = inner.split(['>', ',']).next().unwrap_or(inner).trim();
+                let value = full.rsplit("::").next().unwrap_or(full);
+                let is_generated = !full.starts_with("::") && !full.starts_with("__rt::");
+                let facade = |c: &str| c.replace("__rt::", "soapkit::codegen::");
+                // The derivation methods the root element blocks (`Complex<T, BITS>`).
+                let block = codec.rsplit_once(',').and_then(|(_, b)| b.trim_end_matches('>').parse::<u8>().ok());
+                let strategy = if is_generated && all_code.contains(&format!("Arbitrary for {value} {{")) {
+                    match block {
+                        Some(b) => format!("soapkit::arbitrary::unblocked(arbitrary(&bindings::{path}::{name}), {b})"),
+                        None => format!("arbitrary(&bindings::{path}::{name})"),
+                    }
+                } else if codec == "__rt::Complex<__rt::AnyContent>" {
+                    "soapkit::arbitrary::any_content()".to_owned()
+                } else if let Some(c) = codec.strip_prefix("__rt::Simple<").and_then(|c| c.strip_suffix('>')) {
+                    format!("soapkit::arbitrary::builtin::<{}>()", facade(c))
+                } else if let Some(c) = codec.strip_prefix("__rt::NillableSimple<").and_then(|c| c.strip_suffix('>')) {
+                    format!("soapkit::arbitrary::nillable(soapkit::arbitrary::builtin::<{}>())", facade(c))
+                } else {
+                    // A type with no valid value.
+                    skipped.push(format!("{n} {name} ({codec})"));
+                    continue;
+                };
+                let known = KNOWN_LIMITS.iter().find(|(el, _)| *el == format!("{n} {name}")).map_or("", |(_, why)| why);
+                checks.push_str(&format!("    check(\"{n} {name}\", &bindings::{path}::{name}, {strategy}, {known:?});\n    n += 1;\n"));
+                elements += 1;
+            }
+            files.push((format!("{module}/{}", f.path), f.code.clone()));
+        }
+        root.push_str(&format!("/// Generated from `{n}`.\npub mod {module};\n"));
+    }
+    eprintln!("{elements} root elements checked; skipped: {skipped:?}");
+    assert!(elements > 60, "only {elements} root elements found");
+    assert!(skipped.is_empty(), "root elements without values: {skipped:?}");
+    files.push(("mod.rs".to_owned(), root));
+    let main = PROPERTIES_MAIN.replace("    // CHECKS\n", &checks);
+    let scratch =
+        Scratch::with_runtime_features("properties", &files, "/// The generated code.\npub mod bindings;\n", Some(&main), &["proptest"]);
+    let took = scratch.cargo(&["build", "--quiet"]);
+    eprintln!("built the strategies of {} construct fixtures in {took:?}", names.len());
+    let out = std::process::Command::new(scratch.binary()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "property round trips failed:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains(&format!("{elements} root elements round-trip")), "{stdout}");
+}
+
+/// Root elements whose values the decoder cannot always read back, with the error it gives.
+/// The schema breaks XML Schema's Unique Particle Attribution in a sequence (`vehicle?`
+/// followed by `vehicle+`): decoding is greedy and does not go back, so a single `vehicle`
+/// is taken by the optional particle and the required one finds none, and of several the
+/// first goes to the optional particle whichever value held it (the same XML, so the value
+/// decoded then must encode to the same bytes). (Choices that break it
+/// are decoded by trying every branch.) The check requires the failure to happen, so fixing
+/// it shows here.
+const KNOWN_LIMITS: &[(&str, &str)] =
+    &[("substitution_groups.xsd GARAGE", "a repeated group of {urn:fx:subst}Garage occurs 0 time(s); at least 1 required")];
+
+const PROPERTIES_MAIN: &str = r##"//! Property round trips of every construct fixture's root elements; panics on the first failure.
+use scratch_properties::bindings;
+use soapkit::arbitrary::proptest::arbitrary::{Arbitrary, any};
+use soapkit::arbitrary::proptest::strategy::{BoxedStrategy, Strategy};
+use soapkit::arbitrary::proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
+use soapkit::codec::{ElementCodec, RootElement};
+
+/// The generated strategy of an element's values.
+fn arbitrary<E: ElementCodec>(_: &RootElement<E>) -> BoxedStrategy<E::Value>
+where
+    E::Value: Arbitrary<Strategy = BoxedStrategy<E::Value>> + 'static,
+{
+    any::<E::Value>().boxed()
+}
+
+/// Round trips of `values` through `el`; `known` is the decoding error of a known limitation
+/// (see `KNOWN_LIMITS`), which is then required to occur and is the only failure allowed.
+fn check<E: ElementCodec>(name: &str, el: &RootElement<E>, values: impl Strategy<Value = E::Value>, known: &str)
+where
+    E::Value: PartialEq + std::fmt::Debug,
+{
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(128);
+    let seed = std::env::var("PROPTEST_RNG_SEED").ok().and_then(|c| c.parse().ok()).unwrap_or(7);
+    // Types with patterns in several derivation steps take candidates of one step and keep
+    // those the others accept: many are rejected.
+    let config =
+        Config { cases, failure_persistence: None, rng_seed: RngSeed::Fixed(seed), max_local_rejects: 1 << 22, ..Config::default() };
+    let limited = std::cell::Cell::new(0);
+    let result = TestRunner::new(config).run(&values, |v| {
+        let xml = el.encode(&v).map_err(|e| TestCaseError::fail(format!("{v:?} not encoded: {e}")))?;
+        let back = match el.decode(&xml) {
+            Ok(back) => back,
+            Err(e) if !known.is_empty() && e.to_string().contains(known) => {
+                limited.set(limited.get() + 1);
+                return Ok(());
+            }
+            Err(e) => return Err(TestCaseError::fail(format!("not decoded: {e}\n{xml}"))),
+        };
+        let again = el.encode(&back).map_err(|e| TestCaseError::fail(format!("decoded value not encoded: {e}")))?;
+        if again != xml {
+            return Err(TestCaseError::fail(format!("encoded again as\n{again}\nnot\n{xml}")));
+        }
+        if back != v {
+            if !known.is_empty() {
+                // The same XML read as the other particle's value.
+                limited.set(limited.get() + 1);
+                return Ok(());
+            }
+            return Err(TestCaseError::fail(format!("decoded as {back:?} from\n{xml}")));
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{name}: {e}");
+    }
+    if !known.is_empty() {
+        assert!(limited.get() > 0, "{name}: the known limitation did not show: remove it from KNOWN_LIMITS");
+        println!("{name}: {} of {cases} values hit the known limitation", limited.get());
+    }
+}
+
+fn main() {
+    let mut n = 0;
+    // CHECKS
+    println!("{n} root elements round-trip");
+}
+"##;
+
 /// Behaviour of generated code that needs more than one message: declared faults
 /// (`wsdl_faults.wsdl`) travel in a SOAP fault's detail and come back typed; a one-way
 /// operation (`wsdl_one_way.wsdl`) is answered with 202 and no body, or with a fault.
@@ -289,9 +463,34 @@ fn one_way_operations() {
 
 mod derivation;
 
+/// What the property round trips (`construct_fixtures_property_round_trips`) found.
+fn property_findings() {
+    use scratch_constructs::bindings::fx_facets::facets::Narrower;
+    use scratch_constructs::bindings::fx_occurrence::occurrence::OCCURRENCES;
+    use soapkit::codec::SimpleType;
+    // A pattern applies to an xs:string value as it is, whitespace included: it was checked on
+    // the collapsed text, so a trailing TAB was read and then refused when written back.
+    let r = soapkit::xml::Reader::new("", soapkit::xml::NsTable::STANDARD);
+    assert!(Narrower::parse_text("AA\t", &r).is_err(), "AA<TAB> matches neither [A-Z]{{2}} nor \\d{{3}}");
+    assert!(Narrower::parse_text("AA", &r).is_ok());
+    // A sequence occurring twice, each time with `twice` twice: four in a row are two
+    // occurrences (the first refused the third `twice`), five are one too many.
+    let doc = |n: usize| {
+        format!(
+            "<tns:Occurrences xmlns:tns=\"urn:fx:occurrence\"><tns:one/><tns:atLeastOne/><tns:twoToFive/><tns:twoToFive/>\
+             <tns:key/><tns:value/>{}</tns:Occurrences>",
+            "<tns:twice/>".repeat(n)
+        )
+    };
+    OCCURRENCES.decode(&doc(4)).expect("two occurrences of the sequence");
+    let err = OCCURRENCES.decode(&doc(5)).expect_err("a third occurrence");
+    assert!(err.to_string().contains("twice"), "{err}");
+}
+
 fn main() {
     derivation::run();
     one_way_operations();
+    property_findings();
     let zero = DivideFault::Zero(DivisionByZero { dividend: 7 });
     let fault = zero.to_fault(Fault::soap(VERSION, "Server", "division by zero")).expect("encodes");
     let xml = encode_fault(VERSION, &fault).expect("fault envelope");

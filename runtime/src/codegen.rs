@@ -1,6 +1,8 @@
 //! The facade generated code imports (as `__rt`): everything it names, in one place, so the
 //! runtime's internal layout can change without regenerating.
 
+#[cfg(feature = "proptest")]
+pub use crate::arbitrary;
 pub use crate::client::{
     Binding, ClientError, ExtraHeaders, HeaderSource, SoapRequest, SoapResponse, Transport, TransportError, call, call_one_way,
 };

@@ -10,9 +10,12 @@
 //! - [`tool`]: decoding any message of a binding, and the round-trip driver;
 //! - [`wire`]: the wire logs (envelopes at TRACE, credentials redacted);
 //! - `wss` (feature `wss`): WS-Security UsernameToken headers, sent and checked;
+//! - `arbitrary` (feature `proptest`): property-test strategies for generated types;
 //! - [`codegen`]: the facade generated code imports.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "proptest")]
+pub mod arbitrary;
 pub mod client;
 pub mod codec;
 pub mod codegen;

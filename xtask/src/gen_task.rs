@@ -30,7 +30,11 @@ pub const TARGETS: &[Target] = &[
 /// The configuration used for `target`.
 pub fn config(root: &Path, target: &Target) -> Config {
     let mut c = Config::new();
-    c.display_base(root).regenerate_with("change the schema and run `cargo xtask gen`").out_dir(root.join(target.output));
+    c.display_base(root)
+        .regenerate_with("change the schema and run `cargo xtask gen`")
+        .out_dir(root.join(target.output))
+        // The `generated` crate's `proptest` feature: strategies for the property tests.
+        .arbitrary("feature = \"proptest\"");
     c
 }
 

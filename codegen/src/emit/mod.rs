@@ -5,6 +5,7 @@
 //! library only through `::core::` / `::std::` paths, since schemas define types called
 //! `Result`, `Error` or `String`.
 
+mod arbitrary;
 mod codec;
 mod service;
 mod types;
@@ -55,7 +56,17 @@ enum Unit {
 /// namespace module and one per binding, each starting with `header`. Items are generated and
 /// formatted in parallel and assembled in a fixed order, so the output is deterministic.
 pub fn emit(ir: &Ir, opts: &Options, header: &str) -> Result<Emitted, String> {
-    let e = Emitter { ir, opts };
+    if let Some(p) = &opts.arbitrary
+        && syn::parse_str::<syn::Meta>(p).is_err()
+    {
+        return Err(format!("'{p}' is not a cfg predicate (the strategies' cfg, e.g. 'feature = \"proptest\"')"));
+    }
+    let (cyclic, inhabited) = if opts.arbitrary.is_some() {
+        (arbitrary::cyclic_components(ir), arbitrary::inhabited_types(ir))
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let e = Emitter { ir, opts, cyclic, inhabited };
     let layout = e.layout();
     let units: Vec<(usize, Unit)> = layout.iter().enumerate().flat_map(|(fi, (_, units))| units.iter().map(move |u| (fi, *u))).collect();
     let timings = std::env::var_os("SOAPKIT_TIMINGS").is_some();
@@ -179,6 +190,11 @@ pub(crate) fn fmt_escape(s: &str) -> String {
 pub(crate) struct Emitter<'a> {
     pub ir: &'a Ir,
     pub opts: &'a Options,
+    /// For each type, its cyclic strongly connected component (only with
+    /// [`Options::arbitrary`], for the strategies' depth).
+    pub cyclic: Vec<Option<usize>>,
+    /// For each type, whether it has values (likewise).
+    pub inhabited: Vec<bool>,
 }
 
 /// An identifier, raw if needed.
@@ -294,6 +310,7 @@ impl<'a> Emitter<'a> {
             Unit::Type(id) => {
                 let mut t = self.type_items(id);
                 t.extend(self.codec_items(id));
+                t.extend(self.arbitrary_type(id));
                 t
             }
             Unit::Elements(fi) => {
@@ -307,7 +324,11 @@ impl<'a> Emitter<'a> {
                 let op = &s.operations[oi];
                 let (msg, dir) = if output { (op.output.as_ref(), "Output") } else { (op.input.as_ref(), "Input") };
                 match msg {
-                    Some(msg) => self.message(op, msg, dir, &s.rust_module),
+                    Some(msg) => {
+                        let mut t = self.message(op, msg, dir, &s.rust_module);
+                        t.extend(self.arbitrary_message(msg, &s.rust_module));
+                        t
+                    }
                     None => TokenStream::new(),
                 }
             }

@@ -48,6 +48,11 @@ impl Scratch {
     /// Like [`Scratch::new`] with files at any path under `src/bindings/` (`mod.rs` first) and
     /// the body of `src/lib.rs` given.
     pub fn with_files(name: &str, files: &[(String, String)], lib: &str, main: Option<&str>) -> Scratch {
+        Scratch::with_runtime_features(name, files, lib, main, &[])
+    }
+
+    /// Like [`Scratch::with_files`], with these features of the `soapkit` runtime on.
+    pub fn with_runtime_features(name: &str, files: &[(String, String)], lib: &str, main: Option<&str>, features: &[&str]) -> Scratch {
         let root = workspace_dir().join("target/codegen-scratch");
         let dir = root.join(name);
         let bindings = dir.join("src/bindings");
@@ -56,7 +61,7 @@ impl Scratch {
         let mut manifest = format!(
             "[package]\nname = \"scratch-{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
              [lib]\npath = \"src/lib.rs\"\n\n\
-             [dependencies]\nsoapkit = {{ path = {:?} }}\n\n[workspace]\n",
+             [dependencies]\nsoapkit = {{ path = {:?}, features = {features:?} }}\n\n[workspace]\n",
             runtime.display().to_string()
         );
         if main.is_some() {

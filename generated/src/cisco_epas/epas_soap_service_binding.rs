@@ -57,6 +57,23 @@ impl __rt::SoapMessage for LoginInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for LoginInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::Login as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
+    }
+}
 /// Output of operation `login` (message `{urn:cisco:epas:soap}login-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoginOutput {
@@ -108,6 +125,23 @@ impl __rt::SoapMessage for LoginOutput {
             super::soap::LoginResp,
         >(w, URI_SOAP, "login-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for LoginOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::LoginResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `logout` (message `{urn:cisco:epas:soap}logout-request`).
@@ -180,6 +214,29 @@ impl __rt::SoapMessage for LogoutInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for LogoutInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::Logout as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `logout` (message `{urn:cisco:epas:soap}logout-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogoutOutput {
@@ -231,6 +288,23 @@ impl __rt::SoapMessage for LogoutOutput {
             super::soap::LogoutResp,
         >(w, URI_SOAP, "logout-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for LogoutOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::LogoutResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `get-all-config` (message `{urn:cisco:epas:soap}get-all-config-request`).
@@ -308,6 +382,29 @@ impl __rt::SoapMessage for GetAllConfigInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAllConfigInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::GetAllConfig as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `get-all-config` (message `{urn:cisco:epas:soap}get-all-config-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetAllConfigOutput {
@@ -364,6 +461,23 @@ impl __rt::SoapMessage for GetAllConfigOutput {
             super::soap::GetAllConfigResp,
         >(w, URI_SOAP, "get-all-config-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAllConfigOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::GetAllConfigResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `get-system-config` (message `{urn:cisco:epas:soap}get-system-config-request`).
@@ -441,6 +555,29 @@ impl __rt::SoapMessage for GetSystemConfigInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetSystemConfigInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `get-system-config` (message `{urn:cisco:epas:soap}get-system-config-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetSystemConfigOutput {
@@ -499,6 +636,23 @@ impl __rt::SoapMessage for GetSystemConfigOutput {
             super::soap::GetSystemConfigResp,
         >(w, URI_SOAP, "get-system-config-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetSystemConfigOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::GetSystemConfigResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `get-user-config` (message `{urn:cisco:epas:soap}get-user-config-request`).
@@ -576,6 +730,29 @@ impl __rt::SoapMessage for GetUserConfigInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetUserConfigInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `get-user-config` (message `{urn:cisco:epas:soap}get-user-config-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetUserConfigOutput {
@@ -632,6 +809,23 @@ impl __rt::SoapMessage for GetUserConfigOutput {
             super::soap::GetUserConfigResp,
         >(w, URI_SOAP, "get-user-config-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetUserConfigOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::GetUserConfigResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `set-user-config` (message `{urn:cisco:epas:soap}set-user-config-request`).
@@ -709,6 +903,29 @@ impl __rt::SoapMessage for SetUserConfigInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetUserConfigInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::SetUserConfig as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `set-user-config` (message `{urn:cisco:epas:soap}set-user-config-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SetUserConfigOutput {
@@ -765,6 +982,23 @@ impl __rt::SoapMessage for SetUserConfigOutput {
             super::soap::SetUserConfigResp,
         >(w, URI_SOAP, "set-user-config-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetUserConfigOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::SetUserConfigResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `get-contact-list` (message `{urn:cisco:epas:soap}get-contact-list-request`).
@@ -842,6 +1076,29 @@ impl __rt::SoapMessage for GetContactListInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetContactListInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `get-contact-list` (message `{urn:cisco:epas:soap}get-contact-list-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetContactListOutput {
@@ -900,6 +1157,23 @@ impl __rt::SoapMessage for GetContactListOutput {
             super::soap::GetContactListResp,
         >(w, URI_SOAP, "get-contact-list-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetContactListOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::GetContactListResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `add-group` (message `{urn:cisco:epas:soap}add-group-request`).
@@ -972,6 +1246,29 @@ impl __rt::SoapMessage for AddGroupInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddGroupInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::AddGroup as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `add-group` (message `{urn:cisco:epas:soap}add-group-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddGroupOutput {
@@ -1028,6 +1325,23 @@ impl __rt::SoapMessage for AddGroupOutput {
             super::soap::AddGroupResp,
         >(w, URI_SOAP, "add-group-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddGroupOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::AddGroupResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `modify-group` (message `{urn:cisco:epas:soap}modify-group-request`).
@@ -1100,6 +1414,29 @@ impl __rt::SoapMessage for ModifyGroupInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ModifyGroupInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::ModifyGroup as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `modify-group` (message `{urn:cisco:epas:soap}modify-group-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ModifyGroupOutput {
@@ -1156,6 +1493,23 @@ impl __rt::SoapMessage for ModifyGroupOutput {
             super::soap::ModifyGroupResp,
         >(w, URI_SOAP, "modify-group-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ModifyGroupOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::ModifyGroupResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `delete-group` (message `{urn:cisco:epas:soap}delete-group-request`).
@@ -1228,6 +1582,29 @@ impl __rt::SoapMessage for DeleteGroupInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteGroupInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::DeleteGroup as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `delete-group` (message `{urn:cisco:epas:soap}delete-group-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteGroupOutput {
@@ -1284,6 +1661,23 @@ impl __rt::SoapMessage for DeleteGroupOutput {
             super::soap::DeleteGroupResp,
         >(w, URI_SOAP, "delete-group-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteGroupOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::DeleteGroupResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `add-contact` (message `{urn:cisco:epas:soap}add-contact-request`).
@@ -1356,6 +1750,29 @@ impl __rt::SoapMessage for AddContactInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddContactInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::AddContact as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `add-contact` (message `{urn:cisco:epas:soap}add-contact-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddContactOutput {
@@ -1412,6 +1829,23 @@ impl __rt::SoapMessage for AddContactOutput {
             super::soap::AddContactResp,
         >(w, URI_SOAP, "add-contact-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddContactOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::AddContactResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `modify-contact` (message `{urn:cisco:epas:soap}modify-contact-request`).
@@ -1489,6 +1923,29 @@ impl __rt::SoapMessage for ModifyContactInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ModifyContactInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::ModifyContact as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `modify-contact` (message `{urn:cisco:epas:soap}modify-contact-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ModifyContactOutput {
@@ -1545,6 +2002,23 @@ impl __rt::SoapMessage for ModifyContactOutput {
             super::soap::ModifyContactResp,
         >(w, URI_SOAP, "modify-contact-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ModifyContactOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::ModifyContactResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `delete-contact` (message `{urn:cisco:epas:soap}delete-contact-request`).
@@ -1622,6 +2096,29 @@ impl __rt::SoapMessage for DeleteContactInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteContactInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::DeleteContact as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `delete-contact` (message `{urn:cisco:epas:soap}delete-contact-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteContactOutput {
@@ -1678,6 +2175,23 @@ impl __rt::SoapMessage for DeleteContactOutput {
             super::soap::DeleteContactResp,
         >(w, URI_SOAP, "delete-contact-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteContactOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::DeleteContactResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `get-presence-rules` (message `{urn:cisco:epas:soap}get-presence-rules-request`).
@@ -1755,6 +2269,29 @@ impl __rt::SoapMessage for GetPresenceRulesInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetPresenceRulesInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::GetPresenceRules as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `get-presence-rules` (message `{urn:cisco:epas:soap}get-presence-rules-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetPresenceRulesOutput {
@@ -1815,6 +2352,23 @@ impl __rt::SoapMessage for GetPresenceRulesOutput {
             super::soap::GetPresenceRulesResp,
         >(w, URI_SOAP, "get-presence-rules-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetPresenceRulesOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::GetPresenceRulesResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `set-presence-rules` (message `{urn:cisco:epas:soap}set-presence-rules-request`).
@@ -1892,6 +2446,29 @@ impl __rt::SoapMessage for SetPresenceRulesInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetPresenceRulesInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::SetPresenceRules as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `set-presence-rules` (message `{urn:cisco:epas:soap}set-presence-rules-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SetPresenceRulesOutput {
@@ -1952,6 +2529,23 @@ impl __rt::SoapMessage for SetPresenceRulesOutput {
             super::soap::SetPresenceRulesResp,
         >(w, URI_SOAP, "set-presence-rules-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetPresenceRulesOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::SetPresenceRulesResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `delete-presence-rules` (message `{urn:cisco:epas:soap}delete-presence-rules-request`).
@@ -2031,6 +2625,29 @@ impl __rt::SoapMessage for DeletePresenceRulesInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeletePresenceRulesInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::DeletePresenceRules as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `delete-presence-rules` (message `{urn:cisco:epas:soap}delete-presence-rules-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeletePresenceRulesOutput {
@@ -2091,6 +2708,23 @@ impl __rt::SoapMessage for DeletePresenceRulesOutput {
             super::soap::DeletePresenceRulesResp,
         >(w, URI_SOAP, "delete-presence-rules-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeletePresenceRulesOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::DeletePresenceRulesResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `get-dialing-rules` (message `{urn:cisco:epas:soap}get-dialing-rules-request`).
@@ -2168,6 +2802,29 @@ impl __rt::SoapMessage for GetDialingRulesInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetDialingRulesInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `get-dialing-rules` (message `{urn:cisco:epas:soap}get-dialing-rules-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetDialingRulesOutput {
@@ -2226,6 +2883,23 @@ impl __rt::SoapMessage for GetDialingRulesOutput {
             super::soap::GetDialingRulesResp,
         >(w, URI_SOAP, "get-dialing-rules-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetDialingRulesOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::GetDialingRulesResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `add-recent-comm` (message `{urn:cisco:epas:soap}add-recent-comm-request`).
@@ -2305,6 +2979,29 @@ impl __rt::SoapMessage for AddRecentCommInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddRecentCommInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::RecentCommRecordType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `add-recent-comm` (message `{urn:cisco:epas:soap}add-recent-comm-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddRecentCommOutput {
@@ -2361,6 +3058,23 @@ impl __rt::SoapMessage for AddRecentCommOutput {
             super::soap::AddRecentCommResp,
         >(w, URI_SOAP, "add-recent-comm-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddRecentCommOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::AddRecentCommResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `get-recent-comm` (message `{urn:cisco:epas:soap}get-recent-comm-request`).
@@ -2438,6 +3152,29 @@ impl __rt::SoapMessage for GetRecentCommInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetRecentCommInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `get-recent-comm` (message `{urn:cisco:epas:soap}get-recent-comm-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetRecentCommOutput {
@@ -2494,6 +3231,23 @@ impl __rt::SoapMessage for GetRecentCommOutput {
             super::soap::GetRecentCommResp,
         >(w, URI_SOAP, "get-recent-comm-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetRecentCommOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::GetRecentCommResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `get-licensing-features` (message `{urn:cisco:epas:soap}get-licensing-features-request`).
@@ -2573,6 +3327,29 @@ impl __rt::SoapMessage for GetLicensingFeaturesInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetLicensingFeaturesInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `get-licensing-features` (message `{urn:cisco:epas:soap}get-licensing-features-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetLicensingFeaturesOutput {
@@ -2633,6 +3410,23 @@ impl __rt::SoapMessage for GetLicensingFeaturesOutput {
             super::soap::GetLicensingFeaturesResp,
         >(w, URI_SOAP, "get-licensing-features-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetLicensingFeaturesOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::GetLicensingFeaturesResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `publish-pres-status` (message `{urn:cisco:epas:soap}publish-pres-status-request`).
@@ -2710,6 +3504,29 @@ impl __rt::SoapMessage for PublishPresStatusInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PublishPresStatusInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::PublishPresStatus as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `publish-pres-status` (message `{urn:cisco:epas:soap}publish-pres-status-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PublishPresStatusOutput {
@@ -2768,6 +3585,23 @@ impl __rt::SoapMessage for PublishPresStatusOutput {
             super::soap::StatusCodeType,
         >(w, URI_SOAP, "publish-pres-status-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PublishPresStatusOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::StatusCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `unpublish-pres-status` (message `{urn:cisco:epas:soap}unpublish-pres-status-request`).
@@ -2847,6 +3681,29 @@ impl __rt::SoapMessage for UnpublishPresStatusInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UnpublishPresStatusInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `unpublish-pres-status` (message `{urn:cisco:epas:soap}unpublish-pres-status-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnpublishPresStatusOutput {
@@ -2905,6 +3762,23 @@ impl __rt::SoapMessage for UnpublishPresStatusOutput {
             super::soap::StatusCodeType,
         >(w, URI_SOAP, "unpublish-pres-status-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UnpublishPresStatusOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::StatusCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `get-acl` (message `{urn:cisco:epas:soap}get-acl-request`).
@@ -2977,6 +3851,29 @@ impl __rt::SoapMessage for GetAclInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAclInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::GetAcl as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `get-acl` (message `{urn:cisco:epas:soap}get-acl-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetAclOutput {
@@ -3028,6 +3925,23 @@ impl __rt::SoapMessage for GetAclOutput {
             super::soap::GetAclResp,
         >(w, URI_SOAP, "get-acl-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAclOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::GetAclResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `add-acl` (message `{urn:cisco:epas:soap}add-acl-request`).
@@ -3100,6 +4014,29 @@ impl __rt::SoapMessage for AddAclInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddAclInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::AddAcl as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `add-acl` (message `{urn:cisco:epas:soap}add-acl-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddAclOutput {
@@ -3151,6 +4088,23 @@ impl __rt::SoapMessage for AddAclOutput {
             super::soap::AddAclResp,
         >(w, URI_SOAP, "add-acl-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddAclOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::AddAclResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `delete-acl` (message `{urn:cisco:epas:soap}delete-acl-request`).
@@ -3223,6 +4177,29 @@ impl __rt::SoapMessage for DeleteAclInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteAclInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::DeleteAcl as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `delete-acl` (message `{urn:cisco:epas:soap}delete-acl-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteAclOutput {
@@ -3279,6 +4256,23 @@ impl __rt::SoapMessage for DeleteAclOutput {
             super::soap::DeleteAclResp,
         >(w, URI_SOAP, "delete-acl-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteAclOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::DeleteAclResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `get-calendaring` (message `{urn:cisco:epas:soap}get-calendaring-request`).
@@ -3356,6 +4350,29 @@ impl __rt::SoapMessage for GetCalendaringInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetCalendaringInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::soap::EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `get-calendaring` (message `{urn:cisco:epas:soap}get-calendaring-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetCalendaringOutput {
@@ -3412,6 +4429,19 @@ impl __rt::SoapMessage for GetCalendaringOutput {
             bool,
         >(w, URI_SOAP, "get-calendaring-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetCalendaringOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (__rt::arbitrary::builtin::<bool>(),)
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `set-calendaring` (message `{urn:cisco:epas:soap}set-calendaring-request`).
@@ -3487,6 +4517,27 @@ impl __rt::SoapMessage for SetCalendaringInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetCalendaringInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<bool>(),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<__rt::codecs::Token>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    parameters: v0,
+                    session_key: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `set-calendaring` (message `{urn:cisco:epas:soap}set-calendaring-response`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SetCalendaringOutput {
@@ -3543,6 +4594,19 @@ impl __rt::SoapMessage for SetCalendaringOutput {
             ::std::string::String,
         >(w, URI_SOAP, "set-calendaring-resp", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetCalendaringOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (__rt::arbitrary::builtin::<::std::string::String>(),)
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// The SOAP version of the binding.

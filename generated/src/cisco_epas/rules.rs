@@ -45,6 +45,25 @@ impl __rt::ComplexType for ReachabilityType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ReachabilityType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(
+                    <CondType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0,)| Self { cond: v0 }),
+        )
+    }
+}
 /// Complex type `{urn:cisco:epas:presence:rules}CondType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CondType {
@@ -97,6 +116,33 @@ impl __rt::ComplexType for CondType {
             __rt::Complex<WhenType>,
         >(w, URI_RULES, "when", &self.when, 1, usize::MAX)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for CondType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <EpasReachabilityType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::many(
+                    <WhenType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    1,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    epas_reachability: v0,
+                    when: v1,
+                }),
+        )
     }
 }
 /// Complex type `{urn:cisco:epas:presence:rules}EpasReachabilityType`.
@@ -152,6 +198,19 @@ impl __rt::ComplexType for EpasReachabilityType {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for EpasReachabilityType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (__rt::arbitrary::builtin::<::std::string::String>(),)
+                .prop_map(|(v0,)| Self { source: v0 }),
+        )
     }
 }
 /// Complex type `{urn:cisco:epas:presence:rules}WhenType`.
@@ -221,6 +280,31 @@ impl __rt::ComplexType for WhenType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for WhenType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::many(
+                    <WhenTypeChoice as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    1,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    reachability_status: v0,
+                    choice: v1,
+                }),
+        )
+    }
+}
 /// Complex type `{urn:cisco:epas:presence:rules}FilterType`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct FilterType {
@@ -264,6 +348,25 @@ impl __rt::ComplexType for FilterType {
             __rt::Simple<::std::string::String>,
         >(w, URI_RULES, "excludedsource", &self.excludedsource, 0, usize::MAX)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for FilterType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { excludedsource: v0 }),
+        )
     }
 }
 /// The Choice group in complex type `{urn:cisco:epas:presence:rules}WhenType`.
@@ -361,6 +464,66 @@ impl __rt::Group for WhenTypeChoice {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for WhenTypeChoice {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::one_of(
+            [
+                ::core::option::Option::Some(
+                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                        <EpasStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                                depth,
+                            )
+                            .prop_map(Self::EpasStatus),
+                    ),
+                ),
+                if depth.deeper().is_some() {
+                    ::core::option::Option::Some(
+                        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                            <ConnectiveType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                                    depth.below(),
+                                )
+                                .prop_map(Self::Or),
+                        ),
+                    )
+                } else {
+                    ::core::option::Option::None
+                },
+                if depth.deeper().is_some() {
+                    ::core::option::Option::Some(
+                        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                            <ConnectiveType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                                    depth.below(),
+                                )
+                                .prop_map(Self::And),
+                        ),
+                    )
+                } else {
+                    ::core::option::Option::None
+                },
+                if depth.deeper().is_some() {
+                    ::core::option::Option::Some(
+                        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                            <NotType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                                    depth.below(),
+                                )
+                                .prop_map(Self::Not),
+                        ),
+                    )
+                } else {
+                    ::core::option::Option::None
+                },
+            ]
+                .into_iter()
+                .flatten()
+                .collect(),
+        )
+    }
+}
 /// Complex type `{urn:cisco:epas:presence:rules}EpasStatusType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EpasStatusType {
@@ -436,6 +599,22 @@ impl __rt::ComplexType for EpasStatusType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for EpasStatusType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+            )
+                .prop_map(|(v0, v1)| Self { source: v0, status: v1 }),
+        )
+    }
+}
 /// Complex type `{urn:cisco:epas:presence:rules}ConnectiveType`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ConnectiveType {
@@ -477,6 +656,40 @@ impl __rt::ComplexType for ConnectiveType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ConnectiveType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                match depth.deeper() {
+                    ::core::option::Option::Some(d) => {
+                        __rt::arbitrary::many(
+                            <WhenTypeChoice as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                                d,
+                            ),
+                            1,
+                            ::core::option::Option::None,
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        __rt::arbitrary::many(
+                            <WhenTypeChoice as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                                __rt::arbitrary::Depth(0),
+                            ),
+                            1,
+                            ::core::option::Option::Some(1),
+                        )
+                    }
+                },
+            )
+                .prop_map(|(v0,)| Self { choice: v0 }),
+        )
+    }
+}
 /// Complex type `{urn:cisco:epas:presence:rules}NotType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NotType {
@@ -516,6 +729,26 @@ impl __rt::ComplexType for NotType {
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         <WhenTypeChoice as __rt::Group>::encode_group(&self.choice, w)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for NotType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                    <WhenTypeChoice as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                            depth.below(),
+                        )
+                        .prop_map(::std::boxed::Box::new),
+                ),
+            )
+                .prop_map(|(v0,)| Self { choice: v0 }),
+        )
     }
 }
 /// Documents whose root is the global element `{urn:cisco:epas:presence:rules}reachability` (`{urn:cisco:epas:presence:rules}ReachabilityType`).

@@ -63,6 +63,27 @@ impl __rt::ComplexType for Login {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for Login {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(__rt::arbitrary::builtin::<bool>()),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+            )
+                .prop_map(|(v0, v1, v2)| Self {
+                    force: v0,
+                    username: v1,
+                    password: v2,
+                }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}login-resp`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LoginResp {
@@ -154,6 +175,38 @@ impl __rt::ComplexType for LoginResp {
         <Self as __rt::Group>::encode_group(self, w)
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for LoginResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::one_of(
+            [
+                ::core::option::Option::Some(
+                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                        <LoginRespSuccess as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                                depth,
+                            )
+                            .prop_map(Self::Success),
+                    ),
+                ),
+                ::core::option::Option::Some(
+                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                        <LoginRespFailure as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                                depth,
+                            )
+                            .prop_map(Self::Failure),
+                    ),
+                ),
+            ]
+                .into_iter()
+                .flatten()
+                .collect(),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}logout`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Logout {
@@ -194,6 +247,23 @@ impl __rt::ComplexType for Logout {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for Logout {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+            )
+                .prop_map(|(v0,)| Self { tuple_id: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}logout-resp`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogoutResp {
@@ -225,6 +295,23 @@ impl __rt::ComplexType for LogoutResp {
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         __rt::put::<__rt::Complex<EmptyType>>(w, URI_SOAP, "success", &self.success)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for LogoutResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { success: v0 }),
+        )
     }
 }
 /// The anonymous type of element `{urn:cisco:epas:soap}get-all-config`.
@@ -307,6 +394,57 @@ impl __rt::ComplexType for GetAllConfig {
             __rt::Complex<EmptyType>,
         >(w, URI_SOAP, "dialing-rules", self.dialing_rules.as_ref())?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAllConfig {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(
+                    <EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1, v2, v3, v4, v5)| Self {
+                    system_config: v0,
+                    user_config: v1,
+                    licensing_features: v2,
+                    contact_list: v3,
+                    presence_rules: v4,
+                    dialing_rules: v5,
+                }),
+        )
     }
 }
 /// The anonymous type of element `{urn:cisco:epas:soap}get-all-config-resp`.
@@ -401,6 +539,57 @@ impl __rt::ComplexType for GetAllConfigResp {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAllConfigResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(
+                    <GetSystemConfigResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <GetUserConfigResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <GetLicensingFeaturesResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <GetContactListResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <GetPresenceRulesResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <GetDialingRulesResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1, v2, v3, v4, v5)| Self {
+                    get_system_config_resp: v0,
+                    get_user_config_resp: v1,
+                    get_licensing_features_resp: v2,
+                    get_contact_list_resp: v3,
+                    get_presence_rules_resp: v4,
+                    get_dialing_rules_resp: v5,
+                }),
+        )
+    }
+}
 /// Complex type `{urn:cisco:epas:soap}EmptyType`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct EmptyType {}
@@ -432,6 +621,16 @@ impl __rt::ComplexType for EmptyType {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for EmptyType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::just(Self {})
     }
 }
 /// The anonymous type of element `{urn:cisco:epas:soap}get-system-config-resp`.
@@ -469,6 +668,27 @@ impl __rt::ComplexType for GetSystemConfigResp {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetSystemConfigResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <SystemPropertyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { property: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}get-user-config-resp`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct GetUserConfigResp {
@@ -502,6 +722,27 @@ impl __rt::ComplexType for GetUserConfigResp {
             __rt::Complex<UserPropertyType>,
         >(w, URI_SOAP, "property", &self.property, 0, usize::MAX)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetUserConfigResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <UserPropertyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { property: v0 }),
+        )
     }
 }
 /// The anonymous type of element `{urn:cisco:epas:soap}set-user-config`.
@@ -539,6 +780,27 @@ impl __rt::ComplexType for SetUserConfig {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetUserConfig {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <UserPropertyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    1,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { property: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}set-user-config-resp`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SetUserConfigResp {
@@ -572,6 +834,27 @@ impl __rt::ComplexType for SetUserConfigResp {
             __rt::Complex<PropertyStatusType>,
         >(w, URI_SOAP, "property", &self.property, 0, usize::MAX)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetUserConfigResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <PropertyStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { property: v0 }),
+        )
     }
 }
 /// The anonymous type of element `{urn:cisco:epas:soap}get-contact-list-resp`.
@@ -609,6 +892,27 @@ impl __rt::ComplexType for GetContactListResp {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetContactListResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <ContactListGroupType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { group: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}add-group`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct AddGroup {
@@ -642,6 +946,27 @@ impl __rt::ComplexType for AddGroup {
             __rt::Complex<GroupType>,
         >(w, URI_SOAP, "group", &self.group, 1, usize::MAX)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddGroup {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <GroupType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    1,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { group: v0 }),
+        )
     }
 }
 /// The anonymous type of element `{urn:cisco:epas:soap}add-group-resp`.
@@ -679,6 +1004,27 @@ impl __rt::ComplexType for AddGroupResp {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddGroupResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <GroupStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { status: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}modify-group`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ModifyGroup {
@@ -712,6 +1058,27 @@ impl __rt::ComplexType for ModifyGroup {
             __rt::Complex<GroupRenameType>,
         >(w, URI_SOAP, "group", &self.group, 1, usize::MAX)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ModifyGroup {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <GroupRenameType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    1,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { group: v0 }),
+        )
     }
 }
 /// The anonymous type of element `{urn:cisco:epas:soap}modify-group-resp`.
@@ -749,6 +1116,27 @@ impl __rt::ComplexType for ModifyGroupResp {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ModifyGroupResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <GroupRenameStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { status: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}delete-group`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct DeleteGroup {
@@ -782,6 +1170,27 @@ impl __rt::ComplexType for DeleteGroup {
             __rt::Complex<GroupType>,
         >(w, URI_SOAP, "group", &self.group, 1, usize::MAX)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteGroup {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <GroupType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    1,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { group: v0 }),
+        )
     }
 }
 /// The anonymous type of element `{urn:cisco:epas:soap}delete-group-resp`.
@@ -819,6 +1228,27 @@ impl __rt::ComplexType for DeleteGroupResp {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteGroupResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <NameStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { status: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}add-contact`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct AddContact {
@@ -852,6 +1282,27 @@ impl __rt::ComplexType for AddContact {
             __rt::Complex<ContactGroupType>,
         >(w, URI_SOAP, "group", &self.group, 1, usize::MAX)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddContact {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <ContactGroupType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    1,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { group: v0 }),
+        )
     }
 }
 /// The anonymous type of element `{urn:cisco:epas:soap}add-contact-resp`.
@@ -889,6 +1340,27 @@ impl __rt::ComplexType for AddContactResp {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddContactResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <ContactStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { status: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}modify-contact`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ModifyContact {
@@ -922,6 +1394,27 @@ impl __rt::ComplexType for ModifyContact {
             __rt::Complex<ContactGroupType>,
         >(w, URI_SOAP, "group", &self.group, 1, usize::MAX)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ModifyContact {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <ContactGroupType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    1,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { group: v0 }),
+        )
     }
 }
 /// The anonymous type of element `{urn:cisco:epas:soap}modify-contact-resp`.
@@ -959,6 +1452,27 @@ impl __rt::ComplexType for ModifyContactResp {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ModifyContactResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <ContactStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { status: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}delete-contact`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct DeleteContact {
@@ -994,6 +1508,27 @@ impl __rt::ComplexType for DeleteContact {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteContact {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <ContactRefGroupType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    1,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { group: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}delete-contact-resp`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct DeleteContactResp {
@@ -1027,6 +1562,27 @@ impl __rt::ComplexType for DeleteContactResp {
             __rt::Complex<ContactRefStatusType>,
         >(w, URI_SOAP, "status", &self.status, 0, usize::MAX)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteContactResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <ContactRefStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { status: v0 }),
+        )
     }
 }
 /// The anonymous type of element `{urn:cisco:epas:soap}get-presence-rules`.
@@ -1082,6 +1638,27 @@ impl __rt::ComplexType for GetPresenceRules {
             __rt::Complex<__rt::AnyContent>,
         >(w, URI_SOAP, "filter", self.filter.as_ref())?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetPresenceRules {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(__rt::arbitrary::any_content()),
+                __rt::arbitrary::optional(__rt::arbitrary::any_content()),
+                __rt::arbitrary::optional(__rt::arbitrary::any_content()),
+            )
+                .prop_map(|(v0, v1, v2)| Self {
+                    visibility: v0,
+                    reachability: v1,
+                    filter: v2,
+                }),
+        )
     }
 }
 /// The anonymous type of element `{urn:cisco:epas:soap}get-presence-rules-resp`.
@@ -1172,6 +1749,42 @@ impl __rt::ComplexType for GetPresenceRulesResp {
         <Self as __rt::Group>::encode_group(self, w)
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetPresenceRulesResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::one_of(
+            [
+                ::core::option::Option::Some(
+                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                        <GetPresenceRulesRespSequence as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                                depth,
+                            )
+                            .prop_map(Self::Sequence),
+                    ),
+                ),
+                ::core::option::Option::Some(
+                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                        __rt::arbitrary::many(
+                                <PresenceRuleType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                                    depth,
+                                ),
+                                1,
+                                ::core::option::Option::None,
+                            )
+                            .prop_map(Self::PresenceRule),
+                    ),
+                ),
+            ]
+                .into_iter()
+                .flatten()
+                .collect(),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}set-presence-rules`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SetPresenceRules {
@@ -1209,6 +1822,27 @@ impl __rt::ComplexType for SetPresenceRules {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetPresenceRules {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <PresenceRuleType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    1,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { presence_rule: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}set-presence-rules-resp`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SetPresenceRulesResp {
@@ -1242,6 +1876,27 @@ impl __rt::ComplexType for SetPresenceRulesResp {
             __rt::Complex<NameStatusType>,
         >(w, URI_SOAP, "status", &self.status, 0, usize::MAX)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetPresenceRulesResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <NameStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { status: v0 }),
+        )
     }
 }
 /// The anonymous type of element `{urn:cisco:epas:soap}delete-presence-rules`.
@@ -1279,6 +1934,27 @@ impl __rt::ComplexType for DeletePresenceRules {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeletePresenceRules {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <RuleRefType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    1,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { rule: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}delete-presence-rules-resp`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct DeletePresenceRulesResp {
@@ -1314,6 +1990,27 @@ impl __rt::ComplexType for DeletePresenceRulesResp {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeletePresenceRulesResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <NameStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { status: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}get-dialing-rules-resp`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct GetDialingRulesResp {
@@ -1347,6 +2044,27 @@ impl __rt::ComplexType for GetDialingRulesResp {
             __rt::Complex<DialingRuleType>,
         >(w, URI_SOAP, "rule", &self.rule, 0, usize::MAX)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetDialingRulesResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <DialingRuleType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { rule: v0 }),
+        )
     }
 }
 /// Complex type `{urn:cisco:epas:soap}RecentCommRecordType`.
@@ -1410,6 +2128,29 @@ impl __rt::ComplexType for RecentCommRecordType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for RecentCommRecordType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                <RecentCommDataType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0, v1, v2)| Self {
+                    timestamp: v0,
+                    r#type: v1,
+                    data: v2,
+                }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}add-recent-comm-resp`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddRecentCommResp {
@@ -1445,6 +2186,23 @@ impl __rt::ComplexType for AddRecentCommResp {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddRecentCommResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <AddRecentCommRespRecord as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { record: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}get-recent-comm-resp`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct GetRecentCommResp {
@@ -1478,6 +2236,27 @@ impl __rt::ComplexType for GetRecentCommResp {
             __rt::Complex<RecentCommRecordType>,
         >(w, URI_SOAP, "record", &self.record, 0, usize::MAX)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetRecentCommResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <RecentCommRecordType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { record: v0 }),
+        )
     }
 }
 /// The anonymous type of element `{urn:cisco:epas:soap}get-licensing-features-resp`.
@@ -1534,6 +2313,29 @@ impl __rt::ComplexType for GetLicensingFeaturesResp {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetLicensingFeaturesResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<bool>(),
+                __rt::arbitrary::builtin::<bool>(),
+                __rt::arbitrary::builtin::<bool>(),
+                __rt::arbitrary::builtin::<bool>(),
+            )
+                .prop_map(|(v0, v1, v2, v3)| Self {
+                    base: v0,
+                    im: v1,
+                    audio: v2,
+                    video: v3,
+                }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}publish-pres-status`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PublishPresStatus {
@@ -1562,6 +2364,18 @@ impl __rt::ComplexType for PublishPresStatus {
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         __rt::ComplexType::encode_content(&self.content, w)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PublishPresStatus {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (__rt::arbitrary::mixed_content(),).prop_map(|(v0,)| Self { content: v0 }),
+        )
     }
 }
 /// Complex type `{urn:cisco:epas:soap}StatusCodeType`.
@@ -1609,6 +2423,19 @@ impl __rt::ComplexType for StatusCodeType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for StatusCodeType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (__rt::arbitrary::builtin::<::std::string::String>(),)
+                .prop_map(|(v0,)| Self { status_code: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}get-acl`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct GetAcl {
@@ -1642,6 +2469,27 @@ impl __rt::ComplexType for GetAcl {
             __rt::Complex<RuleRefType>,
         >(w, URI_SOAP, "rule", &self.rule, 1, usize::MAX)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAcl {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <RuleRefType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    1,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { rule: v0 }),
+        )
     }
 }
 /// The anonymous type of element `{urn:cisco:epas:soap}get-acl-resp`.
@@ -1679,6 +2527,27 @@ impl __rt::ComplexType for GetAclResp {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAclResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <AclRuleType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { rule: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}add-acl`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct AddAcl {
@@ -1712,6 +2581,27 @@ impl __rt::ComplexType for AddAcl {
             __rt::Complex<WatcherRuleType>,
         >(w, URI_SOAP, "rule", &self.rule, 1, usize::MAX)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddAcl {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <WatcherRuleType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    1,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { rule: v0 }),
+        )
     }
 }
 /// The anonymous type of element `{urn:cisco:epas:soap}add-acl-resp`.
@@ -1749,6 +2639,27 @@ impl __rt::ComplexType for AddAclResp {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddAclResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <WatcherStatusRuleType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { rule: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}delete-acl`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct DeleteAcl {
@@ -1784,6 +2695,27 @@ impl __rt::ComplexType for DeleteAcl {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteAcl {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <WatcherRuleType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    1,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { rule: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:epas:soap}delete-acl-resp`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct DeleteAclResp {
@@ -1817,6 +2749,27 @@ impl __rt::ComplexType for DeleteAclResp {
             __rt::Complex<WatcherStatusRuleType>,
         >(w, URI_SOAP, "rule", &self.rule, 0, usize::MAX)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteAclResp {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <WatcherStatusRuleType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { rule: v0 }),
+        )
     }
 }
 /// The anonymous type of 'success' in the anonymous type of element `{urn:cisco:epas:soap}login-resp`.
@@ -1856,6 +2809,19 @@ impl __rt::ComplexType for LoginRespSuccess {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for LoginRespSuccess {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (__rt::arbitrary::builtin::<__rt::codecs::Token>(),)
+                .prop_map(|(v0,)| Self { session_key: v0 }),
+        )
+    }
+}
 /// The anonymous type of 'failure' in the anonymous type of element `{urn:cisco:epas:soap}login-resp`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoginRespFailure {
@@ -1889,6 +2855,19 @@ impl __rt::ComplexType for LoginRespFailure {
             __rt::Simple<::std::string::String>,
         >(w, URI_SOAP, "reason", &self.reason)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for LoginRespFailure {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (__rt::arbitrary::builtin::<::std::string::String>(),)
+                .prop_map(|(v0,)| Self { reason: v0 }),
+        )
     }
 }
 /// Complex type `{urn:cisco:epas:soap}SystemPropertyType`.
@@ -1962,6 +2941,22 @@ impl __rt::ComplexType for SystemPropertyType {
         w.put_scratch(buf);
         res?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SystemPropertyType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+            )
+                .prop_map(|(v0, v1)| Self { name: v0, value: v1 }),
+        )
     }
 }
 /// Complex type `{urn:cisco:epas:soap}UserPropertyType`.
@@ -2055,6 +3050,27 @@ impl __rt::ComplexType for UserPropertyType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UserPropertyType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<bool>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+            )
+                .prop_map(|(v0, v1, v2)| Self {
+                    name: v0,
+                    is_public: v1,
+                    value: v2,
+                }),
+        )
+    }
+}
 /// Complex type `{urn:cisco:epas:soap}PropertyStatusType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PropertyStatusType {
@@ -2130,6 +3146,22 @@ impl __rt::ComplexType for PropertyStatusType {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PropertyStatusType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+            )
+                .prop_map(|(v0, v1)| Self { name: v0, status_code: v1 }),
+        )
     }
 }
 /// Complex type `{urn:cisco:epas:soap}ContactListGroupType`.
@@ -2217,6 +3249,33 @@ impl __rt::ComplexType for ContactListGroupType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactListGroupType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::many(
+                    <ContactListEntryType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0, v1, v2)| Self {
+                    name: v0,
+                    index: v1,
+                    persona_id: v2,
+                }),
+        )
+    }
+}
 /// Complex type `{urn:cisco:epas:soap}GroupType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GroupType {
@@ -2284,6 +3343,24 @@ impl __rt::ComplexType for GroupType {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GroupType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self { name: v0, index: v1 }),
+        )
     }
 }
 /// Complex type `{urn:cisco:epas:soap}GroupStatusType`.
@@ -2371,6 +3448,29 @@ impl __rt::ComplexType for GroupStatusType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GroupStatusType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+            )
+                .prop_map(|(v0, v1, v2)| Self {
+                    name: v0,
+                    index: v1,
+                    value: v2,
+                }),
+        )
+    }
+}
 /// Complex type `{urn:cisco:epas:soap}GroupRenameType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GroupRenameType {
@@ -2450,6 +3550,31 @@ impl __rt::ComplexType for GroupRenameType {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GroupRenameType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+            )
+                .prop_map(|(v0, v1, v2)| Self {
+                    old_name: v0,
+                    new_name: v1,
+                    index: v2,
+                }),
+        )
     }
 }
 /// Complex type `{urn:cisco:epas:soap}GroupRenameStatusType`.
@@ -2549,6 +3674,33 @@ impl __rt::ComplexType for GroupRenameStatusType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GroupRenameStatusType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+            )
+                .prop_map(|(v0, v1, v2, v3)| Self {
+                    old_name: v0,
+                    new_name: v1,
+                    index: v2,
+                    value: v3,
+                }),
+        )
+    }
+}
 /// Complex type `{urn:cisco:epas:soap}NameStatusType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NameStatusType {
@@ -2622,6 +3774,22 @@ impl __rt::ComplexType for NameStatusType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for NameStatusType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+            )
+                .prop_map(|(v0, v1)| Self { name: v0, value: v1 }),
+        )
+    }
+}
 /// Complex type `{urn:cisco:epas:soap}ContactGroupType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ContactGroupType {
@@ -2687,6 +3855,28 @@ impl __rt::ComplexType for ContactGroupType {
             __rt::Complex<ContactType>,
         >(w, URI_SOAP, "persona-id", &self.persona_id, 1, usize::MAX)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactGroupType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::many(
+                    <ContactType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    1,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0, v1)| Self { name: v0, persona_id: v1 }),
+        )
     }
 }
 /// Complex type `{urn:cisco:epas:soap}ContactStatusType`.
@@ -2818,6 +4008,37 @@ impl __rt::ComplexType for ContactStatusType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactStatusType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::optional(__rt::arbitrary::builtin::<bool>()),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+            )
+                .prop_map(|(v0, v1, v2, v3, v4, v5)| Self {
+                    persona_id: v0,
+                    group: v1,
+                    index: v2,
+                    nickname: v3,
+                    display_on_phone: v4,
+                    value: v5,
+                }),
+        )
+    }
+}
 /// Complex type `{urn:cisco:epas:soap}ContactRefGroupType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ContactRefGroupType {
@@ -2883,6 +4104,26 @@ impl __rt::ComplexType for ContactRefGroupType {
             __rt::Simple<::std::string::String>,
         >(w, URI_SOAP, "persona-id", &self.persona_id, 1, usize::MAX)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactRefGroupType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::many(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                    1,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0, v1)| Self { name: v0, persona_id: v1 }),
+        )
     }
 }
 /// Complex type `{urn:cisco:epas:soap}ContactRefStatusType`.
@@ -2978,6 +4219,27 @@ impl __rt::ComplexType for ContactRefStatusType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactRefStatusType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+            )
+                .prop_map(|(v0, v1, v2)| Self {
+                    persona_id: v0,
+                    group: v1,
+                    value: v2,
+                }),
+        )
+    }
+}
 /// The Sequence group in the anonymous type of element `{urn:cisco:epas:soap}get-presence-rules-resp`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetPresenceRulesRespSequence {
@@ -3036,6 +4298,31 @@ impl __rt::Group for GetPresenceRulesRespSequence {
         >(w, URI_SOAP, "privacy-policy", &self.privacy_policy)?;
         __rt::put::<__rt::Simple<::std::string::String>>(w, URI_SOAP, "acl", &self.acl)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetPresenceRulesRespSequence {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                <super::rules::ReachabilityType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+            )
+                .prop_map(|(v0, v1, v2, v3)| Self {
+                    visibility: v0,
+                    reachability: v1,
+                    privacy_policy: v2,
+                    acl: v3,
+                }),
+        )
     }
 }
 /// Complex type `{urn:cisco:epas:soap}PresenceRuleType`.
@@ -3105,6 +4392,24 @@ impl __rt::ComplexType for PresenceRuleType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PresenceRuleType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                <PresenceRuleDefinitionType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0, v1)| Self { name: v0, rule: v1 }),
+        )
+    }
+}
 /// Complex type `{urn:cisco:epas:soap}RuleRefType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RuleRefType {
@@ -3158,6 +4463,19 @@ impl __rt::ComplexType for RuleRefType {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for RuleRefType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (__rt::arbitrary::builtin::<::std::string::String>(),)
+                .prop_map(|(v0,)| Self { name: v0 }),
+        )
     }
 }
 /// Complex type `{urn:cisco:epas:soap}DialingRuleType`.
@@ -3268,6 +4586,37 @@ impl __rt::ComplexType for DialingRuleType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DialingRuleType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+            )
+                .prop_map(|(v0, v1, v2, v3, v4, v5, v6, v7)| Self {
+                    r#type: v0,
+                    name: v1,
+                    description: v2,
+                    priority: v3,
+                    number_begins_with: v4,
+                    number_of_digits: v5,
+                    digits_to_be_removed: v6,
+                    prefix: v7,
+                }),
+        )
+    }
+}
 /// Complex type `{urn:cisco:epas:soap}RecentCommDataType`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct RecentCommDataType {
@@ -3312,6 +4661,25 @@ impl __rt::ComplexType for RecentCommDataType {
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         __rt::put_many_any(w, &self.any, 0, usize::MAX, "any")?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for RecentCommDataType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    __rt::arbitrary::any_element("urn:soapkit:arbitrary"),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { any: v0 }),
+        )
     }
 }
 /// The anonymous type of 'record' in the anonymous type of element `{urn:cisco:epas:soap}add-recent-comm-resp`.
@@ -3382,6 +4750,25 @@ impl __rt::ComplexType for AddRecentCommRespRecord {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddRecentCommRespRecord {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    timestamp: v0,
+                    status_code: v1,
+                }),
+        )
+    }
+}
 /// Complex type `{urn:cisco:epas:soap}AclRuleType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AclRuleType {
@@ -3442,6 +4829,22 @@ impl __rt::ComplexType for AclRuleType {
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         __rt::ComplexType::encode_content(&self.content, w)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AclRuleType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::mixed_content(),
+            )
+                .prop_map(|(v0, v1)| Self { name: v0, content: v1 }),
+        )
     }
 }
 /// Complex type `{urn:cisco:epas:soap}WatcherRuleType`.
@@ -3511,6 +4914,26 @@ impl __rt::ComplexType for WatcherRuleType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for WatcherRuleType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::many(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                    1,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0, v1)| Self { name: v0, watcher: v1 }),
+        )
+    }
+}
 /// Complex type `{urn:cisco:epas:soap}WatcherStatusRuleType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WatcherStatusRuleType {
@@ -3576,6 +4999,28 @@ impl __rt::ComplexType for WatcherStatusRuleType {
             __rt::Complex<WatcherStatusType>,
         >(w, URI_SOAP, "status", &self.status, 0, usize::MAX)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for WatcherStatusRuleType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::many(
+                    <WatcherStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0, v1)| Self { name: v0, status: v1 }),
+        )
     }
 }
 /// Complex type `{urn:cisco:epas:soap}ContactListEntryType`.
@@ -3687,6 +5132,29 @@ impl __rt::ComplexType for ContactListEntryType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactListEntryType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<bool>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+            )
+                .prop_map(|(v0, v1, v2, v3)| Self {
+                    index: v0,
+                    nickname: v1,
+                    display_on_phone: v2,
+                    value: v3,
+                }),
+        )
+    }
+}
 /// Complex type `{urn:cisco:epas:soap}ContactType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ContactType {
@@ -3776,6 +5244,33 @@ impl __rt::ComplexType for ContactType {
         w.put_scratch(buf);
         res?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::optional(__rt::arbitrary::builtin::<bool>()),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+            )
+                .prop_map(|(v0, v1, v2, v3)| Self {
+                    index: v0,
+                    display_on_phone: v1,
+                    nickname: v2,
+                    value: v3,
+                }),
+        )
     }
 }
 /// Complex type `{urn:cisco:epas:soap}PresenceRuleDefinitionType`.
@@ -3913,6 +5408,31 @@ impl __rt::ComplexType for PresenceRuleDefinitionType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PresenceRuleDefinitionType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                <super::rules::ReachabilityType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                <super::rules::FilterType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0, v1, v2)| Self {
+                    visibility: v0,
+                    reachability: v1,
+                    filter: v2,
+                }),
+        )
+    }
+}
 /// Complex type `{urn:cisco:epas:soap}WatcherStatusType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WatcherStatusType {
@@ -3984,6 +5504,22 @@ impl __rt::ComplexType for WatcherStatusType {
         w.put_scratch(buf);
         res?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for WatcherStatusType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+            )
+                .prop_map(|(v0, v1)| Self { watcher: v0, value: v1 }),
+        )
     }
 }
 /// Documents whose root is the global element `{urn:cisco:epas:soap}login` (an anonymous type).

@@ -48,6 +48,24 @@ impl __rt::ComplexType for UpcConfigChange {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UpcConfigChange {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                <UpcConfigChangeChoice as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0, v1)| Self { action: v0, choice: v1 }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:CUPS:UCCN}group`. Derived from `{urn:cisco:CUPS:UCCN}ContactGroupType` (its members come first).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Group {
@@ -142,6 +160,31 @@ impl __rt::ComplexType for Group {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for Group {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::any_content(),
+                __rt::arbitrary::any_content(),
+            )
+                .prop_map(|(v0, v1, v2, v3, v4)| Self {
+                    name: v0,
+                    index: v1,
+                    persona_id: v2,
+                    is_cups: v3,
+                    is_external: v4,
+                }),
+        )
+    }
+}
 /// The anonymous type of element `{urn:cisco:CUPS:UCCN}property`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Property {
@@ -216,6 +259,27 @@ impl __rt::ComplexType for Property {
         w.put_scratch(buf);
         res?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for Property {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(__rt::arbitrary::builtin::<bool>()),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+            )
+                .prop_map(|(v0, v1, v2)| Self {
+                    is_public: v0,
+                    name: v1,
+                    value: v2,
+                }),
+        )
     }
 }
 /// The Choice group in the anonymous type of element `{urn:cisco:CUPS:UCCN}UPCConfigChange`.
@@ -389,6 +453,77 @@ impl __rt::Group for UpcConfigChangeChoice {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UpcConfigChangeChoice {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::as_decoded(
+            __rt::arbitrary::one_of(
+                [
+                    ::core::option::Option::Some(
+                        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                            __rt::arbitrary::many(
+                                    <Property as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                                        depth,
+                                    ),
+                                    1,
+                                    ::core::option::Option::None,
+                                )
+                                .prop_map(Self::Property),
+                        ),
+                    ),
+                    ::core::option::Option::Some(
+                        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                            <UpcConfigChangeChoiceSequence as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                                    depth,
+                                )
+                                .prop_map(Self::Sequence),
+                        ),
+                    ),
+                    ::core::option::Option::Some(
+                        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                            <UpcConfigChangeChoiceSequence2 as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                                    depth,
+                                )
+                                .prop_map(Self::Sequence2),
+                        ),
+                    ),
+                    ::core::option::Option::Some(
+                        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                            <UpcConfigChangeChoiceSequence3 as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                                    depth,
+                                )
+                                .prop_map(Self::Sequence3),
+                        ),
+                    ),
+                    ::core::option::Option::Some(
+                        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                            <UpcConfigChangeChoiceSequence4 as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                                    depth,
+                                )
+                                .prop_map(Self::Sequence4),
+                        ),
+                    ),
+                    ::core::option::Option::Some(
+                        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                            <UpcConfigChangeChoiceSequence5 as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                                    depth,
+                                )
+                                .prop_map(Self::Sequence5),
+                        ),
+                    ),
+                ]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+            ),
+            NAMESPACES,
+        )
+    }
+}
 /// The Sequence group in the Choice group in the anonymous type of element `{urn:cisco:CUPS:UCCN}UPCConfigChange`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpcConfigChangeChoiceSequence {
@@ -428,6 +563,30 @@ impl __rt::Group for UpcConfigChangeChoiceSequence {
             __rt::Complex<ContactsElementType>,
         >(w, URI_UCCN, "new", self.new.as_ref())?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UpcConfigChangeChoiceSequence {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(
+                    <ContactsElementType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <ContactsElementType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self { old: v0, new: v1 }),
+        )
     }
 }
 /// Complex type `{urn:cisco:CUPS:UCCN}ContactsElementType`.
@@ -471,6 +630,23 @@ impl __rt::ComplexType for ContactsElementType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactsElementType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <Group as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { group: v0 }),
+        )
+    }
+}
 /// The Sequence2 group in the Choice group in the anonymous type of element `{urn:cisco:CUPS:UCCN}UPCConfigChange`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpcConfigChangeChoiceSequence2 {
@@ -510,6 +686,30 @@ impl __rt::Group for UpcConfigChangeChoiceSequence2 {
             __rt::Complex<ContactGroupsBlock>,
         >(w, URI_UCCN, "new", self.new.as_ref())?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UpcConfigChangeChoiceSequence2 {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(
+                    <ContactGroupsBlock as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <ContactGroupsBlock as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self { old: v0, new: v1 }),
+        )
     }
 }
 /// Complex type `{urn:cisco:CUPS:UCCN}ContactGroupsBlock`.
@@ -555,6 +755,19 @@ impl __rt::ComplexType for ContactGroupsBlock {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactGroupsBlock {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (__rt::arbitrary::builtin::<::std::string::String>(),)
+                .prop_map(|(v0,)| Self { group: v0 }),
+        )
+    }
+}
 /// The Sequence3 group in the Choice group in the anonymous type of element `{urn:cisco:CUPS:UCCN}UPCConfigChange`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpcConfigChangeChoiceSequence3 {
@@ -594,6 +807,30 @@ impl __rt::Group for UpcConfigChangeChoiceSequence3 {
             __rt::Complex<DialingRulesBlock>,
         >(w, URI_UCCN, "new", self.new.as_ref())?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UpcConfigChangeChoiceSequence3 {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(
+                    <DialingRulesBlock as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <DialingRulesBlock as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self { old: v0, new: v1 }),
+        )
     }
 }
 /// Complex type `{urn:cisco:CUPS:UCCN}DialingRulesBlock`.
@@ -637,6 +874,23 @@ impl __rt::ComplexType for DialingRulesBlock {
             __rt::Complex<DialingRulesElementType>,
         >(w, URI_UCCN, "rule", &self.rule)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DialingRulesBlock {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <DialingRulesElementType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { rule: v0 }),
+        )
     }
 }
 /// The Sequence4 group in the Choice group in the anonymous type of element `{urn:cisco:CUPS:UCCN}UPCConfigChange`.
@@ -683,6 +937,33 @@ impl __rt::Group for UpcConfigChangeChoiceSequence4 {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UpcConfigChangeChoiceSequence4 {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <Property as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    0,
+                    ::core::option::Option::None,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    property: v0,
+                    cti_device: v1,
+                }),
+        )
+    }
+}
 /// The Sequence5 group in the Choice group in the anonymous type of element `{urn:cisco:CUPS:UCCN}UPCConfigChange`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpcConfigChangeChoiceSequence5 {
@@ -722,6 +1003,30 @@ impl __rt::Group for UpcConfigChangeChoiceSequence5 {
             __rt::Complex<PrivacyRulesType>,
         >(w, URI_UCCN, "new", self.new.as_ref())?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UpcConfigChangeChoiceSequence5 {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(
+                    <PrivacyRulesType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <PrivacyRulesType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self { old: v0, new: v1 }),
+        )
     }
 }
 /// Complex type `{urn:cisco:CUPS:UCCN}PrivacyRulesType`.
@@ -765,6 +1070,23 @@ impl __rt::ComplexType for PrivacyRulesType {
             __rt::Complex<PrivacyRulesTypeRule>,
         >(w, URI_UCCN, "rule", &self.rule)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PrivacyRulesType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <PrivacyRulesTypeRule as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { rule: v0 }),
+        )
     }
 }
 /// Complex type `{urn:cisco:CUPS:UCCN}ContactGroupType`.
@@ -828,6 +1150,27 @@ impl __rt::ComplexType for ContactGroupType {
             __rt::Complex<__rt::AnyContent>,
         >(w, URI_UCCN, "is-external", &self.is_external)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactGroupType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::any_content(),
+                __rt::arbitrary::any_content(),
+            )
+                .prop_map(|(v0, v1, v2)| Self {
+                    persona_id: v0,
+                    is_cups: v1,
+                    is_external: v2,
+                }),
+        )
     }
 }
 /// Complex type `{urn:cisco:CUPS:UCCN}DialingRulesElementType`.
@@ -938,6 +1281,37 @@ impl __rt::ComplexType for DialingRulesElementType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DialingRulesElementType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+            )
+                .prop_map(|(v0, v1, v2, v3, v4, v5, v6, v7)| Self {
+                    r#type: v0,
+                    name: v1,
+                    description: v2,
+                    priority: v3,
+                    number_begins_with: v4,
+                    number_of_digits: v5,
+                    digits_to_be_removed: v6,
+                    prefix: v7,
+                }),
+        )
+    }
+}
 /// The anonymous type of 'rule' in complex type `{urn:cisco:CUPS:UCCN}PrivacyRulesType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PrivacyRulesTypeRule {
@@ -994,6 +1368,24 @@ impl __rt::ComplexType for PrivacyRulesTypeRule {
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         <PrivacyRulesTypeRuleChoice as __rt::Group>::encode_group(&self.choice, w)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PrivacyRulesTypeRule {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                <PrivacyRulesTypeRuleChoice as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0, v1)| Self { name: v0, choice: v1 }),
+        )
     }
 }
 /// The Choice group in the anonymous type of 'rule' in complex type `{urn:cisco:CUPS:UCCN}PrivacyRulesType`.
@@ -1061,6 +1453,34 @@ impl __rt::Group for PrivacyRulesTypeRuleChoice {
             }
         }
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PrivacyRulesTypeRuleChoice {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::one_of(
+            [
+                ::core::option::Option::Some(
+                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                        __rt::arbitrary::builtin::<::std::string::String>()
+                            .prop_map(Self::Watcher),
+                    ),
+                ),
+                ::core::option::Option::Some(
+                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                        __rt::arbitrary::builtin::<::std::string::String>()
+                            .prop_map(Self::Data),
+                    ),
+                ),
+            ]
+                .into_iter()
+                .flatten()
+                .collect(),
+        )
     }
 }
 /// Documents whose root is the global element `{urn:cisco:CUPS:UCCN}UPCConfigChange` (an anonymous type).

@@ -81,6 +81,31 @@ impl __rt::SoapMessage for DisableAppInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisableAppInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::DisableAppType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::RequestServerVersion as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    request: v0,
+                    request_version: v1,
+                }),
+        )
+    }
+}
 /// Output of operation `DisableApp` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}DisableAppSoapOut`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DisableAppOutput {
@@ -162,6 +187,31 @@ impl __rt::SoapMessage for DisableAppOutput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisableAppOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::DisableAppResponseType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::ServerVersionInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    disable_app_result: v0,
+                    server_version: v1,
+                }),
+        )
+    }
+}
 /// Input of operation `GetAppManifests` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}GetAppManifestsSoapIn`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetAppManifestsInput {
@@ -239,6 +289,31 @@ impl __rt::SoapMessage for GetAppManifestsInput {
             super::messages::GetAppManifestsType,
         >(w, URI_MESSAGES, "GetAppManifests", &self.request)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAppManifestsInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::GetAppManifestsType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::RequestServerVersion as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    request: v0,
+                    request_version: v1,
+                }),
+        )
     }
 }
 /// Output of operation `GetAppManifests` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}GetAppManifestsSoapOut`).
@@ -322,6 +397,31 @@ impl __rt::SoapMessage for GetAppManifestsOutput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAppManifestsOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::GetAppManifestsResponseType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::ServerVersionInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    get_app_manifests_result: v0,
+                    server_version: v1,
+                }),
+        )
+    }
+}
 /// Input of operation `GetAppMarketplaceUrl` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}GetAppMarketplaceUrlSoapIn`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetAppMarketplaceUrlInput {
@@ -401,6 +501,31 @@ impl __rt::SoapMessage for GetAppMarketplaceUrlInput {
             super::messages::GetAppMarketplaceUrlType,
         >(w, URI_MESSAGES, "GetAppMarketplaceUrl", &self.request)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAppMarketplaceUrlInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::GetAppMarketplaceUrlType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::RequestServerVersion as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    request: v0,
+                    request_version: v1,
+                }),
+        )
     }
 }
 /// Output of operation `GetAppMarketplaceUrl` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}GetAppMarketplaceUrlSoapOut`).
@@ -489,6 +614,31 @@ impl __rt::SoapMessage for GetAppMarketplaceUrlOutput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAppMarketplaceUrlOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::GetAppMarketplaceUrlResponseMessageType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::ServerVersionInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    get_app_marketplace_url_result: v0,
+                    server_version: v1,
+                }),
+        )
+    }
+}
 /// Input of operation `GetClientAccessToken` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}GetClientAccessTokenSoapIn`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetClientAccessTokenInput {
@@ -568,6 +718,31 @@ impl __rt::SoapMessage for GetClientAccessTokenInput {
             super::messages::GetClientAccessTokenType,
         >(w, URI_MESSAGES, "GetClientAccessToken", &self.request)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetClientAccessTokenInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::GetClientAccessTokenType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::RequestServerVersion as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    request: v0,
+                    request_version: v1,
+                }),
+        )
     }
 }
 /// Output of operation `GetClientAccessToken` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}GetClientAccessTokenSoapOut`).
@@ -656,6 +831,31 @@ impl __rt::SoapMessage for GetClientAccessTokenOutput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetClientAccessTokenOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::GetClientAccessTokenResponseType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::ServerVersionInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    get_client_access_token_result: v0,
+                    server_version: v1,
+                }),
+        )
+    }
+}
 /// Input of operation `InstallApp` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}InstallAppSoapIn`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct InstallAppInput {
@@ -731,6 +931,31 @@ impl __rt::SoapMessage for InstallAppInput {
             super::messages::InstallAppType,
         >(w, URI_MESSAGES, "InstallApp", &self.request)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for InstallAppInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::InstallAppType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::RequestServerVersion as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    request: v0,
+                    request_version: v1,
+                }),
+        )
     }
 }
 /// Output of operation `InstallApp` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}InstallAppSoapOut`).
@@ -814,6 +1039,31 @@ impl __rt::SoapMessage for InstallAppOutput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for InstallAppOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::InstallAppResponseType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::ServerVersionInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    install_app_result: v0,
+                    server_version: v1,
+                }),
+        )
+    }
+}
 /// Input of operation `UninstallApp` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}UninstallAppSoapIn`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct UninstallAppInput {
@@ -891,6 +1141,31 @@ impl __rt::SoapMessage for UninstallAppInput {
             super::messages::UninstallAppType,
         >(w, URI_MESSAGES, "UninstallApp", &self.request)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UninstallAppInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::UninstallAppType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::RequestServerVersion as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    request: v0,
+                    request_version: v1,
+                }),
+        )
     }
 }
 /// Output of operation `UninstallApp` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}UninstallAppSoapOut`).
@@ -972,6 +1247,31 @@ impl __rt::SoapMessage for UninstallAppOutput {
             super::messages::UninstallAppResponseType,
         >(w, URI_MESSAGES, "UninstallAppResponse", &self.uninstall_app_result)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UninstallAppOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::UninstallAppResponseType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::ServerVersionInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    uninstall_app_result: v0,
+                    server_version: v1,
+                }),
+        )
     }
 }
 /// The SOAP version of the binding.

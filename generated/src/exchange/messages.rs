@@ -27,6 +27,16 @@ impl __rt::ComplexType for IsUmEnabled {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for IsUmEnabled {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::just(Self {})
+    }
+}
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}IsUMEnabledResponse`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IsUmEnabledResponse {
@@ -64,6 +74,19 @@ impl __rt::ComplexType for IsUmEnabledResponse {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for IsUmEnabledResponse {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (__rt::arbitrary::builtin::<bool>(),)
+                .prop_map(|(v0,)| Self { is_um_enabled_response: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}GetUMProperties`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct GetUmProperties {}
@@ -87,6 +110,16 @@ impl __rt::ComplexType for GetUmProperties {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetUmProperties {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::just(Self {})
     }
 }
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}GetUMPropertiesResponse`.
@@ -131,6 +164,27 @@ impl __rt::ComplexType for GetUmPropertiesResponse {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetUmPropertiesResponse {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(
+                    <UmProperties as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0,)| Self {
+                    get_um_properties_response: v0,
+                }),
+        )
+    }
+}
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}SetOofStatus`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SetOofStatus {
@@ -164,6 +218,18 @@ impl __rt::ComplexType for SetOofStatus {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetOofStatus {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (__rt::arbitrary::builtin::<bool>(),).prop_map(|(v0,)| Self { status: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}SetOofStatusResponse`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SetOofStatusResponse {}
@@ -187,6 +253,16 @@ impl __rt::ComplexType for SetOofStatusResponse {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetOofStatusResponse {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::just(Self {})
     }
 }
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}SetPlayOnPhoneDialString`.
@@ -226,6 +302,23 @@ impl __rt::ComplexType for SetPlayOnPhoneDialString {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetPlayOnPhoneDialString {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+            )
+                .prop_map(|(v0,)| Self { dial_string: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}SetPlayOnPhoneDialStringResponse`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SetPlayOnPhoneDialStringResponse {}
@@ -249,6 +342,17 @@ impl __rt::ComplexType for SetPlayOnPhoneDialStringResponse {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary
+for SetPlayOnPhoneDialStringResponse {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::just(Self {})
     }
 }
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}SetTelephoneAccessFolderEmail`.
@@ -288,6 +392,23 @@ impl __rt::ComplexType for SetTelephoneAccessFolderEmail {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetTelephoneAccessFolderEmail {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+            )
+                .prop_map(|(v0,)| Self { base64_folder_id: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}SetTelephoneAccessFolderEmailResponse`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SetTelephoneAccessFolderEmailResponse {}
@@ -311,6 +432,17 @@ impl __rt::ComplexType for SetTelephoneAccessFolderEmailResponse {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary
+for SetTelephoneAccessFolderEmailResponse {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::just(Self {})
     }
 }
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}SetMissedCallNotificationEnabled`.
@@ -346,6 +478,19 @@ impl __rt::ComplexType for SetMissedCallNotificationEnabled {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary
+for SetMissedCallNotificationEnabled {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (__rt::arbitrary::builtin::<bool>(),).prop_map(|(v0,)| Self { status: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}SetMissedCallNotificationEnabledResponse`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SetMissedCallNotificationEnabledResponse {}
@@ -369,6 +514,17 @@ impl __rt::ComplexType for SetMissedCallNotificationEnabledResponse {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary
+for SetMissedCallNotificationEnabledResponse {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::just(Self {})
     }
 }
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}ResetPIN`.
@@ -396,6 +552,16 @@ impl __rt::ComplexType for ResetPin {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ResetPin {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::just(Self {})
+    }
+}
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}ResetPINResponse`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ResetPinResponse {}
@@ -419,6 +585,16 @@ impl __rt::ComplexType for ResetPinResponse {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ResetPinResponse {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::just(Self {})
     }
 }
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}PlayOnPhone`.
@@ -467,6 +643,29 @@ impl __rt::ComplexType for PlayOnPhone {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhone {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    entry_id: v0,
+                    dial_string: v1,
+                }),
+        )
+    }
+}
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}PlayOnPhoneResponse`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PlayOnPhoneResponse {
@@ -504,6 +703,23 @@ impl __rt::ComplexType for PlayOnPhoneResponse {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhoneResponse {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+            )
+                .prop_map(|(v0,)| Self { play_on_phone_response: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}GetCallInfo`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct GetCallInfo {
@@ -537,6 +753,23 @@ impl __rt::ComplexType for GetCallInfo {
             __rt::Simple<::std::string::String>,
         >(w, URI_MESSAGES, "CallId", self.call_id.as_ref())?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetCallInfo {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+            )
+                .prop_map(|(v0,)| Self { call_id: v0 }),
+        )
     }
 }
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}GetCallInfoResponse`.
@@ -576,6 +809,25 @@ impl __rt::ComplexType for GetCallInfoResponse {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetCallInfoResponse {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(
+                    <UmCallInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0,)| Self { get_call_info_response: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}Disconnect`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Disconnect {
@@ -611,6 +863,23 @@ impl __rt::ComplexType for Disconnect {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for Disconnect {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+            )
+                .prop_map(|(v0,)| Self { call_id: v0 }),
+        )
+    }
+}
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}DisconnectResponse`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct DisconnectResponse {}
@@ -634,6 +903,16 @@ impl __rt::ComplexType for DisconnectResponse {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisconnectResponse {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::just(Self {})
     }
 }
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}PlayOnPhoneGreeting`.
@@ -682,6 +961,29 @@ impl __rt::ComplexType for PlayOnPhoneGreeting {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhoneGreeting {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <UmGreetingType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    greeting_type: v0,
+                    dial_string: v1,
+                }),
+        )
+    }
+}
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/messages}PlayOnPhoneGreetingResponse`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PlayOnPhoneGreetingResponse {
@@ -722,6 +1024,25 @@ impl __rt::ComplexType for PlayOnPhoneGreetingResponse {
             self.play_on_phone_greeting_response.as_ref(),
         )?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhoneGreetingResponse {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+            )
+                .prop_map(|(v0,)| Self {
+                    play_on_phone_greeting_response: v0,
+                }),
+        )
     }
 }
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}DisconnectPhoneCallType`. Derived from `{http://schemas.microsoft.com/exchange/services/2006/messages}BaseRequestType` (its members come first).
@@ -767,6 +1088,23 @@ impl __rt::ComplexType for DisconnectPhoneCallType {
             __rt::Complex<super::types::PhoneCallIdType>,
         >(w, URI_MESSAGES, "PhoneCallId", &self.phone_call_id)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisconnectPhoneCallType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::types::PhoneCallIdType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { phone_call_id: v0 }),
+        )
     }
 }
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}DisconnectPhoneCallResponseMessageType`. Derived from `{http://schemas.microsoft.com/exchange/services/2006/messages}ResponseMessageType` (its members come first).
@@ -870,6 +1208,44 @@ impl __rt::ComplexType for DisconnectPhoneCallResponseMessageType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary
+for DisconnectPhoneCallResponseMessageType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::types::ResponseClassType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::optional(
+                    <ResponseCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
+                __rt::arbitrary::optional(
+                    <ResponseMessageTypeMessageXml as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1, v2, v3, v4)| Self {
+                    response_class: v0,
+                    message_text: v1,
+                    response_code: v2,
+                    descriptive_link_key: v3,
+                    message_xml: v4,
+                }),
+        )
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}GetPhoneCallInformationType`. Derived from `{http://schemas.microsoft.com/exchange/services/2006/messages}BaseRequestType` (its members come first).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetPhoneCallInformationType {
@@ -913,6 +1289,23 @@ impl __rt::ComplexType for GetPhoneCallInformationType {
             __rt::Complex<super::types::PhoneCallIdType>,
         >(w, URI_MESSAGES, "PhoneCallId", &self.phone_call_id)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetPhoneCallInformationType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::types::PhoneCallIdType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { phone_call_id: v0 }),
+        )
     }
 }
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}GetPhoneCallInformationResponseMessageType`. Derived from `{http://schemas.microsoft.com/exchange/services/2006/messages}ResponseMessageType` (its members come first).
@@ -1032,6 +1425,50 @@ impl __rt::ComplexType for GetPhoneCallInformationResponseMessageType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary
+for GetPhoneCallInformationResponseMessageType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::types::ResponseClassType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::optional(
+                    <ResponseCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
+                __rt::arbitrary::optional(
+                    <ResponseMessageTypeMessageXml as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::PhoneCallInformationType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1, v2, v3, v4, v5)| Self {
+                    response_class: v0,
+                    message_text: v1,
+                    response_code: v2,
+                    descriptive_link_key: v3,
+                    message_xml: v4,
+                    phone_call_information: v5,
+                }),
+        )
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}PlayOnPhone2Type`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlayOnPhone2Type {
@@ -1077,6 +1514,23 @@ impl __rt::ComplexType for PlayOnPhone2Type {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhone2Type {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <PlayOnPhoneType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { play_on_phone: v0 }),
+        )
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}PlayOnPhoneResponse2Type`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlayOnPhoneResponse2Type {
@@ -1120,6 +1574,23 @@ impl __rt::ComplexType for PlayOnPhoneResponse2Type {
             __rt::Complex<PlayOnPhoneResponseMessageType>,
         >(w, URI_MESSAGES, "PlayOnPhoneResponse", &self.play_on_phone_response)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhoneResponse2Type {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <PlayOnPhoneResponseMessageType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { play_on_phone_response: v0 }),
+        )
     }
 }
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}DisableAppType`. Derived from `{http://schemas.microsoft.com/exchange/services/2006/messages}BaseRequestType` (its members come first).
@@ -1174,6 +1645,24 @@ impl __rt::ComplexType for DisableAppType {
             __rt::Simple<super::types::DisableReasonType>,
         >(w, URI_MESSAGES, "DisableReason", &self.disable_reason)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisableAppType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                <super::types::DisableReasonType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0, v1)| Self { id: v0, disable_reason: v1 }),
+        )
     }
 }
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}DisableAppResponseType`. Derived from `{http://schemas.microsoft.com/exchange/services/2006/messages}ResponseMessageType` (its members come first).
@@ -1274,6 +1763,43 @@ impl __rt::ComplexType for DisableAppResponseType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisableAppResponseType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::types::ResponseClassType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::optional(
+                    <ResponseCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
+                __rt::arbitrary::optional(
+                    <ResponseMessageTypeMessageXml as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1, v2, v3, v4)| Self {
+                    response_class: v0,
+                    message_text: v1,
+                    response_code: v2,
+                    descriptive_link_key: v3,
+                    message_xml: v4,
+                }),
+        )
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}GetAppManifestsType`. Derived from `{http://schemas.microsoft.com/exchange/services/2006/messages}BaseRequestType` (its members come first).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct GetAppManifestsType {}
@@ -1305,6 +1831,16 @@ impl __rt::ComplexType for GetAppManifestsType {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAppManifestsType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::just(Self {})
     }
 }
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}GetAppManifestsResponseType`. Derived from `{http://schemas.microsoft.com/exchange/services/2006/messages}ResponseMessageType` (its members come first).
@@ -1417,6 +1953,47 @@ impl __rt::ComplexType for GetAppManifestsResponseType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAppManifestsResponseType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::types::ResponseClassType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::optional(
+                    <ResponseCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
+                __rt::arbitrary::optional(
+                    <ResponseMessageTypeMessageXml as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                <ArrayOfAppManifestsType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0, v1, v2, v3, v4, v5)| Self {
+                    response_class: v0,
+                    message_text: v1,
+                    response_code: v2,
+                    descriptive_link_key: v3,
+                    message_xml: v4,
+                    manifests: v5,
+                }),
+        )
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}GetAppMarketplaceUrlType`. Derived from `{http://schemas.microsoft.com/exchange/services/2006/messages}BaseRequestType` (its members come first).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct GetAppMarketplaceUrlType {}
@@ -1448,6 +2025,16 @@ impl __rt::ComplexType for GetAppMarketplaceUrlType {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAppMarketplaceUrlType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::just(Self {})
     }
 }
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}GetAppMarketplaceUrlResponseMessageType`. Derived from `{http://schemas.microsoft.com/exchange/services/2006/messages}ResponseMessageType` (its members come first).
@@ -1560,6 +2147,48 @@ impl __rt::ComplexType for GetAppMarketplaceUrlResponseMessageType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary
+for GetAppMarketplaceUrlResponseMessageType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::types::ResponseClassType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::optional(
+                    <ResponseCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
+                __rt::arbitrary::optional(
+                    <ResponseMessageTypeMessageXml as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+            )
+                .prop_map(|(v0, v1, v2, v3, v4, v5)| Self {
+                    response_class: v0,
+                    message_text: v1,
+                    response_code: v2,
+                    descriptive_link_key: v3,
+                    message_xml: v4,
+                    app_marketplace_url: v5,
+                }),
+        )
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}GetClientAccessTokenType`. Derived from `{http://schemas.microsoft.com/exchange/services/2006/messages}BaseRequestType` (its members come first).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetClientAccessTokenType {
@@ -1603,6 +2232,23 @@ impl __rt::ComplexType for GetClientAccessTokenType {
             __rt::Complex<super::types::NonEmptyArrayOfClientAccessTokenRequestsType>,
         >(w, URI_MESSAGES, "TokenRequests", &self.token_requests)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetClientAccessTokenType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::types::NonEmptyArrayOfClientAccessTokenRequestsType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { token_requests: v0 }),
+        )
     }
 }
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}GetClientAccessTokenResponseType`. Derived from `{http://schemas.microsoft.com/exchange/services/2006/messages}BaseResponseMessageType` (its members come first).
@@ -1653,6 +2299,24 @@ impl __rt::ComplexType for GetClientAccessTokenResponseType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary
+for GetClientAccessTokenResponseType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <ArrayOfResponseMessagesType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { response_messages: v0 }),
+        )
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}InstallAppType`. Derived from `{http://schemas.microsoft.com/exchange/services/2006/messages}BaseRequestType` (its members come first).
 #[derive(Clone, Debug, PartialEq)]
 pub struct InstallAppType {
@@ -1694,6 +2358,19 @@ impl __rt::ComplexType for InstallAppType {
             __rt::Simple<__rt::xsd::Base64Binary>,
         >(w, URI_MESSAGES, "Manifest", &self.manifest)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for InstallAppType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (__rt::arbitrary::builtin::<__rt::xsd::Base64Binary>(),)
+                .prop_map(|(v0,)| Self { manifest: v0 }),
+        )
     }
 }
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}InstallAppResponseType`. Derived from `{http://schemas.microsoft.com/exchange/services/2006/messages}ResponseMessageType` (its members come first).
@@ -1794,6 +2471,43 @@ impl __rt::ComplexType for InstallAppResponseType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for InstallAppResponseType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::types::ResponseClassType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::optional(
+                    <ResponseCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
+                __rt::arbitrary::optional(
+                    <ResponseMessageTypeMessageXml as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1, v2, v3, v4)| Self {
+                    response_class: v0,
+                    message_text: v1,
+                    response_code: v2,
+                    descriptive_link_key: v3,
+                    message_xml: v4,
+                }),
+        )
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}UninstallAppType`. Derived from `{http://schemas.microsoft.com/exchange/services/2006/messages}BaseRequestType` (its members come first).
 #[derive(Clone, Debug, PartialEq)]
 pub struct UninstallAppType {
@@ -1835,6 +2549,19 @@ impl __rt::ComplexType for UninstallAppType {
             __rt::Simple<::std::string::String>,
         >(w, URI_MESSAGES, "ID", &self.id)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UninstallAppType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (__rt::arbitrary::builtin::<::std::string::String>(),)
+                .prop_map(|(v0,)| Self { id: v0 }),
+        )
     }
 }
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}UninstallAppResponseType`. Derived from `{http://schemas.microsoft.com/exchange/services/2006/messages}ResponseMessageType` (its members come first).
@@ -1933,6 +2660,43 @@ impl __rt::ComplexType for UninstallAppResponseType {
             __rt::Complex<ResponseMessageTypeMessageXml>,
         >(w, URI_MESSAGES, "MessageXml", self.message_xml.as_ref())?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UninstallAppResponseType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::types::ResponseClassType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::optional(
+                    <ResponseCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
+                __rt::arbitrary::optional(
+                    <ResponseMessageTypeMessageXml as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1, v2, v3, v4)| Self {
+                    response_class: v0,
+                    message_text: v1,
+                    response_code: v2,
+                    descriptive_link_key: v3,
+                    message_xml: v4,
+                }),
+        )
     }
 }
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}UMProperties`.
@@ -2034,6 +2798,37 @@ impl __rt::ComplexType for UmProperties {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UmProperties {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<bool>(),
+                __rt::arbitrary::builtin::<bool>(),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+            )
+                .prop_map(|(v0, v1, v2, v3, v4)| Self {
+                    oof_status: v0,
+                    missed_call_notification_enabled: v1,
+                    play_on_phone_dial_string: v2,
+                    telephone_access_numbers: v3,
+                    telephone_access_folder_email: v4,
+                }),
+        )
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}UMCallInfo`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UmCallInfo {
@@ -2086,6 +2881,29 @@ impl __rt::ComplexType for UmCallInfo {
             __rt::Simple<UmEventCause>,
         >(w, URI_MESSAGES, "EventCause", &self.event_cause)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UmCallInfo {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <UmCallState as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                <UmEventCause as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    call_state: v0,
+                    event_cause: v1,
+                }),
+        )
     }
 }
 /// Simple type `{http://schemas.microsoft.com/exchange/services/2006/messages}UMGreetingType`.
@@ -2155,6 +2973,16 @@ impl ::core::str::FromStr for UmGreetingType {
         )
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UmGreetingType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::select(Self::VALUES)
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}BaseRequestType`. Abstract in the schema.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct BaseRequestType {}
@@ -2186,6 +3014,16 @@ impl __rt::ComplexType for BaseRequestType {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for BaseRequestType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::just(Self {})
     }
 }
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}ResponseMessageType`.
@@ -2284,6 +3122,43 @@ impl __rt::ComplexType for ResponseMessageType {
             __rt::Complex<ResponseMessageTypeMessageXml>,
         >(w, URI_MESSAGES, "MessageXml", self.message_xml.as_ref())?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ResponseMessageType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::types::ResponseClassType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::optional(
+                    <ResponseCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
+                __rt::arbitrary::optional(
+                    <ResponseMessageTypeMessageXml as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1, v2, v3, v4)| Self {
+                    response_class: v0,
+                    message_text: v1,
+                    response_code: v2,
+                    descriptive_link_key: v3,
+                    message_xml: v4,
+                }),
+        )
     }
 }
 /// Simple type `{http://schemas.microsoft.com/exchange/services/2006/messages}ResponseCodeType`.
@@ -6020,6 +6895,16 @@ impl ::core::str::FromStr for ResponseCodeType {
         )
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ResponseCodeType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::select(Self::VALUES)
+    }
+}
 /// The anonymous type of 'MessageXml' in complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}ResponseMessageType`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ResponseMessageTypeMessageXml {
@@ -6056,6 +6941,25 @@ impl __rt::ComplexType for ResponseMessageTypeMessageXml {
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         __rt::put_many_any(w, &self.any, 0, usize::MAX, "any")?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ResponseMessageTypeMessageXml {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    __rt::arbitrary::any_element("urn:soapkit:arbitrary"),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { any: v0 }),
+        )
     }
 }
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}PlayOnPhoneType`. Derived from `{http://schemas.microsoft.com/exchange/services/2006/messages}BaseRequestType` (its members come first).
@@ -6110,6 +7014,27 @@ impl __rt::ComplexType for PlayOnPhoneType {
             __rt::Simple<::std::string::String>,
         >(w, URI_MESSAGES, "DialString", &self.dial_string)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhoneType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::types::ItemIdType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    item_id: v0,
+                    dial_string: v1,
+                }),
+        )
     }
 }
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}PlayOnPhoneResponseMessageType`. Derived from `{http://schemas.microsoft.com/exchange/services/2006/messages}ResponseMessageType` (its members come first).
@@ -6222,6 +7147,49 @@ impl __rt::ComplexType for PlayOnPhoneResponseMessageType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhoneResponseMessageType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::types::ResponseClassType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::optional(
+                    <ResponseCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
+                __rt::arbitrary::optional(
+                    <ResponseMessageTypeMessageXml as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::PhoneCallIdType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1, v2, v3, v4, v5)| Self {
+                    response_class: v0,
+                    message_text: v1,
+                    response_code: v2,
+                    descriptive_link_key: v3,
+                    message_xml: v4,
+                    phone_call_id: v5,
+                }),
+        )
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}ArrayOfAppManifestsType`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ArrayOfAppManifestsType {
@@ -6263,6 +7231,25 @@ impl __rt::ComplexType for ArrayOfAppManifestsType {
             __rt::Simple<__rt::xsd::Base64Binary>,
         >(w, URI_MESSAGES, "Manifest", &self.manifest, 0, usize::MAX)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ArrayOfAppManifestsType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    __rt::arbitrary::builtin::<__rt::xsd::Base64Binary>(),
+                    0,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { manifest: v0 }),
+        )
     }
 }
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}BaseResponseMessageType`.
@@ -6308,6 +7295,23 @@ impl __rt::ComplexType for BaseResponseMessageType {
             __rt::Complex<ArrayOfResponseMessagesType>,
         >(w, URI_MESSAGES, "ResponseMessages", &self.response_messages)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for BaseResponseMessageType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <ArrayOfResponseMessagesType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { response_messages: v0 }),
+        )
     }
 }
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}ArrayOfResponseMessagesType`.
@@ -6370,6 +7374,29 @@ impl __rt::ComplexType for ArrayOfResponseMessagesType {
             usize::MAX,
         )?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ArrayOfResponseMessagesType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <GetClientAccessTokenResponseMessageType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    1,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self {
+                    get_client_access_token_response_message: v0,
+                }),
+        )
     }
 }
 /// Simple type `{http://schemas.microsoft.com/exchange/services/2006/messages}UMCallState`.
@@ -6472,6 +7499,16 @@ impl ::core::str::FromStr for UmCallState {
         )
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UmCallState {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::select(Self::VALUES)
+    }
+}
 /// Simple type `{http://schemas.microsoft.com/exchange/services/2006/messages}UMEventCause`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UmEventCause {
@@ -6555,6 +7592,16 @@ impl ::core::str::FromStr for UmEventCause {
             s,
             &__rt::Reader::new("", __rt::NsTable::STANDARD),
         )
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UmEventCause {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::select(Self::VALUES)
     }
 }
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/messages}GetClientAccessTokenResponseMessageType`. Derived from `{http://schemas.microsoft.com/exchange/services/2006/messages}ResponseMessageType` (its members come first).
@@ -6665,6 +7712,50 @@ impl __rt::ComplexType for GetClientAccessTokenResponseMessageType {
             __rt::Complex<super::types::ClientAccessTokenType>,
         >(w, URI_MESSAGES, "Token", self.token.as_ref())?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary
+for GetClientAccessTokenResponseMessageType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::types::ResponseClassType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::optional(
+                    <ResponseCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
+                __rt::arbitrary::optional(
+                    <ResponseMessageTypeMessageXml as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::ClientAccessTokenType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1, v2, v3, v4, v5)| Self {
+                    response_class: v0,
+                    message_text: v1,
+                    response_code: v2,
+                    descriptive_link_key: v3,
+                    message_xml: v4,
+                    token: v5,
+                }),
+        )
     }
 }
 /// Documents whose root is the global element `{http://schemas.microsoft.com/exchange/services/2006/messages}IsUMEnabled` (an anonymous type).

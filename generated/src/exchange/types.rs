@@ -68,6 +68,29 @@ impl __rt::ComplexType for ExchangeImpersonationType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ExchangeImpersonationType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::any_attributes(
+                    "http://schemas.xmlsoap.org/soap/envelope/",
+                ),
+                <ConnectingSidType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    other_attributes: v0,
+                    connecting_sid: v1,
+                }),
+        )
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/types}MailboxCultureType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MailboxCultureType {
@@ -140,6 +163,27 @@ impl __rt::ComplexType for MailboxCultureType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for MailboxCultureType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::any_attributes(
+                    "http://schemas.xmlsoap.org/soap/envelope/",
+                ),
+                __rt::arbitrary::builtin::<__rt::codecs::Language>(),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    other_attributes: v0,
+                    value: v1,
+                }),
+        )
+    }
+}
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/types}RequestServerVersion`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequestServerVersion {
@@ -203,6 +247,29 @@ impl __rt::ComplexType for RequestServerVersion {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for RequestServerVersion {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <ExchangeVersionType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::any_attributes(
+                    "http://schemas.xmlsoap.org/soap/envelope/",
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    version: v0,
+                    other_attributes: v1,
+                }),
+        )
     }
 }
 /// The anonymous type of element `{http://schemas.microsoft.com/exchange/services/2006/types}ServerVersionInfo`.
@@ -293,6 +360,33 @@ impl __rt::ComplexType for ServerVersionInfo {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ServerVersionInfo {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
+                __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
+                __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
+                __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+            )
+                .prop_map(|(v0, v1, v2, v3, v4)| Self {
+                    major_version: v0,
+                    minor_version: v1,
+                    major_build_number: v2,
+                    minor_build_number: v3,
+                    version: v4,
+                }),
+        )
     }
 }
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/types}ConnectingSIDType`.
@@ -426,6 +520,54 @@ impl __rt::ComplexType for ConnectingSidType {
         <Self as __rt::Group>::encode_group(self, w)
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ConnectingSidType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::one_of(
+            [
+                ::core::option::Option::Some(
+                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                        <PrincipalNameType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                                depth,
+                            )
+                            .prop_map(Self::PrincipalName),
+                    ),
+                ),
+                ::core::option::Option::Some(
+                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                        <SidType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                                depth,
+                            )
+                            .prop_map(Self::Sid),
+                    ),
+                ),
+                ::core::option::Option::Some(
+                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                        <PrimarySmtpAddressType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                                depth,
+                            )
+                            .prop_map(Self::PrimarySmtpAddress),
+                    ),
+                ),
+                ::core::option::Option::Some(
+                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                        <SmtpAddressType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                                depth,
+                            )
+                            .prop_map(Self::SmtpAddress),
+                    ),
+                ),
+            ]
+                .into_iter()
+                .flatten()
+                .collect(),
+        )
+    }
+}
 /// Simple type `{http://schemas.microsoft.com/exchange/services/2006/types}ExchangeVersionType`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExchangeVersionType {
@@ -526,6 +668,16 @@ impl ::core::str::FromStr for ExchangeVersionType {
         )
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ExchangeVersionType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::select(Self::VALUES)
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/types}PhoneCallIdType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PhoneCallIdType {
@@ -579,6 +731,19 @@ impl __rt::ComplexType for PhoneCallIdType {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PhoneCallIdType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (__rt::arbitrary::builtin::<::std::string::String>(),)
+                .prop_map(|(v0,)| Self { id: v0 }),
+        )
     }
 }
 /// Simple type `{http://schemas.microsoft.com/exchange/services/2006/types}ResponseClassType`.
@@ -652,6 +817,16 @@ impl ::core::str::FromStr for ResponseClassType {
         )
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ResponseClassType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::select(Self::VALUES)
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/types}PhoneCallInformationType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PhoneCallInformationType {
@@ -722,6 +897,35 @@ impl __rt::ComplexType for PhoneCallInformationType {
             __rt::Simple<i32>,
         >(w, URI_TYPES, "SIPResponseCode", self.sip_response_code.as_ref())?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PhoneCallInformationType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <PhoneCallStateType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                <ConnectionFailureCauseType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+                __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
+            )
+                .prop_map(|(v0, v1, v2, v3)| Self {
+                    phone_call_state: v0,
+                    connection_failure_cause: v1,
+                    sip_response_text: v2,
+                    sip_response_code: v3,
+                }),
+        )
     }
 }
 /// Simple type `{http://schemas.microsoft.com/exchange/services/2006/types}DisableReasonType`.
@@ -810,6 +1014,16 @@ impl ::core::str::FromStr for DisableReasonType {
         )
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisableReasonType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::select(Self::VALUES)
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/types}NonEmptyArrayOfClientAccessTokenRequestsType`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct NonEmptyArrayOfClientAccessTokenRequestsType {
@@ -858,6 +1072,28 @@ impl __rt::ComplexType for NonEmptyArrayOfClientAccessTokenRequestsType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary
+for NonEmptyArrayOfClientAccessTokenRequestsType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::many(
+                    <ClientAccessTokenRequestType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                    1,
+                    ::core::option::Option::None,
+                ),
+            )
+                .prop_map(|(v0,)| Self { token_request: v0 }),
+        )
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/types}PrincipalNameType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PrincipalNameType {
@@ -901,6 +1137,23 @@ impl __rt::ComplexType for PrincipalNameType {
         w.put_scratch(buf);
         res?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PrincipalNameType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <NonEmptyStringType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { value: v0 }),
+        )
     }
 }
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/types}SIDType`.
@@ -948,6 +1201,23 @@ impl __rt::ComplexType for SidType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SidType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <NonEmptyStringType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { value: v0 }),
+        )
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/types}PrimarySmtpAddressType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PrimarySmtpAddressType {
@@ -993,6 +1263,23 @@ impl __rt::ComplexType for PrimarySmtpAddressType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PrimarySmtpAddressType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <NonEmptyStringType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { value: v0 }),
+        )
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/types}SmtpAddressType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SmtpAddressType {
@@ -1036,6 +1323,23 @@ impl __rt::ComplexType for SmtpAddressType {
         w.put_scratch(buf);
         res?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SmtpAddressType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <NonEmptyStringType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { value: v0 }),
+        )
     }
 }
 /// Simple type `{http://schemas.microsoft.com/exchange/services/2006/types}PhoneCallStateType`.
@@ -1138,6 +1442,16 @@ impl ::core::str::FromStr for PhoneCallStateType {
         )
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PhoneCallStateType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::select(Self::VALUES)
+    }
+}
 /// Simple type `{http://schemas.microsoft.com/exchange/services/2006/types}ConnectionFailureCauseType`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConnectionFailureCauseType {
@@ -1223,6 +1537,16 @@ impl ::core::str::FromStr for ConnectionFailureCauseType {
         )
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ConnectionFailureCauseType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::select(Self::VALUES)
+    }
+}
 /// Identifier for a fully resolved item
 ///
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/types}ItemIdType`. Derived from `{http://schemas.microsoft.com/exchange/services/2006/types}BaseItemIdType` (its members come first).
@@ -1294,6 +1618,24 @@ impl __rt::ComplexType for ItemIdType {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ItemIdType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::builtin::<::std::string::String>(),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self { id: v0, change_key: v1 }),
+        )
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/types}ClientAccessTokenRequestType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClientAccessTokenRequestType {
@@ -1344,6 +1686,24 @@ impl __rt::ComplexType for ClientAccessTokenRequestType {
             __rt::Simple<ClientAccessTokenTypeType>,
         >(w, URI_TYPES, "TokenType", &self.token_type)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ClientAccessTokenRequestType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                <ClientAccessTokenTypeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0, v1)| Self { id: v0, token_type: v1 }),
+        )
     }
 }
 /// Simple type `{http://schemas.microsoft.com/exchange/services/2006/types}NonEmptyStringType`.
@@ -1410,6 +1770,20 @@ impl __rt::SimpleType for NonEmptyStringType {
             .map_err(|e| __rt::EncodeError::new(e.to_string()))
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for NonEmptyStringType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        static FACETS: __rt::arbitrary::Facets = __rt::arbitrary::Facets {
+            min_length: ::core::option::Option::Some(1),
+            ..__rt::arbitrary::Facets::NONE
+        };
+        __rt::arbitrary::restricted::<Self, ::std::string::String>(&FACETS)
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/types}BaseItemIdType`. Abstract in the schema.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct BaseItemIdType {}
@@ -1441,6 +1815,16 @@ impl __rt::ComplexType for BaseItemIdType {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for BaseItemIdType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::just(Self {})
     }
 }
 /// Simple type `{http://schemas.microsoft.com/exchange/services/2006/types}ClientAccessTokenTypeType`.
@@ -1510,6 +1894,16 @@ impl ::core::str::FromStr for ClientAccessTokenTypeType {
         )
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ClientAccessTokenTypeType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::select(Self::VALUES)
+    }
+}
 /// Complex type `{http://schemas.microsoft.com/exchange/services/2006/types}ClientAccessTokenType`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClientAccessTokenType {
@@ -1576,6 +1970,31 @@ impl __rt::ComplexType for ClientAccessTokenType {
         >(w, URI_TYPES, "TokenValue", &self.token_value)?;
         __rt::put::<__rt::Simple<__rt::xsd::Integer>>(w, URI_TYPES, "TTL", &self.ttl)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ClientAccessTokenType {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                <ClientAccessTokenTypeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::builtin::<::std::string::String>(),
+                __rt::arbitrary::builtin::<__rt::xsd::Integer>(),
+            )
+                .prop_map(|(v0, v1, v2, v3)| Self {
+                    id: v0,
+                    token_type: v1,
+                    token_value: v2,
+                    ttl: v3,
+                }),
+        )
     }
 }
 /// Documents whose root is the global element `{http://schemas.microsoft.com/exchange/services/2006/types}ExchangeImpersonation` (`{http://schemas.microsoft.com/exchange/services/2006/types}ExchangeImpersonationType`).

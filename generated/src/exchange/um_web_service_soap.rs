@@ -62,6 +62,23 @@ impl __rt::SoapMessage for IsUmEnabledInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for IsUmEnabledInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::IsUmEnabled as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
+    }
+}
 /// Output of operation `IsUMEnabled` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}IsUMEnabledSoapOut`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct IsUmEnabledOutput {
@@ -124,6 +141,23 @@ impl __rt::SoapMessage for IsUmEnabledOutput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for IsUmEnabledOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::IsUmEnabledResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
+    }
+}
 /// Input of operation `GetUMProperties` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}GetUMPropertiesSoapIn`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetUmPropertiesInput {
@@ -180,6 +214,23 @@ impl __rt::SoapMessage for GetUmPropertiesInput {
             super::messages::GetUmProperties,
         >(w, URI_MESSAGES, "GetUMProperties", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetUmPropertiesInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::GetUmProperties as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Output of operation `GetUMProperties` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}GetUMPropertiesSoapOut`).
@@ -244,6 +295,23 @@ impl __rt::SoapMessage for GetUmPropertiesOutput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetUmPropertiesOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::GetUmPropertiesResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
+    }
+}
 /// Input of operation `SetOofStatus` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}SetOofStatusSoapIn`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SetOofStatusInput {
@@ -300,6 +368,23 @@ impl __rt::SoapMessage for SetOofStatusInput {
             super::messages::SetOofStatus,
         >(w, URI_MESSAGES, "SetOofStatus", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetOofStatusInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::SetOofStatus as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Output of operation `SetOofStatus` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}SetOofStatusSoapOut`).
@@ -364,6 +449,23 @@ impl __rt::SoapMessage for SetOofStatusOutput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetOofStatusOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::SetOofStatusResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
+    }
+}
 /// Input of operation `SetPlayOnPhoneDialString` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}SetPlayOnPhoneDialStringSoapIn`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SetPlayOnPhoneDialStringInput {
@@ -424,6 +526,23 @@ impl __rt::SoapMessage for SetPlayOnPhoneDialStringInput {
             super::messages::SetPlayOnPhoneDialString,
         >(w, URI_MESSAGES, "SetPlayOnPhoneDialString", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetPlayOnPhoneDialStringInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::SetPlayOnPhoneDialString as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Output of operation `SetPlayOnPhoneDialString` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}SetPlayOnPhoneDialStringSoapOut`).
@@ -488,6 +607,23 @@ impl __rt::SoapMessage for SetPlayOnPhoneDialStringOutput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetPlayOnPhoneDialStringOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::SetPlayOnPhoneDialStringResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
+    }
+}
 /// Input of operation `SetTelephoneAccessFolderEmail` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}SetTelephoneAccessFolderEmailSoapIn`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SetTelephoneAccessFolderEmailInput {
@@ -548,6 +684,24 @@ impl __rt::SoapMessage for SetTelephoneAccessFolderEmailInput {
             super::messages::SetTelephoneAccessFolderEmail,
         >(w, URI_MESSAGES, "SetTelephoneAccessFolderEmail", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary
+for SetTelephoneAccessFolderEmailInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::SetTelephoneAccessFolderEmail as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Output of operation `SetTelephoneAccessFolderEmail` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}SetTelephoneAccessFolderEmailSoapOut`).
@@ -612,6 +766,24 @@ impl __rt::SoapMessage for SetTelephoneAccessFolderEmailOutput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary
+for SetTelephoneAccessFolderEmailOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::SetTelephoneAccessFolderEmailResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
+    }
+}
 /// Input of operation `SetMissedCallNotificationEnabled` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}SetMissedCallNotificationEnabledSoapIn`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SetMissedCallNotificationEnabledInput {
@@ -672,6 +844,24 @@ impl __rt::SoapMessage for SetMissedCallNotificationEnabledInput {
             super::messages::SetMissedCallNotificationEnabled,
         >(w, URI_MESSAGES, "SetMissedCallNotificationEnabled", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary
+for SetMissedCallNotificationEnabledInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::SetMissedCallNotificationEnabled as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Output of operation `SetMissedCallNotificationEnabled` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}SetMissedCallNotificationEnabledSoapOut`).
@@ -741,6 +931,24 @@ impl __rt::SoapMessage for SetMissedCallNotificationEnabledOutput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary
+for SetMissedCallNotificationEnabledOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::SetMissedCallNotificationEnabledResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
+    }
+}
 /// Input of operation `ResetPIN` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}ResetPINSoapIn`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResetPinInput {
@@ -792,6 +1000,23 @@ impl __rt::SoapMessage for ResetPinInput {
             super::messages::ResetPin,
         >(w, URI_MESSAGES, "ResetPIN", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ResetPinInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::ResetPin as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Output of operation `ResetPIN` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}ResetPINSoapOut`).
@@ -854,6 +1079,23 @@ impl __rt::SoapMessage for ResetPinOutput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ResetPinOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::ResetPinResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
+    }
+}
 /// Input of operation `PlayOnPhone` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}PlayOnPhoneSoapIn`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlayOnPhoneInput {
@@ -910,6 +1152,23 @@ impl __rt::SoapMessage for PlayOnPhoneInput {
             super::messages::PlayOnPhone,
         >(w, URI_MESSAGES, "PlayOnPhone", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhoneInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::PlayOnPhone as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Output of operation `PlayOnPhone` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}PlayOnPhoneSoapOut`).
@@ -974,6 +1233,23 @@ impl __rt::SoapMessage for PlayOnPhoneOutput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhoneOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::PlayOnPhoneResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
+    }
+}
 /// Input of operation `GetCallInfo` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}GetCallInfoSoapIn`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetCallInfoInput {
@@ -1030,6 +1306,23 @@ impl __rt::SoapMessage for GetCallInfoInput {
             super::messages::GetCallInfo,
         >(w, URI_MESSAGES, "GetCallInfo", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetCallInfoInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::GetCallInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Output of operation `GetCallInfo` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}GetCallInfoSoapOut`).
@@ -1094,6 +1387,23 @@ impl __rt::SoapMessage for GetCallInfoOutput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetCallInfoOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::GetCallInfoResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
+    }
+}
 /// Input of operation `Disconnect` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}DisconnectSoapIn`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DisconnectInput {
@@ -1150,6 +1460,23 @@ impl __rt::SoapMessage for DisconnectInput {
             super::messages::Disconnect,
         >(w, URI_MESSAGES, "Disconnect", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisconnectInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::Disconnect as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Output of operation `Disconnect` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}DisconnectSoapOut`).
@@ -1214,6 +1541,23 @@ impl __rt::SoapMessage for DisconnectOutput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisconnectOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::DisconnectResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
+    }
+}
 /// Input of operation `PlayOnPhoneGreeting` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}PlayOnPhoneGreetingSoapIn`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlayOnPhoneGreetingInput {
@@ -1276,6 +1620,23 @@ impl __rt::SoapMessage for PlayOnPhoneGreetingInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhoneGreetingInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::PlayOnPhoneGreeting as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
+    }
+}
 /// Output of operation `PlayOnPhoneGreeting` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}PlayOnPhoneGreetingSoapOut`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlayOnPhoneGreetingOutput {
@@ -1336,6 +1697,23 @@ impl __rt::SoapMessage for PlayOnPhoneGreetingOutput {
             super::messages::PlayOnPhoneGreetingResponse,
         >(w, URI_MESSAGES, "PlayOnPhoneGreetingResponse", &self.parameters)?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhoneGreetingOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::PlayOnPhoneGreetingResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+            )
+                .prop_map(|(v0,)| Self { parameters: v0 }),
+        )
     }
 }
 /// Input of operation `DisconnectPhoneCall` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}DisconnectPhoneCallSoapIn`).
@@ -1460,6 +1838,43 @@ impl __rt::SoapMessage for DisconnectPhoneCallInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisconnectPhoneCallInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::DisconnectPhoneCallType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::ExchangeImpersonationType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::MailboxCultureType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::RequestServerVersion as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1, v2, v3)| Self {
+                    request: v0,
+                    impersonation: v1,
+                    mailbox_culture: v2,
+                    request_version: v3,
+                }),
+        )
+    }
+}
 /// Output of operation `DisconnectPhoneCall` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}DisconnectPhoneCallSoapOut`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DisconnectPhoneCallOutput {
@@ -1544,6 +1959,31 @@ impl __rt::SoapMessage for DisconnectPhoneCallOutput {
             &self.disconnect_phone_call_result,
         )?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisconnectPhoneCallOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::DisconnectPhoneCallResponseMessageType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::ServerVersionInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    disconnect_phone_call_result: v0,
+                    server_version: v1,
+                }),
+        )
     }
 }
 /// Input of operation `GetPhoneCallInformation` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}GetPhoneCallInformationSoapIn`).
@@ -1668,6 +2108,43 @@ impl __rt::SoapMessage for GetPhoneCallInformationInput {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetPhoneCallInformationInput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::GetPhoneCallInformationType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::ExchangeImpersonationType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::MailboxCultureType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::RequestServerVersion as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1, v2, v3)| Self {
+                    request: v0,
+                    impersonation: v1,
+                    mailbox_culture: v2,
+                    request_version: v3,
+                }),
+        )
+    }
+}
 /// Output of operation `GetPhoneCallInformation` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}GetPhoneCallInformationSoapOut`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetPhoneCallInformationOutput {
@@ -1752,6 +2229,31 @@ impl __rt::SoapMessage for GetPhoneCallInformationOutput {
             &self.get_phone_call_information_result,
         )?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetPhoneCallInformationOutput {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::GetPhoneCallInformationResponseMessageType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::ServerVersionInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    get_phone_call_information_result: v0,
+                    server_version: v1,
+                }),
+        )
     }
 }
 /// Input of operation `PlayOnPhone2` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}PlayOnPhoneSoapIn2`).
@@ -1861,6 +2363,43 @@ impl __rt::SoapMessage for PlayOnPhone2Input {
         ::core::result::Result::Ok(())
     }
 }
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhone2Input {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::PlayOnPhone2Type as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::ExchangeImpersonationType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::MailboxCultureType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::RequestServerVersion as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1, v2, v3)| Self {
+                    request: v0,
+                    impersonation: v1,
+                    mailbox_culture: v2,
+                    request_version: v3,
+                }),
+        )
+    }
+}
 /// Output of operation `PlayOnPhone2` (message `{http://schemas.microsoft.com/exchange/services/2006/messages}PlayOnPhoneSoapOut2`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlayOnPhone2Output {
@@ -1925,6 +2464,31 @@ impl __rt::SoapMessage for PlayOnPhone2Output {
             w,
         )?;
         ::core::result::Result::Ok(())
+    }
+}
+#[cfg(feature = "proptest")]
+impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhone2Output {
+    type Parameters = __rt::arbitrary::Depth;
+    type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
+    fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
+        #[allow(unused_imports)]
+        use __rt::arbitrary::proptest::strategy::Strategy as _;
+        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+            (
+                <super::messages::PlayOnPhoneResponse2Type as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                    depth,
+                ),
+                __rt::arbitrary::optional(
+                    <super::types::ServerVersionInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
+                        depth,
+                    ),
+                ),
+            )
+                .prop_map(|(v0, v1)| Self {
+                    play_on_phone_result: v0,
+                    server_version: v1,
+                }),
+        )
     }
 }
 /// The SOAP version of the binding.
