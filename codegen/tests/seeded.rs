@@ -23,6 +23,9 @@ fn generated(inputs: &[&str]) -> soapkit_codegen::Generated {
     Config::new()
         .display_base(&root)
         .regenerate_with("change the schema and run `cargo xtask gen`")
+        // As `cargo xtask gen` (xtask/src/gen_task.rs): the property-test strategies under the
+        // generated crate's `proptest` feature.
+        .arbitrary("feature = \"proptest\"")
         .generate(&inputs)
         .unwrap_or_else(|d| panic!("{d}"))
 }
