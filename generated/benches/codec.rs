@@ -1,47 +1,36 @@
-//! Decoding and encoding MS-OXWUMS messages against quick-xml baselines.
+//! Decoding and encoding every example envelope of the three seeded systems, each beside its
+//! floor, in one run (issue 11):
 //!
-//! Targets (see the developers' guide): decoding costs at most 1.5x a quick-xml `NsReader` scan
-//! of the same bytes (every event read, every element and attribute name resolved); encoding
-//! at most 1.5x replaying the document's events through a quick-xml `Writer`.
+//! - decode floor: a quick-xml `NsReader` pass over the bytes that resolves the namespace of
+//!   every element and of every prefixed attribute, and copies every text node, CDATA section
+//!   and attribute value, unescaped (entity and character references resolved) and attribute-
+//!   value normalized, into one reused `String`; nothing is built;
+//! - encode floor: a quick-xml `Writer` replaying the event stream of the very bytes the
+//!   encoder produced (read once, before timing) into a reused `Vec<u8>`.
 //!
-//! Inputs: spec examples (small, as the protocol's messages are) and a large generated
-//! response (a `GetPhoneCallInformation` response whose `MessageXml` carries many elements),
-//! to see per-element costs without per-message overheads.
+//! Decoding is the binding's message set (`UmWebServiceSoapMessage::decode`, ...): what the
+//! dispatcher does, routing on the Body's first child and decoding faults too. Encoding is
+//! the set's `encode` of the decoded message.
+//!
+//! After criterion's own report, a table of the ratios (criterion's median estimates of this
+//! run, generated / floor) per message, with the median and the maximum per system and
+//! overall. `BENCHMARKS.md` says how to read them.
+
+mod common;
 
 use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use generated::exchange::um_web_service_soap::{
-    GetPhoneCallInformationOutput, GetUmPropertiesOutput, PlayOnPhone2Input, UmWebServiceSoapMessage,
-};
+use common::{Case, all_cases};
+use criterion::{BenchmarkId, Criterion, Throughput};
+use quick_xml::XmlVersion;
 use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
-use soapkit::soap::{SoapMessage, SoapVersion, decode_message, encode_message};
-use soapkit::xml::Limits;
 
-fn fixture(name: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/ms-oxwums").join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn large_response(items: usize) -> String {
-    let mut s = String::from(
-        r#"<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><h:ServerVersionInfo MajorVersion="15" MinorVersion="1" MajorBuildNumber="2507" MinorBuildNumber="6" Version="Exchange2016" xmlns:h="http://schemas.microsoft.com/exchange/services/2006/types"/></s:Header><s:Body><GetPhoneCallInformationResponse ResponseClass="Warning" xmlns="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"><MessageText>Partial information.</MessageText><ResponseCode>NoError</ResponseCode><DescriptiveLinkKey>0</DescriptiveLinkKey><MessageXml>"#,
-    );
-    for i in 0..items {
-        s.push_str(&format!(
-            r#"<t:Value Name="Diagnostic{i}" Kind="trace">Call leg {i} connected after {} ms; codec G.711 &amp; SRTP</t:Value>"#,
-            i * 7
-        ));
-    }
-    s.push_str(
-        r#"</MessageXml><PhoneCallInformation><t:PhoneCallState>Connected</t:PhoneCallState><t:ConnectionFailureCause>None</t:ConnectionFailureCause><t:SIPResponseText>OK</t:SIPResponseText><t:SIPResponseCode>200</t:SIPResponseCode></PhoneCallInformation></GetPhoneCallInformationResponse></s:Body></s:Envelope>"#,
-    );
-    s
-}
-
-/// The decoding baseline: read every event with namespace resolution.
-fn ns_reader_scan(text: &str) -> usize {
+/// The decode floor (see the module docs). Returns a value depending on everything read.
+fn decode_floor(text: &str, buf: &mut String) -> usize {
     let mut r = NsReader::from_str(text);
     let mut n = 0usize;
     loop {
@@ -50,11 +39,36 @@ fn ns_reader_scan(text: &str) -> usize {
                 n += ns_len(&ns) + e.local_name().as_ref().len();
                 for a in e.attributes() {
                     let a = a.expect("attribute");
-                    let (ans, local) = r.resolver().resolve_attribute(a.key);
-                    n += ns_len(&ans) + local.as_ref().len() + a.value.len();
+                    if a.key.as_namespace_binding().is_some() {
+                        continue;
+                    }
+                    if a.key.prefix().is_some() {
+                        let (ans, local) = r.resolver().resolve_attribute(a.key);
+                        n += ns_len(&ans) + local.as_ref().len();
+                    }
+                    buf.clear();
+                    buf.push_str(&a.normalized_value(XmlVersion::Implicit1_0).expect("attribute value"));
+                    n += buf.len();
                 }
             }
-            Ok((_, Event::Text(t))) => n += t.len(),
+            Ok((_, Event::Text(t))) => {
+                buf.clear();
+                buf.push_str(&t.xml10_content());
+                n += buf.len();
+            }
+            Ok((_, Event::CData(c))) => {
+                buf.clear();
+                buf.push_str(&c.xml10_content());
+                n += buf.len();
+            }
+            Ok((_, Event::GeneralRef(g))) => {
+                buf.clear();
+                match g.resolve_char_ref() {
+                    Ok(Some(c)) => buf.push(c),
+                    _ => buf.push_str(quick_xml::escape::resolve_predefined_entity(g.as_ref()).expect("a predefined entity")),
+                }
+                n += buf.len();
+            }
             Ok((_, Event::Eof)) => break,
             Ok(_) => n += 1,
             Err(e) => panic!("{e}"),
@@ -63,14 +77,14 @@ fn ns_reader_scan(text: &str) -> usize {
     n
 }
 
-fn ns_len(ns: &quick_xml::name::ResolveResult<'_>) -> usize {
+fn ns_len(ns: &ResolveResult<'_>) -> usize {
     match ns {
-        quick_xml::name::ResolveResult::Bound(n) => n.0.len(),
+        ResolveResult::Bound(n) => n.0.len(),
         _ => 0,
     }
 }
 
-/// The encoding baseline: the document's events, replayed through a quick-xml `Writer`.
+/// The events of `text`, owned (read once, before timing).
 fn events(text: &str) -> Vec<Event<'static>> {
     let mut r = quick_xml::Reader::from_str(text);
     let mut out = Vec::new();
@@ -84,74 +98,95 @@ fn events(text: &str) -> Vec<Event<'static>> {
     out
 }
 
-fn replay(events: &[Event<'static>]) -> usize {
-    let mut w = quick_xml::Writer::new(Vec::with_capacity(1024));
+/// The encode floor: `events` replayed through a quick-xml `Writer` into `buf`.
+fn encode_floor(events: &[Event<'static>], buf: &mut Vec<u8>) -> usize {
+    buf.clear();
+    let mut w = quick_xml::Writer::new(std::mem::take(buf));
     for e in events {
         w.write_event(e.borrow()).expect("write");
     }
-    w.into_inner().len()
+    *buf = w.into_inner();
+    buf.len()
 }
 
-/// Decodes a message, returning something that depends on the result.
-type DecodeFn = fn(&str) -> usize;
-/// Decodes a message once and returns a closure that re-encodes it.
-type EncodeFn = fn(&str) -> Box<dyn Fn() -> usize>;
-
-/// Decodes and re-encodes one message type.
-struct Case {
-    name: &'static str,
-    text: String,
-    decode: DecodeFn,
-    encode: EncodeFn,
-}
-
-fn typed<M: SoapMessage + 'static>() -> (DecodeFn, EncodeFn) {
-    fn dec<M: SoapMessage>(t: &str) -> usize {
-        let d = decode_message::<M>(t, generated::exchange::NAMESPACES, Some(SoapVersion::V11), Limits::DEFAULT).expect("decode");
-        std::mem::size_of_val(&d.message)
-    }
-    fn enc<M: SoapMessage + 'static>(t: &str) -> Box<dyn Fn() -> usize> {
-        let m = decode_message::<M>(t, generated::exchange::NAMESPACES, Some(SoapVersion::V11), Limits::DEFAULT).expect("decode").message;
-        Box::new(move || encode_message(SoapVersion::V11, generated::exchange::PREFIXES, black_box(&m)).expect("encode").len())
-    }
-    (dec::<M>, enc::<M>)
-}
-
-fn bench(c: &mut Criterion) {
-    let (d1, e1) = typed::<GetUmPropertiesOutput>();
-    let (d2, e2) = typed::<PlayOnPhone2Input>();
-    let (d3, e3) = typed::<GetPhoneCallInformationOutput>();
-    let cases = [
-        Case { name: "4.5-response", text: fixture("4.5-GetUMProperties-response.xml"), decode: d1, encode: e1 },
-        Case { name: "4.8-request", text: fixture("4.8-PlayOnPhone2-request.xml"), decode: d2, encode: e2 },
-        Case { name: "4.4-response", text: fixture("4.4-GetPhoneCallInformation-response.xml"), decode: d3, encode: e3 },
-        Case { name: "large-response", text: large_response(2000), decode: d3, encode: e3 },
-    ];
+fn bench(c: &mut Criterion, cases: &[Case]) {
     let mut g = c.benchmark_group("decode");
-    for case in &cases {
+    let mut buf = String::new();
+    for case in cases {
         g.throughput(Throughput::Bytes(case.text.len() as u64));
-        g.bench_with_input(BenchmarkId::new("quick-xml NsReader scan", case.name), &case.text, |b, t| {
-            b.iter(|| ns_reader_scan(black_box(t)))
-        });
-        g.bench_with_input(BenchmarkId::new("generated", case.name), &case.text, |b, t| b.iter(|| (case.decode)(black_box(t))));
+        g.bench_with_input(BenchmarkId::new("floor", case.id()), &case.text, |b, t| b.iter(|| decode_floor(black_box(t), &mut buf)));
+        g.bench_with_input(BenchmarkId::new("generated", case.id()), &case.text, |b, t| b.iter(|| (case.decode)(black_box(t))));
     }
-    // What the dispatcher does with a request: find the operation, then decode.
-    let request = &cases[1].text;
-    g.bench_function(BenchmarkId::new("server: route + decode", "4.8-request"), |b| {
-        b.iter(|| UmWebServiceSoapMessage::decode(black_box(request)).expect("decode"))
-    });
     g.finish();
     let mut g = c.benchmark_group("encode");
-    for case in &cases {
+    let mut out = Vec::new();
+    for case in cases {
         let encode = (case.encode)(&case.text);
-        let message = UmWebServiceSoapMessage::decode(&case.text).expect("decode");
-        let evs = events(&message.encode().expect("encode"));
+        // The encoder's own output, read once.
+        let evs = events(&(case.reencode)(&case.text));
         g.throughput(Throughput::Bytes(case.text.len() as u64));
-        g.bench_with_input(BenchmarkId::new("quick-xml Writer replay", case.name), &evs, |b, e| b.iter(|| replay(black_box(e))));
-        g.bench_function(BenchmarkId::new("generated", case.name), |b| b.iter(&encode));
+        g.bench_with_input(BenchmarkId::new("floor", case.id()), &evs, |b, e| b.iter(|| encode_floor(black_box(e), &mut out)));
+        g.bench_function(BenchmarkId::new("generated", case.id()), |b| b.iter(&encode));
     }
     g.finish();
 }
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+/// Criterion's median estimate (ns) of one benchmark of this run, if it ran.
+fn median(target: &Path, group: &str, function: &str, id: &str) -> Option<f64> {
+    let path = target.join("criterion").join(group).join(function).join(id).join("new/estimates.json");
+    let text = std::fs::read_to_string(path).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v["median"]["point_estimate"].as_f64()
+}
+
+fn summary(cases: &[Case]) {
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    for group in ["decode", "encode"] {
+        let mut by_system: Vec<(&str, Vec<(f64, &str)>)> = Vec::new();
+        println!("\n{group}: generated / floor (criterion medians of this run)");
+        for case in cases {
+            let (Some(floor), Some(generated)) =
+                (median(&target, group, "floor", &case.id()), median(&target, group, "generated", &case.id()))
+            else {
+                continue;
+            };
+            let ratio = generated / floor;
+            println!("  {:<12} {:<60} {:>9.0} ns {:>9.0} ns  {ratio:>5.2}x", case.system, case.name, floor, generated);
+            match by_system.iter_mut().find(|(s, _)| *s == case.system) {
+                Some((_, v)) => v.push((ratio, &case.name)),
+                None => by_system.push((case.system, vec![(ratio, &case.name)])),
+            }
+        }
+        let mut all: Vec<(f64, &str)> = Vec::new();
+        for (system, ratios) in &by_system {
+            let (med, max) = med_max(ratios);
+            println!("  {system}: {} messages, median {med:.2}x, max {:.2}x ({})", ratios.len(), max.0, max.1);
+            all.extend(ratios.iter().copied());
+        }
+        if !all.is_empty() {
+            let (med, max) = med_max(&all);
+            println!("  all: {} messages, median {med:.2}x, max {:.2}x ({})", all.len(), max.0, max.1);
+        }
+    }
+}
+
+fn med_max<'a>(ratios: &[(f64, &'a str)]) -> (f64, (f64, &'a str)) {
+    let mut v: Vec<(f64, &str)> = ratios.to_vec();
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let med = if v.len() % 2 == 1 { v[v.len() / 2].0 } else { (v[v.len() / 2 - 1].0 + v[v.len() / 2].0) / 2.0 };
+    (med, v[v.len() - 1])
+}
+
+fn main() {
+    let cases = all_cases();
+    // Short measurements (about a hundred benchmarks); the ratios come from one run.
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_millis(700))
+        .sample_size(30)
+        .configure_from_args();
+    bench(&mut c, &cases);
+    c.final_summary();
+    summary(&cases);
+}
