@@ -21,9 +21,9 @@
 //! patterns and keeps those the type accepts, so its strategy may reject most of what it
 //! tries: give such tests a generous `max_local_rejects`.
 //!
-//! Values that XML cannot carry, and that are therefore never produced: `NaN` (not equal to
-//! itself, so a round trip cannot be compared), characters outside XML 1.0's `Char`
-//! production, the year `0000` and leap seconds (both refused by [`crate::xsd`]).
+//! Never produced: characters outside XML 1.0's `Char` production (XML cannot carry them), the
+//! year `0000` and leap seconds (refused by [`crate::xsd`]), and `NaN`, which XML carries but
+//! which is not equal to itself, so that a round trip of it cannot be compared.
 
 use std::fmt::Debug;
 
