@@ -398,16 +398,24 @@ pub fn decode_response<O: SoapMessage>(binding: Binding, limits: Limits, respons
         _ => return Err(http_error(&response)),
     };
     if (200..300).contains(&response.status) {
-        match soap::decode_message::<O>(text, binding.namespaces, Some(binding.version), limits) {
-            Ok(d) => return Ok(d.message),
+        // One reading: routed on the Body's first child, a fault (which may come even with a
+        // success status) or the output message.
+        let probed = match soap::Probed::open(text, binding.namespaces, Some(binding.version), limits) {
+            Ok(probed) => probed,
             Err(e) => {
-                // The body may hold a fault even with a success status.
+                // Not an envelope of the binding's version, maybe: a fault of the other version
+                // is still the server's answer.
                 if let Ok(Some((fault, _))) = soap::decode_fault(text, binding.namespaces, limits) {
                     return Err(ClientError::Fault(Box::new(fault)));
                 }
                 return Err(ClientError::Decode(e));
             }
-        }
+        };
+        return match probed.fault() {
+            Ok(Some((fault, _))) => Err(ClientError::Fault(Box::new(fault))),
+            Ok(None) => probed.decode::<O>().map(|d| d.message).map_err(ClientError::Decode),
+            Err(e) => Err(ClientError::Decode(e)),
+        };
     }
     match soap::decode_fault(text, binding.namespaces, limits) {
         Ok(Some((fault, _))) => Err(ClientError::Fault(Box::new(fault))),

@@ -851,11 +851,8 @@ impl Emitter<'_> {
                 pub fn decode(text: &str) -> ::core::result::Result<Self, __rt::DecodeError> {
                     let probed = __rt::Probed::open(text, NAMESPACES, ::core::option::Option::Some(VERSION), __rt::Limits::DEFAULT)?;
                     let probe = &probed.probe;
-                    if probe.child.is_some_and(|c| c.is(VERSION.ns(), "Fault")) {
-                        return match __rt::decode_fault(text, NAMESPACES, __rt::Limits::DEFAULT)? {
-                            ::core::option::Option::Some((fault, _)) => ::core::result::Result::Ok(Self::Fault(fault)),
-                            ::core::option::Option::None => ::core::result::Result::Err(probed.unroutable()),
-                        };
+                    if let ::core::option::Option::Some((fault, _)) = probed.fault()? {
+                        return ::core::result::Result::Ok(Self::Fault(fault));
                     }
                     let mut best: ::core::option::Option<__rt::DecodeError> = ::core::option::Option::None;
                     for op in route(::core::option::Option::None, probe) {

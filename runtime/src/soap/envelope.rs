@@ -292,7 +292,10 @@ pub fn decode_fault(input: &str, table: NsTable, limits: Limits) -> Result<Optio
 }
 
 fn decode_fault_unsettled(input: &str, table: NsTable, limits: Limits) -> Result<Option<(Fault, SoapVersion)>, DecodeError> {
-    let mut env = EnvelopeReader::open(input, table, None, limits)?;
+    fault_opened(EnvelopeReader::open(input, table, None, limits)?)
+}
+
+fn fault_opened(mut env: EnvelopeReader<'_>) -> Result<Option<(Fault, SoapVersion)>, DecodeError> {
     let result = (|| {
         let body = env.body()?;
         let Some(first) = env.r.next_child(&body)? else { return Ok(None) };
@@ -478,6 +481,15 @@ impl<'a> Probed<'a> {
     /// reading. Pass the error finally reported through [`Probed::settle`].
     pub fn try_decode<M: SoapMessage>(&self) -> Result<Decoded<M>, DecodeError> {
         decode_opened(self.env.clone())
+    }
+
+    /// If the Body holds a Fault, decodes it, going on from the envelope already read (the same
+    /// as [`decode_fault`] on the same input, without reading the document a second time).
+    pub fn fault(&self) -> Result<Option<(Fault, SoapVersion)>, DecodeError> {
+        if !self.probe.child.is_some_and(|c| c.is(self.probe.version.ns(), "Fault")) {
+            return Ok(None);
+        }
+        fault_opened(self.env.clone()).map_err(|e| self.settle(e))
     }
 
     /// The error to report for this envelope, given one from [`Probed::try_decode`] (see
