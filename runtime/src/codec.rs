@@ -865,6 +865,17 @@ pub fn replace(text: &str) -> std::borrow::Cow<'_, str> {
     crate::xsd::string::replace_ws(text)
 }
 
+/// Parses a string-valued enumeration: `text` (its whitespace already processed) is one of
+/// `wire`, and the value at the same index of `values` is returned. The error names the type by
+/// `label` and lists every value. Generated enumerations keep their values as these two tables
+/// instead of matching on each spelling.
+pub fn parse_enumeration<E: Copy>(text: &str, wire: &[&str], values: &[E], label: &str) -> Result<E, ValueError> {
+    match wire.iter().position(|w| *w == text).and_then(|i| values.get(i)) {
+        Some(v) => Ok(*v),
+        None => Err(ValueError::new(format!("'{text}' is not a value of {label} (expected one of: {})", wire.join(", ")))),
+    }
+}
+
 /// Number of characters (for length facets on strings).
 #[inline]
 pub fn char_len(s: &str) -> u64 {

@@ -213,17 +213,10 @@ impl Emitter<'_> {
                 WhiteSpace::Replace => quote!(let t = __rt::replace(text); let t: &str = &t;),
                 WhiteSpace::Collapse => quote!(let t = __rt::collapse(text); let t: &str = &t;),
             };
-            let arms = values.iter().map(|v| {
-                let vn = ident(&v.rust);
-                let l = lit(&v.value);
-                quote!(#l => ::core::result::Result::Ok(Self::#vn))
-            });
+            let described = lit(&crate::name::describe(self.ir, id));
             quote! {
                 #norm
-                match t {
-                    #(#arms,)*
-                    other => ::core::result::Result::Err(__rt::ValueError::new(::std::format!(#msg, other))),
-                }
+                __rt::parse_enumeration(t, Self::WIRE, Self::VALUES, #described)
             }
         } else {
             let codec = builtin_codec(primitive);

@@ -26,11 +26,7 @@ impl Emitter<'_> {
                     let d = doc(&d);
                     quote!(#d #vn)
                 });
-                let arms = values.iter().map(|v| {
-                    let vn = ident(&v.rust);
-                    let l = lit(&v.value);
-                    quote!(Self::#vn => #l)
-                });
+                let wire = values.iter().map(|v| lit(&v.value));
                 let all = values.iter().map(|v| {
                     let vn = ident(&v.rust);
                     quote!(Self::#vn)
@@ -45,9 +41,11 @@ impl Emitter<'_> {
                     impl #name {
                         /// Every value, in schema order.
                         pub const VALUES: &'static [Self] = &[#(#all,)*];
+                        /// The values as written in XML, in the order of `VALUES`.
+                        const WIRE: &'static [&'static str] = &[#(#wire,)*];
                         /// The value exactly as it is written in XML.
                         pub fn as_str(&self) -> &'static str {
-                            match self { #(#arms,)* }
+                            Self::WIRE[*self as usize]
                         }
                     }
                     impl ::core::fmt::Display for #name {

@@ -2917,12 +2917,11 @@ pub enum UmGreetingType {
 impl UmGreetingType {
     /// Every value, in schema order.
     pub const VALUES: &'static [Self] = &[Self::NormalCustom, Self::OofCustom];
+    /// The values as written in XML, in the order of `VALUES`.
+    const WIRE: &'static [&'static str] = &["NormalCustom", "OofCustom"];
     /// The value exactly as it is written in XML.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::NormalCustom => "NormalCustom",
-            Self::OofCustom => "OofCustom",
-        }
+        Self::WIRE[*self as usize]
     }
 }
 impl ::core::fmt::Display for UmGreetingType {
@@ -2940,20 +2939,12 @@ impl __rt::SimpleType for UmGreetingType {
         r: &__rt::Reader<'_>,
     ) -> ::core::result::Result<Self, __rt::ValueError> {
         let t: &str = text;
-        match t {
-            "NormalCustom" => ::core::result::Result::Ok(Self::NormalCustom),
-            "OofCustom" => ::core::result::Result::Ok(Self::OofCustom),
-            other => {
-                ::core::result::Result::Err(
-                    __rt::ValueError::new(
-                        ::std::format!(
-                            "'{}' is not a value of simple type {{http://schemas.microsoft.com/exchange/services/2006/messages}}UMGreetingType (expected one of: NormalCustom, OofCustom)",
-                            other
-                        ),
-                    ),
-                )
-            }
-        }
+        __rt::parse_enumeration(
+            t,
+            Self::WIRE,
+            Self::VALUES,
+            "simple type {http://schemas.microsoft.com/exchange/services/2006/messages}UMGreetingType",
+        )
     }
     fn write_text(
         &self,
@@ -4579,822 +4570,482 @@ impl ResponseCodeType {
         Self::ErrorInvalidSweepRuleOperationType,
         Self::ErrorTargetDomainNotSupported,
     ];
+    /// The values as written in XML, in the order of `VALUES`.
+    const WIRE: &'static [&'static str] = &[
+        "NoError",
+        "ErrorAccessDenied",
+        "ErrorAccessModeSpecified",
+        "ErrorAccountDisabled",
+        "ErrorAddDelegatesFailed",
+        "ErrorAddressSpaceNotFound",
+        "ErrorADOperation",
+        "ErrorADSessionFilter",
+        "ErrorADUnavailable",
+        "ErrorAutoDiscoverFailed",
+        "ErrorAffectedTaskOccurrencesRequired",
+        "ErrorAttachmentNestLevelLimitExceeded",
+        "ErrorAttachmentSizeLimitExceeded",
+        "ErrorArchiveFolderPathCreation",
+        "ErrorArchiveMailboxNotEnabled",
+        "ErrorArchiveMailboxServiceDiscoveryFailed",
+        "ErrorAvailabilityConfigNotFound",
+        "ErrorBatchProcessingStopped",
+        "ErrorCalendarCannotMoveOrCopyOccurrence",
+        "ErrorCalendarCannotUpdateDeletedItem",
+        "ErrorCalendarCannotUseIdForOccurrenceId",
+        "ErrorCalendarCannotUseIdForRecurringMasterId",
+        "ErrorCalendarDurationIsTooLong",
+        "ErrorCalendarEndDateIsEarlierThanStartDate",
+        "ErrorCalendarFolderIsInvalidForCalendarView",
+        "ErrorCalendarInvalidAttributeValue",
+        "ErrorCalendarInvalidDayForTimeChangePattern",
+        "ErrorCalendarInvalidDayForWeeklyRecurrence",
+        "ErrorCalendarInvalidPropertyState",
+        "ErrorCalendarInvalidPropertyValue",
+        "ErrorCalendarInvalidRecurrence",
+        "ErrorCalendarInvalidTimeZone",
+        "ErrorCalendarIsCancelledForAccept",
+        "ErrorCalendarIsCancelledForDecline",
+        "ErrorCalendarIsCancelledForRemove",
+        "ErrorCalendarIsCancelledForTentative",
+        "ErrorCalendarIsDelegatedForAccept",
+        "ErrorCalendarIsDelegatedForDecline",
+        "ErrorCalendarIsDelegatedForRemove",
+        "ErrorCalendarIsDelegatedForTentative",
+        "ErrorCalendarIsNotOrganizer",
+        "ErrorCalendarIsOrganizerForAccept",
+        "ErrorCalendarIsOrganizerForDecline",
+        "ErrorCalendarIsOrganizerForRemove",
+        "ErrorCalendarIsOrganizerForTentative",
+        "ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange",
+        "ErrorCalendarOccurrenceIsDeletedFromRecurrence",
+        "ErrorCalendarOutOfRange",
+        "ErrorCalendarMeetingRequestIsOutOfDate",
+        "ErrorCalendarViewRangeTooBig",
+        "ErrorCallerIsInvalidADAccount",
+        "ErrorCannotArchiveCalendarContactTaskFolderException",
+        "ErrorCannotArchiveItemsInPublicFolders",
+        "ErrorCannotArchiveItemsInArchiveMailbox",
+        "ErrorCannotCreateCalendarItemInNonCalendarFolder",
+        "ErrorCannotCreateContactInNonContactFolder",
+        "ErrorCannotCreatePostItemInNonMailFolder",
+        "ErrorCannotCreateTaskInNonTaskFolder",
+        "ErrorCannotDeleteObject",
+        "ErrorCannotDisableMandatoryExtension",
+        "ErrorCannotFindUser",
+        "ErrorCannotGetSourceFolderPath",
+        "ErrorCannotGetExternalEcpUrl",
+        "ErrorCannotOpenFileAttachment",
+        "ErrorCannotDeleteTaskOccurrence",
+        "ErrorCannotEmptyFolder",
+        "ErrorCannotSetCalendarPermissionOnNonCalendarFolder",
+        "ErrorCannotSetNonCalendarPermissionOnCalendarFolder",
+        "ErrorCannotSetPermissionUnknownEntries",
+        "ErrorCannotSpecifySearchFolderAsSourceFolder",
+        "ErrorCannotUseFolderIdForItemId",
+        "ErrorCannotUseItemIdForFolderId",
+        "ErrorChangeKeyRequired",
+        "ErrorChangeKeyRequiredForWriteOperations",
+        "ErrorClientDisconnected",
+        "ErrorClientIntentInvalidStateDefinition",
+        "ErrorClientIntentNotFound",
+        "ErrorConnectionFailed",
+        "ErrorContainsFilterWrongType",
+        "ErrorContentConversionFailed",
+        "ErrorContentIndexingNotEnabled",
+        "ErrorCorruptData",
+        "ErrorCreateItemAccessDenied",
+        "ErrorCreateManagedFolderPartialCompletion",
+        "ErrorCreateSubfolderAccessDenied",
+        "ErrorCrossMailboxMoveCopy",
+        "ErrorCrossSiteRequest",
+        "ErrorDataSizeLimitExceeded",
+        "ErrorDataSourceOperation",
+        "ErrorDelegateAlreadyExists",
+        "ErrorDelegateCannotAddOwner",
+        "ErrorDelegateMissingConfiguration",
+        "ErrorDelegateNoUser",
+        "ErrorDelegateValidationFailed",
+        "ErrorDeleteDistinguishedFolder",
+        "ErrorDeleteItemsFailed",
+        "ErrorDeleteUnifiedMessagingPromptFailed",
+        "ErrorDistinguishedUserNotSupported",
+        "ErrorDistributionListMemberNotExist",
+        "ErrorDuplicateInputFolderNames",
+        "ErrorDuplicateUserIdsSpecified",
+        "ErrorEmailAddressMismatch",
+        "ErrorEventNotFound",
+        "ErrorExceededConnectionCount",
+        "ErrorExceededSubscriptionCount",
+        "ErrorExceededFindCountLimit",
+        "ErrorExpiredSubscription",
+        "ErrorExtensionNotFound",
+        "ErrorFolderCorrupt",
+        "ErrorFolderNotFound",
+        "ErrorFolderPropertRequestFailed",
+        "ErrorFolderSave",
+        "ErrorFolderSaveFailed",
+        "ErrorFolderSavePropertyError",
+        "ErrorFolderExists",
+        "ErrorFreeBusyGenerationFailed",
+        "ErrorGetServerSecurityDescriptorFailed",
+        "ErrorImContactLimitReached",
+        "ErrorImGroupDisplayNameAlreadyExists",
+        "ErrorImGroupLimitReached",
+        "ErrorImpersonateUserDenied",
+        "ErrorImpersonationDenied",
+        "ErrorImpersonationFailed",
+        "ErrorIncorrectSchemaVersion",
+        "ErrorIncorrectUpdatePropertyCount",
+        "ErrorIndividualMailboxLimitReached",
+        "ErrorInsufficientResources",
+        "ErrorInternalServerError",
+        "ErrorInternalServerTransientError",
+        "ErrorInvalidAccessLevel",
+        "ErrorInvalidArgument",
+        "ErrorInvalidAttachmentId",
+        "ErrorInvalidAttachmentSubfilter",
+        "ErrorInvalidAttachmentSubfilterTextFilter",
+        "ErrorInvalidAuthorizationContext",
+        "ErrorInvalidChangeKey",
+        "ErrorInvalidClientSecurityContext",
+        "ErrorInvalidCompleteDate",
+        "ErrorInvalidContactEmailAddress",
+        "ErrorInvalidContactEmailIndex",
+        "ErrorInvalidCrossForestCredentials",
+        "ErrorInvalidDelegatePermission",
+        "ErrorInvalidDelegateUserId",
+        "ErrorInvalidExcludesRestriction",
+        "ErrorInvalidExpressionTypeForSubFilter",
+        "ErrorInvalidExtendedProperty",
+        "ErrorInvalidExtendedPropertyValue",
+        "ErrorInvalidFolderId",
+        "ErrorInvalidFolderTypeForOperation",
+        "ErrorInvalidFractionalPagingParameters",
+        "ErrorInvalidFreeBusyViewType",
+        "ErrorInvalidId",
+        "ErrorInvalidIdEmpty",
+        "ErrorInvalidIdMalformed",
+        "ErrorInvalidIdMalformedEwsLegacyIdFormat",
+        "ErrorInvalidIdMonikerTooLong",
+        "ErrorInvalidIdNotAnItemAttachmentId",
+        "ErrorInvalidIdReturnedByResolveNames",
+        "ErrorInvalidIdStoreObjectIdTooLong",
+        "ErrorInvalidIdTooManyAttachmentLevels",
+        "ErrorInvalidIdXml",
+        "ErrorInvalidImContactId",
+        "ErrorInvalidImDistributionGroupSmtpAddress",
+        "ErrorInvalidImGroupId",
+        "ErrorInvalidIndexedPagingParameters",
+        "ErrorInvalidInternetHeaderChildNodes",
+        "ErrorInvalidItemForOperationArchiveItem",
+        "ErrorInvalidItemForOperationCreateItemAttachment",
+        "ErrorInvalidItemForOperationCreateItem",
+        "ErrorInvalidItemForOperationAcceptItem",
+        "ErrorInvalidItemForOperationDeclineItem",
+        "ErrorInvalidItemForOperationCancelItem",
+        "ErrorInvalidItemForOperationExpandDL",
+        "ErrorInvalidItemForOperationRemoveItem",
+        "ErrorInvalidItemForOperationSendItem",
+        "ErrorInvalidItemForOperationTentative",
+        "ErrorInvalidLogonType",
+        "ErrorInvalidLikeRequest",
+        "ErrorInvalidMailbox",
+        "ErrorInvalidManagedFolderProperty",
+        "ErrorInvalidManagedFolderQuota",
+        "ErrorInvalidManagedFolderSize",
+        "ErrorInvalidMergedFreeBusyInterval",
+        "ErrorInvalidNameForNameResolution",
+        "ErrorInvalidOperation",
+        "ErrorInvalidNetworkServiceContext",
+        "ErrorInvalidOofParameter",
+        "ErrorInvalidPagingMaxRows",
+        "ErrorInvalidParentFolder",
+        "ErrorInvalidPercentCompleteValue",
+        "ErrorInvalidPermissionSettings",
+        "ErrorInvalidPhoneCallId",
+        "ErrorInvalidPhoneNumber",
+        "ErrorInvalidUserInfo",
+        "ErrorInvalidPropertyAppend",
+        "ErrorInvalidPropertyDelete",
+        "ErrorInvalidPropertyForExists",
+        "ErrorInvalidPropertyForOperation",
+        "ErrorInvalidPropertyRequest",
+        "ErrorInvalidPropertySet",
+        "ErrorInvalidPropertyUpdateSentMessage",
+        "ErrorInvalidProxySecurityContext",
+        "ErrorInvalidPullSubscriptionId",
+        "ErrorInvalidPushSubscriptionUrl",
+        "ErrorInvalidRecipients",
+        "ErrorInvalidRecipientSubfilter",
+        "ErrorInvalidRecipientSubfilterComparison",
+        "ErrorInvalidRecipientSubfilterOrder",
+        "ErrorInvalidRecipientSubfilterTextFilter",
+        "ErrorInvalidReferenceItem",
+        "ErrorInvalidRequest",
+        "ErrorInvalidRestriction",
+        "ErrorInvalidRetentionTagIdGuid",
+        "ErrorInvalidRetentionTagTypeMismatch",
+        "ErrorInvalidRetentionTagInvisible",
+        "ErrorInvalidRetentionTagInheritance",
+        "ErrorInvalidRoutingType",
+        "ErrorInvalidScheduledOofDuration",
+        "ErrorInvalidSchemaVersionForMailboxVersion",
+        "ErrorInvalidSecurityDescriptor",
+        "ErrorInvalidSendItemSaveSettings",
+        "ErrorInvalidSerializedAccessToken",
+        "ErrorInvalidServerVersion",
+        "ErrorInvalidSid",
+        "ErrorInvalidSIPUri",
+        "ErrorInvalidSmtpAddress",
+        "ErrorInvalidSubfilterType",
+        "ErrorInvalidSubfilterTypeNotAttendeeType",
+        "ErrorInvalidSubfilterTypeNotRecipientType",
+        "ErrorInvalidSubscription",
+        "ErrorInvalidSubscriptionRequest",
+        "ErrorInvalidSyncStateData",
+        "ErrorInvalidTimeInterval",
+        "ErrorInvalidUserOofSettings",
+        "ErrorInvalidUserPrincipalName",
+        "ErrorInvalidUserSid",
+        "ErrorInvalidUserSidMissingUPN",
+        "ErrorInvalidValueForProperty",
+        "ErrorInvalidWatermark",
+        "ErrorIPGatewayNotFound",
+        "ErrorIrresolvableConflict",
+        "ErrorItemCorrupt",
+        "ErrorItemNotFound",
+        "ErrorItemPropertyRequestFailed",
+        "ErrorItemSave",
+        "ErrorItemSavePropertyError",
+        "ErrorLegacyMailboxFreeBusyViewTypeNotMerged",
+        "ErrorLocalServerObjectNotFound",
+        "ErrorLogonAsNetworkServiceFailed",
+        "ErrorMailboxConfiguration",
+        "ErrorMailboxDataArrayEmpty",
+        "ErrorMailboxDataArrayTooBig",
+        "ErrorMailboxHoldNotFound",
+        "ErrorMailboxLogonFailed",
+        "ErrorMailboxMoveInProgress",
+        "ErrorMailboxStoreUnavailable",
+        "ErrorMailRecipientNotFound",
+        "ErrorMailTipsDisabled",
+        "ErrorManagedFolderAlreadyExists",
+        "ErrorManagedFolderNotFound",
+        "ErrorManagedFoldersRootFailure",
+        "ErrorMeetingSuggestionGenerationFailed",
+        "ErrorMessageDispositionRequired",
+        "ErrorMessageSizeExceeded",
+        "ErrorMimeContentConversionFailed",
+        "ErrorMimeContentInvalid",
+        "ErrorMimeContentInvalidBase64String",
+        "ErrorMissingArgument",
+        "ErrorMissingEmailAddress",
+        "ErrorMissingEmailAddressForManagedFolder",
+        "ErrorMissingInformationEmailAddress",
+        "ErrorMissingInformationReferenceItemId",
+        "ErrorMissingItemForCreateItemAttachment",
+        "ErrorMissingManagedFolderId",
+        "ErrorMissingRecipients",
+        "ErrorMissingUserIdInformation",
+        "ErrorMoreThanOneAccessModeSpecified",
+        "ErrorMoveCopyFailed",
+        "ErrorMoveDistinguishedFolder",
+        "ErrorMultiLegacyMailboxAccess",
+        "ErrorNameResolutionMultipleResults",
+        "ErrorNameResolutionNoMailbox",
+        "ErrorNameResolutionNoResults",
+        "ErrorNoApplicableProxyCASServersAvailable",
+        "ErrorNoCalendar",
+        "ErrorNoDestinationCASDueToKerberosRequirements",
+        "ErrorNoDestinationCASDueToSSLRequirements",
+        "ErrorNoDestinationCASDueToVersionMismatch",
+        "ErrorNoFolderClassOverride",
+        "ErrorNoFreeBusyAccess",
+        "ErrorNonExistentMailbox",
+        "ErrorNonPrimarySmtpAddress",
+        "ErrorNoPropertyTagForCustomProperties",
+        "ErrorNoPublicFolderReplicaAvailable",
+        "ErrorNoPublicFolderServerAvailable",
+        "ErrorNoRespondingCASInDestinationSite",
+        "ErrorNotDelegate",
+        "ErrorNotEnoughMemory",
+        "ErrorObjectTypeChanged",
+        "ErrorOccurrenceCrossingBoundary",
+        "ErrorOccurrenceTimeSpanTooBig",
+        "ErrorOperationNotAllowedWithPublicFolderRoot",
+        "ErrorParentFolderIdRequired",
+        "ErrorParentFolderNotFound",
+        "ErrorPasswordChangeRequired",
+        "ErrorPasswordExpired",
+        "ErrorPhoneNumberNotDialable",
+        "ErrorPropertyUpdate",
+        "ErrorPromptPublishingOperationFailed",
+        "ErrorPropertyValidationFailure",
+        "ErrorProxiedSubscriptionCallFailure",
+        "ErrorProxyCallFailed",
+        "ErrorProxyGroupSidLimitExceeded",
+        "ErrorProxyRequestNotAllowed",
+        "ErrorProxyRequestProcessingFailed",
+        "ErrorProxyServiceDiscoveryFailed",
+        "ErrorProxyTokenExpired",
+        "ErrorPublicFolderMailboxDiscoveryFailed",
+        "ErrorPublicFolderOperationFailed",
+        "ErrorPublicFolderRequestProcessingFailed",
+        "ErrorPublicFolderServerNotFound",
+        "ErrorPublicFolderSyncException",
+        "ErrorQueryFilterTooLong",
+        "ErrorQuotaExceeded",
+        "ErrorReadEventsFailed",
+        "ErrorReadReceiptNotPending",
+        "ErrorRecurrenceEndDateTooBig",
+        "ErrorRecurrenceHasNoOccurrence",
+        "ErrorRemoveDelegatesFailed",
+        "ErrorRequestAborted",
+        "ErrorRequestStreamTooBig",
+        "ErrorRequiredPropertyMissing",
+        "ErrorResolveNamesInvalidFolderType",
+        "ErrorResolveNamesOnlyOneContactsFolderAllowed",
+        "ErrorResponseSchemaValidation",
+        "ErrorRestrictionTooLong",
+        "ErrorRestrictionTooComplex",
+        "ErrorResultSetTooBig",
+        "ErrorInvalidExchangeImpersonationHeaderData",
+        "ErrorSavedItemFolderNotFound",
+        "ErrorSchemaValidation",
+        "ErrorSearchFolderNotInitialized",
+        "ErrorSendAsDenied",
+        "ErrorSendMeetingCancellationsRequired",
+        "ErrorSendMeetingInvitationsOrCancellationsRequired",
+        "ErrorSendMeetingInvitationsRequired",
+        "ErrorSentMeetingRequestUpdate",
+        "ErrorSentTaskRequestUpdate",
+        "ErrorServerBusy",
+        "ErrorServiceDiscoveryFailed",
+        "ErrorStaleObject",
+        "ErrorSubmissionQuotaExceeded",
+        "ErrorSubscriptionAccessDenied",
+        "ErrorSubscriptionDelegateAccessNotSupported",
+        "ErrorSubscriptionNotFound",
+        "ErrorSubscriptionUnsubscribed",
+        "ErrorSyncFolderNotFound",
+        "ErrorTeamMailboxNotFound",
+        "ErrorTeamMailboxNotLinkedToSharePoint",
+        "ErrorTeamMailboxUrlValidationFailed",
+        "ErrorTeamMailboxNotAuthorizedOwner",
+        "ErrorTeamMailboxActiveToPendingDelete",
+        "ErrorTeamMailboxFailedSendingNotifications",
+        "ErrorTeamMailboxErrorUnknown",
+        "ErrorTimeIntervalTooBig",
+        "ErrorTimeoutExpired",
+        "ErrorTimeZone",
+        "ErrorToFolderNotFound",
+        "ErrorTokenSerializationDenied",
+        "ErrorTooManyObjectsOpened",
+        "ErrorUpdatePropertyMismatch",
+        "ErrorUnifiedMessagingDialPlanNotFound",
+        "ErrorUnifiedMessagingReportDataNotFound",
+        "ErrorUnifiedMessagingPromptNotFound",
+        "ErrorUnifiedMessagingRequestFailed",
+        "ErrorUnifiedMessagingServerNotFound",
+        "ErrorUnableToGetUserOofSettings",
+        "ErrorUnableToRemoveImContactFromGroup",
+        "ErrorUnsupportedSubFilter",
+        "ErrorUnsupportedCulture",
+        "ErrorUnsupportedMapiPropertyType",
+        "ErrorUnsupportedMimeConversion",
+        "ErrorUnsupportedPathForQuery",
+        "ErrorUnsupportedPathForSortGroup",
+        "ErrorUnsupportedPropertyDefinition",
+        "ErrorUnsupportedQueryFilter",
+        "ErrorUnsupportedRecurrence",
+        "ErrorUnsupportedTypeForConversion",
+        "ErrorUpdateDelegatesFailed",
+        "ErrorUserNotUnifiedMessagingEnabled",
+        "ErrorVoiceMailNotImplemented",
+        "ErrorValueOutOfRange",
+        "ErrorVirusDetected",
+        "ErrorVirusMessageDeleted",
+        "ErrorWebRequestInInvalidState",
+        "ErrorWin32InteropError",
+        "ErrorWorkingHoursSaveFailed",
+        "ErrorWorkingHoursXmlMalformed",
+        "ErrorWrongServerVersion",
+        "ErrorWrongServerVersionDelegate",
+        "ErrorMissingInformationSharingFolderId",
+        "ErrorDuplicateSOAPHeader",
+        "ErrorSharingSynchronizationFailed",
+        "ErrorSharingNoExternalEwsAvailable",
+        "ErrorFreeBusyDLLimitReached",
+        "ErrorInvalidGetSharingFolderRequest",
+        "ErrorNotAllowedExternalSharingByPolicy",
+        "ErrorUserNotAllowedByPolicy",
+        "ErrorPermissionNotAllowedByPolicy",
+        "ErrorOrganizationNotFederated",
+        "ErrorMailboxFailover",
+        "ErrorInvalidExternalSharingInitiator",
+        "ErrorMessageTrackingPermanentError",
+        "ErrorMessageTrackingTransientError",
+        "ErrorMessageTrackingNoSuchDomain",
+        "ErrorUserWithoutFederatedProxyAddress",
+        "ErrorInvalidOrganizationRelationshipForFreeBusy",
+        "ErrorInvalidFederatedOrganizationId",
+        "ErrorInvalidExternalSharingSubscriber",
+        "ErrorInvalidSharingData",
+        "ErrorInvalidSharingMessage",
+        "ErrorNotSupportedSharingMessage",
+        "ErrorApplyConversationActionFailed",
+        "ErrorInboxRulesValidationError",
+        "ErrorOutlookRuleBlobExists",
+        "ErrorRulesOverQuota",
+        "ErrorNewEventStreamConnectionOpened",
+        "ErrorMissedNotificationEvents",
+        "ErrorDuplicateLegacyDistinguishedName",
+        "ErrorInvalidClientAccessTokenRequest",
+        "ErrorNoSpeechDetected",
+        "ErrorUMServerUnavailable",
+        "ErrorRecipientNotFound",
+        "ErrorRecognizerNotInstalled",
+        "ErrorSpeechGrammarError",
+        "ErrorInvalidManagementRoleHeader",
+        "ErrorLocationServicesDisabled",
+        "ErrorLocationServicesRequestTimedOut",
+        "ErrorLocationServicesRequestFailed",
+        "ErrorLocationServicesInvalidRequest",
+        "ErrorWeatherServiceDisabled",
+        "ErrorMailboxScopeNotAllowedWithoutQueryString",
+        "ErrorArchiveMailboxSearchFailed",
+        "ErrorGetRemoteArchiveFolderFailed",
+        "ErrorFindRemoteArchiveFolderFailed",
+        "ErrorGetRemoteArchiveItemFailed",
+        "ErrorExportRemoteArchiveItemsFailed",
+        "ErrorInvalidPhotoSize",
+        "ErrorSearchQueryHasTooManyKeywords",
+        "ErrorSearchTooManyMailboxes",
+        "ErrorDiscoverySearchesDisabled",
+        "ErrorCalendarSeekToConditionNotSupported",
+        "ErrorCalendarIsGroupMailboxForAccept",
+        "ErrorCalendarIsGroupMailboxForDecline",
+        "ErrorCalendarIsGroupMailboxForTentative",
+        "ErrorCalendarIsGroupMailboxForSuppressReadReceipt",
+        "ErrorOrganizationAccessBlocked",
+        "ErrorInvalidLicense",
+        "ErrorMessagePerFolderCountReceiveQuotaExceeded",
+        "ErrorInvalidBulkActionType",
+        "ErrorInvalidKeepNCount",
+        "ErrorInvalidKeepNType",
+        "ErrorNoOAuthServerAvailableForRequest",
+        "ErrorInstantSearchSessionExpired",
+        "ErrorInstantSearchTimeout",
+        "ErrorInstantSearchFailed",
+        "ErrorInvalidFederationOrganizationIdentifier",
+        "ErrorInvalidSweepRule",
+        "ErrorInvalidSweepRuleOperationType",
+        "ErrorTargetDomainNotSupported",
+    ];
     /// The value exactly as it is written in XML.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::NoError => "NoError",
-            Self::ErrorAccessDenied => "ErrorAccessDenied",
-            Self::ErrorAccessModeSpecified => "ErrorAccessModeSpecified",
-            Self::ErrorAccountDisabled => "ErrorAccountDisabled",
-            Self::ErrorAddDelegatesFailed => "ErrorAddDelegatesFailed",
-            Self::ErrorAddressSpaceNotFound => "ErrorAddressSpaceNotFound",
-            Self::ErrorAdOperation => "ErrorADOperation",
-            Self::ErrorAdSessionFilter => "ErrorADSessionFilter",
-            Self::ErrorAdUnavailable => "ErrorADUnavailable",
-            Self::ErrorAutoDiscoverFailed => "ErrorAutoDiscoverFailed",
-            Self::ErrorAffectedTaskOccurrencesRequired => {
-                "ErrorAffectedTaskOccurrencesRequired"
-            }
-            Self::ErrorAttachmentNestLevelLimitExceeded => {
-                "ErrorAttachmentNestLevelLimitExceeded"
-            }
-            Self::ErrorAttachmentSizeLimitExceeded => "ErrorAttachmentSizeLimitExceeded",
-            Self::ErrorArchiveFolderPathCreation => "ErrorArchiveFolderPathCreation",
-            Self::ErrorArchiveMailboxNotEnabled => "ErrorArchiveMailboxNotEnabled",
-            Self::ErrorArchiveMailboxServiceDiscoveryFailed => {
-                "ErrorArchiveMailboxServiceDiscoveryFailed"
-            }
-            Self::ErrorAvailabilityConfigNotFound => "ErrorAvailabilityConfigNotFound",
-            Self::ErrorBatchProcessingStopped => "ErrorBatchProcessingStopped",
-            Self::ErrorCalendarCannotMoveOrCopyOccurrence => {
-                "ErrorCalendarCannotMoveOrCopyOccurrence"
-            }
-            Self::ErrorCalendarCannotUpdateDeletedItem => {
-                "ErrorCalendarCannotUpdateDeletedItem"
-            }
-            Self::ErrorCalendarCannotUseIdForOccurrenceId => {
-                "ErrorCalendarCannotUseIdForOccurrenceId"
-            }
-            Self::ErrorCalendarCannotUseIdForRecurringMasterId => {
-                "ErrorCalendarCannotUseIdForRecurringMasterId"
-            }
-            Self::ErrorCalendarDurationIsTooLong => "ErrorCalendarDurationIsTooLong",
-            Self::ErrorCalendarEndDateIsEarlierThanStartDate => {
-                "ErrorCalendarEndDateIsEarlierThanStartDate"
-            }
-            Self::ErrorCalendarFolderIsInvalidForCalendarView => {
-                "ErrorCalendarFolderIsInvalidForCalendarView"
-            }
-            Self::ErrorCalendarInvalidAttributeValue => {
-                "ErrorCalendarInvalidAttributeValue"
-            }
-            Self::ErrorCalendarInvalidDayForTimeChangePattern => {
-                "ErrorCalendarInvalidDayForTimeChangePattern"
-            }
-            Self::ErrorCalendarInvalidDayForWeeklyRecurrence => {
-                "ErrorCalendarInvalidDayForWeeklyRecurrence"
-            }
-            Self::ErrorCalendarInvalidPropertyState => {
-                "ErrorCalendarInvalidPropertyState"
-            }
-            Self::ErrorCalendarInvalidPropertyValue => {
-                "ErrorCalendarInvalidPropertyValue"
-            }
-            Self::ErrorCalendarInvalidRecurrence => "ErrorCalendarInvalidRecurrence",
-            Self::ErrorCalendarInvalidTimeZone => "ErrorCalendarInvalidTimeZone",
-            Self::ErrorCalendarIsCancelledForAccept => {
-                "ErrorCalendarIsCancelledForAccept"
-            }
-            Self::ErrorCalendarIsCancelledForDecline => {
-                "ErrorCalendarIsCancelledForDecline"
-            }
-            Self::ErrorCalendarIsCancelledForRemove => {
-                "ErrorCalendarIsCancelledForRemove"
-            }
-            Self::ErrorCalendarIsCancelledForTentative => {
-                "ErrorCalendarIsCancelledForTentative"
-            }
-            Self::ErrorCalendarIsDelegatedForAccept => {
-                "ErrorCalendarIsDelegatedForAccept"
-            }
-            Self::ErrorCalendarIsDelegatedForDecline => {
-                "ErrorCalendarIsDelegatedForDecline"
-            }
-            Self::ErrorCalendarIsDelegatedForRemove => {
-                "ErrorCalendarIsDelegatedForRemove"
-            }
-            Self::ErrorCalendarIsDelegatedForTentative => {
-                "ErrorCalendarIsDelegatedForTentative"
-            }
-            Self::ErrorCalendarIsNotOrganizer => "ErrorCalendarIsNotOrganizer",
-            Self::ErrorCalendarIsOrganizerForAccept => {
-                "ErrorCalendarIsOrganizerForAccept"
-            }
-            Self::ErrorCalendarIsOrganizerForDecline => {
-                "ErrorCalendarIsOrganizerForDecline"
-            }
-            Self::ErrorCalendarIsOrganizerForRemove => {
-                "ErrorCalendarIsOrganizerForRemove"
-            }
-            Self::ErrorCalendarIsOrganizerForTentative => {
-                "ErrorCalendarIsOrganizerForTentative"
-            }
-            Self::ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange => {
-                "ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange"
-            }
-            Self::ErrorCalendarOccurrenceIsDeletedFromRecurrence => {
-                "ErrorCalendarOccurrenceIsDeletedFromRecurrence"
-            }
-            Self::ErrorCalendarOutOfRange => "ErrorCalendarOutOfRange",
-            Self::ErrorCalendarMeetingRequestIsOutOfDate => {
-                "ErrorCalendarMeetingRequestIsOutOfDate"
-            }
-            Self::ErrorCalendarViewRangeTooBig => "ErrorCalendarViewRangeTooBig",
-            Self::ErrorCallerIsInvalidAdAccount => "ErrorCallerIsInvalidADAccount",
-            Self::ErrorCannotArchiveCalendarContactTaskFolderException => {
-                "ErrorCannotArchiveCalendarContactTaskFolderException"
-            }
-            Self::ErrorCannotArchiveItemsInPublicFolders => {
-                "ErrorCannotArchiveItemsInPublicFolders"
-            }
-            Self::ErrorCannotArchiveItemsInArchiveMailbox => {
-                "ErrorCannotArchiveItemsInArchiveMailbox"
-            }
-            Self::ErrorCannotCreateCalendarItemInNonCalendarFolder => {
-                "ErrorCannotCreateCalendarItemInNonCalendarFolder"
-            }
-            Self::ErrorCannotCreateContactInNonContactFolder => {
-                "ErrorCannotCreateContactInNonContactFolder"
-            }
-            Self::ErrorCannotCreatePostItemInNonMailFolder => {
-                "ErrorCannotCreatePostItemInNonMailFolder"
-            }
-            Self::ErrorCannotCreateTaskInNonTaskFolder => {
-                "ErrorCannotCreateTaskInNonTaskFolder"
-            }
-            Self::ErrorCannotDeleteObject => "ErrorCannotDeleteObject",
-            Self::ErrorCannotDisableMandatoryExtension => {
-                "ErrorCannotDisableMandatoryExtension"
-            }
-            Self::ErrorCannotFindUser => "ErrorCannotFindUser",
-            Self::ErrorCannotGetSourceFolderPath => "ErrorCannotGetSourceFolderPath",
-            Self::ErrorCannotGetExternalEcpUrl => "ErrorCannotGetExternalEcpUrl",
-            Self::ErrorCannotOpenFileAttachment => "ErrorCannotOpenFileAttachment",
-            Self::ErrorCannotDeleteTaskOccurrence => "ErrorCannotDeleteTaskOccurrence",
-            Self::ErrorCannotEmptyFolder => "ErrorCannotEmptyFolder",
-            Self::ErrorCannotSetCalendarPermissionOnNonCalendarFolder => {
-                "ErrorCannotSetCalendarPermissionOnNonCalendarFolder"
-            }
-            Self::ErrorCannotSetNonCalendarPermissionOnCalendarFolder => {
-                "ErrorCannotSetNonCalendarPermissionOnCalendarFolder"
-            }
-            Self::ErrorCannotSetPermissionUnknownEntries => {
-                "ErrorCannotSetPermissionUnknownEntries"
-            }
-            Self::ErrorCannotSpecifySearchFolderAsSourceFolder => {
-                "ErrorCannotSpecifySearchFolderAsSourceFolder"
-            }
-            Self::ErrorCannotUseFolderIdForItemId => "ErrorCannotUseFolderIdForItemId",
-            Self::ErrorCannotUseItemIdForFolderId => "ErrorCannotUseItemIdForFolderId",
-            Self::ErrorChangeKeyRequired => "ErrorChangeKeyRequired",
-            Self::ErrorChangeKeyRequiredForWriteOperations => {
-                "ErrorChangeKeyRequiredForWriteOperations"
-            }
-            Self::ErrorClientDisconnected => "ErrorClientDisconnected",
-            Self::ErrorClientIntentInvalidStateDefinition => {
-                "ErrorClientIntentInvalidStateDefinition"
-            }
-            Self::ErrorClientIntentNotFound => "ErrorClientIntentNotFound",
-            Self::ErrorConnectionFailed => "ErrorConnectionFailed",
-            Self::ErrorContainsFilterWrongType => "ErrorContainsFilterWrongType",
-            Self::ErrorContentConversionFailed => "ErrorContentConversionFailed",
-            Self::ErrorContentIndexingNotEnabled => "ErrorContentIndexingNotEnabled",
-            Self::ErrorCorruptData => "ErrorCorruptData",
-            Self::ErrorCreateItemAccessDenied => "ErrorCreateItemAccessDenied",
-            Self::ErrorCreateManagedFolderPartialCompletion => {
-                "ErrorCreateManagedFolderPartialCompletion"
-            }
-            Self::ErrorCreateSubfolderAccessDenied => "ErrorCreateSubfolderAccessDenied",
-            Self::ErrorCrossMailboxMoveCopy => "ErrorCrossMailboxMoveCopy",
-            Self::ErrorCrossSiteRequest => "ErrorCrossSiteRequest",
-            Self::ErrorDataSizeLimitExceeded => "ErrorDataSizeLimitExceeded",
-            Self::ErrorDataSourceOperation => "ErrorDataSourceOperation",
-            Self::ErrorDelegateAlreadyExists => "ErrorDelegateAlreadyExists",
-            Self::ErrorDelegateCannotAddOwner => "ErrorDelegateCannotAddOwner",
-            Self::ErrorDelegateMissingConfiguration => {
-                "ErrorDelegateMissingConfiguration"
-            }
-            Self::ErrorDelegateNoUser => "ErrorDelegateNoUser",
-            Self::ErrorDelegateValidationFailed => "ErrorDelegateValidationFailed",
-            Self::ErrorDeleteDistinguishedFolder => "ErrorDeleteDistinguishedFolder",
-            Self::ErrorDeleteItemsFailed => "ErrorDeleteItemsFailed",
-            Self::ErrorDeleteUnifiedMessagingPromptFailed => {
-                "ErrorDeleteUnifiedMessagingPromptFailed"
-            }
-            Self::ErrorDistinguishedUserNotSupported => {
-                "ErrorDistinguishedUserNotSupported"
-            }
-            Self::ErrorDistributionListMemberNotExist => {
-                "ErrorDistributionListMemberNotExist"
-            }
-            Self::ErrorDuplicateInputFolderNames => "ErrorDuplicateInputFolderNames",
-            Self::ErrorDuplicateUserIdsSpecified => "ErrorDuplicateUserIdsSpecified",
-            Self::ErrorEmailAddressMismatch => "ErrorEmailAddressMismatch",
-            Self::ErrorEventNotFound => "ErrorEventNotFound",
-            Self::ErrorExceededConnectionCount => "ErrorExceededConnectionCount",
-            Self::ErrorExceededSubscriptionCount => "ErrorExceededSubscriptionCount",
-            Self::ErrorExceededFindCountLimit => "ErrorExceededFindCountLimit",
-            Self::ErrorExpiredSubscription => "ErrorExpiredSubscription",
-            Self::ErrorExtensionNotFound => "ErrorExtensionNotFound",
-            Self::ErrorFolderCorrupt => "ErrorFolderCorrupt",
-            Self::ErrorFolderNotFound => "ErrorFolderNotFound",
-            Self::ErrorFolderPropertRequestFailed => "ErrorFolderPropertRequestFailed",
-            Self::ErrorFolderSave => "ErrorFolderSave",
-            Self::ErrorFolderSaveFailed => "ErrorFolderSaveFailed",
-            Self::ErrorFolderSavePropertyError => "ErrorFolderSavePropertyError",
-            Self::ErrorFolderExists => "ErrorFolderExists",
-            Self::ErrorFreeBusyGenerationFailed => "ErrorFreeBusyGenerationFailed",
-            Self::ErrorGetServerSecurityDescriptorFailed => {
-                "ErrorGetServerSecurityDescriptorFailed"
-            }
-            Self::ErrorImContactLimitReached => "ErrorImContactLimitReached",
-            Self::ErrorImGroupDisplayNameAlreadyExists => {
-                "ErrorImGroupDisplayNameAlreadyExists"
-            }
-            Self::ErrorImGroupLimitReached => "ErrorImGroupLimitReached",
-            Self::ErrorImpersonateUserDenied => "ErrorImpersonateUserDenied",
-            Self::ErrorImpersonationDenied => "ErrorImpersonationDenied",
-            Self::ErrorImpersonationFailed => "ErrorImpersonationFailed",
-            Self::ErrorIncorrectSchemaVersion => "ErrorIncorrectSchemaVersion",
-            Self::ErrorIncorrectUpdatePropertyCount => {
-                "ErrorIncorrectUpdatePropertyCount"
-            }
-            Self::ErrorIndividualMailboxLimitReached => {
-                "ErrorIndividualMailboxLimitReached"
-            }
-            Self::ErrorInsufficientResources => "ErrorInsufficientResources",
-            Self::ErrorInternalServerError => "ErrorInternalServerError",
-            Self::ErrorInternalServerTransientError => {
-                "ErrorInternalServerTransientError"
-            }
-            Self::ErrorInvalidAccessLevel => "ErrorInvalidAccessLevel",
-            Self::ErrorInvalidArgument => "ErrorInvalidArgument",
-            Self::ErrorInvalidAttachmentId => "ErrorInvalidAttachmentId",
-            Self::ErrorInvalidAttachmentSubfilter => "ErrorInvalidAttachmentSubfilter",
-            Self::ErrorInvalidAttachmentSubfilterTextFilter => {
-                "ErrorInvalidAttachmentSubfilterTextFilter"
-            }
-            Self::ErrorInvalidAuthorizationContext => "ErrorInvalidAuthorizationContext",
-            Self::ErrorInvalidChangeKey => "ErrorInvalidChangeKey",
-            Self::ErrorInvalidClientSecurityContext => {
-                "ErrorInvalidClientSecurityContext"
-            }
-            Self::ErrorInvalidCompleteDate => "ErrorInvalidCompleteDate",
-            Self::ErrorInvalidContactEmailAddress => "ErrorInvalidContactEmailAddress",
-            Self::ErrorInvalidContactEmailIndex => "ErrorInvalidContactEmailIndex",
-            Self::ErrorInvalidCrossForestCredentials => {
-                "ErrorInvalidCrossForestCredentials"
-            }
-            Self::ErrorInvalidDelegatePermission => "ErrorInvalidDelegatePermission",
-            Self::ErrorInvalidDelegateUserId => "ErrorInvalidDelegateUserId",
-            Self::ErrorInvalidExcludesRestriction => "ErrorInvalidExcludesRestriction",
-            Self::ErrorInvalidExpressionTypeForSubFilter => {
-                "ErrorInvalidExpressionTypeForSubFilter"
-            }
-            Self::ErrorInvalidExtendedProperty => "ErrorInvalidExtendedProperty",
-            Self::ErrorInvalidExtendedPropertyValue => {
-                "ErrorInvalidExtendedPropertyValue"
-            }
-            Self::ErrorInvalidFolderId => "ErrorInvalidFolderId",
-            Self::ErrorInvalidFolderTypeForOperation => {
-                "ErrorInvalidFolderTypeForOperation"
-            }
-            Self::ErrorInvalidFractionalPagingParameters => {
-                "ErrorInvalidFractionalPagingParameters"
-            }
-            Self::ErrorInvalidFreeBusyViewType => "ErrorInvalidFreeBusyViewType",
-            Self::ErrorInvalidId => "ErrorInvalidId",
-            Self::ErrorInvalidIdEmpty => "ErrorInvalidIdEmpty",
-            Self::ErrorInvalidIdMalformed => "ErrorInvalidIdMalformed",
-            Self::ErrorInvalidIdMalformedEwsLegacyIdFormat => {
-                "ErrorInvalidIdMalformedEwsLegacyIdFormat"
-            }
-            Self::ErrorInvalidIdMonikerTooLong => "ErrorInvalidIdMonikerTooLong",
-            Self::ErrorInvalidIdNotAnItemAttachmentId => {
-                "ErrorInvalidIdNotAnItemAttachmentId"
-            }
-            Self::ErrorInvalidIdReturnedByResolveNames => {
-                "ErrorInvalidIdReturnedByResolveNames"
-            }
-            Self::ErrorInvalidIdStoreObjectIdTooLong => {
-                "ErrorInvalidIdStoreObjectIdTooLong"
-            }
-            Self::ErrorInvalidIdTooManyAttachmentLevels => {
-                "ErrorInvalidIdTooManyAttachmentLevels"
-            }
-            Self::ErrorInvalidIdXml => "ErrorInvalidIdXml",
-            Self::ErrorInvalidImContactId => "ErrorInvalidImContactId",
-            Self::ErrorInvalidImDistributionGroupSmtpAddress => {
-                "ErrorInvalidImDistributionGroupSmtpAddress"
-            }
-            Self::ErrorInvalidImGroupId => "ErrorInvalidImGroupId",
-            Self::ErrorInvalidIndexedPagingParameters => {
-                "ErrorInvalidIndexedPagingParameters"
-            }
-            Self::ErrorInvalidInternetHeaderChildNodes => {
-                "ErrorInvalidInternetHeaderChildNodes"
-            }
-            Self::ErrorInvalidItemForOperationArchiveItem => {
-                "ErrorInvalidItemForOperationArchiveItem"
-            }
-            Self::ErrorInvalidItemForOperationCreateItemAttachment => {
-                "ErrorInvalidItemForOperationCreateItemAttachment"
-            }
-            Self::ErrorInvalidItemForOperationCreateItem => {
-                "ErrorInvalidItemForOperationCreateItem"
-            }
-            Self::ErrorInvalidItemForOperationAcceptItem => {
-                "ErrorInvalidItemForOperationAcceptItem"
-            }
-            Self::ErrorInvalidItemForOperationDeclineItem => {
-                "ErrorInvalidItemForOperationDeclineItem"
-            }
-            Self::ErrorInvalidItemForOperationCancelItem => {
-                "ErrorInvalidItemForOperationCancelItem"
-            }
-            Self::ErrorInvalidItemForOperationExpandDl => {
-                "ErrorInvalidItemForOperationExpandDL"
-            }
-            Self::ErrorInvalidItemForOperationRemoveItem => {
-                "ErrorInvalidItemForOperationRemoveItem"
-            }
-            Self::ErrorInvalidItemForOperationSendItem => {
-                "ErrorInvalidItemForOperationSendItem"
-            }
-            Self::ErrorInvalidItemForOperationTentative => {
-                "ErrorInvalidItemForOperationTentative"
-            }
-            Self::ErrorInvalidLogonType => "ErrorInvalidLogonType",
-            Self::ErrorInvalidLikeRequest => "ErrorInvalidLikeRequest",
-            Self::ErrorInvalidMailbox => "ErrorInvalidMailbox",
-            Self::ErrorInvalidManagedFolderProperty => {
-                "ErrorInvalidManagedFolderProperty"
-            }
-            Self::ErrorInvalidManagedFolderQuota => "ErrorInvalidManagedFolderQuota",
-            Self::ErrorInvalidManagedFolderSize => "ErrorInvalidManagedFolderSize",
-            Self::ErrorInvalidMergedFreeBusyInterval => {
-                "ErrorInvalidMergedFreeBusyInterval"
-            }
-            Self::ErrorInvalidNameForNameResolution => {
-                "ErrorInvalidNameForNameResolution"
-            }
-            Self::ErrorInvalidOperation => "ErrorInvalidOperation",
-            Self::ErrorInvalidNetworkServiceContext => {
-                "ErrorInvalidNetworkServiceContext"
-            }
-            Self::ErrorInvalidOofParameter => "ErrorInvalidOofParameter",
-            Self::ErrorInvalidPagingMaxRows => "ErrorInvalidPagingMaxRows",
-            Self::ErrorInvalidParentFolder => "ErrorInvalidParentFolder",
-            Self::ErrorInvalidPercentCompleteValue => "ErrorInvalidPercentCompleteValue",
-            Self::ErrorInvalidPermissionSettings => "ErrorInvalidPermissionSettings",
-            Self::ErrorInvalidPhoneCallId => "ErrorInvalidPhoneCallId",
-            Self::ErrorInvalidPhoneNumber => "ErrorInvalidPhoneNumber",
-            Self::ErrorInvalidUserInfo => "ErrorInvalidUserInfo",
-            Self::ErrorInvalidPropertyAppend => "ErrorInvalidPropertyAppend",
-            Self::ErrorInvalidPropertyDelete => "ErrorInvalidPropertyDelete",
-            Self::ErrorInvalidPropertyForExists => "ErrorInvalidPropertyForExists",
-            Self::ErrorInvalidPropertyForOperation => "ErrorInvalidPropertyForOperation",
-            Self::ErrorInvalidPropertyRequest => "ErrorInvalidPropertyRequest",
-            Self::ErrorInvalidPropertySet => "ErrorInvalidPropertySet",
-            Self::ErrorInvalidPropertyUpdateSentMessage => {
-                "ErrorInvalidPropertyUpdateSentMessage"
-            }
-            Self::ErrorInvalidProxySecurityContext => "ErrorInvalidProxySecurityContext",
-            Self::ErrorInvalidPullSubscriptionId => "ErrorInvalidPullSubscriptionId",
-            Self::ErrorInvalidPushSubscriptionUrl => "ErrorInvalidPushSubscriptionUrl",
-            Self::ErrorInvalidRecipients => "ErrorInvalidRecipients",
-            Self::ErrorInvalidRecipientSubfilter => "ErrorInvalidRecipientSubfilter",
-            Self::ErrorInvalidRecipientSubfilterComparison => {
-                "ErrorInvalidRecipientSubfilterComparison"
-            }
-            Self::ErrorInvalidRecipientSubfilterOrder => {
-                "ErrorInvalidRecipientSubfilterOrder"
-            }
-            Self::ErrorInvalidRecipientSubfilterTextFilter => {
-                "ErrorInvalidRecipientSubfilterTextFilter"
-            }
-            Self::ErrorInvalidReferenceItem => "ErrorInvalidReferenceItem",
-            Self::ErrorInvalidRequest => "ErrorInvalidRequest",
-            Self::ErrorInvalidRestriction => "ErrorInvalidRestriction",
-            Self::ErrorInvalidRetentionTagIdGuid => "ErrorInvalidRetentionTagIdGuid",
-            Self::ErrorInvalidRetentionTagTypeMismatch => {
-                "ErrorInvalidRetentionTagTypeMismatch"
-            }
-            Self::ErrorInvalidRetentionTagInvisible => {
-                "ErrorInvalidRetentionTagInvisible"
-            }
-            Self::ErrorInvalidRetentionTagInheritance => {
-                "ErrorInvalidRetentionTagInheritance"
-            }
-            Self::ErrorInvalidRoutingType => "ErrorInvalidRoutingType",
-            Self::ErrorInvalidScheduledOofDuration => "ErrorInvalidScheduledOofDuration",
-            Self::ErrorInvalidSchemaVersionForMailboxVersion => {
-                "ErrorInvalidSchemaVersionForMailboxVersion"
-            }
-            Self::ErrorInvalidSecurityDescriptor => "ErrorInvalidSecurityDescriptor",
-            Self::ErrorInvalidSendItemSaveSettings => "ErrorInvalidSendItemSaveSettings",
-            Self::ErrorInvalidSerializedAccessToken => {
-                "ErrorInvalidSerializedAccessToken"
-            }
-            Self::ErrorInvalidServerVersion => "ErrorInvalidServerVersion",
-            Self::ErrorInvalidSid => "ErrorInvalidSid",
-            Self::ErrorInvalidSipUri => "ErrorInvalidSIPUri",
-            Self::ErrorInvalidSmtpAddress => "ErrorInvalidSmtpAddress",
-            Self::ErrorInvalidSubfilterType => "ErrorInvalidSubfilterType",
-            Self::ErrorInvalidSubfilterTypeNotAttendeeType => {
-                "ErrorInvalidSubfilterTypeNotAttendeeType"
-            }
-            Self::ErrorInvalidSubfilterTypeNotRecipientType => {
-                "ErrorInvalidSubfilterTypeNotRecipientType"
-            }
-            Self::ErrorInvalidSubscription => "ErrorInvalidSubscription",
-            Self::ErrorInvalidSubscriptionRequest => "ErrorInvalidSubscriptionRequest",
-            Self::ErrorInvalidSyncStateData => "ErrorInvalidSyncStateData",
-            Self::ErrorInvalidTimeInterval => "ErrorInvalidTimeInterval",
-            Self::ErrorInvalidUserOofSettings => "ErrorInvalidUserOofSettings",
-            Self::ErrorInvalidUserPrincipalName => "ErrorInvalidUserPrincipalName",
-            Self::ErrorInvalidUserSid => "ErrorInvalidUserSid",
-            Self::ErrorInvalidUserSidMissingUpn => "ErrorInvalidUserSidMissingUPN",
-            Self::ErrorInvalidValueForProperty => "ErrorInvalidValueForProperty",
-            Self::ErrorInvalidWatermark => "ErrorInvalidWatermark",
-            Self::ErrorIpGatewayNotFound => "ErrorIPGatewayNotFound",
-            Self::ErrorIrresolvableConflict => "ErrorIrresolvableConflict",
-            Self::ErrorItemCorrupt => "ErrorItemCorrupt",
-            Self::ErrorItemNotFound => "ErrorItemNotFound",
-            Self::ErrorItemPropertyRequestFailed => "ErrorItemPropertyRequestFailed",
-            Self::ErrorItemSave => "ErrorItemSave",
-            Self::ErrorItemSavePropertyError => "ErrorItemSavePropertyError",
-            Self::ErrorLegacyMailboxFreeBusyViewTypeNotMerged => {
-                "ErrorLegacyMailboxFreeBusyViewTypeNotMerged"
-            }
-            Self::ErrorLocalServerObjectNotFound => "ErrorLocalServerObjectNotFound",
-            Self::ErrorLogonAsNetworkServiceFailed => "ErrorLogonAsNetworkServiceFailed",
-            Self::ErrorMailboxConfiguration => "ErrorMailboxConfiguration",
-            Self::ErrorMailboxDataArrayEmpty => "ErrorMailboxDataArrayEmpty",
-            Self::ErrorMailboxDataArrayTooBig => "ErrorMailboxDataArrayTooBig",
-            Self::ErrorMailboxHoldNotFound => "ErrorMailboxHoldNotFound",
-            Self::ErrorMailboxLogonFailed => "ErrorMailboxLogonFailed",
-            Self::ErrorMailboxMoveInProgress => "ErrorMailboxMoveInProgress",
-            Self::ErrorMailboxStoreUnavailable => "ErrorMailboxStoreUnavailable",
-            Self::ErrorMailRecipientNotFound => "ErrorMailRecipientNotFound",
-            Self::ErrorMailTipsDisabled => "ErrorMailTipsDisabled",
-            Self::ErrorManagedFolderAlreadyExists => "ErrorManagedFolderAlreadyExists",
-            Self::ErrorManagedFolderNotFound => "ErrorManagedFolderNotFound",
-            Self::ErrorManagedFoldersRootFailure => "ErrorManagedFoldersRootFailure",
-            Self::ErrorMeetingSuggestionGenerationFailed => {
-                "ErrorMeetingSuggestionGenerationFailed"
-            }
-            Self::ErrorMessageDispositionRequired => "ErrorMessageDispositionRequired",
-            Self::ErrorMessageSizeExceeded => "ErrorMessageSizeExceeded",
-            Self::ErrorMimeContentConversionFailed => "ErrorMimeContentConversionFailed",
-            Self::ErrorMimeContentInvalid => "ErrorMimeContentInvalid",
-            Self::ErrorMimeContentInvalidBase64String => {
-                "ErrorMimeContentInvalidBase64String"
-            }
-            Self::ErrorMissingArgument => "ErrorMissingArgument",
-            Self::ErrorMissingEmailAddress => "ErrorMissingEmailAddress",
-            Self::ErrorMissingEmailAddressForManagedFolder => {
-                "ErrorMissingEmailAddressForManagedFolder"
-            }
-            Self::ErrorMissingInformationEmailAddress => {
-                "ErrorMissingInformationEmailAddress"
-            }
-            Self::ErrorMissingInformationReferenceItemId => {
-                "ErrorMissingInformationReferenceItemId"
-            }
-            Self::ErrorMissingItemForCreateItemAttachment => {
-                "ErrorMissingItemForCreateItemAttachment"
-            }
-            Self::ErrorMissingManagedFolderId => "ErrorMissingManagedFolderId",
-            Self::ErrorMissingRecipients => "ErrorMissingRecipients",
-            Self::ErrorMissingUserIdInformation => "ErrorMissingUserIdInformation",
-            Self::ErrorMoreThanOneAccessModeSpecified => {
-                "ErrorMoreThanOneAccessModeSpecified"
-            }
-            Self::ErrorMoveCopyFailed => "ErrorMoveCopyFailed",
-            Self::ErrorMoveDistinguishedFolder => "ErrorMoveDistinguishedFolder",
-            Self::ErrorMultiLegacyMailboxAccess => "ErrorMultiLegacyMailboxAccess",
-            Self::ErrorNameResolutionMultipleResults => {
-                "ErrorNameResolutionMultipleResults"
-            }
-            Self::ErrorNameResolutionNoMailbox => "ErrorNameResolutionNoMailbox",
-            Self::ErrorNameResolutionNoResults => "ErrorNameResolutionNoResults",
-            Self::ErrorNoApplicableProxyCasServersAvailable => {
-                "ErrorNoApplicableProxyCASServersAvailable"
-            }
-            Self::ErrorNoCalendar => "ErrorNoCalendar",
-            Self::ErrorNoDestinationCasDueToKerberosRequirements => {
-                "ErrorNoDestinationCASDueToKerberosRequirements"
-            }
-            Self::ErrorNoDestinationCasDueToSslRequirements => {
-                "ErrorNoDestinationCASDueToSSLRequirements"
-            }
-            Self::ErrorNoDestinationCasDueToVersionMismatch => {
-                "ErrorNoDestinationCASDueToVersionMismatch"
-            }
-            Self::ErrorNoFolderClassOverride => "ErrorNoFolderClassOverride",
-            Self::ErrorNoFreeBusyAccess => "ErrorNoFreeBusyAccess",
-            Self::ErrorNonExistentMailbox => "ErrorNonExistentMailbox",
-            Self::ErrorNonPrimarySmtpAddress => "ErrorNonPrimarySmtpAddress",
-            Self::ErrorNoPropertyTagForCustomProperties => {
-                "ErrorNoPropertyTagForCustomProperties"
-            }
-            Self::ErrorNoPublicFolderReplicaAvailable => {
-                "ErrorNoPublicFolderReplicaAvailable"
-            }
-            Self::ErrorNoPublicFolderServerAvailable => {
-                "ErrorNoPublicFolderServerAvailable"
-            }
-            Self::ErrorNoRespondingCasInDestinationSite => {
-                "ErrorNoRespondingCASInDestinationSite"
-            }
-            Self::ErrorNotDelegate => "ErrorNotDelegate",
-            Self::ErrorNotEnoughMemory => "ErrorNotEnoughMemory",
-            Self::ErrorObjectTypeChanged => "ErrorObjectTypeChanged",
-            Self::ErrorOccurrenceCrossingBoundary => "ErrorOccurrenceCrossingBoundary",
-            Self::ErrorOccurrenceTimeSpanTooBig => "ErrorOccurrenceTimeSpanTooBig",
-            Self::ErrorOperationNotAllowedWithPublicFolderRoot => {
-                "ErrorOperationNotAllowedWithPublicFolderRoot"
-            }
-            Self::ErrorParentFolderIdRequired => "ErrorParentFolderIdRequired",
-            Self::ErrorParentFolderNotFound => "ErrorParentFolderNotFound",
-            Self::ErrorPasswordChangeRequired => "ErrorPasswordChangeRequired",
-            Self::ErrorPasswordExpired => "ErrorPasswordExpired",
-            Self::ErrorPhoneNumberNotDialable => "ErrorPhoneNumberNotDialable",
-            Self::ErrorPropertyUpdate => "ErrorPropertyUpdate",
-            Self::ErrorPromptPublishingOperationFailed => {
-                "ErrorPromptPublishingOperationFailed"
-            }
-            Self::ErrorPropertyValidationFailure => "ErrorPropertyValidationFailure",
-            Self::ErrorProxiedSubscriptionCallFailure => {
-                "ErrorProxiedSubscriptionCallFailure"
-            }
-            Self::ErrorProxyCallFailed => "ErrorProxyCallFailed",
-            Self::ErrorProxyGroupSidLimitExceeded => "ErrorProxyGroupSidLimitExceeded",
-            Self::ErrorProxyRequestNotAllowed => "ErrorProxyRequestNotAllowed",
-            Self::ErrorProxyRequestProcessingFailed => {
-                "ErrorProxyRequestProcessingFailed"
-            }
-            Self::ErrorProxyServiceDiscoveryFailed => "ErrorProxyServiceDiscoveryFailed",
-            Self::ErrorProxyTokenExpired => "ErrorProxyTokenExpired",
-            Self::ErrorPublicFolderMailboxDiscoveryFailed => {
-                "ErrorPublicFolderMailboxDiscoveryFailed"
-            }
-            Self::ErrorPublicFolderOperationFailed => "ErrorPublicFolderOperationFailed",
-            Self::ErrorPublicFolderRequestProcessingFailed => {
-                "ErrorPublicFolderRequestProcessingFailed"
-            }
-            Self::ErrorPublicFolderServerNotFound => "ErrorPublicFolderServerNotFound",
-            Self::ErrorPublicFolderSyncException => "ErrorPublicFolderSyncException",
-            Self::ErrorQueryFilterTooLong => "ErrorQueryFilterTooLong",
-            Self::ErrorQuotaExceeded => "ErrorQuotaExceeded",
-            Self::ErrorReadEventsFailed => "ErrorReadEventsFailed",
-            Self::ErrorReadReceiptNotPending => "ErrorReadReceiptNotPending",
-            Self::ErrorRecurrenceEndDateTooBig => "ErrorRecurrenceEndDateTooBig",
-            Self::ErrorRecurrenceHasNoOccurrence => "ErrorRecurrenceHasNoOccurrence",
-            Self::ErrorRemoveDelegatesFailed => "ErrorRemoveDelegatesFailed",
-            Self::ErrorRequestAborted => "ErrorRequestAborted",
-            Self::ErrorRequestStreamTooBig => "ErrorRequestStreamTooBig",
-            Self::ErrorRequiredPropertyMissing => "ErrorRequiredPropertyMissing",
-            Self::ErrorResolveNamesInvalidFolderType => {
-                "ErrorResolveNamesInvalidFolderType"
-            }
-            Self::ErrorResolveNamesOnlyOneContactsFolderAllowed => {
-                "ErrorResolveNamesOnlyOneContactsFolderAllowed"
-            }
-            Self::ErrorResponseSchemaValidation => "ErrorResponseSchemaValidation",
-            Self::ErrorRestrictionTooLong => "ErrorRestrictionTooLong",
-            Self::ErrorRestrictionTooComplex => "ErrorRestrictionTooComplex",
-            Self::ErrorResultSetTooBig => "ErrorResultSetTooBig",
-            Self::ErrorInvalidExchangeImpersonationHeaderData => {
-                "ErrorInvalidExchangeImpersonationHeaderData"
-            }
-            Self::ErrorSavedItemFolderNotFound => "ErrorSavedItemFolderNotFound",
-            Self::ErrorSchemaValidation => "ErrorSchemaValidation",
-            Self::ErrorSearchFolderNotInitialized => "ErrorSearchFolderNotInitialized",
-            Self::ErrorSendAsDenied => "ErrorSendAsDenied",
-            Self::ErrorSendMeetingCancellationsRequired => {
-                "ErrorSendMeetingCancellationsRequired"
-            }
-            Self::ErrorSendMeetingInvitationsOrCancellationsRequired => {
-                "ErrorSendMeetingInvitationsOrCancellationsRequired"
-            }
-            Self::ErrorSendMeetingInvitationsRequired => {
-                "ErrorSendMeetingInvitationsRequired"
-            }
-            Self::ErrorSentMeetingRequestUpdate => "ErrorSentMeetingRequestUpdate",
-            Self::ErrorSentTaskRequestUpdate => "ErrorSentTaskRequestUpdate",
-            Self::ErrorServerBusy => "ErrorServerBusy",
-            Self::ErrorServiceDiscoveryFailed => "ErrorServiceDiscoveryFailed",
-            Self::ErrorStaleObject => "ErrorStaleObject",
-            Self::ErrorSubmissionQuotaExceeded => "ErrorSubmissionQuotaExceeded",
-            Self::ErrorSubscriptionAccessDenied => "ErrorSubscriptionAccessDenied",
-            Self::ErrorSubscriptionDelegateAccessNotSupported => {
-                "ErrorSubscriptionDelegateAccessNotSupported"
-            }
-            Self::ErrorSubscriptionNotFound => "ErrorSubscriptionNotFound",
-            Self::ErrorSubscriptionUnsubscribed => "ErrorSubscriptionUnsubscribed",
-            Self::ErrorSyncFolderNotFound => "ErrorSyncFolderNotFound",
-            Self::ErrorTeamMailboxNotFound => "ErrorTeamMailboxNotFound",
-            Self::ErrorTeamMailboxNotLinkedToSharePoint => {
-                "ErrorTeamMailboxNotLinkedToSharePoint"
-            }
-            Self::ErrorTeamMailboxUrlValidationFailed => {
-                "ErrorTeamMailboxUrlValidationFailed"
-            }
-            Self::ErrorTeamMailboxNotAuthorizedOwner => {
-                "ErrorTeamMailboxNotAuthorizedOwner"
-            }
-            Self::ErrorTeamMailboxActiveToPendingDelete => {
-                "ErrorTeamMailboxActiveToPendingDelete"
-            }
-            Self::ErrorTeamMailboxFailedSendingNotifications => {
-                "ErrorTeamMailboxFailedSendingNotifications"
-            }
-            Self::ErrorTeamMailboxErrorUnknown => "ErrorTeamMailboxErrorUnknown",
-            Self::ErrorTimeIntervalTooBig => "ErrorTimeIntervalTooBig",
-            Self::ErrorTimeoutExpired => "ErrorTimeoutExpired",
-            Self::ErrorTimeZone => "ErrorTimeZone",
-            Self::ErrorToFolderNotFound => "ErrorToFolderNotFound",
-            Self::ErrorTokenSerializationDenied => "ErrorTokenSerializationDenied",
-            Self::ErrorTooManyObjectsOpened => "ErrorTooManyObjectsOpened",
-            Self::ErrorUpdatePropertyMismatch => "ErrorUpdatePropertyMismatch",
-            Self::ErrorUnifiedMessagingDialPlanNotFound => {
-                "ErrorUnifiedMessagingDialPlanNotFound"
-            }
-            Self::ErrorUnifiedMessagingReportDataNotFound => {
-                "ErrorUnifiedMessagingReportDataNotFound"
-            }
-            Self::ErrorUnifiedMessagingPromptNotFound => {
-                "ErrorUnifiedMessagingPromptNotFound"
-            }
-            Self::ErrorUnifiedMessagingRequestFailed => {
-                "ErrorUnifiedMessagingRequestFailed"
-            }
-            Self::ErrorUnifiedMessagingServerNotFound => {
-                "ErrorUnifiedMessagingServerNotFound"
-            }
-            Self::ErrorUnableToGetUserOofSettings => "ErrorUnableToGetUserOofSettings",
-            Self::ErrorUnableToRemoveImContactFromGroup => {
-                "ErrorUnableToRemoveImContactFromGroup"
-            }
-            Self::ErrorUnsupportedSubFilter => "ErrorUnsupportedSubFilter",
-            Self::ErrorUnsupportedCulture => "ErrorUnsupportedCulture",
-            Self::ErrorUnsupportedMapiPropertyType => "ErrorUnsupportedMapiPropertyType",
-            Self::ErrorUnsupportedMimeConversion => "ErrorUnsupportedMimeConversion",
-            Self::ErrorUnsupportedPathForQuery => "ErrorUnsupportedPathForQuery",
-            Self::ErrorUnsupportedPathForSortGroup => "ErrorUnsupportedPathForSortGroup",
-            Self::ErrorUnsupportedPropertyDefinition => {
-                "ErrorUnsupportedPropertyDefinition"
-            }
-            Self::ErrorUnsupportedQueryFilter => "ErrorUnsupportedQueryFilter",
-            Self::ErrorUnsupportedRecurrence => "ErrorUnsupportedRecurrence",
-            Self::ErrorUnsupportedTypeForConversion => {
-                "ErrorUnsupportedTypeForConversion"
-            }
-            Self::ErrorUpdateDelegatesFailed => "ErrorUpdateDelegatesFailed",
-            Self::ErrorUserNotUnifiedMessagingEnabled => {
-                "ErrorUserNotUnifiedMessagingEnabled"
-            }
-            Self::ErrorVoiceMailNotImplemented => "ErrorVoiceMailNotImplemented",
-            Self::ErrorValueOutOfRange => "ErrorValueOutOfRange",
-            Self::ErrorVirusDetected => "ErrorVirusDetected",
-            Self::ErrorVirusMessageDeleted => "ErrorVirusMessageDeleted",
-            Self::ErrorWebRequestInInvalidState => "ErrorWebRequestInInvalidState",
-            Self::ErrorWin32InteropError => "ErrorWin32InteropError",
-            Self::ErrorWorkingHoursSaveFailed => "ErrorWorkingHoursSaveFailed",
-            Self::ErrorWorkingHoursXmlMalformed => "ErrorWorkingHoursXmlMalformed",
-            Self::ErrorWrongServerVersion => "ErrorWrongServerVersion",
-            Self::ErrorWrongServerVersionDelegate => "ErrorWrongServerVersionDelegate",
-            Self::ErrorMissingInformationSharingFolderId => {
-                "ErrorMissingInformationSharingFolderId"
-            }
-            Self::ErrorDuplicateSoapHeader => "ErrorDuplicateSOAPHeader",
-            Self::ErrorSharingSynchronizationFailed => {
-                "ErrorSharingSynchronizationFailed"
-            }
-            Self::ErrorSharingNoExternalEwsAvailable => {
-                "ErrorSharingNoExternalEwsAvailable"
-            }
-            Self::ErrorFreeBusyDlLimitReached => "ErrorFreeBusyDLLimitReached",
-            Self::ErrorInvalidGetSharingFolderRequest => {
-                "ErrorInvalidGetSharingFolderRequest"
-            }
-            Self::ErrorNotAllowedExternalSharingByPolicy => {
-                "ErrorNotAllowedExternalSharingByPolicy"
-            }
-            Self::ErrorUserNotAllowedByPolicy => "ErrorUserNotAllowedByPolicy",
-            Self::ErrorPermissionNotAllowedByPolicy => {
-                "ErrorPermissionNotAllowedByPolicy"
-            }
-            Self::ErrorOrganizationNotFederated => "ErrorOrganizationNotFederated",
-            Self::ErrorMailboxFailover => "ErrorMailboxFailover",
-            Self::ErrorInvalidExternalSharingInitiator => {
-                "ErrorInvalidExternalSharingInitiator"
-            }
-            Self::ErrorMessageTrackingPermanentError => {
-                "ErrorMessageTrackingPermanentError"
-            }
-            Self::ErrorMessageTrackingTransientError => {
-                "ErrorMessageTrackingTransientError"
-            }
-            Self::ErrorMessageTrackingNoSuchDomain => "ErrorMessageTrackingNoSuchDomain",
-            Self::ErrorUserWithoutFederatedProxyAddress => {
-                "ErrorUserWithoutFederatedProxyAddress"
-            }
-            Self::ErrorInvalidOrganizationRelationshipForFreeBusy => {
-                "ErrorInvalidOrganizationRelationshipForFreeBusy"
-            }
-            Self::ErrorInvalidFederatedOrganizationId => {
-                "ErrorInvalidFederatedOrganizationId"
-            }
-            Self::ErrorInvalidExternalSharingSubscriber => {
-                "ErrorInvalidExternalSharingSubscriber"
-            }
-            Self::ErrorInvalidSharingData => "ErrorInvalidSharingData",
-            Self::ErrorInvalidSharingMessage => "ErrorInvalidSharingMessage",
-            Self::ErrorNotSupportedSharingMessage => "ErrorNotSupportedSharingMessage",
-            Self::ErrorApplyConversationActionFailed => {
-                "ErrorApplyConversationActionFailed"
-            }
-            Self::ErrorInboxRulesValidationError => "ErrorInboxRulesValidationError",
-            Self::ErrorOutlookRuleBlobExists => "ErrorOutlookRuleBlobExists",
-            Self::ErrorRulesOverQuota => "ErrorRulesOverQuota",
-            Self::ErrorNewEventStreamConnectionOpened => {
-                "ErrorNewEventStreamConnectionOpened"
-            }
-            Self::ErrorMissedNotificationEvents => "ErrorMissedNotificationEvents",
-            Self::ErrorDuplicateLegacyDistinguishedName => {
-                "ErrorDuplicateLegacyDistinguishedName"
-            }
-            Self::ErrorInvalidClientAccessTokenRequest => {
-                "ErrorInvalidClientAccessTokenRequest"
-            }
-            Self::ErrorNoSpeechDetected => "ErrorNoSpeechDetected",
-            Self::ErrorUmServerUnavailable => "ErrorUMServerUnavailable",
-            Self::ErrorRecipientNotFound => "ErrorRecipientNotFound",
-            Self::ErrorRecognizerNotInstalled => "ErrorRecognizerNotInstalled",
-            Self::ErrorSpeechGrammarError => "ErrorSpeechGrammarError",
-            Self::ErrorInvalidManagementRoleHeader => "ErrorInvalidManagementRoleHeader",
-            Self::ErrorLocationServicesDisabled => "ErrorLocationServicesDisabled",
-            Self::ErrorLocationServicesRequestTimedOut => {
-                "ErrorLocationServicesRequestTimedOut"
-            }
-            Self::ErrorLocationServicesRequestFailed => {
-                "ErrorLocationServicesRequestFailed"
-            }
-            Self::ErrorLocationServicesInvalidRequest => {
-                "ErrorLocationServicesInvalidRequest"
-            }
-            Self::ErrorWeatherServiceDisabled => "ErrorWeatherServiceDisabled",
-            Self::ErrorMailboxScopeNotAllowedWithoutQueryString => {
-                "ErrorMailboxScopeNotAllowedWithoutQueryString"
-            }
-            Self::ErrorArchiveMailboxSearchFailed => "ErrorArchiveMailboxSearchFailed",
-            Self::ErrorGetRemoteArchiveFolderFailed => {
-                "ErrorGetRemoteArchiveFolderFailed"
-            }
-            Self::ErrorFindRemoteArchiveFolderFailed => {
-                "ErrorFindRemoteArchiveFolderFailed"
-            }
-            Self::ErrorGetRemoteArchiveItemFailed => "ErrorGetRemoteArchiveItemFailed",
-            Self::ErrorExportRemoteArchiveItemsFailed => {
-                "ErrorExportRemoteArchiveItemsFailed"
-            }
-            Self::ErrorInvalidPhotoSize => "ErrorInvalidPhotoSize",
-            Self::ErrorSearchQueryHasTooManyKeywords => {
-                "ErrorSearchQueryHasTooManyKeywords"
-            }
-            Self::ErrorSearchTooManyMailboxes => "ErrorSearchTooManyMailboxes",
-            Self::ErrorDiscoverySearchesDisabled => "ErrorDiscoverySearchesDisabled",
-            Self::ErrorCalendarSeekToConditionNotSupported => {
-                "ErrorCalendarSeekToConditionNotSupported"
-            }
-            Self::ErrorCalendarIsGroupMailboxForAccept => {
-                "ErrorCalendarIsGroupMailboxForAccept"
-            }
-            Self::ErrorCalendarIsGroupMailboxForDecline => {
-                "ErrorCalendarIsGroupMailboxForDecline"
-            }
-            Self::ErrorCalendarIsGroupMailboxForTentative => {
-                "ErrorCalendarIsGroupMailboxForTentative"
-            }
-            Self::ErrorCalendarIsGroupMailboxForSuppressReadReceipt => {
-                "ErrorCalendarIsGroupMailboxForSuppressReadReceipt"
-            }
-            Self::ErrorOrganizationAccessBlocked => "ErrorOrganizationAccessBlocked",
-            Self::ErrorInvalidLicense => "ErrorInvalidLicense",
-            Self::ErrorMessagePerFolderCountReceiveQuotaExceeded => {
-                "ErrorMessagePerFolderCountReceiveQuotaExceeded"
-            }
-            Self::ErrorInvalidBulkActionType => "ErrorInvalidBulkActionType",
-            Self::ErrorInvalidKeepNCount => "ErrorInvalidKeepNCount",
-            Self::ErrorInvalidKeepNType => "ErrorInvalidKeepNType",
-            Self::ErrorNoOAuthServerAvailableForRequest => {
-                "ErrorNoOAuthServerAvailableForRequest"
-            }
-            Self::ErrorInstantSearchSessionExpired => "ErrorInstantSearchSessionExpired",
-            Self::ErrorInstantSearchTimeout => "ErrorInstantSearchTimeout",
-            Self::ErrorInstantSearchFailed => "ErrorInstantSearchFailed",
-            Self::ErrorInvalidFederationOrganizationIdentifier => {
-                "ErrorInvalidFederationOrganizationIdentifier"
-            }
-            Self::ErrorInvalidSweepRule => "ErrorInvalidSweepRule",
-            Self::ErrorInvalidSweepRuleOperationType => {
-                "ErrorInvalidSweepRuleOperationType"
-            }
-            Self::ErrorTargetDomainNotSupported => "ErrorTargetDomainNotSupported",
-        }
+        Self::WIRE[*self as usize]
     }
 }
 impl ::core::fmt::Display for ResponseCodeType {
@@ -5412,1470 +5063,12 @@ impl __rt::SimpleType for ResponseCodeType {
         r: &__rt::Reader<'_>,
     ) -> ::core::result::Result<Self, __rt::ValueError> {
         let t: &str = text;
-        match t {
-            "NoError" => ::core::result::Result::Ok(Self::NoError),
-            "ErrorAccessDenied" => ::core::result::Result::Ok(Self::ErrorAccessDenied),
-            "ErrorAccessModeSpecified" => {
-                ::core::result::Result::Ok(Self::ErrorAccessModeSpecified)
-            }
-            "ErrorAccountDisabled" => {
-                ::core::result::Result::Ok(Self::ErrorAccountDisabled)
-            }
-            "ErrorAddDelegatesFailed" => {
-                ::core::result::Result::Ok(Self::ErrorAddDelegatesFailed)
-            }
-            "ErrorAddressSpaceNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorAddressSpaceNotFound)
-            }
-            "ErrorADOperation" => ::core::result::Result::Ok(Self::ErrorAdOperation),
-            "ErrorADSessionFilter" => {
-                ::core::result::Result::Ok(Self::ErrorAdSessionFilter)
-            }
-            "ErrorADUnavailable" => ::core::result::Result::Ok(Self::ErrorAdUnavailable),
-            "ErrorAutoDiscoverFailed" => {
-                ::core::result::Result::Ok(Self::ErrorAutoDiscoverFailed)
-            }
-            "ErrorAffectedTaskOccurrencesRequired" => {
-                ::core::result::Result::Ok(Self::ErrorAffectedTaskOccurrencesRequired)
-            }
-            "ErrorAttachmentNestLevelLimitExceeded" => {
-                ::core::result::Result::Ok(Self::ErrorAttachmentNestLevelLimitExceeded)
-            }
-            "ErrorAttachmentSizeLimitExceeded" => {
-                ::core::result::Result::Ok(Self::ErrorAttachmentSizeLimitExceeded)
-            }
-            "ErrorArchiveFolderPathCreation" => {
-                ::core::result::Result::Ok(Self::ErrorArchiveFolderPathCreation)
-            }
-            "ErrorArchiveMailboxNotEnabled" => {
-                ::core::result::Result::Ok(Self::ErrorArchiveMailboxNotEnabled)
-            }
-            "ErrorArchiveMailboxServiceDiscoveryFailed" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorArchiveMailboxServiceDiscoveryFailed,
-                )
-            }
-            "ErrorAvailabilityConfigNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorAvailabilityConfigNotFound)
-            }
-            "ErrorBatchProcessingStopped" => {
-                ::core::result::Result::Ok(Self::ErrorBatchProcessingStopped)
-            }
-            "ErrorCalendarCannotMoveOrCopyOccurrence" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarCannotMoveOrCopyOccurrence)
-            }
-            "ErrorCalendarCannotUpdateDeletedItem" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarCannotUpdateDeletedItem)
-            }
-            "ErrorCalendarCannotUseIdForOccurrenceId" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarCannotUseIdForOccurrenceId)
-            }
-            "ErrorCalendarCannotUseIdForRecurringMasterId" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorCalendarCannotUseIdForRecurringMasterId,
-                )
-            }
-            "ErrorCalendarDurationIsTooLong" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarDurationIsTooLong)
-            }
-            "ErrorCalendarEndDateIsEarlierThanStartDate" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorCalendarEndDateIsEarlierThanStartDate,
-                )
-            }
-            "ErrorCalendarFolderIsInvalidForCalendarView" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorCalendarFolderIsInvalidForCalendarView,
-                )
-            }
-            "ErrorCalendarInvalidAttributeValue" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarInvalidAttributeValue)
-            }
-            "ErrorCalendarInvalidDayForTimeChangePattern" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorCalendarInvalidDayForTimeChangePattern,
-                )
-            }
-            "ErrorCalendarInvalidDayForWeeklyRecurrence" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorCalendarInvalidDayForWeeklyRecurrence,
-                )
-            }
-            "ErrorCalendarInvalidPropertyState" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarInvalidPropertyState)
-            }
-            "ErrorCalendarInvalidPropertyValue" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarInvalidPropertyValue)
-            }
-            "ErrorCalendarInvalidRecurrence" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarInvalidRecurrence)
-            }
-            "ErrorCalendarInvalidTimeZone" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarInvalidTimeZone)
-            }
-            "ErrorCalendarIsCancelledForAccept" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarIsCancelledForAccept)
-            }
-            "ErrorCalendarIsCancelledForDecline" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarIsCancelledForDecline)
-            }
-            "ErrorCalendarIsCancelledForRemove" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarIsCancelledForRemove)
-            }
-            "ErrorCalendarIsCancelledForTentative" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarIsCancelledForTentative)
-            }
-            "ErrorCalendarIsDelegatedForAccept" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarIsDelegatedForAccept)
-            }
-            "ErrorCalendarIsDelegatedForDecline" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarIsDelegatedForDecline)
-            }
-            "ErrorCalendarIsDelegatedForRemove" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarIsDelegatedForRemove)
-            }
-            "ErrorCalendarIsDelegatedForTentative" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarIsDelegatedForTentative)
-            }
-            "ErrorCalendarIsNotOrganizer" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarIsNotOrganizer)
-            }
-            "ErrorCalendarIsOrganizerForAccept" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarIsOrganizerForAccept)
-            }
-            "ErrorCalendarIsOrganizerForDecline" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarIsOrganizerForDecline)
-            }
-            "ErrorCalendarIsOrganizerForRemove" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarIsOrganizerForRemove)
-            }
-            "ErrorCalendarIsOrganizerForTentative" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarIsOrganizerForTentative)
-            }
-            "ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange,
-                )
-            }
-            "ErrorCalendarOccurrenceIsDeletedFromRecurrence" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorCalendarOccurrenceIsDeletedFromRecurrence,
-                )
-            }
-            "ErrorCalendarOutOfRange" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarOutOfRange)
-            }
-            "ErrorCalendarMeetingRequestIsOutOfDate" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarMeetingRequestIsOutOfDate)
-            }
-            "ErrorCalendarViewRangeTooBig" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarViewRangeTooBig)
-            }
-            "ErrorCallerIsInvalidADAccount" => {
-                ::core::result::Result::Ok(Self::ErrorCallerIsInvalidAdAccount)
-            }
-            "ErrorCannotArchiveCalendarContactTaskFolderException" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorCannotArchiveCalendarContactTaskFolderException,
-                )
-            }
-            "ErrorCannotArchiveItemsInPublicFolders" => {
-                ::core::result::Result::Ok(Self::ErrorCannotArchiveItemsInPublicFolders)
-            }
-            "ErrorCannotArchiveItemsInArchiveMailbox" => {
-                ::core::result::Result::Ok(Self::ErrorCannotArchiveItemsInArchiveMailbox)
-            }
-            "ErrorCannotCreateCalendarItemInNonCalendarFolder" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorCannotCreateCalendarItemInNonCalendarFolder,
-                )
-            }
-            "ErrorCannotCreateContactInNonContactFolder" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorCannotCreateContactInNonContactFolder,
-                )
-            }
-            "ErrorCannotCreatePostItemInNonMailFolder" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorCannotCreatePostItemInNonMailFolder,
-                )
-            }
-            "ErrorCannotCreateTaskInNonTaskFolder" => {
-                ::core::result::Result::Ok(Self::ErrorCannotCreateTaskInNonTaskFolder)
-            }
-            "ErrorCannotDeleteObject" => {
-                ::core::result::Result::Ok(Self::ErrorCannotDeleteObject)
-            }
-            "ErrorCannotDisableMandatoryExtension" => {
-                ::core::result::Result::Ok(Self::ErrorCannotDisableMandatoryExtension)
-            }
-            "ErrorCannotFindUser" => {
-                ::core::result::Result::Ok(Self::ErrorCannotFindUser)
-            }
-            "ErrorCannotGetSourceFolderPath" => {
-                ::core::result::Result::Ok(Self::ErrorCannotGetSourceFolderPath)
-            }
-            "ErrorCannotGetExternalEcpUrl" => {
-                ::core::result::Result::Ok(Self::ErrorCannotGetExternalEcpUrl)
-            }
-            "ErrorCannotOpenFileAttachment" => {
-                ::core::result::Result::Ok(Self::ErrorCannotOpenFileAttachment)
-            }
-            "ErrorCannotDeleteTaskOccurrence" => {
-                ::core::result::Result::Ok(Self::ErrorCannotDeleteTaskOccurrence)
-            }
-            "ErrorCannotEmptyFolder" => {
-                ::core::result::Result::Ok(Self::ErrorCannotEmptyFolder)
-            }
-            "ErrorCannotSetCalendarPermissionOnNonCalendarFolder" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorCannotSetCalendarPermissionOnNonCalendarFolder,
-                )
-            }
-            "ErrorCannotSetNonCalendarPermissionOnCalendarFolder" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorCannotSetNonCalendarPermissionOnCalendarFolder,
-                )
-            }
-            "ErrorCannotSetPermissionUnknownEntries" => {
-                ::core::result::Result::Ok(Self::ErrorCannotSetPermissionUnknownEntries)
-            }
-            "ErrorCannotSpecifySearchFolderAsSourceFolder" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorCannotSpecifySearchFolderAsSourceFolder,
-                )
-            }
-            "ErrorCannotUseFolderIdForItemId" => {
-                ::core::result::Result::Ok(Self::ErrorCannotUseFolderIdForItemId)
-            }
-            "ErrorCannotUseItemIdForFolderId" => {
-                ::core::result::Result::Ok(Self::ErrorCannotUseItemIdForFolderId)
-            }
-            "ErrorChangeKeyRequired" => {
-                ::core::result::Result::Ok(Self::ErrorChangeKeyRequired)
-            }
-            "ErrorChangeKeyRequiredForWriteOperations" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorChangeKeyRequiredForWriteOperations,
-                )
-            }
-            "ErrorClientDisconnected" => {
-                ::core::result::Result::Ok(Self::ErrorClientDisconnected)
-            }
-            "ErrorClientIntentInvalidStateDefinition" => {
-                ::core::result::Result::Ok(Self::ErrorClientIntentInvalidStateDefinition)
-            }
-            "ErrorClientIntentNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorClientIntentNotFound)
-            }
-            "ErrorConnectionFailed" => {
-                ::core::result::Result::Ok(Self::ErrorConnectionFailed)
-            }
-            "ErrorContainsFilterWrongType" => {
-                ::core::result::Result::Ok(Self::ErrorContainsFilterWrongType)
-            }
-            "ErrorContentConversionFailed" => {
-                ::core::result::Result::Ok(Self::ErrorContentConversionFailed)
-            }
-            "ErrorContentIndexingNotEnabled" => {
-                ::core::result::Result::Ok(Self::ErrorContentIndexingNotEnabled)
-            }
-            "ErrorCorruptData" => ::core::result::Result::Ok(Self::ErrorCorruptData),
-            "ErrorCreateItemAccessDenied" => {
-                ::core::result::Result::Ok(Self::ErrorCreateItemAccessDenied)
-            }
-            "ErrorCreateManagedFolderPartialCompletion" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorCreateManagedFolderPartialCompletion,
-                )
-            }
-            "ErrorCreateSubfolderAccessDenied" => {
-                ::core::result::Result::Ok(Self::ErrorCreateSubfolderAccessDenied)
-            }
-            "ErrorCrossMailboxMoveCopy" => {
-                ::core::result::Result::Ok(Self::ErrorCrossMailboxMoveCopy)
-            }
-            "ErrorCrossSiteRequest" => {
-                ::core::result::Result::Ok(Self::ErrorCrossSiteRequest)
-            }
-            "ErrorDataSizeLimitExceeded" => {
-                ::core::result::Result::Ok(Self::ErrorDataSizeLimitExceeded)
-            }
-            "ErrorDataSourceOperation" => {
-                ::core::result::Result::Ok(Self::ErrorDataSourceOperation)
-            }
-            "ErrorDelegateAlreadyExists" => {
-                ::core::result::Result::Ok(Self::ErrorDelegateAlreadyExists)
-            }
-            "ErrorDelegateCannotAddOwner" => {
-                ::core::result::Result::Ok(Self::ErrorDelegateCannotAddOwner)
-            }
-            "ErrorDelegateMissingConfiguration" => {
-                ::core::result::Result::Ok(Self::ErrorDelegateMissingConfiguration)
-            }
-            "ErrorDelegateNoUser" => {
-                ::core::result::Result::Ok(Self::ErrorDelegateNoUser)
-            }
-            "ErrorDelegateValidationFailed" => {
-                ::core::result::Result::Ok(Self::ErrorDelegateValidationFailed)
-            }
-            "ErrorDeleteDistinguishedFolder" => {
-                ::core::result::Result::Ok(Self::ErrorDeleteDistinguishedFolder)
-            }
-            "ErrorDeleteItemsFailed" => {
-                ::core::result::Result::Ok(Self::ErrorDeleteItemsFailed)
-            }
-            "ErrorDeleteUnifiedMessagingPromptFailed" => {
-                ::core::result::Result::Ok(Self::ErrorDeleteUnifiedMessagingPromptFailed)
-            }
-            "ErrorDistinguishedUserNotSupported" => {
-                ::core::result::Result::Ok(Self::ErrorDistinguishedUserNotSupported)
-            }
-            "ErrorDistributionListMemberNotExist" => {
-                ::core::result::Result::Ok(Self::ErrorDistributionListMemberNotExist)
-            }
-            "ErrorDuplicateInputFolderNames" => {
-                ::core::result::Result::Ok(Self::ErrorDuplicateInputFolderNames)
-            }
-            "ErrorDuplicateUserIdsSpecified" => {
-                ::core::result::Result::Ok(Self::ErrorDuplicateUserIdsSpecified)
-            }
-            "ErrorEmailAddressMismatch" => {
-                ::core::result::Result::Ok(Self::ErrorEmailAddressMismatch)
-            }
-            "ErrorEventNotFound" => ::core::result::Result::Ok(Self::ErrorEventNotFound),
-            "ErrorExceededConnectionCount" => {
-                ::core::result::Result::Ok(Self::ErrorExceededConnectionCount)
-            }
-            "ErrorExceededSubscriptionCount" => {
-                ::core::result::Result::Ok(Self::ErrorExceededSubscriptionCount)
-            }
-            "ErrorExceededFindCountLimit" => {
-                ::core::result::Result::Ok(Self::ErrorExceededFindCountLimit)
-            }
-            "ErrorExpiredSubscription" => {
-                ::core::result::Result::Ok(Self::ErrorExpiredSubscription)
-            }
-            "ErrorExtensionNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorExtensionNotFound)
-            }
-            "ErrorFolderCorrupt" => ::core::result::Result::Ok(Self::ErrorFolderCorrupt),
-            "ErrorFolderNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorFolderNotFound)
-            }
-            "ErrorFolderPropertRequestFailed" => {
-                ::core::result::Result::Ok(Self::ErrorFolderPropertRequestFailed)
-            }
-            "ErrorFolderSave" => ::core::result::Result::Ok(Self::ErrorFolderSave),
-            "ErrorFolderSaveFailed" => {
-                ::core::result::Result::Ok(Self::ErrorFolderSaveFailed)
-            }
-            "ErrorFolderSavePropertyError" => {
-                ::core::result::Result::Ok(Self::ErrorFolderSavePropertyError)
-            }
-            "ErrorFolderExists" => ::core::result::Result::Ok(Self::ErrorFolderExists),
-            "ErrorFreeBusyGenerationFailed" => {
-                ::core::result::Result::Ok(Self::ErrorFreeBusyGenerationFailed)
-            }
-            "ErrorGetServerSecurityDescriptorFailed" => {
-                ::core::result::Result::Ok(Self::ErrorGetServerSecurityDescriptorFailed)
-            }
-            "ErrorImContactLimitReached" => {
-                ::core::result::Result::Ok(Self::ErrorImContactLimitReached)
-            }
-            "ErrorImGroupDisplayNameAlreadyExists" => {
-                ::core::result::Result::Ok(Self::ErrorImGroupDisplayNameAlreadyExists)
-            }
-            "ErrorImGroupLimitReached" => {
-                ::core::result::Result::Ok(Self::ErrorImGroupLimitReached)
-            }
-            "ErrorImpersonateUserDenied" => {
-                ::core::result::Result::Ok(Self::ErrorImpersonateUserDenied)
-            }
-            "ErrorImpersonationDenied" => {
-                ::core::result::Result::Ok(Self::ErrorImpersonationDenied)
-            }
-            "ErrorImpersonationFailed" => {
-                ::core::result::Result::Ok(Self::ErrorImpersonationFailed)
-            }
-            "ErrorIncorrectSchemaVersion" => {
-                ::core::result::Result::Ok(Self::ErrorIncorrectSchemaVersion)
-            }
-            "ErrorIncorrectUpdatePropertyCount" => {
-                ::core::result::Result::Ok(Self::ErrorIncorrectUpdatePropertyCount)
-            }
-            "ErrorIndividualMailboxLimitReached" => {
-                ::core::result::Result::Ok(Self::ErrorIndividualMailboxLimitReached)
-            }
-            "ErrorInsufficientResources" => {
-                ::core::result::Result::Ok(Self::ErrorInsufficientResources)
-            }
-            "ErrorInternalServerError" => {
-                ::core::result::Result::Ok(Self::ErrorInternalServerError)
-            }
-            "ErrorInternalServerTransientError" => {
-                ::core::result::Result::Ok(Self::ErrorInternalServerTransientError)
-            }
-            "ErrorInvalidAccessLevel" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidAccessLevel)
-            }
-            "ErrorInvalidArgument" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidArgument)
-            }
-            "ErrorInvalidAttachmentId" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidAttachmentId)
-            }
-            "ErrorInvalidAttachmentSubfilter" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidAttachmentSubfilter)
-            }
-            "ErrorInvalidAttachmentSubfilterTextFilter" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorInvalidAttachmentSubfilterTextFilter,
-                )
-            }
-            "ErrorInvalidAuthorizationContext" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidAuthorizationContext)
-            }
-            "ErrorInvalidChangeKey" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidChangeKey)
-            }
-            "ErrorInvalidClientSecurityContext" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidClientSecurityContext)
-            }
-            "ErrorInvalidCompleteDate" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidCompleteDate)
-            }
-            "ErrorInvalidContactEmailAddress" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidContactEmailAddress)
-            }
-            "ErrorInvalidContactEmailIndex" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidContactEmailIndex)
-            }
-            "ErrorInvalidCrossForestCredentials" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidCrossForestCredentials)
-            }
-            "ErrorInvalidDelegatePermission" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidDelegatePermission)
-            }
-            "ErrorInvalidDelegateUserId" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidDelegateUserId)
-            }
-            "ErrorInvalidExcludesRestriction" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidExcludesRestriction)
-            }
-            "ErrorInvalidExpressionTypeForSubFilter" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidExpressionTypeForSubFilter)
-            }
-            "ErrorInvalidExtendedProperty" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidExtendedProperty)
-            }
-            "ErrorInvalidExtendedPropertyValue" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidExtendedPropertyValue)
-            }
-            "ErrorInvalidFolderId" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidFolderId)
-            }
-            "ErrorInvalidFolderTypeForOperation" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidFolderTypeForOperation)
-            }
-            "ErrorInvalidFractionalPagingParameters" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidFractionalPagingParameters)
-            }
-            "ErrorInvalidFreeBusyViewType" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidFreeBusyViewType)
-            }
-            "ErrorInvalidId" => ::core::result::Result::Ok(Self::ErrorInvalidId),
-            "ErrorInvalidIdEmpty" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidIdEmpty)
-            }
-            "ErrorInvalidIdMalformed" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidIdMalformed)
-            }
-            "ErrorInvalidIdMalformedEwsLegacyIdFormat" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorInvalidIdMalformedEwsLegacyIdFormat,
-                )
-            }
-            "ErrorInvalidIdMonikerTooLong" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidIdMonikerTooLong)
-            }
-            "ErrorInvalidIdNotAnItemAttachmentId" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidIdNotAnItemAttachmentId)
-            }
-            "ErrorInvalidIdReturnedByResolveNames" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidIdReturnedByResolveNames)
-            }
-            "ErrorInvalidIdStoreObjectIdTooLong" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidIdStoreObjectIdTooLong)
-            }
-            "ErrorInvalidIdTooManyAttachmentLevels" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidIdTooManyAttachmentLevels)
-            }
-            "ErrorInvalidIdXml" => ::core::result::Result::Ok(Self::ErrorInvalidIdXml),
-            "ErrorInvalidImContactId" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidImContactId)
-            }
-            "ErrorInvalidImDistributionGroupSmtpAddress" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorInvalidImDistributionGroupSmtpAddress,
-                )
-            }
-            "ErrorInvalidImGroupId" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidImGroupId)
-            }
-            "ErrorInvalidIndexedPagingParameters" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidIndexedPagingParameters)
-            }
-            "ErrorInvalidInternetHeaderChildNodes" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidInternetHeaderChildNodes)
-            }
-            "ErrorInvalidItemForOperationArchiveItem" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidItemForOperationArchiveItem)
-            }
-            "ErrorInvalidItemForOperationCreateItemAttachment" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorInvalidItemForOperationCreateItemAttachment,
-                )
-            }
-            "ErrorInvalidItemForOperationCreateItem" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidItemForOperationCreateItem)
-            }
-            "ErrorInvalidItemForOperationAcceptItem" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidItemForOperationAcceptItem)
-            }
-            "ErrorInvalidItemForOperationDeclineItem" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidItemForOperationDeclineItem)
-            }
-            "ErrorInvalidItemForOperationCancelItem" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidItemForOperationCancelItem)
-            }
-            "ErrorInvalidItemForOperationExpandDL" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidItemForOperationExpandDl)
-            }
-            "ErrorInvalidItemForOperationRemoveItem" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidItemForOperationRemoveItem)
-            }
-            "ErrorInvalidItemForOperationSendItem" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidItemForOperationSendItem)
-            }
-            "ErrorInvalidItemForOperationTentative" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidItemForOperationTentative)
-            }
-            "ErrorInvalidLogonType" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidLogonType)
-            }
-            "ErrorInvalidLikeRequest" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidLikeRequest)
-            }
-            "ErrorInvalidMailbox" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidMailbox)
-            }
-            "ErrorInvalidManagedFolderProperty" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidManagedFolderProperty)
-            }
-            "ErrorInvalidManagedFolderQuota" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidManagedFolderQuota)
-            }
-            "ErrorInvalidManagedFolderSize" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidManagedFolderSize)
-            }
-            "ErrorInvalidMergedFreeBusyInterval" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidMergedFreeBusyInterval)
-            }
-            "ErrorInvalidNameForNameResolution" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidNameForNameResolution)
-            }
-            "ErrorInvalidOperation" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidOperation)
-            }
-            "ErrorInvalidNetworkServiceContext" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidNetworkServiceContext)
-            }
-            "ErrorInvalidOofParameter" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidOofParameter)
-            }
-            "ErrorInvalidPagingMaxRows" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidPagingMaxRows)
-            }
-            "ErrorInvalidParentFolder" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidParentFolder)
-            }
-            "ErrorInvalidPercentCompleteValue" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidPercentCompleteValue)
-            }
-            "ErrorInvalidPermissionSettings" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidPermissionSettings)
-            }
-            "ErrorInvalidPhoneCallId" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidPhoneCallId)
-            }
-            "ErrorInvalidPhoneNumber" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidPhoneNumber)
-            }
-            "ErrorInvalidUserInfo" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidUserInfo)
-            }
-            "ErrorInvalidPropertyAppend" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidPropertyAppend)
-            }
-            "ErrorInvalidPropertyDelete" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidPropertyDelete)
-            }
-            "ErrorInvalidPropertyForExists" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidPropertyForExists)
-            }
-            "ErrorInvalidPropertyForOperation" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidPropertyForOperation)
-            }
-            "ErrorInvalidPropertyRequest" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidPropertyRequest)
-            }
-            "ErrorInvalidPropertySet" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidPropertySet)
-            }
-            "ErrorInvalidPropertyUpdateSentMessage" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidPropertyUpdateSentMessage)
-            }
-            "ErrorInvalidProxySecurityContext" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidProxySecurityContext)
-            }
-            "ErrorInvalidPullSubscriptionId" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidPullSubscriptionId)
-            }
-            "ErrorInvalidPushSubscriptionUrl" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidPushSubscriptionUrl)
-            }
-            "ErrorInvalidRecipients" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidRecipients)
-            }
-            "ErrorInvalidRecipientSubfilter" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidRecipientSubfilter)
-            }
-            "ErrorInvalidRecipientSubfilterComparison" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorInvalidRecipientSubfilterComparison,
-                )
-            }
-            "ErrorInvalidRecipientSubfilterOrder" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidRecipientSubfilterOrder)
-            }
-            "ErrorInvalidRecipientSubfilterTextFilter" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorInvalidRecipientSubfilterTextFilter,
-                )
-            }
-            "ErrorInvalidReferenceItem" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidReferenceItem)
-            }
-            "ErrorInvalidRequest" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidRequest)
-            }
-            "ErrorInvalidRestriction" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidRestriction)
-            }
-            "ErrorInvalidRetentionTagIdGuid" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidRetentionTagIdGuid)
-            }
-            "ErrorInvalidRetentionTagTypeMismatch" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidRetentionTagTypeMismatch)
-            }
-            "ErrorInvalidRetentionTagInvisible" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidRetentionTagInvisible)
-            }
-            "ErrorInvalidRetentionTagInheritance" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidRetentionTagInheritance)
-            }
-            "ErrorInvalidRoutingType" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidRoutingType)
-            }
-            "ErrorInvalidScheduledOofDuration" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidScheduledOofDuration)
-            }
-            "ErrorInvalidSchemaVersionForMailboxVersion" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorInvalidSchemaVersionForMailboxVersion,
-                )
-            }
-            "ErrorInvalidSecurityDescriptor" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidSecurityDescriptor)
-            }
-            "ErrorInvalidSendItemSaveSettings" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidSendItemSaveSettings)
-            }
-            "ErrorInvalidSerializedAccessToken" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidSerializedAccessToken)
-            }
-            "ErrorInvalidServerVersion" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidServerVersion)
-            }
-            "ErrorInvalidSid" => ::core::result::Result::Ok(Self::ErrorInvalidSid),
-            "ErrorInvalidSIPUri" => ::core::result::Result::Ok(Self::ErrorInvalidSipUri),
-            "ErrorInvalidSmtpAddress" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidSmtpAddress)
-            }
-            "ErrorInvalidSubfilterType" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidSubfilterType)
-            }
-            "ErrorInvalidSubfilterTypeNotAttendeeType" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorInvalidSubfilterTypeNotAttendeeType,
-                )
-            }
-            "ErrorInvalidSubfilterTypeNotRecipientType" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorInvalidSubfilterTypeNotRecipientType,
-                )
-            }
-            "ErrorInvalidSubscription" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidSubscription)
-            }
-            "ErrorInvalidSubscriptionRequest" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidSubscriptionRequest)
-            }
-            "ErrorInvalidSyncStateData" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidSyncStateData)
-            }
-            "ErrorInvalidTimeInterval" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidTimeInterval)
-            }
-            "ErrorInvalidUserOofSettings" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidUserOofSettings)
-            }
-            "ErrorInvalidUserPrincipalName" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidUserPrincipalName)
-            }
-            "ErrorInvalidUserSid" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidUserSid)
-            }
-            "ErrorInvalidUserSidMissingUPN" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidUserSidMissingUpn)
-            }
-            "ErrorInvalidValueForProperty" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidValueForProperty)
-            }
-            "ErrorInvalidWatermark" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidWatermark)
-            }
-            "ErrorIPGatewayNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorIpGatewayNotFound)
-            }
-            "ErrorIrresolvableConflict" => {
-                ::core::result::Result::Ok(Self::ErrorIrresolvableConflict)
-            }
-            "ErrorItemCorrupt" => ::core::result::Result::Ok(Self::ErrorItemCorrupt),
-            "ErrorItemNotFound" => ::core::result::Result::Ok(Self::ErrorItemNotFound),
-            "ErrorItemPropertyRequestFailed" => {
-                ::core::result::Result::Ok(Self::ErrorItemPropertyRequestFailed)
-            }
-            "ErrorItemSave" => ::core::result::Result::Ok(Self::ErrorItemSave),
-            "ErrorItemSavePropertyError" => {
-                ::core::result::Result::Ok(Self::ErrorItemSavePropertyError)
-            }
-            "ErrorLegacyMailboxFreeBusyViewTypeNotMerged" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorLegacyMailboxFreeBusyViewTypeNotMerged,
-                )
-            }
-            "ErrorLocalServerObjectNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorLocalServerObjectNotFound)
-            }
-            "ErrorLogonAsNetworkServiceFailed" => {
-                ::core::result::Result::Ok(Self::ErrorLogonAsNetworkServiceFailed)
-            }
-            "ErrorMailboxConfiguration" => {
-                ::core::result::Result::Ok(Self::ErrorMailboxConfiguration)
-            }
-            "ErrorMailboxDataArrayEmpty" => {
-                ::core::result::Result::Ok(Self::ErrorMailboxDataArrayEmpty)
-            }
-            "ErrorMailboxDataArrayTooBig" => {
-                ::core::result::Result::Ok(Self::ErrorMailboxDataArrayTooBig)
-            }
-            "ErrorMailboxHoldNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorMailboxHoldNotFound)
-            }
-            "ErrorMailboxLogonFailed" => {
-                ::core::result::Result::Ok(Self::ErrorMailboxLogonFailed)
-            }
-            "ErrorMailboxMoveInProgress" => {
-                ::core::result::Result::Ok(Self::ErrorMailboxMoveInProgress)
-            }
-            "ErrorMailboxStoreUnavailable" => {
-                ::core::result::Result::Ok(Self::ErrorMailboxStoreUnavailable)
-            }
-            "ErrorMailRecipientNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorMailRecipientNotFound)
-            }
-            "ErrorMailTipsDisabled" => {
-                ::core::result::Result::Ok(Self::ErrorMailTipsDisabled)
-            }
-            "ErrorManagedFolderAlreadyExists" => {
-                ::core::result::Result::Ok(Self::ErrorManagedFolderAlreadyExists)
-            }
-            "ErrorManagedFolderNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorManagedFolderNotFound)
-            }
-            "ErrorManagedFoldersRootFailure" => {
-                ::core::result::Result::Ok(Self::ErrorManagedFoldersRootFailure)
-            }
-            "ErrorMeetingSuggestionGenerationFailed" => {
-                ::core::result::Result::Ok(Self::ErrorMeetingSuggestionGenerationFailed)
-            }
-            "ErrorMessageDispositionRequired" => {
-                ::core::result::Result::Ok(Self::ErrorMessageDispositionRequired)
-            }
-            "ErrorMessageSizeExceeded" => {
-                ::core::result::Result::Ok(Self::ErrorMessageSizeExceeded)
-            }
-            "ErrorMimeContentConversionFailed" => {
-                ::core::result::Result::Ok(Self::ErrorMimeContentConversionFailed)
-            }
-            "ErrorMimeContentInvalid" => {
-                ::core::result::Result::Ok(Self::ErrorMimeContentInvalid)
-            }
-            "ErrorMimeContentInvalidBase64String" => {
-                ::core::result::Result::Ok(Self::ErrorMimeContentInvalidBase64String)
-            }
-            "ErrorMissingArgument" => {
-                ::core::result::Result::Ok(Self::ErrorMissingArgument)
-            }
-            "ErrorMissingEmailAddress" => {
-                ::core::result::Result::Ok(Self::ErrorMissingEmailAddress)
-            }
-            "ErrorMissingEmailAddressForManagedFolder" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorMissingEmailAddressForManagedFolder,
-                )
-            }
-            "ErrorMissingInformationEmailAddress" => {
-                ::core::result::Result::Ok(Self::ErrorMissingInformationEmailAddress)
-            }
-            "ErrorMissingInformationReferenceItemId" => {
-                ::core::result::Result::Ok(Self::ErrorMissingInformationReferenceItemId)
-            }
-            "ErrorMissingItemForCreateItemAttachment" => {
-                ::core::result::Result::Ok(Self::ErrorMissingItemForCreateItemAttachment)
-            }
-            "ErrorMissingManagedFolderId" => {
-                ::core::result::Result::Ok(Self::ErrorMissingManagedFolderId)
-            }
-            "ErrorMissingRecipients" => {
-                ::core::result::Result::Ok(Self::ErrorMissingRecipients)
-            }
-            "ErrorMissingUserIdInformation" => {
-                ::core::result::Result::Ok(Self::ErrorMissingUserIdInformation)
-            }
-            "ErrorMoreThanOneAccessModeSpecified" => {
-                ::core::result::Result::Ok(Self::ErrorMoreThanOneAccessModeSpecified)
-            }
-            "ErrorMoveCopyFailed" => {
-                ::core::result::Result::Ok(Self::ErrorMoveCopyFailed)
-            }
-            "ErrorMoveDistinguishedFolder" => {
-                ::core::result::Result::Ok(Self::ErrorMoveDistinguishedFolder)
-            }
-            "ErrorMultiLegacyMailboxAccess" => {
-                ::core::result::Result::Ok(Self::ErrorMultiLegacyMailboxAccess)
-            }
-            "ErrorNameResolutionMultipleResults" => {
-                ::core::result::Result::Ok(Self::ErrorNameResolutionMultipleResults)
-            }
-            "ErrorNameResolutionNoMailbox" => {
-                ::core::result::Result::Ok(Self::ErrorNameResolutionNoMailbox)
-            }
-            "ErrorNameResolutionNoResults" => {
-                ::core::result::Result::Ok(Self::ErrorNameResolutionNoResults)
-            }
-            "ErrorNoApplicableProxyCASServersAvailable" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorNoApplicableProxyCasServersAvailable,
-                )
-            }
-            "ErrorNoCalendar" => ::core::result::Result::Ok(Self::ErrorNoCalendar),
-            "ErrorNoDestinationCASDueToKerberosRequirements" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorNoDestinationCasDueToKerberosRequirements,
-                )
-            }
-            "ErrorNoDestinationCASDueToSSLRequirements" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorNoDestinationCasDueToSslRequirements,
-                )
-            }
-            "ErrorNoDestinationCASDueToVersionMismatch" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorNoDestinationCasDueToVersionMismatch,
-                )
-            }
-            "ErrorNoFolderClassOverride" => {
-                ::core::result::Result::Ok(Self::ErrorNoFolderClassOverride)
-            }
-            "ErrorNoFreeBusyAccess" => {
-                ::core::result::Result::Ok(Self::ErrorNoFreeBusyAccess)
-            }
-            "ErrorNonExistentMailbox" => {
-                ::core::result::Result::Ok(Self::ErrorNonExistentMailbox)
-            }
-            "ErrorNonPrimarySmtpAddress" => {
-                ::core::result::Result::Ok(Self::ErrorNonPrimarySmtpAddress)
-            }
-            "ErrorNoPropertyTagForCustomProperties" => {
-                ::core::result::Result::Ok(Self::ErrorNoPropertyTagForCustomProperties)
-            }
-            "ErrorNoPublicFolderReplicaAvailable" => {
-                ::core::result::Result::Ok(Self::ErrorNoPublicFolderReplicaAvailable)
-            }
-            "ErrorNoPublicFolderServerAvailable" => {
-                ::core::result::Result::Ok(Self::ErrorNoPublicFolderServerAvailable)
-            }
-            "ErrorNoRespondingCASInDestinationSite" => {
-                ::core::result::Result::Ok(Self::ErrorNoRespondingCasInDestinationSite)
-            }
-            "ErrorNotDelegate" => ::core::result::Result::Ok(Self::ErrorNotDelegate),
-            "ErrorNotEnoughMemory" => {
-                ::core::result::Result::Ok(Self::ErrorNotEnoughMemory)
-            }
-            "ErrorObjectTypeChanged" => {
-                ::core::result::Result::Ok(Self::ErrorObjectTypeChanged)
-            }
-            "ErrorOccurrenceCrossingBoundary" => {
-                ::core::result::Result::Ok(Self::ErrorOccurrenceCrossingBoundary)
-            }
-            "ErrorOccurrenceTimeSpanTooBig" => {
-                ::core::result::Result::Ok(Self::ErrorOccurrenceTimeSpanTooBig)
-            }
-            "ErrorOperationNotAllowedWithPublicFolderRoot" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorOperationNotAllowedWithPublicFolderRoot,
-                )
-            }
-            "ErrorParentFolderIdRequired" => {
-                ::core::result::Result::Ok(Self::ErrorParentFolderIdRequired)
-            }
-            "ErrorParentFolderNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorParentFolderNotFound)
-            }
-            "ErrorPasswordChangeRequired" => {
-                ::core::result::Result::Ok(Self::ErrorPasswordChangeRequired)
-            }
-            "ErrorPasswordExpired" => {
-                ::core::result::Result::Ok(Self::ErrorPasswordExpired)
-            }
-            "ErrorPhoneNumberNotDialable" => {
-                ::core::result::Result::Ok(Self::ErrorPhoneNumberNotDialable)
-            }
-            "ErrorPropertyUpdate" => {
-                ::core::result::Result::Ok(Self::ErrorPropertyUpdate)
-            }
-            "ErrorPromptPublishingOperationFailed" => {
-                ::core::result::Result::Ok(Self::ErrorPromptPublishingOperationFailed)
-            }
-            "ErrorPropertyValidationFailure" => {
-                ::core::result::Result::Ok(Self::ErrorPropertyValidationFailure)
-            }
-            "ErrorProxiedSubscriptionCallFailure" => {
-                ::core::result::Result::Ok(Self::ErrorProxiedSubscriptionCallFailure)
-            }
-            "ErrorProxyCallFailed" => {
-                ::core::result::Result::Ok(Self::ErrorProxyCallFailed)
-            }
-            "ErrorProxyGroupSidLimitExceeded" => {
-                ::core::result::Result::Ok(Self::ErrorProxyGroupSidLimitExceeded)
-            }
-            "ErrorProxyRequestNotAllowed" => {
-                ::core::result::Result::Ok(Self::ErrorProxyRequestNotAllowed)
-            }
-            "ErrorProxyRequestProcessingFailed" => {
-                ::core::result::Result::Ok(Self::ErrorProxyRequestProcessingFailed)
-            }
-            "ErrorProxyServiceDiscoveryFailed" => {
-                ::core::result::Result::Ok(Self::ErrorProxyServiceDiscoveryFailed)
-            }
-            "ErrorProxyTokenExpired" => {
-                ::core::result::Result::Ok(Self::ErrorProxyTokenExpired)
-            }
-            "ErrorPublicFolderMailboxDiscoveryFailed" => {
-                ::core::result::Result::Ok(Self::ErrorPublicFolderMailboxDiscoveryFailed)
-            }
-            "ErrorPublicFolderOperationFailed" => {
-                ::core::result::Result::Ok(Self::ErrorPublicFolderOperationFailed)
-            }
-            "ErrorPublicFolderRequestProcessingFailed" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorPublicFolderRequestProcessingFailed,
-                )
-            }
-            "ErrorPublicFolderServerNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorPublicFolderServerNotFound)
-            }
-            "ErrorPublicFolderSyncException" => {
-                ::core::result::Result::Ok(Self::ErrorPublicFolderSyncException)
-            }
-            "ErrorQueryFilterTooLong" => {
-                ::core::result::Result::Ok(Self::ErrorQueryFilterTooLong)
-            }
-            "ErrorQuotaExceeded" => ::core::result::Result::Ok(Self::ErrorQuotaExceeded),
-            "ErrorReadEventsFailed" => {
-                ::core::result::Result::Ok(Self::ErrorReadEventsFailed)
-            }
-            "ErrorReadReceiptNotPending" => {
-                ::core::result::Result::Ok(Self::ErrorReadReceiptNotPending)
-            }
-            "ErrorRecurrenceEndDateTooBig" => {
-                ::core::result::Result::Ok(Self::ErrorRecurrenceEndDateTooBig)
-            }
-            "ErrorRecurrenceHasNoOccurrence" => {
-                ::core::result::Result::Ok(Self::ErrorRecurrenceHasNoOccurrence)
-            }
-            "ErrorRemoveDelegatesFailed" => {
-                ::core::result::Result::Ok(Self::ErrorRemoveDelegatesFailed)
-            }
-            "ErrorRequestAborted" => {
-                ::core::result::Result::Ok(Self::ErrorRequestAborted)
-            }
-            "ErrorRequestStreamTooBig" => {
-                ::core::result::Result::Ok(Self::ErrorRequestStreamTooBig)
-            }
-            "ErrorRequiredPropertyMissing" => {
-                ::core::result::Result::Ok(Self::ErrorRequiredPropertyMissing)
-            }
-            "ErrorResolveNamesInvalidFolderType" => {
-                ::core::result::Result::Ok(Self::ErrorResolveNamesInvalidFolderType)
-            }
-            "ErrorResolveNamesOnlyOneContactsFolderAllowed" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorResolveNamesOnlyOneContactsFolderAllowed,
-                )
-            }
-            "ErrorResponseSchemaValidation" => {
-                ::core::result::Result::Ok(Self::ErrorResponseSchemaValidation)
-            }
-            "ErrorRestrictionTooLong" => {
-                ::core::result::Result::Ok(Self::ErrorRestrictionTooLong)
-            }
-            "ErrorRestrictionTooComplex" => {
-                ::core::result::Result::Ok(Self::ErrorRestrictionTooComplex)
-            }
-            "ErrorResultSetTooBig" => {
-                ::core::result::Result::Ok(Self::ErrorResultSetTooBig)
-            }
-            "ErrorInvalidExchangeImpersonationHeaderData" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorInvalidExchangeImpersonationHeaderData,
-                )
-            }
-            "ErrorSavedItemFolderNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorSavedItemFolderNotFound)
-            }
-            "ErrorSchemaValidation" => {
-                ::core::result::Result::Ok(Self::ErrorSchemaValidation)
-            }
-            "ErrorSearchFolderNotInitialized" => {
-                ::core::result::Result::Ok(Self::ErrorSearchFolderNotInitialized)
-            }
-            "ErrorSendAsDenied" => ::core::result::Result::Ok(Self::ErrorSendAsDenied),
-            "ErrorSendMeetingCancellationsRequired" => {
-                ::core::result::Result::Ok(Self::ErrorSendMeetingCancellationsRequired)
-            }
-            "ErrorSendMeetingInvitationsOrCancellationsRequired" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorSendMeetingInvitationsOrCancellationsRequired,
-                )
-            }
-            "ErrorSendMeetingInvitationsRequired" => {
-                ::core::result::Result::Ok(Self::ErrorSendMeetingInvitationsRequired)
-            }
-            "ErrorSentMeetingRequestUpdate" => {
-                ::core::result::Result::Ok(Self::ErrorSentMeetingRequestUpdate)
-            }
-            "ErrorSentTaskRequestUpdate" => {
-                ::core::result::Result::Ok(Self::ErrorSentTaskRequestUpdate)
-            }
-            "ErrorServerBusy" => ::core::result::Result::Ok(Self::ErrorServerBusy),
-            "ErrorServiceDiscoveryFailed" => {
-                ::core::result::Result::Ok(Self::ErrorServiceDiscoveryFailed)
-            }
-            "ErrorStaleObject" => ::core::result::Result::Ok(Self::ErrorStaleObject),
-            "ErrorSubmissionQuotaExceeded" => {
-                ::core::result::Result::Ok(Self::ErrorSubmissionQuotaExceeded)
-            }
-            "ErrorSubscriptionAccessDenied" => {
-                ::core::result::Result::Ok(Self::ErrorSubscriptionAccessDenied)
-            }
-            "ErrorSubscriptionDelegateAccessNotSupported" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorSubscriptionDelegateAccessNotSupported,
-                )
-            }
-            "ErrorSubscriptionNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorSubscriptionNotFound)
-            }
-            "ErrorSubscriptionUnsubscribed" => {
-                ::core::result::Result::Ok(Self::ErrorSubscriptionUnsubscribed)
-            }
-            "ErrorSyncFolderNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorSyncFolderNotFound)
-            }
-            "ErrorTeamMailboxNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorTeamMailboxNotFound)
-            }
-            "ErrorTeamMailboxNotLinkedToSharePoint" => {
-                ::core::result::Result::Ok(Self::ErrorTeamMailboxNotLinkedToSharePoint)
-            }
-            "ErrorTeamMailboxUrlValidationFailed" => {
-                ::core::result::Result::Ok(Self::ErrorTeamMailboxUrlValidationFailed)
-            }
-            "ErrorTeamMailboxNotAuthorizedOwner" => {
-                ::core::result::Result::Ok(Self::ErrorTeamMailboxNotAuthorizedOwner)
-            }
-            "ErrorTeamMailboxActiveToPendingDelete" => {
-                ::core::result::Result::Ok(Self::ErrorTeamMailboxActiveToPendingDelete)
-            }
-            "ErrorTeamMailboxFailedSendingNotifications" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorTeamMailboxFailedSendingNotifications,
-                )
-            }
-            "ErrorTeamMailboxErrorUnknown" => {
-                ::core::result::Result::Ok(Self::ErrorTeamMailboxErrorUnknown)
-            }
-            "ErrorTimeIntervalTooBig" => {
-                ::core::result::Result::Ok(Self::ErrorTimeIntervalTooBig)
-            }
-            "ErrorTimeoutExpired" => {
-                ::core::result::Result::Ok(Self::ErrorTimeoutExpired)
-            }
-            "ErrorTimeZone" => ::core::result::Result::Ok(Self::ErrorTimeZone),
-            "ErrorToFolderNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorToFolderNotFound)
-            }
-            "ErrorTokenSerializationDenied" => {
-                ::core::result::Result::Ok(Self::ErrorTokenSerializationDenied)
-            }
-            "ErrorTooManyObjectsOpened" => {
-                ::core::result::Result::Ok(Self::ErrorTooManyObjectsOpened)
-            }
-            "ErrorUpdatePropertyMismatch" => {
-                ::core::result::Result::Ok(Self::ErrorUpdatePropertyMismatch)
-            }
-            "ErrorUnifiedMessagingDialPlanNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorUnifiedMessagingDialPlanNotFound)
-            }
-            "ErrorUnifiedMessagingReportDataNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorUnifiedMessagingReportDataNotFound)
-            }
-            "ErrorUnifiedMessagingPromptNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorUnifiedMessagingPromptNotFound)
-            }
-            "ErrorUnifiedMessagingRequestFailed" => {
-                ::core::result::Result::Ok(Self::ErrorUnifiedMessagingRequestFailed)
-            }
-            "ErrorUnifiedMessagingServerNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorUnifiedMessagingServerNotFound)
-            }
-            "ErrorUnableToGetUserOofSettings" => {
-                ::core::result::Result::Ok(Self::ErrorUnableToGetUserOofSettings)
-            }
-            "ErrorUnableToRemoveImContactFromGroup" => {
-                ::core::result::Result::Ok(Self::ErrorUnableToRemoveImContactFromGroup)
-            }
-            "ErrorUnsupportedSubFilter" => {
-                ::core::result::Result::Ok(Self::ErrorUnsupportedSubFilter)
-            }
-            "ErrorUnsupportedCulture" => {
-                ::core::result::Result::Ok(Self::ErrorUnsupportedCulture)
-            }
-            "ErrorUnsupportedMapiPropertyType" => {
-                ::core::result::Result::Ok(Self::ErrorUnsupportedMapiPropertyType)
-            }
-            "ErrorUnsupportedMimeConversion" => {
-                ::core::result::Result::Ok(Self::ErrorUnsupportedMimeConversion)
-            }
-            "ErrorUnsupportedPathForQuery" => {
-                ::core::result::Result::Ok(Self::ErrorUnsupportedPathForQuery)
-            }
-            "ErrorUnsupportedPathForSortGroup" => {
-                ::core::result::Result::Ok(Self::ErrorUnsupportedPathForSortGroup)
-            }
-            "ErrorUnsupportedPropertyDefinition" => {
-                ::core::result::Result::Ok(Self::ErrorUnsupportedPropertyDefinition)
-            }
-            "ErrorUnsupportedQueryFilter" => {
-                ::core::result::Result::Ok(Self::ErrorUnsupportedQueryFilter)
-            }
-            "ErrorUnsupportedRecurrence" => {
-                ::core::result::Result::Ok(Self::ErrorUnsupportedRecurrence)
-            }
-            "ErrorUnsupportedTypeForConversion" => {
-                ::core::result::Result::Ok(Self::ErrorUnsupportedTypeForConversion)
-            }
-            "ErrorUpdateDelegatesFailed" => {
-                ::core::result::Result::Ok(Self::ErrorUpdateDelegatesFailed)
-            }
-            "ErrorUserNotUnifiedMessagingEnabled" => {
-                ::core::result::Result::Ok(Self::ErrorUserNotUnifiedMessagingEnabled)
-            }
-            "ErrorVoiceMailNotImplemented" => {
-                ::core::result::Result::Ok(Self::ErrorVoiceMailNotImplemented)
-            }
-            "ErrorValueOutOfRange" => {
-                ::core::result::Result::Ok(Self::ErrorValueOutOfRange)
-            }
-            "ErrorVirusDetected" => ::core::result::Result::Ok(Self::ErrorVirusDetected),
-            "ErrorVirusMessageDeleted" => {
-                ::core::result::Result::Ok(Self::ErrorVirusMessageDeleted)
-            }
-            "ErrorWebRequestInInvalidState" => {
-                ::core::result::Result::Ok(Self::ErrorWebRequestInInvalidState)
-            }
-            "ErrorWin32InteropError" => {
-                ::core::result::Result::Ok(Self::ErrorWin32InteropError)
-            }
-            "ErrorWorkingHoursSaveFailed" => {
-                ::core::result::Result::Ok(Self::ErrorWorkingHoursSaveFailed)
-            }
-            "ErrorWorkingHoursXmlMalformed" => {
-                ::core::result::Result::Ok(Self::ErrorWorkingHoursXmlMalformed)
-            }
-            "ErrorWrongServerVersion" => {
-                ::core::result::Result::Ok(Self::ErrorWrongServerVersion)
-            }
-            "ErrorWrongServerVersionDelegate" => {
-                ::core::result::Result::Ok(Self::ErrorWrongServerVersionDelegate)
-            }
-            "ErrorMissingInformationSharingFolderId" => {
-                ::core::result::Result::Ok(Self::ErrorMissingInformationSharingFolderId)
-            }
-            "ErrorDuplicateSOAPHeader" => {
-                ::core::result::Result::Ok(Self::ErrorDuplicateSoapHeader)
-            }
-            "ErrorSharingSynchronizationFailed" => {
-                ::core::result::Result::Ok(Self::ErrorSharingSynchronizationFailed)
-            }
-            "ErrorSharingNoExternalEwsAvailable" => {
-                ::core::result::Result::Ok(Self::ErrorSharingNoExternalEwsAvailable)
-            }
-            "ErrorFreeBusyDLLimitReached" => {
-                ::core::result::Result::Ok(Self::ErrorFreeBusyDlLimitReached)
-            }
-            "ErrorInvalidGetSharingFolderRequest" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidGetSharingFolderRequest)
-            }
-            "ErrorNotAllowedExternalSharingByPolicy" => {
-                ::core::result::Result::Ok(Self::ErrorNotAllowedExternalSharingByPolicy)
-            }
-            "ErrorUserNotAllowedByPolicy" => {
-                ::core::result::Result::Ok(Self::ErrorUserNotAllowedByPolicy)
-            }
-            "ErrorPermissionNotAllowedByPolicy" => {
-                ::core::result::Result::Ok(Self::ErrorPermissionNotAllowedByPolicy)
-            }
-            "ErrorOrganizationNotFederated" => {
-                ::core::result::Result::Ok(Self::ErrorOrganizationNotFederated)
-            }
-            "ErrorMailboxFailover" => {
-                ::core::result::Result::Ok(Self::ErrorMailboxFailover)
-            }
-            "ErrorInvalidExternalSharingInitiator" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidExternalSharingInitiator)
-            }
-            "ErrorMessageTrackingPermanentError" => {
-                ::core::result::Result::Ok(Self::ErrorMessageTrackingPermanentError)
-            }
-            "ErrorMessageTrackingTransientError" => {
-                ::core::result::Result::Ok(Self::ErrorMessageTrackingTransientError)
-            }
-            "ErrorMessageTrackingNoSuchDomain" => {
-                ::core::result::Result::Ok(Self::ErrorMessageTrackingNoSuchDomain)
-            }
-            "ErrorUserWithoutFederatedProxyAddress" => {
-                ::core::result::Result::Ok(Self::ErrorUserWithoutFederatedProxyAddress)
-            }
-            "ErrorInvalidOrganizationRelationshipForFreeBusy" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorInvalidOrganizationRelationshipForFreeBusy,
-                )
-            }
-            "ErrorInvalidFederatedOrganizationId" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidFederatedOrganizationId)
-            }
-            "ErrorInvalidExternalSharingSubscriber" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidExternalSharingSubscriber)
-            }
-            "ErrorInvalidSharingData" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidSharingData)
-            }
-            "ErrorInvalidSharingMessage" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidSharingMessage)
-            }
-            "ErrorNotSupportedSharingMessage" => {
-                ::core::result::Result::Ok(Self::ErrorNotSupportedSharingMessage)
-            }
-            "ErrorApplyConversationActionFailed" => {
-                ::core::result::Result::Ok(Self::ErrorApplyConversationActionFailed)
-            }
-            "ErrorInboxRulesValidationError" => {
-                ::core::result::Result::Ok(Self::ErrorInboxRulesValidationError)
-            }
-            "ErrorOutlookRuleBlobExists" => {
-                ::core::result::Result::Ok(Self::ErrorOutlookRuleBlobExists)
-            }
-            "ErrorRulesOverQuota" => {
-                ::core::result::Result::Ok(Self::ErrorRulesOverQuota)
-            }
-            "ErrorNewEventStreamConnectionOpened" => {
-                ::core::result::Result::Ok(Self::ErrorNewEventStreamConnectionOpened)
-            }
-            "ErrorMissedNotificationEvents" => {
-                ::core::result::Result::Ok(Self::ErrorMissedNotificationEvents)
-            }
-            "ErrorDuplicateLegacyDistinguishedName" => {
-                ::core::result::Result::Ok(Self::ErrorDuplicateLegacyDistinguishedName)
-            }
-            "ErrorInvalidClientAccessTokenRequest" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidClientAccessTokenRequest)
-            }
-            "ErrorNoSpeechDetected" => {
-                ::core::result::Result::Ok(Self::ErrorNoSpeechDetected)
-            }
-            "ErrorUMServerUnavailable" => {
-                ::core::result::Result::Ok(Self::ErrorUmServerUnavailable)
-            }
-            "ErrorRecipientNotFound" => {
-                ::core::result::Result::Ok(Self::ErrorRecipientNotFound)
-            }
-            "ErrorRecognizerNotInstalled" => {
-                ::core::result::Result::Ok(Self::ErrorRecognizerNotInstalled)
-            }
-            "ErrorSpeechGrammarError" => {
-                ::core::result::Result::Ok(Self::ErrorSpeechGrammarError)
-            }
-            "ErrorInvalidManagementRoleHeader" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidManagementRoleHeader)
-            }
-            "ErrorLocationServicesDisabled" => {
-                ::core::result::Result::Ok(Self::ErrorLocationServicesDisabled)
-            }
-            "ErrorLocationServicesRequestTimedOut" => {
-                ::core::result::Result::Ok(Self::ErrorLocationServicesRequestTimedOut)
-            }
-            "ErrorLocationServicesRequestFailed" => {
-                ::core::result::Result::Ok(Self::ErrorLocationServicesRequestFailed)
-            }
-            "ErrorLocationServicesInvalidRequest" => {
-                ::core::result::Result::Ok(Self::ErrorLocationServicesInvalidRequest)
-            }
-            "ErrorWeatherServiceDisabled" => {
-                ::core::result::Result::Ok(Self::ErrorWeatherServiceDisabled)
-            }
-            "ErrorMailboxScopeNotAllowedWithoutQueryString" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorMailboxScopeNotAllowedWithoutQueryString,
-                )
-            }
-            "ErrorArchiveMailboxSearchFailed" => {
-                ::core::result::Result::Ok(Self::ErrorArchiveMailboxSearchFailed)
-            }
-            "ErrorGetRemoteArchiveFolderFailed" => {
-                ::core::result::Result::Ok(Self::ErrorGetRemoteArchiveFolderFailed)
-            }
-            "ErrorFindRemoteArchiveFolderFailed" => {
-                ::core::result::Result::Ok(Self::ErrorFindRemoteArchiveFolderFailed)
-            }
-            "ErrorGetRemoteArchiveItemFailed" => {
-                ::core::result::Result::Ok(Self::ErrorGetRemoteArchiveItemFailed)
-            }
-            "ErrorExportRemoteArchiveItemsFailed" => {
-                ::core::result::Result::Ok(Self::ErrorExportRemoteArchiveItemsFailed)
-            }
-            "ErrorInvalidPhotoSize" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidPhotoSize)
-            }
-            "ErrorSearchQueryHasTooManyKeywords" => {
-                ::core::result::Result::Ok(Self::ErrorSearchQueryHasTooManyKeywords)
-            }
-            "ErrorSearchTooManyMailboxes" => {
-                ::core::result::Result::Ok(Self::ErrorSearchTooManyMailboxes)
-            }
-            "ErrorDiscoverySearchesDisabled" => {
-                ::core::result::Result::Ok(Self::ErrorDiscoverySearchesDisabled)
-            }
-            "ErrorCalendarSeekToConditionNotSupported" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorCalendarSeekToConditionNotSupported,
-                )
-            }
-            "ErrorCalendarIsGroupMailboxForAccept" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarIsGroupMailboxForAccept)
-            }
-            "ErrorCalendarIsGroupMailboxForDecline" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarIsGroupMailboxForDecline)
-            }
-            "ErrorCalendarIsGroupMailboxForTentative" => {
-                ::core::result::Result::Ok(Self::ErrorCalendarIsGroupMailboxForTentative)
-            }
-            "ErrorCalendarIsGroupMailboxForSuppressReadReceipt" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorCalendarIsGroupMailboxForSuppressReadReceipt,
-                )
-            }
-            "ErrorOrganizationAccessBlocked" => {
-                ::core::result::Result::Ok(Self::ErrorOrganizationAccessBlocked)
-            }
-            "ErrorInvalidLicense" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidLicense)
-            }
-            "ErrorMessagePerFolderCountReceiveQuotaExceeded" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorMessagePerFolderCountReceiveQuotaExceeded,
-                )
-            }
-            "ErrorInvalidBulkActionType" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidBulkActionType)
-            }
-            "ErrorInvalidKeepNCount" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidKeepNCount)
-            }
-            "ErrorInvalidKeepNType" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidKeepNType)
-            }
-            "ErrorNoOAuthServerAvailableForRequest" => {
-                ::core::result::Result::Ok(Self::ErrorNoOAuthServerAvailableForRequest)
-            }
-            "ErrorInstantSearchSessionExpired" => {
-                ::core::result::Result::Ok(Self::ErrorInstantSearchSessionExpired)
-            }
-            "ErrorInstantSearchTimeout" => {
-                ::core::result::Result::Ok(Self::ErrorInstantSearchTimeout)
-            }
-            "ErrorInstantSearchFailed" => {
-                ::core::result::Result::Ok(Self::ErrorInstantSearchFailed)
-            }
-            "ErrorInvalidFederationOrganizationIdentifier" => {
-                ::core::result::Result::Ok(
-                    Self::ErrorInvalidFederationOrganizationIdentifier,
-                )
-            }
-            "ErrorInvalidSweepRule" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidSweepRule)
-            }
-            "ErrorInvalidSweepRuleOperationType" => {
-                ::core::result::Result::Ok(Self::ErrorInvalidSweepRuleOperationType)
-            }
-            "ErrorTargetDomainNotSupported" => {
-                ::core::result::Result::Ok(Self::ErrorTargetDomainNotSupported)
-            }
-            other => {
-                ::core::result::Result::Err(
-                    __rt::ValueError::new(
-                        ::std::format!(
-                            "'{}' is not a value of simple type {{http://schemas.microsoft.com/exchange/services/2006/messages}}ResponseCodeType (expected one of: NoError, ErrorAccessDenied, ErrorAccessModeSpecified, ErrorAccountDisabled, ErrorAddDelegatesFailed, ErrorAddressSpaceNotFound, ErrorADOperation, ErrorADSessionFilter, ErrorADUnavailable, ErrorAutoDiscoverFailed, ErrorAffectedTaskOccurrencesRequired, ErrorAttachmentNestLevelLimitExceeded, ErrorAttachmentSizeLimitExceeded, ErrorArchiveFolderPathCreation, ErrorArchiveMailboxNotEnabled, ErrorArchiveMailboxServiceDiscoveryFailed, ErrorAvailabilityConfigNotFound, ErrorBatchProcessingStopped, ErrorCalendarCannotMoveOrCopyOccurrence, ErrorCalendarCannotUpdateDeletedItem, ErrorCalendarCannotUseIdForOccurrenceId, ErrorCalendarCannotUseIdForRecurringMasterId, ErrorCalendarDurationIsTooLong, ErrorCalendarEndDateIsEarlierThanStartDate, ErrorCalendarFolderIsInvalidForCalendarView, ErrorCalendarInvalidAttributeValue, ErrorCalendarInvalidDayForTimeChangePattern, ErrorCalendarInvalidDayForWeeklyRecurrence, ErrorCalendarInvalidPropertyState, ErrorCalendarInvalidPropertyValue, ErrorCalendarInvalidRecurrence, ErrorCalendarInvalidTimeZone, ErrorCalendarIsCancelledForAccept, ErrorCalendarIsCancelledForDecline, ErrorCalendarIsCancelledForRemove, ErrorCalendarIsCancelledForTentative, ErrorCalendarIsDelegatedForAccept, ErrorCalendarIsDelegatedForDecline, ErrorCalendarIsDelegatedForRemove, ErrorCalendarIsDelegatedForTentative, ErrorCalendarIsNotOrganizer, ErrorCalendarIsOrganizerForAccept, ErrorCalendarIsOrganizerForDecline, ErrorCalendarIsOrganizerForRemove, ErrorCalendarIsOrganizerForTentative, ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange, ErrorCalendarOccurrenceIsDeletedFromRecurrence, ErrorCalendarOutOfRange, ErrorCalendarMeetingRequestIsOutOfDate, ErrorCalendarViewRangeTooBig, ErrorCallerIsInvalidADAccount, ErrorCannotArchiveCalendarContactTaskFolderException, ErrorCannotArchiveItemsInPublicFolders, ErrorCannotArchiveItemsInArchiveMailbox, ErrorCannotCreateCalendarItemInNonCalendarFolder, ErrorCannotCreateContactInNonContactFolder, ErrorCannotCreatePostItemInNonMailFolder, ErrorCannotCreateTaskInNonTaskFolder, ErrorCannotDeleteObject, ErrorCannotDisableMandatoryExtension, ErrorCannotFindUser, ErrorCannotGetSourceFolderPath, ErrorCannotGetExternalEcpUrl, ErrorCannotOpenFileAttachment, ErrorCannotDeleteTaskOccurrence, ErrorCannotEmptyFolder, ErrorCannotSetCalendarPermissionOnNonCalendarFolder, ErrorCannotSetNonCalendarPermissionOnCalendarFolder, ErrorCannotSetPermissionUnknownEntries, ErrorCannotSpecifySearchFolderAsSourceFolder, ErrorCannotUseFolderIdForItemId, ErrorCannotUseItemIdForFolderId, ErrorChangeKeyRequired, ErrorChangeKeyRequiredForWriteOperations, ErrorClientDisconnected, ErrorClientIntentInvalidStateDefinition, ErrorClientIntentNotFound, ErrorConnectionFailed, ErrorContainsFilterWrongType, ErrorContentConversionFailed, ErrorContentIndexingNotEnabled, ErrorCorruptData, ErrorCreateItemAccessDenied, ErrorCreateManagedFolderPartialCompletion, ErrorCreateSubfolderAccessDenied, ErrorCrossMailboxMoveCopy, ErrorCrossSiteRequest, ErrorDataSizeLimitExceeded, ErrorDataSourceOperation, ErrorDelegateAlreadyExists, ErrorDelegateCannotAddOwner, ErrorDelegateMissingConfiguration, ErrorDelegateNoUser, ErrorDelegateValidationFailed, ErrorDeleteDistinguishedFolder, ErrorDeleteItemsFailed, ErrorDeleteUnifiedMessagingPromptFailed, ErrorDistinguishedUserNotSupported, ErrorDistributionListMemberNotExist, ErrorDuplicateInputFolderNames, ErrorDuplicateUserIdsSpecified, ErrorEmailAddressMismatch, ErrorEventNotFound, ErrorExceededConnectionCount, ErrorExceededSubscriptionCount, ErrorExceededFindCountLimit, ErrorExpiredSubscription, ErrorExtensionNotFound, ErrorFolderCorrupt, ErrorFolderNotFound, ErrorFolderPropertRequestFailed, ErrorFolderSave, ErrorFolderSaveFailed, ErrorFolderSavePropertyError, ErrorFolderExists, ErrorFreeBusyGenerationFailed, ErrorGetServerSecurityDescriptorFailed, ErrorImContactLimitReached, ErrorImGroupDisplayNameAlreadyExists, ErrorImGroupLimitReached, ErrorImpersonateUserDenied, ErrorImpersonationDenied, ErrorImpersonationFailed, ErrorIncorrectSchemaVersion, ErrorIncorrectUpdatePropertyCount, ErrorIndividualMailboxLimitReached, ErrorInsufficientResources, ErrorInternalServerError, ErrorInternalServerTransientError, ErrorInvalidAccessLevel, ErrorInvalidArgument, ErrorInvalidAttachmentId, ErrorInvalidAttachmentSubfilter, ErrorInvalidAttachmentSubfilterTextFilter, ErrorInvalidAuthorizationContext, ErrorInvalidChangeKey, ErrorInvalidClientSecurityContext, ErrorInvalidCompleteDate, ErrorInvalidContactEmailAddress, ErrorInvalidContactEmailIndex, ErrorInvalidCrossForestCredentials, ErrorInvalidDelegatePermission, ErrorInvalidDelegateUserId, ErrorInvalidExcludesRestriction, ErrorInvalidExpressionTypeForSubFilter, ErrorInvalidExtendedProperty, ErrorInvalidExtendedPropertyValue, ErrorInvalidFolderId, ErrorInvalidFolderTypeForOperation, ErrorInvalidFractionalPagingParameters, ErrorInvalidFreeBusyViewType, ErrorInvalidId, ErrorInvalidIdEmpty, ErrorInvalidIdMalformed, ErrorInvalidIdMalformedEwsLegacyIdFormat, ErrorInvalidIdMonikerTooLong, ErrorInvalidIdNotAnItemAttachmentId, ErrorInvalidIdReturnedByResolveNames, ErrorInvalidIdStoreObjectIdTooLong, ErrorInvalidIdTooManyAttachmentLevels, ErrorInvalidIdXml, ErrorInvalidImContactId, ErrorInvalidImDistributionGroupSmtpAddress, ErrorInvalidImGroupId, ErrorInvalidIndexedPagingParameters, ErrorInvalidInternetHeaderChildNodes, ErrorInvalidItemForOperationArchiveItem, ErrorInvalidItemForOperationCreateItemAttachment, ErrorInvalidItemForOperationCreateItem, ErrorInvalidItemForOperationAcceptItem, ErrorInvalidItemForOperationDeclineItem, ErrorInvalidItemForOperationCancelItem, ErrorInvalidItemForOperationExpandDL, ErrorInvalidItemForOperationRemoveItem, ErrorInvalidItemForOperationSendItem, ErrorInvalidItemForOperationTentative, ErrorInvalidLogonType, ErrorInvalidLikeRequest, ErrorInvalidMailbox, ErrorInvalidManagedFolderProperty, ErrorInvalidManagedFolderQuota, ErrorInvalidManagedFolderSize, ErrorInvalidMergedFreeBusyInterval, ErrorInvalidNameForNameResolution, ErrorInvalidOperation, ErrorInvalidNetworkServiceContext, ErrorInvalidOofParameter, ErrorInvalidPagingMaxRows, ErrorInvalidParentFolder, ErrorInvalidPercentCompleteValue, ErrorInvalidPermissionSettings, ErrorInvalidPhoneCallId, ErrorInvalidPhoneNumber, ErrorInvalidUserInfo, ErrorInvalidPropertyAppend, ErrorInvalidPropertyDelete, ErrorInvalidPropertyForExists, ErrorInvalidPropertyForOperation, ErrorInvalidPropertyRequest, ErrorInvalidPropertySet, ErrorInvalidPropertyUpdateSentMessage, ErrorInvalidProxySecurityContext, ErrorInvalidPullSubscriptionId, ErrorInvalidPushSubscriptionUrl, ErrorInvalidRecipients, ErrorInvalidRecipientSubfilter, ErrorInvalidRecipientSubfilterComparison, ErrorInvalidRecipientSubfilterOrder, ErrorInvalidRecipientSubfilterTextFilter, ErrorInvalidReferenceItem, ErrorInvalidRequest, ErrorInvalidRestriction, ErrorInvalidRetentionTagIdGuid, ErrorInvalidRetentionTagTypeMismatch, ErrorInvalidRetentionTagInvisible, ErrorInvalidRetentionTagInheritance, ErrorInvalidRoutingType, ErrorInvalidScheduledOofDuration, ErrorInvalidSchemaVersionForMailboxVersion, ErrorInvalidSecurityDescriptor, ErrorInvalidSendItemSaveSettings, ErrorInvalidSerializedAccessToken, ErrorInvalidServerVersion, ErrorInvalidSid, ErrorInvalidSIPUri, ErrorInvalidSmtpAddress, ErrorInvalidSubfilterType, ErrorInvalidSubfilterTypeNotAttendeeType, ErrorInvalidSubfilterTypeNotRecipientType, ErrorInvalidSubscription, ErrorInvalidSubscriptionRequest, ErrorInvalidSyncStateData, ErrorInvalidTimeInterval, ErrorInvalidUserOofSettings, ErrorInvalidUserPrincipalName, ErrorInvalidUserSid, ErrorInvalidUserSidMissingUPN, ErrorInvalidValueForProperty, ErrorInvalidWatermark, ErrorIPGatewayNotFound, ErrorIrresolvableConflict, ErrorItemCorrupt, ErrorItemNotFound, ErrorItemPropertyRequestFailed, ErrorItemSave, ErrorItemSavePropertyError, ErrorLegacyMailboxFreeBusyViewTypeNotMerged, ErrorLocalServerObjectNotFound, ErrorLogonAsNetworkServiceFailed, ErrorMailboxConfiguration, ErrorMailboxDataArrayEmpty, ErrorMailboxDataArrayTooBig, ErrorMailboxHoldNotFound, ErrorMailboxLogonFailed, ErrorMailboxMoveInProgress, ErrorMailboxStoreUnavailable, ErrorMailRecipientNotFound, ErrorMailTipsDisabled, ErrorManagedFolderAlreadyExists, ErrorManagedFolderNotFound, ErrorManagedFoldersRootFailure, ErrorMeetingSuggestionGenerationFailed, ErrorMessageDispositionRequired, ErrorMessageSizeExceeded, ErrorMimeContentConversionFailed, ErrorMimeContentInvalid, ErrorMimeContentInvalidBase64String, ErrorMissingArgument, ErrorMissingEmailAddress, ErrorMissingEmailAddressForManagedFolder, ErrorMissingInformationEmailAddress, ErrorMissingInformationReferenceItemId, ErrorMissingItemForCreateItemAttachment, ErrorMissingManagedFolderId, ErrorMissingRecipients, ErrorMissingUserIdInformation, ErrorMoreThanOneAccessModeSpecified, ErrorMoveCopyFailed, ErrorMoveDistinguishedFolder, ErrorMultiLegacyMailboxAccess, ErrorNameResolutionMultipleResults, ErrorNameResolutionNoMailbox, ErrorNameResolutionNoResults, ErrorNoApplicableProxyCASServersAvailable, ErrorNoCalendar, ErrorNoDestinationCASDueToKerberosRequirements, ErrorNoDestinationCASDueToSSLRequirements, ErrorNoDestinationCASDueToVersionMismatch, ErrorNoFolderClassOverride, ErrorNoFreeBusyAccess, ErrorNonExistentMailbox, ErrorNonPrimarySmtpAddress, ErrorNoPropertyTagForCustomProperties, ErrorNoPublicFolderReplicaAvailable, ErrorNoPublicFolderServerAvailable, ErrorNoRespondingCASInDestinationSite, ErrorNotDelegate, ErrorNotEnoughMemory, ErrorObjectTypeChanged, ErrorOccurrenceCrossingBoundary, ErrorOccurrenceTimeSpanTooBig, ErrorOperationNotAllowedWithPublicFolderRoot, ErrorParentFolderIdRequired, ErrorParentFolderNotFound, ErrorPasswordChangeRequired, ErrorPasswordExpired, ErrorPhoneNumberNotDialable, ErrorPropertyUpdate, ErrorPromptPublishingOperationFailed, ErrorPropertyValidationFailure, ErrorProxiedSubscriptionCallFailure, ErrorProxyCallFailed, ErrorProxyGroupSidLimitExceeded, ErrorProxyRequestNotAllowed, ErrorProxyRequestProcessingFailed, ErrorProxyServiceDiscoveryFailed, ErrorProxyTokenExpired, ErrorPublicFolderMailboxDiscoveryFailed, ErrorPublicFolderOperationFailed, ErrorPublicFolderRequestProcessingFailed, ErrorPublicFolderServerNotFound, ErrorPublicFolderSyncException, ErrorQueryFilterTooLong, ErrorQuotaExceeded, ErrorReadEventsFailed, ErrorReadReceiptNotPending, ErrorRecurrenceEndDateTooBig, ErrorRecurrenceHasNoOccurrence, ErrorRemoveDelegatesFailed, ErrorRequestAborted, ErrorRequestStreamTooBig, ErrorRequiredPropertyMissing, ErrorResolveNamesInvalidFolderType, ErrorResolveNamesOnlyOneContactsFolderAllowed, ErrorResponseSchemaValidation, ErrorRestrictionTooLong, ErrorRestrictionTooComplex, ErrorResultSetTooBig, ErrorInvalidExchangeImpersonationHeaderData, ErrorSavedItemFolderNotFound, ErrorSchemaValidation, ErrorSearchFolderNotInitialized, ErrorSendAsDenied, ErrorSendMeetingCancellationsRequired, ErrorSendMeetingInvitationsOrCancellationsRequired, ErrorSendMeetingInvitationsRequired, ErrorSentMeetingRequestUpdate, ErrorSentTaskRequestUpdate, ErrorServerBusy, ErrorServiceDiscoveryFailed, ErrorStaleObject, ErrorSubmissionQuotaExceeded, ErrorSubscriptionAccessDenied, ErrorSubscriptionDelegateAccessNotSupported, ErrorSubscriptionNotFound, ErrorSubscriptionUnsubscribed, ErrorSyncFolderNotFound, ErrorTeamMailboxNotFound, ErrorTeamMailboxNotLinkedToSharePoint, ErrorTeamMailboxUrlValidationFailed, ErrorTeamMailboxNotAuthorizedOwner, ErrorTeamMailboxActiveToPendingDelete, ErrorTeamMailboxFailedSendingNotifications, ErrorTeamMailboxErrorUnknown, ErrorTimeIntervalTooBig, ErrorTimeoutExpired, ErrorTimeZone, ErrorToFolderNotFound, ErrorTokenSerializationDenied, ErrorTooManyObjectsOpened, ErrorUpdatePropertyMismatch, ErrorUnifiedMessagingDialPlanNotFound, ErrorUnifiedMessagingReportDataNotFound, ErrorUnifiedMessagingPromptNotFound, ErrorUnifiedMessagingRequestFailed, ErrorUnifiedMessagingServerNotFound, ErrorUnableToGetUserOofSettings, ErrorUnableToRemoveImContactFromGroup, ErrorUnsupportedSubFilter, ErrorUnsupportedCulture, ErrorUnsupportedMapiPropertyType, ErrorUnsupportedMimeConversion, ErrorUnsupportedPathForQuery, ErrorUnsupportedPathForSortGroup, ErrorUnsupportedPropertyDefinition, ErrorUnsupportedQueryFilter, ErrorUnsupportedRecurrence, ErrorUnsupportedTypeForConversion, ErrorUpdateDelegatesFailed, ErrorUserNotUnifiedMessagingEnabled, ErrorVoiceMailNotImplemented, ErrorValueOutOfRange, ErrorVirusDetected, ErrorVirusMessageDeleted, ErrorWebRequestInInvalidState, ErrorWin32InteropError, ErrorWorkingHoursSaveFailed, ErrorWorkingHoursXmlMalformed, ErrorWrongServerVersion, ErrorWrongServerVersionDelegate, ErrorMissingInformationSharingFolderId, ErrorDuplicateSOAPHeader, ErrorSharingSynchronizationFailed, ErrorSharingNoExternalEwsAvailable, ErrorFreeBusyDLLimitReached, ErrorInvalidGetSharingFolderRequest, ErrorNotAllowedExternalSharingByPolicy, ErrorUserNotAllowedByPolicy, ErrorPermissionNotAllowedByPolicy, ErrorOrganizationNotFederated, ErrorMailboxFailover, ErrorInvalidExternalSharingInitiator, ErrorMessageTrackingPermanentError, ErrorMessageTrackingTransientError, ErrorMessageTrackingNoSuchDomain, ErrorUserWithoutFederatedProxyAddress, ErrorInvalidOrganizationRelationshipForFreeBusy, ErrorInvalidFederatedOrganizationId, ErrorInvalidExternalSharingSubscriber, ErrorInvalidSharingData, ErrorInvalidSharingMessage, ErrorNotSupportedSharingMessage, ErrorApplyConversationActionFailed, ErrorInboxRulesValidationError, ErrorOutlookRuleBlobExists, ErrorRulesOverQuota, ErrorNewEventStreamConnectionOpened, ErrorMissedNotificationEvents, ErrorDuplicateLegacyDistinguishedName, ErrorInvalidClientAccessTokenRequest, ErrorNoSpeechDetected, ErrorUMServerUnavailable, ErrorRecipientNotFound, ErrorRecognizerNotInstalled, ErrorSpeechGrammarError, ErrorInvalidManagementRoleHeader, ErrorLocationServicesDisabled, ErrorLocationServicesRequestTimedOut, ErrorLocationServicesRequestFailed, ErrorLocationServicesInvalidRequest, ErrorWeatherServiceDisabled, ErrorMailboxScopeNotAllowedWithoutQueryString, ErrorArchiveMailboxSearchFailed, ErrorGetRemoteArchiveFolderFailed, ErrorFindRemoteArchiveFolderFailed, ErrorGetRemoteArchiveItemFailed, ErrorExportRemoteArchiveItemsFailed, ErrorInvalidPhotoSize, ErrorSearchQueryHasTooManyKeywords, ErrorSearchTooManyMailboxes, ErrorDiscoverySearchesDisabled, ErrorCalendarSeekToConditionNotSupported, ErrorCalendarIsGroupMailboxForAccept, ErrorCalendarIsGroupMailboxForDecline, ErrorCalendarIsGroupMailboxForTentative, ErrorCalendarIsGroupMailboxForSuppressReadReceipt, ErrorOrganizationAccessBlocked, ErrorInvalidLicense, ErrorMessagePerFolderCountReceiveQuotaExceeded, ErrorInvalidBulkActionType, ErrorInvalidKeepNCount, ErrorInvalidKeepNType, ErrorNoOAuthServerAvailableForRequest, ErrorInstantSearchSessionExpired, ErrorInstantSearchTimeout, ErrorInstantSearchFailed, ErrorInvalidFederationOrganizationIdentifier, ErrorInvalidSweepRule, ErrorInvalidSweepRuleOperationType, ErrorTargetDomainNotSupported)",
-                            other
-                        ),
-                    ),
-                )
-            }
-        }
+        __rt::parse_enumeration(
+            t,
+            Self::WIRE,
+            Self::VALUES,
+            "simple type {http://schemas.microsoft.com/exchange/services/2006/messages}ResponseCodeType",
+        )
     }
     fn write_text(
         &self,
@@ -7431,18 +5624,20 @@ impl UmCallState {
         Self::Transferring,
         Self::Forwarding,
     ];
+    /// The values as written in XML, in the order of `VALUES`.
+    const WIRE: &'static [&'static str] = &[
+        "Idle",
+        "Connecting",
+        "Alerted",
+        "Connected",
+        "Disconnected",
+        "Incoming",
+        "Transferring",
+        "Forwarding",
+    ];
     /// The value exactly as it is written in XML.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Idle => "Idle",
-            Self::Connecting => "Connecting",
-            Self::Alerted => "Alerted",
-            Self::Connected => "Connected",
-            Self::Disconnected => "Disconnected",
-            Self::Incoming => "Incoming",
-            Self::Transferring => "Transferring",
-            Self::Forwarding => "Forwarding",
-        }
+        Self::WIRE[*self as usize]
     }
 }
 impl ::core::fmt::Display for UmCallState {
@@ -7460,26 +5655,12 @@ impl __rt::SimpleType for UmCallState {
         r: &__rt::Reader<'_>,
     ) -> ::core::result::Result<Self, __rt::ValueError> {
         let t: &str = text;
-        match t {
-            "Idle" => ::core::result::Result::Ok(Self::Idle),
-            "Connecting" => ::core::result::Result::Ok(Self::Connecting),
-            "Alerted" => ::core::result::Result::Ok(Self::Alerted),
-            "Connected" => ::core::result::Result::Ok(Self::Connected),
-            "Disconnected" => ::core::result::Result::Ok(Self::Disconnected),
-            "Incoming" => ::core::result::Result::Ok(Self::Incoming),
-            "Transferring" => ::core::result::Result::Ok(Self::Transferring),
-            "Forwarding" => ::core::result::Result::Ok(Self::Forwarding),
-            other => {
-                ::core::result::Result::Err(
-                    __rt::ValueError::new(
-                        ::std::format!(
-                            "'{}' is not a value of simple type {{http://schemas.microsoft.com/exchange/services/2006/messages}}UMCallState (expected one of: Idle, Connecting, Alerted, Connected, Disconnected, Incoming, Transferring, Forwarding)",
-                            other
-                        ),
-                    ),
-                )
-            }
-        }
+        __rt::parse_enumeration(
+            t,
+            Self::WIRE,
+            Self::VALUES,
+            "simple type {http://schemas.microsoft.com/exchange/services/2006/messages}UMCallState",
+        )
     }
     fn write_text(
         &self,
@@ -7532,15 +5713,17 @@ impl UmEventCause {
         Self::Unavailable,
         Self::Other,
     ];
+    /// The values as written in XML, in the order of `VALUES`.
+    const WIRE: &'static [&'static str] = &[
+        "None",
+        "UserBusy",
+        "NoAnswer",
+        "Unavailable",
+        "Other",
+    ];
     /// The value exactly as it is written in XML.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::None => "None",
-            Self::UserBusy => "UserBusy",
-            Self::NoAnswer => "NoAnswer",
-            Self::Unavailable => "Unavailable",
-            Self::Other => "Other",
-        }
+        Self::WIRE[*self as usize]
     }
 }
 impl ::core::fmt::Display for UmEventCause {
@@ -7558,23 +5741,12 @@ impl __rt::SimpleType for UmEventCause {
         r: &__rt::Reader<'_>,
     ) -> ::core::result::Result<Self, __rt::ValueError> {
         let t: &str = text;
-        match t {
-            "None" => ::core::result::Result::Ok(Self::None),
-            "UserBusy" => ::core::result::Result::Ok(Self::UserBusy),
-            "NoAnswer" => ::core::result::Result::Ok(Self::NoAnswer),
-            "Unavailable" => ::core::result::Result::Ok(Self::Unavailable),
-            "Other" => ::core::result::Result::Ok(Self::Other),
-            other => {
-                ::core::result::Result::Err(
-                    __rt::ValueError::new(
-                        ::std::format!(
-                            "'{}' is not a value of simple type {{http://schemas.microsoft.com/exchange/services/2006/messages}}UMEventCause (expected one of: None, UserBusy, NoAnswer, Unavailable, Other)",
-                            other
-                        ),
-                    ),
-                )
-            }
-        }
+        __rt::parse_enumeration(
+            t,
+            Self::WIRE,
+            Self::VALUES,
+            "simple type {http://schemas.microsoft.com/exchange/services/2006/messages}UMEventCause",
+        )
     }
     fn write_text(
         &self,

@@ -600,18 +600,20 @@ impl ExchangeVersionType {
         Self::Exchange2013Sp1,
         Self::Exchange2016,
     ];
+    /// The values as written in XML, in the order of `VALUES`.
+    const WIRE: &'static [&'static str] = &[
+        "Exchange2007",
+        "Exchange2007_SP1",
+        "Exchange2010",
+        "Exchange2010_SP1",
+        "Exchange2010_SP2",
+        "Exchange2013",
+        "Exchange2013_SP1",
+        "Exchange2016",
+    ];
     /// The value exactly as it is written in XML.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Exchange2007 => "Exchange2007",
-            Self::Exchange2007Sp1 => "Exchange2007_SP1",
-            Self::Exchange2010 => "Exchange2010",
-            Self::Exchange2010Sp1 => "Exchange2010_SP1",
-            Self::Exchange2010Sp2 => "Exchange2010_SP2",
-            Self::Exchange2013 => "Exchange2013",
-            Self::Exchange2013Sp1 => "Exchange2013_SP1",
-            Self::Exchange2016 => "Exchange2016",
-        }
+        Self::WIRE[*self as usize]
     }
 }
 impl ::core::fmt::Display for ExchangeVersionType {
@@ -629,26 +631,12 @@ impl __rt::SimpleType for ExchangeVersionType {
         r: &__rt::Reader<'_>,
     ) -> ::core::result::Result<Self, __rt::ValueError> {
         let t: &str = text;
-        match t {
-            "Exchange2007" => ::core::result::Result::Ok(Self::Exchange2007),
-            "Exchange2007_SP1" => ::core::result::Result::Ok(Self::Exchange2007Sp1),
-            "Exchange2010" => ::core::result::Result::Ok(Self::Exchange2010),
-            "Exchange2010_SP1" => ::core::result::Result::Ok(Self::Exchange2010Sp1),
-            "Exchange2010_SP2" => ::core::result::Result::Ok(Self::Exchange2010Sp2),
-            "Exchange2013" => ::core::result::Result::Ok(Self::Exchange2013),
-            "Exchange2013_SP1" => ::core::result::Result::Ok(Self::Exchange2013Sp1),
-            "Exchange2016" => ::core::result::Result::Ok(Self::Exchange2016),
-            other => {
-                ::core::result::Result::Err(
-                    __rt::ValueError::new(
-                        ::std::format!(
-                            "'{}' is not a value of simple type {{http://schemas.microsoft.com/exchange/services/2006/types}}ExchangeVersionType (expected one of: Exchange2007, Exchange2007_SP1, Exchange2010, Exchange2010_SP1, Exchange2010_SP2, Exchange2013, Exchange2013_SP1, Exchange2016)",
-                            other
-                        ),
-                    ),
-                )
-            }
-        }
+        __rt::parse_enumeration(
+            t,
+            Self::WIRE,
+            Self::VALUES,
+            "simple type {http://schemas.microsoft.com/exchange/services/2006/types}ExchangeVersionType",
+        )
     }
     fn write_text(
         &self,
@@ -759,13 +747,11 @@ pub enum ResponseClassType {
 impl ResponseClassType {
     /// Every value, in schema order.
     pub const VALUES: &'static [Self] = &[Self::Success, Self::Warning, Self::Error];
+    /// The values as written in XML, in the order of `VALUES`.
+    const WIRE: &'static [&'static str] = &["Success", "Warning", "Error"];
     /// The value exactly as it is written in XML.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Success => "Success",
-            Self::Warning => "Warning",
-            Self::Error => "Error",
-        }
+        Self::WIRE[*self as usize]
     }
 }
 impl ::core::fmt::Display for ResponseClassType {
@@ -783,21 +769,12 @@ impl __rt::SimpleType for ResponseClassType {
         r: &__rt::Reader<'_>,
     ) -> ::core::result::Result<Self, __rt::ValueError> {
         let t: &str = text;
-        match t {
-            "Success" => ::core::result::Result::Ok(Self::Success),
-            "Warning" => ::core::result::Result::Ok(Self::Warning),
-            "Error" => ::core::result::Result::Ok(Self::Error),
-            other => {
-                ::core::result::Result::Err(
-                    __rt::ValueError::new(
-                        ::std::format!(
-                            "'{}' is not a value of simple type {{http://schemas.microsoft.com/exchange/services/2006/types}}ResponseClassType (expected one of: Success, Warning, Error)",
-                            other
-                        ),
-                    ),
-                )
-            }
-        }
+        __rt::parse_enumeration(
+            t,
+            Self::WIRE,
+            Self::VALUES,
+            "simple type {http://schemas.microsoft.com/exchange/services/2006/types}ResponseClassType",
+        )
     }
     fn write_text(
         &self,
@@ -948,14 +925,16 @@ impl DisableReasonType {
         Self::OwaClientPerformance,
         Self::MobileClientPerformance,
     ];
+    /// The values as written in XML, in the order of `VALUES`.
+    const WIRE: &'static [&'static str] = &[
+        "NoReason",
+        "OutlookClientPerformance",
+        "OWAClientPerformance",
+        "MobileClientPerformance",
+    ];
     /// The value exactly as it is written in XML.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::NoReason => "NoReason",
-            Self::OutlookClientPerformance => "OutlookClientPerformance",
-            Self::OwaClientPerformance => "OWAClientPerformance",
-            Self::MobileClientPerformance => "MobileClientPerformance",
-        }
+        Self::WIRE[*self as usize]
     }
 }
 impl ::core::fmt::Display for DisableReasonType {
@@ -973,28 +952,12 @@ impl __rt::SimpleType for DisableReasonType {
         r: &__rt::Reader<'_>,
     ) -> ::core::result::Result<Self, __rt::ValueError> {
         let t: &str = text;
-        match t {
-            "NoReason" => ::core::result::Result::Ok(Self::NoReason),
-            "OutlookClientPerformance" => {
-                ::core::result::Result::Ok(Self::OutlookClientPerformance)
-            }
-            "OWAClientPerformance" => {
-                ::core::result::Result::Ok(Self::OwaClientPerformance)
-            }
-            "MobileClientPerformance" => {
-                ::core::result::Result::Ok(Self::MobileClientPerformance)
-            }
-            other => {
-                ::core::result::Result::Err(
-                    __rt::ValueError::new(
-                        ::std::format!(
-                            "'{}' is not a value of simple type {{http://schemas.microsoft.com/exchange/services/2006/types}}DisableReasonType (expected one of: NoReason, OutlookClientPerformance, OWAClientPerformance, MobileClientPerformance)",
-                            other
-                        ),
-                    ),
-                )
-            }
-        }
+        __rt::parse_enumeration(
+            t,
+            Self::WIRE,
+            Self::VALUES,
+            "simple type {http://schemas.microsoft.com/exchange/services/2006/types}DisableReasonType",
+        )
     }
     fn write_text(
         &self,
@@ -1374,18 +1337,20 @@ impl PhoneCallStateType {
         Self::Transferring,
         Self::Forwarding,
     ];
+    /// The values as written in XML, in the order of `VALUES`.
+    const WIRE: &'static [&'static str] = &[
+        "Idle",
+        "Connecting",
+        "Alerted",
+        "Connected",
+        "Disconnected",
+        "Incoming",
+        "Transferring",
+        "Forwarding",
+    ];
     /// The value exactly as it is written in XML.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Idle => "Idle",
-            Self::Connecting => "Connecting",
-            Self::Alerted => "Alerted",
-            Self::Connected => "Connected",
-            Self::Disconnected => "Disconnected",
-            Self::Incoming => "Incoming",
-            Self::Transferring => "Transferring",
-            Self::Forwarding => "Forwarding",
-        }
+        Self::WIRE[*self as usize]
     }
 }
 impl ::core::fmt::Display for PhoneCallStateType {
@@ -1403,26 +1368,12 @@ impl __rt::SimpleType for PhoneCallStateType {
         r: &__rt::Reader<'_>,
     ) -> ::core::result::Result<Self, __rt::ValueError> {
         let t: &str = text;
-        match t {
-            "Idle" => ::core::result::Result::Ok(Self::Idle),
-            "Connecting" => ::core::result::Result::Ok(Self::Connecting),
-            "Alerted" => ::core::result::Result::Ok(Self::Alerted),
-            "Connected" => ::core::result::Result::Ok(Self::Connected),
-            "Disconnected" => ::core::result::Result::Ok(Self::Disconnected),
-            "Incoming" => ::core::result::Result::Ok(Self::Incoming),
-            "Transferring" => ::core::result::Result::Ok(Self::Transferring),
-            "Forwarding" => ::core::result::Result::Ok(Self::Forwarding),
-            other => {
-                ::core::result::Result::Err(
-                    __rt::ValueError::new(
-                        ::std::format!(
-                            "'{}' is not a value of simple type {{http://schemas.microsoft.com/exchange/services/2006/types}}PhoneCallStateType (expected one of: Idle, Connecting, Alerted, Connected, Disconnected, Incoming, Transferring, Forwarding)",
-                            other
-                        ),
-                    ),
-                )
-            }
-        }
+        __rt::parse_enumeration(
+            t,
+            Self::WIRE,
+            Self::VALUES,
+            "simple type {http://schemas.microsoft.com/exchange/services/2006/types}PhoneCallStateType",
+        )
     }
     fn write_text(
         &self,
@@ -1475,15 +1426,17 @@ impl ConnectionFailureCauseType {
         Self::Unavailable,
         Self::Other,
     ];
+    /// The values as written in XML, in the order of `VALUES`.
+    const WIRE: &'static [&'static str] = &[
+        "None",
+        "UserBusy",
+        "NoAnswer",
+        "Unavailable",
+        "Other",
+    ];
     /// The value exactly as it is written in XML.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::None => "None",
-            Self::UserBusy => "UserBusy",
-            Self::NoAnswer => "NoAnswer",
-            Self::Unavailable => "Unavailable",
-            Self::Other => "Other",
-        }
+        Self::WIRE[*self as usize]
     }
 }
 impl ::core::fmt::Display for ConnectionFailureCauseType {
@@ -1501,23 +1454,12 @@ impl __rt::SimpleType for ConnectionFailureCauseType {
         r: &__rt::Reader<'_>,
     ) -> ::core::result::Result<Self, __rt::ValueError> {
         let t: &str = text;
-        match t {
-            "None" => ::core::result::Result::Ok(Self::None),
-            "UserBusy" => ::core::result::Result::Ok(Self::UserBusy),
-            "NoAnswer" => ::core::result::Result::Ok(Self::NoAnswer),
-            "Unavailable" => ::core::result::Result::Ok(Self::Unavailable),
-            "Other" => ::core::result::Result::Ok(Self::Other),
-            other => {
-                ::core::result::Result::Err(
-                    __rt::ValueError::new(
-                        ::std::format!(
-                            "'{}' is not a value of simple type {{http://schemas.microsoft.com/exchange/services/2006/types}}ConnectionFailureCauseType (expected one of: None, UserBusy, NoAnswer, Unavailable, Other)",
-                            other
-                        ),
-                    ),
-                )
-            }
-        }
+        __rt::parse_enumeration(
+            t,
+            Self::WIRE,
+            Self::VALUES,
+            "simple type {http://schemas.microsoft.com/exchange/services/2006/types}ConnectionFailureCauseType",
+        )
     }
     fn write_text(
         &self,
@@ -1838,12 +1780,11 @@ pub enum ClientAccessTokenTypeType {
 impl ClientAccessTokenTypeType {
     /// Every value, in schema order.
     pub const VALUES: &'static [Self] = &[Self::CallerIdentity, Self::ExtensionCallback];
+    /// The values as written in XML, in the order of `VALUES`.
+    const WIRE: &'static [&'static str] = &["CallerIdentity", "ExtensionCallback"];
     /// The value exactly as it is written in XML.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::CallerIdentity => "CallerIdentity",
-            Self::ExtensionCallback => "ExtensionCallback",
-        }
+        Self::WIRE[*self as usize]
     }
 }
 impl ::core::fmt::Display for ClientAccessTokenTypeType {
@@ -1861,20 +1802,12 @@ impl __rt::SimpleType for ClientAccessTokenTypeType {
         r: &__rt::Reader<'_>,
     ) -> ::core::result::Result<Self, __rt::ValueError> {
         let t: &str = text;
-        match t {
-            "CallerIdentity" => ::core::result::Result::Ok(Self::CallerIdentity),
-            "ExtensionCallback" => ::core::result::Result::Ok(Self::ExtensionCallback),
-            other => {
-                ::core::result::Result::Err(
-                    __rt::ValueError::new(
-                        ::std::format!(
-                            "'{}' is not a value of simple type {{http://schemas.microsoft.com/exchange/services/2006/types}}ClientAccessTokenTypeType (expected one of: CallerIdentity, ExtensionCallback)",
-                            other
-                        ),
-                    ),
-                )
-            }
-        }
+        __rt::parse_enumeration(
+            t,
+            Self::WIRE,
+            Self::VALUES,
+            "simple type {http://schemas.microsoft.com/exchange/services/2006/types}ClientAccessTokenTypeType",
+        )
     }
     fn write_text(
         &self,
