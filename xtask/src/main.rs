@@ -1,9 +1,11 @@
 //! Project tasks: `cargo xtask gen [--check]`, `cargo xtask roundtrip [--wsdl PATH] FILE...`,
-//! `cargo xtask test`, `cargo xtask prepare`, `cargo xtask fuzz [--seconds N | --runs N] [--seed S] [TARGET...]`.
+//! `cargo xtask test`, `cargo xtask prepare`, `cargo xtask fuzz [--seconds N | --runs N] [--seed S] [TARGET...]`,
+//! `cargo xtask bench-server [--seconds N] [--connections LIST] [--schemes http,https]`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod bench_server;
 mod fuzz_task;
 mod gen_task;
 mod prepare;
@@ -19,6 +21,7 @@ fn main() -> ExitCode {
         Some("test") => test_task::run(&root, &args[1..]),
         Some("prepare") => prepare::run(&root, &args[1..]),
         Some("fuzz") => fuzz_task::run(&root, &args[1..]),
+        Some("bench-server") => bench_server::run(&root, &args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print_help();
             ExitCode::SUCCESS
@@ -47,7 +50,10 @@ fn print_help() {
            fuzz [--seconds N|--runs N] [--seed S] [T]\n  \
                                                run the cargo-fuzz targets of fuzz/ for N s each (default 30) or N\n  \
                                                inputs (nightly; cargo-fuzz installed into target/tools if missing);\n  \
-                                               fails on a crash, a 1 s input or 2 GiB"
+                                               fails on a crash, a 1 s input or 2 GiB\n  \
+           bench-server [--seconds N] [--connections LIST] [--schemes http,https]\n  \
+                                               um-server under wrk beside a static-response handler with the\n  \
+                                               same TLS and authentication (BENCHMARKS.md; needs Debian's wrk)"
     );
 }
 
