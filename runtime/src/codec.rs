@@ -872,8 +872,15 @@ pub fn replace(text: &str) -> std::borrow::Cow<'_, str> {
 pub fn parse_enumeration<E: Copy>(text: &str, wire: &[&str], values: &[E], label: &str) -> Result<E, ValueError> {
     match wire.iter().position(|w| *w == text).and_then(|i| values.get(i)) {
         Some(v) => Ok(*v),
-        None => Err(ValueError::new(format!("'{text}' is not a value of {label} (expected one of: {})", wire.join(", ")))),
+        None => Err(not_enumerated(text, wire, label)),
     }
+}
+
+/// The error for `text` that is none of an enumeration's values (`wire`, as written in the
+/// schema), of the type `label` names: what [`parse_enumeration`] says, and what an
+/// enumeration over a non-string type says of a value that parses but is not one of them.
+pub fn not_enumerated(text: &str, wire: &[&str], label: &str) -> ValueError {
+    ValueError::new(format!("'{text}' is not a value of {label} (expected one of: {})", wire.join(", ")))
 }
 
 /// Number of characters (for length facets on strings).

@@ -165,12 +165,10 @@ fn run_inner(root: &Path, args: &[String]) -> Result<(), String> {
             }
             s.stop();
         }
-        let mut i = 0;
-        for op in &ops {
-            for &c in &o.connections {
-                rows.push((scheme, op.name, c, soap[i], fixed[i]));
-                i += 1;
-            }
+        // Both lists were measured in the same order: operation, then connection count.
+        let measured = ops.iter().flat_map(|op| o.connections.iter().map(move |&c| (op.name, c)));
+        for ((op, c), (s, f)) in measured.zip(soap.into_iter().zip(fixed)) {
+            rows.push((scheme, op, c, s, f));
         }
     }
     print_table(&rows, o.seconds);

@@ -203,9 +203,7 @@ impl Emitter<'_> {
     fn enum_codec(&self, id: TypeId, values: &[EnumValue], primitive: Builtin, facets: &FacetSet) -> TokenStream {
         let name = ident(&self.ir.types[id].rust);
         let type_name = self.type_name_const(id);
-        let label = fmt_escape(&crate::name::describe(self.ir, id));
-        let list = fmt_escape(&values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>().join(", "));
-        let msg = lit(&format!("'{{}}' is not a value of {label} (expected one of: {list})"));
+        let described = lit(&crate::name::describe(self.ir, id));
         let parse = if primitive.is_string_like() {
             let ws = facets.white_space.unwrap_or(primitive.white_space());
             let norm = match ws {
@@ -213,7 +211,6 @@ impl Emitter<'_> {
                 WhiteSpace::Replace => quote!(let t = __rt::replace(text); let t: &str = &t;),
                 WhiteSpace::Collapse => quote!(let t = __rt::collapse(text); let t: &str = &t;),
             };
-            let described = lit(&crate::name::describe(self.ir, id));
             quote! {
                 #norm
                 __rt::parse_enumeration(t, Self::WIRE, Self::VALUES, #described)
@@ -232,7 +229,7 @@ impl Emitter<'_> {
             quote! {
                 let v = <#codec as __rt::Codec>::parse(text, r)?;
                 #(#checks)*
-                ::core::result::Result::Err(__rt::ValueError::new(::std::format!(#msg, text.trim())))
+                ::core::result::Result::Err(__rt::not_enumerated(text.trim(), Self::WIRE, #described))
             }
         };
         quote! {
