@@ -487,10 +487,28 @@ fn property_findings() {
     assert!(err.to_string().contains("twice"), "{err}");
 }
 
+/// Enumeration spellings that XML escapes are escaped when written, in text and in
+/// attributes (the others are copied without looking), and read back.
+fn escaped_enumerations() {
+    use scratch_constructs::bindings::fx_enumerations::enums::{OPERATORS, Operator, Operators};
+    let all = Operators { first: Some(Operator::AB), op: Operator::VALUES.to_vec() };
+    let xml = OPERATORS.encode(&all).expect("encodes");
+    assert!(xml.contains(r#"first="a&lt;b""#), "{xml}");
+    for spelled in [">a&lt;b<", ">x&amp;&amp;y<", ">say \"hi\"<", ">plus<"] {
+        assert!(xml.contains(spelled), "{spelled} in {xml}");
+    }
+    assert_eq!(OPERATORS.decode(&xml).expect("decodes"), all);
+    let quoted = Operators { first: Some(Operator::SayHi), op: vec![Operator::XY] };
+    let xml = OPERATORS.encode(&quoted).expect("encodes");
+    assert!(xml.contains(r#"first="say &quot;hi&quot;""#), "{xml}");
+    assert_eq!(OPERATORS.decode(&xml).expect("decodes"), quoted);
+}
+
 fn main() {
     derivation::run();
     one_way_operations();
     property_findings();
+    escaped_enumerations();
     let zero = DivideFault::Zero(DivisionByZero { dividend: 7 });
     let fault = zero.to_fault(Fault::soap(VERSION, "Server", "division by zero")).expect("encodes");
     let xml = encode_fault(VERSION, &fault).expect("fault envelope");

@@ -19,6 +19,8 @@ pub type TypeName = Option<(&'static str, &'static str)>;
 pub trait SimpleType: Sized {
     /// Whether writing may declare namespace prefixes (true for QName-valued types).
     const NEEDS_NAMESPACES: bool = false;
+    /// Whether the text written never needs escaping (see [`Lexical::PLAIN`]).
+    const PLAIN: bool = false;
     /// The type's name `(namespace, local name)`, which `xsi:type` on an element of this type
     /// may repeat; `None` for an anonymous type.
     const TYPE_NAME: TypeName = None;
@@ -33,6 +35,7 @@ pub trait SimpleType: Sized {
 }
 
 impl<T: Lexical> SimpleType for T {
+    const PLAIN: bool = T::PLAIN;
     const TYPE_NAME: TypeName = match T::XS_NAME {
         Some(n) => Some((crate::xml::ns::XS, n)),
         None => None,
@@ -82,6 +85,8 @@ pub trait Codec {
     /// Whether writing may declare namespace prefixes (QName values): such values are
     /// formatted while the start tag is still open.
     const NEEDS_NAMESPACES: bool = false;
+    /// Whether the text written never needs escaping (see [`Lexical::PLAIN`]).
+    const PLAIN: bool = false;
     /// The datatype's name `(namespace, local name)`, which `xsi:type` may repeat.
     const TYPE_NAME: TypeName = None;
     /// Parses text.
@@ -93,6 +98,7 @@ pub trait Codec {
 impl<T: SimpleType> Codec for T {
     type Value = T;
     const NEEDS_NAMESPACES: bool = T::NEEDS_NAMESPACES;
+    const PLAIN: bool = T::PLAIN;
     const TYPE_NAME: TypeName = T::TYPE_NAME;
 
     #[inline]
@@ -773,6 +779,10 @@ where
 
 /// Writes an attribute of simple type.
 pub fn encode_attr<C: Codec>(w: &mut Writer, ns: &str, local: &str, v: &C::Value) -> Result<(), EncodeError> {
+    if !C::NEEDS_NAMESPACES && ns.is_empty() {
+        // Formatted straight into the output.
+        return w.attr_formatted(local, C::PLAIN, |out, w| C::write(v, out, w));
+    }
     let mut buf = w.take_scratch();
     let r = C::write(v, &mut buf, w).and_then(|()| w.attr(ns, local, &buf));
     w.put_scratch(buf);
@@ -783,9 +793,8 @@ pub fn encode_attr<C: Codec>(w: &mut Writer, ns: &str, local: &str, v: &C::Value
 pub fn encode_simple<C: Codec>(w: &mut Writer, ns: &str, local: &str, v: &C::Value) -> Result<(), EncodeError> {
     w.start(ns, local)?;
     if !C::NEEDS_NAMESPACES {
-        // Format straight into the output (the codec gets a writer it will not use).
-        let mut unused = Writer::default();
-        w.text_with(|out| C::write(v, out, &mut unused)).map_err(|e| e.within(local))?;
+        // Formatted straight into the output.
+        w.text_formatted(C::PLAIN, |out, w| C::write(v, out, w)).map_err(|e| e.within(local))?;
         return w.end(ns, local);
     }
     let mut buf = w.take_scratch();

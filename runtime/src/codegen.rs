@@ -20,8 +20,8 @@ pub use crate::server::{
     fault_response, message_response, record_operation, reject, request_text,
 };
 pub use crate::soap::{
-    BodyProbe, EnvelopeReader, Fault, Probed, SoapMessage, SoapVersion, decode_fault, decode_message, encode_fault, encode_message,
-    probe_body, unroutable,
+    BodyProbe, EnvelopeReader, Fault, Probed, SoapMessage, SoapVersion, decode_fault, decode_message, encode_fault, encode_fault_into,
+    encode_message, encode_message_into, encode_to_string, probe_body, unroutable,
 };
 pub use crate::tool::{MessageKind, MessageSet, keep_furthest};
 pub use crate::xml::ns::{NsId, NsTable, SOAP11_ENV, SOAP12_ENV, XML, XSI};

@@ -34,6 +34,12 @@ pub trait MessageSet: Sized {
     fn decode(text: &str) -> Result<Self, DecodeError>;
     /// Encodes the message in an envelope.
     fn encode(&self) -> Result<String, EncodeError>;
+    /// Appends the message in an envelope to `out` (nothing on error), so that a caller
+    /// reusing its buffer encodes without allocating.
+    fn encode_into(&self, out: &mut String) -> Result<(), EncodeError> {
+        out.push_str(&self.encode()?);
+        Ok(())
+    }
     /// The operation, unless this is a fault.
     fn operation_name(&self) -> Option<&'static str>;
     /// Input, output or fault.

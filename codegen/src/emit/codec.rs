@@ -232,9 +232,17 @@ impl Emitter<'_> {
                 ::core::result::Result::Err(__rt::not_enumerated(text.trim(), Self::WIRE, #described))
             }
         };
+        // Spellings that XML never escapes are copied into the output without looking.
+        let plain = values.iter().all(|v| !v.value.contains(['&', '<', '>', '"', '\t', '\n', '\r']));
+        let plain = plain.then(|| {
+            quote!(
+                const PLAIN: bool = true;
+            )
+        });
         quote! {
             impl __rt::SimpleType for #name {
                 #type_name
+                #plain
                 fn parse_text(text: &str, r: &__rt::Reader<'_>) -> ::core::result::Result<Self, __rt::ValueError> {
                     #parse
                 }

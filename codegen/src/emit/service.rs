@@ -804,7 +804,7 @@ impl Emitter<'_> {
                 let v = ident(&msg.rust);
                 let d = doc(&format!("The {} of operation `{}`.", if kind.to_string() == "Input" { "input" } else { "output" }, op.name));
                 variants.extend(quote!(#d #v(#v),));
-                encode_arms.extend(quote!(Self::#v(m) => __rt::encode_message(VERSION, PREFIXES, m),));
+                encode_arms.extend(quote!(Self::#v(m) => m,));
                 op_arms.extend(quote!(Self::#v(_) => ::core::option::Option::Some(#ops_enum::#ov),));
                 kind_arms.extend(quote!(Self::#v(_) => __rt::MessageKind::#kind,));
             }
@@ -866,10 +866,17 @@ impl Emitter<'_> {
 
                 /// Encodes the message in an envelope.
                 pub fn encode(&self) -> ::core::result::Result<::std::string::String, __rt::EncodeError> {
-                    match self {
+                    __rt::encode_to_string(|out| self.encode_into(out))
+                }
+
+                /// Appends the message in an envelope to `out` (nothing on error): reusing
+                /// the buffer, a message is encoded without allocating.
+                pub fn encode_into(&self, out: &mut ::std::string::String) -> ::core::result::Result<(), __rt::EncodeError> {
+                    let message: &dyn __rt::SoapMessage = match self {
                         #encode_arms
-                        Self::Fault(f) => __rt::encode_fault(VERSION, f),
-                    }
+                        Self::Fault(f) => return __rt::encode_fault_into(VERSION, f, out),
+                    };
+                    __rt::encode_message_into(VERSION, PREFIXES, message, out)
                 }
 
                 /// The operation, unless this is a fault.
@@ -895,6 +902,9 @@ impl Emitter<'_> {
                 }
                 fn encode(&self) -> ::core::result::Result<::std::string::String, __rt::EncodeError> {
                     Self::encode(self)
+                }
+                fn encode_into(&self, out: &mut ::std::string::String) -> ::core::result::Result<(), __rt::EncodeError> {
+                    Self::encode_into(self, out)
                 }
                 fn operation_name(&self) -> ::core::option::Option<&'static str> {
                     self.operation().map(|o| o.name())

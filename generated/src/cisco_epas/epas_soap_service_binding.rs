@@ -6722,77 +6722,72 @@ impl EpasSoapServiceBindingMessage {
     pub fn encode(
         &self,
     ) -> ::core::result::Result<::std::string::String, __rt::EncodeError> {
-        match self {
-            Self::LoginInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::LoginOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::LogoutInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::LogoutOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetAllConfigInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetAllConfigOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetSystemConfigInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetSystemConfigOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetUserConfigInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetUserConfigOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::SetUserConfigInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::SetUserConfigOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetContactListInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetContactListOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::AddGroupInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::AddGroupOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::ModifyGroupInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::ModifyGroupOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::DeleteGroupInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::DeleteGroupOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::AddContactInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::AddContactOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::ModifyContactInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::ModifyContactOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::DeleteContactInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::DeleteContactOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetPresenceRulesInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetPresenceRulesOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::SetPresenceRulesInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::SetPresenceRulesOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::DeletePresenceRulesInput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::DeletePresenceRulesOutput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::GetDialingRulesInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetDialingRulesOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::AddRecentCommInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::AddRecentCommOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetRecentCommInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetRecentCommOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetLicensingFeaturesInput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::GetLicensingFeaturesOutput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::PublishPresStatusInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::PublishPresStatusOutput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::UnpublishPresStatusInput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::UnpublishPresStatusOutput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::GetAclInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetAclOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::AddAclInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::AddAclOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::DeleteAclInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::DeleteAclOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetCalendaringInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetCalendaringOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::SetCalendaringInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::SetCalendaringOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::Fault(f) => __rt::encode_fault(VERSION, f),
-        }
+        __rt::encode_to_string(|out| self.encode_into(out))
+    }
+    /// Appends the message in an envelope to `out` (nothing on error): reusing
+    /// the buffer, a message is encoded without allocating.
+    pub fn encode_into(
+        &self,
+        out: &mut ::std::string::String,
+    ) -> ::core::result::Result<(), __rt::EncodeError> {
+        let message: &dyn __rt::SoapMessage = match self {
+            Self::LoginInput(m) => m,
+            Self::LoginOutput(m) => m,
+            Self::LogoutInput(m) => m,
+            Self::LogoutOutput(m) => m,
+            Self::GetAllConfigInput(m) => m,
+            Self::GetAllConfigOutput(m) => m,
+            Self::GetSystemConfigInput(m) => m,
+            Self::GetSystemConfigOutput(m) => m,
+            Self::GetUserConfigInput(m) => m,
+            Self::GetUserConfigOutput(m) => m,
+            Self::SetUserConfigInput(m) => m,
+            Self::SetUserConfigOutput(m) => m,
+            Self::GetContactListInput(m) => m,
+            Self::GetContactListOutput(m) => m,
+            Self::AddGroupInput(m) => m,
+            Self::AddGroupOutput(m) => m,
+            Self::ModifyGroupInput(m) => m,
+            Self::ModifyGroupOutput(m) => m,
+            Self::DeleteGroupInput(m) => m,
+            Self::DeleteGroupOutput(m) => m,
+            Self::AddContactInput(m) => m,
+            Self::AddContactOutput(m) => m,
+            Self::ModifyContactInput(m) => m,
+            Self::ModifyContactOutput(m) => m,
+            Self::DeleteContactInput(m) => m,
+            Self::DeleteContactOutput(m) => m,
+            Self::GetPresenceRulesInput(m) => m,
+            Self::GetPresenceRulesOutput(m) => m,
+            Self::SetPresenceRulesInput(m) => m,
+            Self::SetPresenceRulesOutput(m) => m,
+            Self::DeletePresenceRulesInput(m) => m,
+            Self::DeletePresenceRulesOutput(m) => m,
+            Self::GetDialingRulesInput(m) => m,
+            Self::GetDialingRulesOutput(m) => m,
+            Self::AddRecentCommInput(m) => m,
+            Self::AddRecentCommOutput(m) => m,
+            Self::GetRecentCommInput(m) => m,
+            Self::GetRecentCommOutput(m) => m,
+            Self::GetLicensingFeaturesInput(m) => m,
+            Self::GetLicensingFeaturesOutput(m) => m,
+            Self::PublishPresStatusInput(m) => m,
+            Self::PublishPresStatusOutput(m) => m,
+            Self::UnpublishPresStatusInput(m) => m,
+            Self::UnpublishPresStatusOutput(m) => m,
+            Self::GetAclInput(m) => m,
+            Self::GetAclOutput(m) => m,
+            Self::AddAclInput(m) => m,
+            Self::AddAclOutput(m) => m,
+            Self::DeleteAclInput(m) => m,
+            Self::DeleteAclOutput(m) => m,
+            Self::GetCalendaringInput(m) => m,
+            Self::GetCalendaringOutput(m) => m,
+            Self::SetCalendaringInput(m) => m,
+            Self::SetCalendaringOutput(m) => m,
+            Self::Fault(f) => return __rt::encode_fault_into(VERSION, f, out),
+        };
+        __rt::encode_message_into(VERSION, PREFIXES, message, out)
     }
     /// The operation, unless this is a fault.
     pub fn operation(&self) -> ::core::option::Option<EpasSoapServiceBindingOperation> {
@@ -7111,6 +7106,12 @@ impl __rt::MessageSet for EpasSoapServiceBindingMessage {
         &self,
     ) -> ::core::result::Result<::std::string::String, __rt::EncodeError> {
         Self::encode(self)
+    }
+    fn encode_into(
+        &self,
+        out: &mut ::std::string::String,
+    ) -> ::core::result::Result<(), __rt::EncodeError> {
+        Self::encode_into(self, out)
     }
     fn operation_name(&self) -> ::core::option::Option<&'static str> {
         self.operation().map(|o| o.name())

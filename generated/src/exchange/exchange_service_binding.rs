@@ -1935,29 +1935,30 @@ impl ExchangeServiceBindingMessage {
     pub fn encode(
         &self,
     ) -> ::core::result::Result<::std::string::String, __rt::EncodeError> {
-        match self {
-            Self::DisableAppInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::DisableAppOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetAppManifestsInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetAppManifestsOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetAppMarketplaceUrlInput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::GetAppMarketplaceUrlOutput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::GetClientAccessTokenInput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::GetClientAccessTokenOutput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::InstallAppInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::InstallAppOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::UninstallAppInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::UninstallAppOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::Fault(f) => __rt::encode_fault(VERSION, f),
-        }
+        __rt::encode_to_string(|out| self.encode_into(out))
+    }
+    /// Appends the message in an envelope to `out` (nothing on error): reusing
+    /// the buffer, a message is encoded without allocating.
+    pub fn encode_into(
+        &self,
+        out: &mut ::std::string::String,
+    ) -> ::core::result::Result<(), __rt::EncodeError> {
+        let message: &dyn __rt::SoapMessage = match self {
+            Self::DisableAppInput(m) => m,
+            Self::DisableAppOutput(m) => m,
+            Self::GetAppManifestsInput(m) => m,
+            Self::GetAppManifestsOutput(m) => m,
+            Self::GetAppMarketplaceUrlInput(m) => m,
+            Self::GetAppMarketplaceUrlOutput(m) => m,
+            Self::GetClientAccessTokenInput(m) => m,
+            Self::GetClientAccessTokenOutput(m) => m,
+            Self::InstallAppInput(m) => m,
+            Self::InstallAppOutput(m) => m,
+            Self::UninstallAppInput(m) => m,
+            Self::UninstallAppOutput(m) => m,
+            Self::Fault(f) => return __rt::encode_fault_into(VERSION, f, out),
+        };
+        __rt::encode_message_into(VERSION, PREFIXES, message, out)
     }
     /// The operation, unless this is a fault.
     pub fn operation(&self) -> ::core::option::Option<ExchangeServiceBindingOperation> {
@@ -2044,6 +2045,12 @@ impl __rt::MessageSet for ExchangeServiceBindingMessage {
         &self,
     ) -> ::core::result::Result<::std::string::String, __rt::EncodeError> {
         Self::encode(self)
+    }
+    fn encode_into(
+        &self,
+        out: &mut ::std::string::String,
+    ) -> ::core::result::Result<(), __rt::EncodeError> {
+        Self::encode_into(self, out)
     }
     fn operation_name(&self) -> ::core::option::Option<&'static str> {
         self.operation().map(|o| o.name())

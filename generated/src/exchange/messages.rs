@@ -2934,6 +2934,7 @@ impl __rt::SimpleType for UmGreetingType {
         URI_MESSAGES,
         "UMGreetingType",
     ));
+    const PLAIN: bool = true;
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,
@@ -5058,6 +5059,7 @@ impl __rt::SimpleType for ResponseCodeType {
         URI_MESSAGES,
         "ResponseCodeType",
     ));
+    const PLAIN: bool = true;
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,
@@ -5650,6 +5652,7 @@ impl __rt::SimpleType for UmCallState {
         URI_MESSAGES,
         "UMCallState",
     ));
+    const PLAIN: bool = true;
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,
@@ -5736,6 +5739,7 @@ impl __rt::SimpleType for UmEventCause {
         URI_MESSAGES,
         "UMEventCause",
     ));
+    const PLAIN: bool = true;
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,

@@ -626,6 +626,7 @@ impl __rt::SimpleType for ExchangeVersionType {
         URI_TYPES,
         "ExchangeVersionType",
     ));
+    const PLAIN: bool = true;
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,
@@ -764,6 +765,7 @@ impl __rt::SimpleType for ResponseClassType {
         URI_TYPES,
         "ResponseClassType",
     ));
+    const PLAIN: bool = true;
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,
@@ -947,6 +949,7 @@ impl __rt::SimpleType for DisableReasonType {
         URI_TYPES,
         "DisableReasonType",
     ));
+    const PLAIN: bool = true;
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,
@@ -1363,6 +1366,7 @@ impl __rt::SimpleType for PhoneCallStateType {
         URI_TYPES,
         "PhoneCallStateType",
     ));
+    const PLAIN: bool = true;
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,
@@ -1449,6 +1453,7 @@ impl __rt::SimpleType for ConnectionFailureCauseType {
         URI_TYPES,
         "ConnectionFailureCauseType",
     ));
+    const PLAIN: bool = true;
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,
@@ -1797,6 +1802,7 @@ impl __rt::SimpleType for ClientAccessTokenTypeType {
         URI_TYPES,
         "ClientAccessTokenTypeType",
     ));
+    const PLAIN: bool = true;
     fn parse_text(
         text: &str,
         r: &__rt::Reader<'_>,

@@ -3878,61 +3878,46 @@ impl UmWebServiceSoapMessage {
     pub fn encode(
         &self,
     ) -> ::core::result::Result<::std::string::String, __rt::EncodeError> {
-        match self {
-            Self::IsUmEnabledInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::IsUmEnabledOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetUmPropertiesInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetUmPropertiesOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::SetOofStatusInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::SetOofStatusOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::SetPlayOnPhoneDialStringInput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::SetPlayOnPhoneDialStringOutput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::SetTelephoneAccessFolderEmailInput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::SetTelephoneAccessFolderEmailOutput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::SetMissedCallNotificationEnabledInput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::SetMissedCallNotificationEnabledOutput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::ResetPinInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::ResetPinOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::PlayOnPhoneInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::PlayOnPhoneOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetCallInfoInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::GetCallInfoOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::DisconnectInput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::DisconnectOutput(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::PlayOnPhoneGreetingInput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::PlayOnPhoneGreetingOutput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::DisconnectPhoneCallInput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::DisconnectPhoneCallOutput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::GetPhoneCallInformationInput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::GetPhoneCallInformationOutput(m) => {
-                __rt::encode_message(VERSION, PREFIXES, m)
-            }
-            Self::PlayOnPhone2Input(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::PlayOnPhone2Output(m) => __rt::encode_message(VERSION, PREFIXES, m),
-            Self::Fault(f) => __rt::encode_fault(VERSION, f),
-        }
+        __rt::encode_to_string(|out| self.encode_into(out))
+    }
+    /// Appends the message in an envelope to `out` (nothing on error): reusing
+    /// the buffer, a message is encoded without allocating.
+    pub fn encode_into(
+        &self,
+        out: &mut ::std::string::String,
+    ) -> ::core::result::Result<(), __rt::EncodeError> {
+        let message: &dyn __rt::SoapMessage = match self {
+            Self::IsUmEnabledInput(m) => m,
+            Self::IsUmEnabledOutput(m) => m,
+            Self::GetUmPropertiesInput(m) => m,
+            Self::GetUmPropertiesOutput(m) => m,
+            Self::SetOofStatusInput(m) => m,
+            Self::SetOofStatusOutput(m) => m,
+            Self::SetPlayOnPhoneDialStringInput(m) => m,
+            Self::SetPlayOnPhoneDialStringOutput(m) => m,
+            Self::SetTelephoneAccessFolderEmailInput(m) => m,
+            Self::SetTelephoneAccessFolderEmailOutput(m) => m,
+            Self::SetMissedCallNotificationEnabledInput(m) => m,
+            Self::SetMissedCallNotificationEnabledOutput(m) => m,
+            Self::ResetPinInput(m) => m,
+            Self::ResetPinOutput(m) => m,
+            Self::PlayOnPhoneInput(m) => m,
+            Self::PlayOnPhoneOutput(m) => m,
+            Self::GetCallInfoInput(m) => m,
+            Self::GetCallInfoOutput(m) => m,
+            Self::DisconnectInput(m) => m,
+            Self::DisconnectOutput(m) => m,
+            Self::PlayOnPhoneGreetingInput(m) => m,
+            Self::PlayOnPhoneGreetingOutput(m) => m,
+            Self::DisconnectPhoneCallInput(m) => m,
+            Self::DisconnectPhoneCallOutput(m) => m,
+            Self::GetPhoneCallInformationInput(m) => m,
+            Self::GetPhoneCallInformationOutput(m) => m,
+            Self::PlayOnPhone2Input(m) => m,
+            Self::PlayOnPhone2Output(m) => m,
+            Self::Fault(f) => return __rt::encode_fault_into(VERSION, f, out),
+        };
+        __rt::encode_message_into(VERSION, PREFIXES, message, out)
     }
     /// The operation, unless this is a fault.
     pub fn operation(&self) -> ::core::option::Option<UmWebServiceSoapOperation> {
@@ -4091,6 +4076,12 @@ impl __rt::MessageSet for UmWebServiceSoapMessage {
         &self,
     ) -> ::core::result::Result<::std::string::String, __rt::EncodeError> {
         Self::encode(self)
+    }
+    fn encode_into(
+        &self,
+        out: &mut ::std::string::String,
+    ) -> ::core::result::Result<(), __rt::EncodeError> {
+        Self::encode_into(self, out)
     }
     fn operation_name(&self) -> ::core::option::Option<&'static str> {
         self.operation().map(|o| o.name())

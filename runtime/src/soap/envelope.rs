@@ -5,9 +5,11 @@ use crate::xml::{AnyElement, DecodeError, DecodeErrorKind, EncodeError, Limits, 
 
 /// A message that travels in a SOAP envelope: the input or output of an operation.
 /// Implemented by generated code.
-pub trait SoapMessage: Sized {
+pub trait SoapMessage {
     /// Decodes the message from an opened envelope: header entries, then the Body.
-    fn decode_envelope<'a>(env: &mut EnvelopeReader<'a>) -> Result<Self, DecodeError>;
+    fn decode_envelope<'a>(env: &mut EnvelopeReader<'a>) -> Result<Self, DecodeError>
+    where
+        Self: Sized;
     /// Whether there is any header entry to write.
     fn has_headers(&self) -> bool;
     /// Writes the header entries.
@@ -357,19 +359,67 @@ fn write_envelope(
     write_headers: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
     write_body: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
 ) -> Result<String, EncodeError> {
-    let env = version.uri();
-    // Writers are reused per thread: their scope and scratch buffers survive between
-    // messages, so a message costs one allocation (its output).
-    let mut w = WRITERS.with(|p| p.borrow_mut().take()).unwrap_or_else(|| Writer::with_capacity(1024));
-    w = w.with_preferred_prefixes(prefixes);
-    let result = write_into(&mut w, version, env, prefixes, headers, write_headers, write_body);
-    let (out, spare) = w.finish_into_parts();
-    WRITERS.with(|p| *p.borrow_mut() = Some(spare));
-    result.map(|()| out)
+    encode_to_string(|out| write_envelope_into(version, prefixes, headers, write_headers, write_body, out))
+}
+
+/// Appends `msg` in an envelope to `out` (nothing on error): [`encode_message`] into a buffer
+/// the caller keeps, so that a message costs no allocation once the buffer has grown.
+pub fn encode_message_into<M: SoapMessage + ?Sized>(
+    version: SoapVersion,
+    prefixes: &'static [(&'static str, &'static str)],
+    msg: &M,
+    out: &mut String,
+) -> Result<(), EncodeError> {
+    write_envelope_into(version, prefixes, msg.has_headers(), |w| msg.encode_headers(w), |w| msg.encode_body(w), out)
+}
+
+/// Appends a fault in an envelope to `out` (nothing on error).
+pub fn encode_fault_into(version: SoapVersion, fault: &Fault, out: &mut String) -> Result<(), EncodeError> {
+    write_envelope_into(version, &[], false, |_| Ok(()), |w| fault.encode(version, w), out)
+}
+
+/// A new string holding what `encode` appends to it, allocated at the size of the last one
+/// made on this thread (so that it is written without growing, as a rule).
+pub fn encode_to_string(encode: impl FnOnce(&mut String) -> Result<(), EncodeError>) -> Result<String, EncodeError> {
+    let mut out = String::with_capacity(LAST_LENGTH.get().max(256));
+    encode(&mut out)?;
+    LAST_LENGTH.set(out.len());
+    Ok(out)
 }
 
 thread_local! {
-    static WRITERS: std::cell::RefCell<Option<Writer>> = const { std::cell::RefCell::new(None) };
+    static LAST_LENGTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// Writers are reused per thread: their scope and scratch buffers survive between
+    /// messages.
+    static WRITER: std::cell::RefCell<Writer> = const { std::cell::RefCell::new(Writer::new()) };
+}
+
+fn write_envelope_into(
+    version: SoapVersion,
+    prefixes: &'static [(&'static str, &'static str)],
+    headers: bool,
+    write_headers: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
+    write_body: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
+    out: &mut String,
+) -> Result<(), EncodeError> {
+    let write = |w: &mut Writer| {
+        w.set_preferred_prefixes(prefixes);
+        let at = out.len();
+        // The caller's buffer is the output meanwhile.
+        let own = w.swap_output(std::mem::take(out));
+        let result = write_into(w, version, version.uri(), prefixes, headers, write_headers, write_body);
+        *out = w.swap_output(own);
+        w.reset();
+        if result.is_err() {
+            out.truncate(at);
+        }
+        result
+    };
+    WRITER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut w) => write(&mut w),
+        // An envelope written while writing one (a value's encoding that writes a message).
+        Err(_) => write(&mut Writer::new()),
+    })
 }
 
 fn write_into(
@@ -558,4 +608,81 @@ pub fn unroutable(input: &str, probe: &BodyProbe<'_>) -> DecodeError {
         ),
     };
     e.within(probe.names.1).within(probe.names.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NS: &str = "urn:soapkit:test";
+    const PREFIXES: &[(&str, &str)] = &[("t", NS)];
+
+    /// `<t:Note>text</t:Note>`; with `fail`, an error after the element is written; with
+    /// `nested`, the Note's text is an envelope of its own, encoded while this one is.
+    struct Note {
+        text: &'static str,
+        fail: bool,
+        nested: bool,
+    }
+
+    impl SoapMessage for Note {
+        fn decode_envelope<'a>(_: &mut EnvelopeReader<'a>) -> Result<Self, DecodeError> {
+            unreachable!("encoded only")
+        }
+        fn has_headers(&self) -> bool {
+            false
+        }
+        fn encode_headers(&self, _: &mut Writer) -> Result<(), EncodeError> {
+            Ok(())
+        }
+        fn encode_body(&self, w: &mut Writer) -> Result<(), EncodeError> {
+            let text = if self.nested {
+                encode_message(SoapVersion::V12, PREFIXES, &Note { text: self.text, fail: false, nested: false })?
+            } else {
+                self.text.to_owned()
+            };
+            w.text_element(NS, "Note", &text)?;
+            if self.fail { Err(EncodeError::new("refused")) } else { Ok(()) }
+        }
+    }
+
+    #[test]
+    fn encode_into_appends_the_envelope_encode_message_makes() {
+        let note = Note { text: "a<b", fail: false, nested: false };
+        let alone = encode_message(SoapVersion::V11, PREFIXES, &note).unwrap();
+        assert_eq!(
+            alone,
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" \
+             xmlns:t=\"urn:soapkit:test\"><soap:Body><t:Note>a&lt;b</t:Note></soap:Body></soap:Envelope>"
+        );
+        let mut out = String::from("kept|");
+        encode_message_into(SoapVersion::V11, PREFIXES, &note, &mut out).unwrap();
+        assert_eq!(out, format!("kept|{alone}"));
+        // Again into the same buffer, and a fresh encode after it: the writer was left clean.
+        encode_message_into(SoapVersion::V11, PREFIXES, &note, &mut out).unwrap();
+        assert_eq!(out, format!("kept|{alone}{alone}"));
+        assert_eq!(encode_message(SoapVersion::V11, PREFIXES, &note).unwrap(), alone);
+    }
+
+    #[test]
+    fn encode_into_leaves_the_buffer_as_it_was_on_error() {
+        let mut out = String::from("kept");
+        let err = encode_message_into(SoapVersion::V11, PREFIXES, &Note { text: "x", fail: true, nested: false }, &mut out);
+        assert!(err.is_err());
+        assert_eq!(out, "kept");
+        let good = Note { text: "x", fail: false, nested: false };
+        assert_eq!(encode_message(SoapVersion::V11, PREFIXES, &good).unwrap().matches("<t:Note>").count(), 1);
+    }
+
+    #[test]
+    fn an_envelope_encoded_while_another_is_gets_a_writer_of_its_own() {
+        let outer = encode_message(SoapVersion::V11, PREFIXES, &Note { text: "inner", fail: false, nested: true }).unwrap();
+        let inner = encode_message(SoapVersion::V12, PREFIXES, &Note { text: "inner", fail: false, nested: false }).unwrap();
+        let mut escaped = String::new();
+        crate::xml::writer::escape_text(&mut escaped, &inner);
+        assert!(outer.contains(&format!("<t:Note>{escaped}</t:Note></soap:Body></soap:Envelope>")), "{outer}");
+        assert!(outer.starts_with(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\""
+        ));
+    }
 }

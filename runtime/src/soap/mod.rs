@@ -5,8 +5,9 @@ mod fault;
 pub mod media;
 
 pub use envelope::{
-    BodyProbe, Decoded, EnvelopeReader, Probed, SoapMessage, decode_fault, decode_message, encode_fault, encode_fault_with_headers,
-    encode_message, encode_message_with, probe_body, settle, unroutable, well_formed,
+    BodyProbe, Decoded, EnvelopeReader, Probed, SoapMessage, decode_fault, decode_message, encode_fault, encode_fault_into,
+    encode_fault_with_headers, encode_message, encode_message_into, encode_message_with, encode_to_string, probe_body, settle, unroutable,
+    well_formed,
 };
 pub use fault::{Fault, FaultReason};
 

@@ -34,14 +34,14 @@ impl Binding {
 }
 
 /// The XML writer.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Writer {
     out: String,
     /// Namespace bindings in scope, innermost last. Depth 0 marks declarations registered
     /// with [`Writer::declare`] and not yet written.
     bindings: Vec<Binding>,
-    /// For each open element, the index of the binding of its prefix (`usize::MAX`: none).
-    open_elements: Vec<usize>,
+    /// The open elements, innermost last.
+    open_elements: Vec<Open>,
     /// How many bindings at the end of `bindings` are registered but not yet written.
     unwritten: usize,
     /// Whether some binding in scope reuses the prefix of an outer one (then look-ups must
@@ -59,6 +59,17 @@ pub struct Writer {
     roots: Vec<CachedRoot>,
 }
 
+/// An open element.
+#[derive(Clone, Copy, Debug)]
+struct Open {
+    /// The index of the binding of its prefix (`usize::MAX`: none).
+    binding: usize,
+    /// Where its qualified name, as written in the start tag, is in the output: the end tag
+    /// copies it from there.
+    name_at: usize,
+    name_len: usize,
+}
+
 /// A root start tag with its declarations, as [`Writer::start_root`] wrote it.
 #[derive(Debug)]
 struct CachedRoot {
@@ -70,14 +81,35 @@ struct CachedRoot {
     declared: Vec<(&'static str, &'static str)>,
     /// The binding the root's name uses.
     binding: usize,
+    /// The length of the root's qualified name.
+    name_len: usize,
     /// Whether a declaration shadows an earlier one of the same prefix.
     shadowing: bool,
 }
 
+impl Default for Writer {
+    fn default() -> Self {
+        Writer::new()
+    }
+}
+
 impl Writer {
     /// An empty writer.
-    pub fn new() -> Self {
-        Writer::default()
+    pub const fn new() -> Self {
+        Writer {
+            out: String::new(),
+            bindings: Vec::new(),
+            open_elements: Vec::new(),
+            unwritten: 0,
+            shadowing: false,
+            depth: 0,
+            open: false,
+            counter: 0,
+            preferred: &[],
+            scratch: String::new(),
+            clean_uris: Vec::new(),
+            roots: Vec::new(),
+        }
     }
 
     /// An empty writer with room for `capacity` bytes.
@@ -86,7 +118,7 @@ impl Writer {
             out: String::with_capacity(capacity),
             bindings: Vec::with_capacity(8),
             open_elements: Vec::with_capacity(16),
-            ..Writer::default()
+            ..Writer::new()
         }
     }
 
@@ -95,6 +127,11 @@ impl Writer {
     pub fn with_preferred_prefixes(mut self, prefixes: &'static [(&'static str, &'static str)]) -> Self {
         self.preferred = prefixes;
         self
+    }
+
+    /// Sets the preferred prefixes, as [`Writer::with_preferred_prefixes`] does.
+    pub fn set_preferred_prefixes(&mut self, prefixes: &'static [(&'static str, &'static str)]) {
+        self.preferred = prefixes;
     }
 
     /// Declares every namespace of `prefixes` on the next start tag (normally the root).
@@ -152,7 +189,7 @@ impl Writer {
             self.shadowing = root.shadowing;
             self.depth = 1;
             self.open = true;
-            self.open_elements.push(root.binding);
+            self.open_elements.push(Open { binding: root.binding, name_at: self.out.len() + 1, name_len: root.name_len });
             self.out.push_str(&root.text);
             return Ok(());
         }
@@ -173,8 +210,8 @@ impl Writer {
                     _ => None,
                 })
                 .collect();
-            let binding = self.open_elements.last().copied().unwrap_or(usize::MAX);
-            self.roots.push(CachedRoot { key, text, declared, binding, shadowing: self.shadowing });
+            let open = self.open_elements.last().copied().unwrap_or(Open { binding: usize::MAX, name_at: 0, name_len: 0 });
+            self.roots.push(CachedRoot { key, text, declared, binding: open.binding, name_len: open.name_len, shadowing: self.shadowing });
         }
         Ok(())
     }
@@ -222,6 +259,10 @@ impl Writer {
     /// Index of the binding in scope for `uri`. Attributes cannot use the default namespace
     /// (an unprefixed attribute is in no namespace).
     fn lookup_for(&self, uri: &str, attribute: bool) -> Option<usize> {
+        if !self.shadowing {
+            // No prefix is bound twice: every binding in scope is in force.
+            return self.bindings.iter().rposition(|b| b.is_for(uri) && b.depth > 0 && !(attribute && b.prefix.is_empty()));
+        }
         for (i, b) in self.bindings.iter().enumerate().rev() {
             if b.is_for(uri)
                 && b.depth > 0
@@ -360,9 +401,11 @@ impl Writer {
         self.depth += 1;
         // Declarations registered for this (root) element take effect here.
         let first_new = self.bindings.len() - self.unwritten;
-        self.unwritten = 0;
-        for b in &mut self.bindings[first_new..] {
-            b.depth = self.depth;
+        if self.unwritten != 0 {
+            self.unwritten = 0;
+            for b in &mut self.bindings[first_new..] {
+                b.depth = self.depth;
+            }
         }
         for (prefix, uri) in declarations {
             if prefix == "xml" || prefix == "xmlns" {
@@ -391,18 +434,23 @@ impl Writer {
                 None => self.new_binding(ns, preferred),
             })
         };
+        let prefix = match binding {
+            Some(i) => &*self.bindings[i].prefix,
+            None => "",
+        };
+        let name_len = if prefix.is_empty() { local.len() } else { prefix.len() + 1 + local.len() };
+        self.out.reserve(name_len + 1);
         self.out.push('<');
-        if let Some(i) = binding
-            && !self.bindings[i].prefix.is_empty()
-        {
-            self.out.push_str(&self.bindings[i].prefix);
+        let name_at = self.out.len();
+        if !prefix.is_empty() {
+            self.out.push_str(prefix);
             self.out.push(':');
         }
         self.out.push_str(local);
         for i in first_new..self.bindings.len() {
             self.write_decl(i);
         }
-        self.open_elements.push(binding.unwrap_or(usize::MAX));
+        self.open_elements.push(Open { binding: binding.unwrap_or(usize::MAX), name_at, name_len });
         self.open = true;
         Ok(())
     }
@@ -429,16 +477,68 @@ impl Writer {
             }
             _ => Some(self.bind_in_open_tag(ns, preferred)?),
         };
+        self.attr_name(binding, local);
+        escape_attr(&mut self.out, value);
+        self.out.push('"');
+        Ok(())
+    }
+
+    /// Writes ` prefix:local="` (the prefix of binding `binding`, if any).
+    fn attr_name(&mut self, binding: Option<usize>, local: &str) {
+        let prefix = binding.map_or("", |i| &*self.bindings[i].prefix);
+        self.out.reserve(prefix.len() + local.len() + 4);
         self.out.push(' ');
-        if let Some(i) = binding {
-            self.out.push_str(&self.bindings[i].prefix);
+        if !prefix.is_empty() {
+            self.out.push_str(prefix);
             self.out.push(':');
         }
         self.out.push_str(local);
         self.out.push_str("=\"");
-        escape_attr(&mut self.out, value);
+    }
+
+    /// Writes an attribute of no namespace on the open start tag whose value `f` formats
+    /// straight into the output (escaped afterwards only if needed: no copy in the usual
+    /// case; not at all if `plain`, see [`Lexical::PLAIN`](crate::xsd::Lexical::PLAIN)). `f`
+    /// gets the writer with its output taken out meanwhile: it is for values that declare no
+    /// namespaces, which never write through it.
+    pub(crate) fn attr_formatted(
+        &mut self,
+        local: &str,
+        plain: bool,
+        f: impl FnOnce(&mut String, &mut Writer) -> Result<(), EncodeError>,
+    ) -> Result<(), EncodeError> {
+        if !self.open {
+            return Err(EncodeError::new(format!("internal error: attribute {local} written after element content")));
+        }
+        let before = self.out.len();
+        self.attr_name(None, local);
+        let at = self.out.len();
+        if let Err(e) = self.format_into_out(f) {
+            self.out.truncate(before);
+            return Err(e);
+        }
+        self.escape_written(at, plain, &ATTR_SPECIAL);
         self.out.push('"');
         Ok(())
+    }
+
+    /// Runs `f` on the output, handing it the writer with the output taken out.
+    fn format_into_out<E>(&mut self, f: impl FnOnce(&mut String, &mut Writer) -> Result<(), E>) -> Result<(), E> {
+        let mut out = std::mem::take(&mut self.out);
+        let r = f(&mut out, self);
+        self.out = out;
+        r
+    }
+
+    /// Escapes what was written to the output from `at` on, if it needs it (never if
+    /// `plain`).
+    #[inline]
+    fn escape_written(&mut self, at: usize, plain: bool, special: &[bool; 256]) {
+        debug_assert!(!plain || first_special(&self.out.as_bytes()[at..], special).is_none(), "plain text needs escaping");
+        if !plain && first_special(&self.out.as_bytes()[at..], special).is_some() {
+            let raw = self.out.split_off(at);
+            escape_with(&mut self.out, &raw, special);
+        }
     }
 
     /// Declares `prefix` (`""`: the default namespace) for `uri` on the open start tag,
@@ -469,13 +569,15 @@ impl Writer {
     }
 
     /// Writes character data produced by `f` straight into the output, escaping it afterwards
-    /// only if needed (no copy in the usual case). `f` must not declare namespaces: the start
-    /// tag is closed before it runs.
-    pub fn text_with<E>(&mut self, f: impl FnOnce(&mut String) -> Result<(), E>) -> Result<(), E> {
+    /// only if needed (no copy in the usual case; not at all if `plain`). The start tag is
+    /// closed before `f` runs,
+    /// and `f` gets the writer with its output taken out meanwhile: it is for values that
+    /// declare no namespaces, which never write through it.
+    pub(crate) fn text_formatted<E>(&mut self, plain: bool, f: impl FnOnce(&mut String, &mut Writer) -> Result<(), E>) -> Result<(), E> {
         let was_open = self.open;
         self.close_start_tag();
         let at = self.out.len();
-        let r = f(&mut self.out);
+        let r = self.format_into_out(f);
         if r.is_err() || self.out.len() == at {
             // Nothing written: keep the start tag open so an empty element stays `<a/>`.
             self.out.truncate(at);
@@ -485,18 +587,29 @@ impl Writer {
             }
             return r;
         }
-        if first_special(&self.out.as_bytes()[at..], &TEXT_SPECIAL).is_some() {
-            let raw = self.out.split_off(at);
-            escape_text(&mut self.out, &raw);
-        }
+        self.escape_written(at, plain, &TEXT_SPECIAL);
         Ok(())
     }
 
-    /// Returns the output and a cleared writer that keeps its other buffers, for reuse.
+    /// Puts `out` in place of the output and returns the output: to write into a buffer the
+    /// caller keeps, swap it in on a cleared writer, and the writer's own buffer back after
+    /// (then [`Writer::reset`]).
+    pub fn swap_output(&mut self, out: String) -> String {
+        std::mem::replace(&mut self.out, out)
+    }
+
+    /// Returns the output and a cleared writer that keeps its other buffers, for reuse (with
+    /// an output buffer of the size of this one's).
     pub fn finish_into_parts(mut self) -> (String, Writer) {
         let capacity = self.out.len().max(256);
-        let out = std::mem::take(&mut self.out);
-        self.out = String::with_capacity(capacity);
+        let out = std::mem::replace(&mut self.out, String::with_capacity(capacity));
+        self.reset();
+        (out, self)
+    }
+
+    /// Clears the writer for the next document, keeping its buffers (the output's too).
+    pub fn reset(&mut self) {
+        self.out.clear();
         self.bindings.clear();
         self.open_elements.clear();
         self.unwritten = 0;
@@ -505,28 +618,26 @@ impl Writer {
         self.open = false;
         self.counter = 0;
         self.preferred = &[];
-        (out, self)
     }
 
     /// Closes the element `{ns}local` opened by the matching [`Writer::start`].
     pub fn end(&mut self, ns: &str, local: &str) -> Result<(), EncodeError> {
-        let Some(binding) = self.open_elements.pop() else {
+        let Some(open) = self.open_elements.pop() else {
             return Err(EncodeError::new(format!("internal error: </{local}> without a start tag")));
         };
+        if open.binding == usize::MAX && !ns.is_empty() {
+            return Err(EncodeError::new(format!("internal error: </{local}> of {ns} closes an element of no namespace")));
+        }
         if self.open {
             self.out.push_str("/>");
             self.open = false;
         } else {
+            // The name as the start tag wrote it, copied from there.
+            let name = open.name_at..open.name_at + open.name_len;
+            debug_assert!(self.out[name.clone()].ends_with(local));
+            self.out.reserve(open.name_len + 3);
             self.out.push_str("</");
-            if let Some(b) = self.bindings.get(binding) {
-                if !b.prefix.is_empty() {
-                    self.out.push_str(&b.prefix);
-                    self.out.push(':');
-                }
-            } else if !ns.is_empty() {
-                return Err(EncodeError::new(format!("internal error: no prefix in scope for {ns} at </{local}>")));
-            }
-            self.out.push_str(local);
+            self.out.extend_from_within(name);
             self.out.push('>');
         }
         let depth = self.depth;

@@ -279,6 +279,7 @@ binary_newtype!(Base64Binary, "base64Binary");
 
 impl Lexical for Base64Binary {
     const XS_NAME: Option<&'static str> = Some("base64Binary");
+    const PLAIN: bool = true;
     /// Decodes base64 per the XSD 1.0 grammar (see the module docs); XML whitespace may appear
     /// anywhere between characters.
     fn parse_lexical(text: &str) -> Result<Self, ValueError> {
@@ -306,6 +307,7 @@ binary_newtype!(HexBinary, "hexBinary");
 
 impl Lexical for HexBinary {
     const XS_NAME: Option<&'static str> = Some("hexBinary");
+    const PLAIN: bool = true;
     /// Decodes pairs of hexadecimal digits (either case); only leading and trailing whitespace
     /// is removed.
     fn parse_lexical(text: &str) -> Result<Self, ValueError> {

@@ -573,6 +573,7 @@ macro_rules! temporal_type {
 
         impl Lexical for $name {
             const XS_NAME: Option<&'static str> = Some($xsd);
+            const PLAIN: bool = true;
             #[doc = concat!("Parses and validates an `xs:", $xsd, "` lexical form, keeping it.")]
             fn parse_lexical(text: &str) -> Result<Self, ValueError> {
                 Temporal::parse($kind, text).map(Self)

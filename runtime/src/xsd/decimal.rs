@@ -187,6 +187,7 @@ impl Decimal {
 
 impl Lexical for Decimal {
     const XS_NAME: Option<&'static str> = Some("decimal");
+    const PLAIN: bool = true;
     fn parse_lexical(text: &str) -> Result<Self, ValueError> {
         Self::scan(trim_ws(text))
     }
@@ -438,6 +439,7 @@ impl Integer {
 
 impl Lexical for Integer {
     const XS_NAME: Option<&'static str> = Some("integer");
+    const PLAIN: bool = true;
     fn parse_lexical(text: &str) -> Result<Self, ValueError> {
         Self::scan(trim_ws(text))
     }

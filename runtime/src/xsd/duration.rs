@@ -428,6 +428,7 @@ impl Duration {
 
 impl Lexical for Duration {
     const XS_NAME: Option<&'static str> = Some("duration");
+    const PLAIN: bool = true;
     fn parse_lexical(text: &str) -> Result<Self, ValueError> {
         Self::from_text(trim_ws(text).into())
     }

@@ -81,6 +81,11 @@ pub trait Lexical: Sized {
     /// The local name of the datatype in the XML Schema namespace, which `xsi:type` may name
     /// (`None` for a type that is not exactly one built-in).
     const XS_NAME: Option<&'static str> = None;
+    /// Whether no text `write_lexical` produces holds a character that XML escapes (`&`, `<`,
+    /// `>`, `"`, TAB, LF, CR), so that the writer copies it without looking: true of the
+    /// numeric, boolean, date and time, duration and binary types, whose lexical spaces hold
+    /// none of them.
+    const PLAIN: bool = false;
     /// Parses a lexical form, applying the datatype's whitespace rule first.
     fn parse_lexical(text: &str) -> Result<Self, ValueError>;
     /// Appends the lexical form of `self` to `out`.

@@ -28,6 +28,7 @@ use super::util::{invalid, invalid_because, trim_ws};
 
 impl Lexical for bool {
     const XS_NAME: Option<&'static str> = Some("boolean");
+    const PLAIN: bool = true;
     /// Accepts `true`, `false`, `1` and `0` (case-sensitive).
     fn parse_lexical(text: &str) -> Result<Self, ValueError> {
         match trim_ws(text) {
@@ -45,18 +46,8 @@ impl Lexical for bool {
 
 /// Appends the decimal digits of `n`: integers are the most common attribute values
 /// (versions, counts), and `core::fmt` costs several times this.
-fn write_decimal(out: &mut String, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend(buf[i..].iter().map(|&d| char::from(d)));
+fn write_decimal(out: &mut String, n: u64) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// Scans `[+-]?[0-9]+`. Returns `None` when malformed, else the sign and the magnitude
@@ -85,6 +76,7 @@ macro_rules! signed_lexical {
     ($($t:ty => $name:literal),* $(,)?) => {$(
         impl Lexical for $t {
             const XS_NAME: Option<&'static str> = Some($name);
+            const PLAIN: bool = true;
             #[doc = concat!("Parses `xs:", $name, "`: `[+-]?[0-9]+` within the range of `",
                 stringify!($t), "`; leading zeros are allowed.")]
             fn parse_lexical(text: &str) -> Result<Self, ValueError> {
@@ -125,6 +117,7 @@ macro_rules! unsigned_lexical {
     ($($t:ty => $name:literal),* $(,)?) => {$(
         impl Lexical for $t {
             const XS_NAME: Option<&'static str> = Some($name);
+            const PLAIN: bool = true;
             #[doc = concat!("Parses `xs:", $name, "`: `[+-]?[0-9]+` within the range of `",
                 stringify!($t), "`; `+` and leading zeros are allowed, and `-0` denotes zero.")]
             fn parse_lexical(text: &str) -> Result<Self, ValueError> {
@@ -218,6 +211,7 @@ macro_rules! float_lexical {
     ($($t:ty => $name:literal),* $(,)?) => {$(
         impl Lexical for $t {
             const XS_NAME: Option<&'static str> = Some($name);
+            const PLAIN: bool = true;
             #[doc = concat!("Parses `xs:", $name, "` (XSD 1.0 lexical space, see the module docs);",
                 " the literal is rounded to the nearest `", stringify!($t), "`.")]
             fn parse_lexical(text: &str) -> Result<Self, ValueError> {
