@@ -570,11 +570,9 @@ fn probe_opened(mut env: EnvelopeReader<'_>) -> Result<BodyProbe<'_>, DecodeErro
         let body = env.body()?;
         let child = env.r.next_child(&body)?;
         let grandchild = match child {
-            Some(c) => {
-                // Attributes of the child are not needed; its first child element is.
-                let mut probe = env.r.clone();
-                first_child_element(&mut probe, &c)?
-            }
+            // Attributes of the child are not needed; its first child element is (this reader
+            // is the probe's own).
+            Some(c) => first_child_element(&mut env.r, &c)?,
             None => None,
         };
         Ok(BodyProbe { version: env.version, child, grandchild, names: (env.envelope.name(), body.name()), body_offset: body.offset() })

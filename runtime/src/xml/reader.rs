@@ -13,7 +13,8 @@
 use std::borrow::Cow;
 
 use quick_xml::events::Event;
-use quick_xml::events::attributes::Attributes;
+use quick_xml::events::attributes::Attribute;
+use quick_xml::name::QName;
 
 use super::error::{DecodeError, DecodeErrorKind};
 use super::limits::Limits;
@@ -123,7 +124,6 @@ const NO_BINDING: u32 = u32::MAX;
 const SCANNED_BINDINGS: usize = 16;
 
 /// The document reader. Cheap to clone (for look-ahead).
-#[derive(Clone)]
 pub struct Reader<'a> {
     xml: quick_xml::Reader<&'a [u8]>,
     input: &'a str,
@@ -150,6 +150,31 @@ pub struct Reader<'a> {
 }
 
 const XMLNS_URI: &str = "http://www.w3.org/2000/xmlns/";
+
+impl Clone for Reader<'_> {
+    /// A reader at the same position. Decoding clones readers to try candidates, and the
+    /// clone's bindings keep room to grow (a derived clone would make them exactly full, so
+    /// that the first declaration read reallocates).
+    fn clone(&self) -> Self {
+        let mut bindings = Vec::with_capacity(self.bindings.capacity());
+        bindings.extend_from_slice(&self.bindings);
+        Reader {
+            xml: self.xml.clone(),
+            input: self.input,
+            table: self.table,
+            dynamic: self.dynamic.clone(),
+            dynamic_index: self.dynamic_index.clone(),
+            bindings,
+            innermost: self.innermost.clone(),
+            depth: self.depth,
+            limits: self.limits,
+            elements: self.elements,
+            pending: self.pending.clone(),
+            soap_scope: self.soap_scope,
+            close_pending: self.close_pending,
+        }
+    }
+}
 
 impl<'a> Reader<'a> {
     /// A reader over `input` whose known namespaces are `table`.
@@ -568,11 +593,7 @@ impl<'a> Reader<'a> {
     /// The attributes of `el`, other than namespace declarations. Must be called before any
     /// content of `el` is read.
     pub fn attributes<'r>(&'r self, el: &Start<'a>) -> AttrIter<'a, 'r> {
-        let mut inner = Attributes::new(el.content, el.name_len);
-        // quick-xml's own duplicate check allocates for every start tag; AttrIter checks
-        // expanded names (which also catches repeated qualified names) without allocating.
-        inner.with_checks(false);
-        AttrIter { reader: self, el: *el, inner, seen: Seen::default() }
+        AttrIter { reader: self, el: *el, at: el.name_len, seen: Seen::default() }
     }
 
     /// Whether `el` carries `xsi:nil="true"` (or `"1"`).
@@ -625,8 +646,9 @@ impl<'a> Reader<'a> {
         if name_len > limits.name_bytes() as usize {
             return Err(self.limit(offset, format!("names longer than {} bytes are refused", limits.name_bytes())));
         }
+        let mut decls = Declarations::default();
         if content.len() > name_len
-            && let Some((at, problem)) = attribute_problem(content, name_len, &limits)
+            && let Some((at, problem)) = attribute_problem(content, name_len, &limits, &mut decls)
         {
             let at = offset + 1 + at;
             return Err(match problem {
@@ -639,59 +661,24 @@ impl<'a> Reader<'a> {
             });
         }
         self.depth += 1;
-        // Namespace declarations of this element.
-        if content.len() > name_len && content[name_len..].contains("xmlns") {
-            let mut attrs = Attributes::new(content, name_len);
-            // Repeated declarations are found below, other repeated attributes by AttrIter;
-            // quick-xml's check would allocate for every tag.
-            attrs.with_checks(false);
-            let first_binding = self.bindings.len();
-            let mut xml_declared = false;
-            for a in &mut attrs {
+        // Namespace declarations of this element. Repeated declarations are found here, other
+        // repeated attributes by AttrIter.
+        let first_binding = self.bindings.len();
+        let mut xml_declared = false;
+        if decls.walked {
+            // The walk above read every attribute, and noted the declarations among them.
+            for &(name, value) in &decls.spans[..decls.len] {
+                let a = Attribute { key: QName(&content[name.0..name.1]), value: Cow::Borrowed(&content[value.0..value.1]) };
+                self.declare(a, content, name_len, offset, first_binding, &mut xml_declared)?;
+            }
+        } else if content[name_len..].contains("xmlns") {
+            let mut at = name_len;
+            while let Some(a) = next_attribute(content, &mut at) {
                 let a = a.map_err(|e| {
-                    let (at, msg) = attr_error(offset, content, &e);
+                    let (at, msg) = attr_error(offset, content, e);
                     self.malformed(at, msg)
                 })?;
-                let key: &'a str = a.key.0;
-                // Other attribute names are judged when the attributes are read (AttrIter).
-                let prefix = if key == "xmlns" {
-                    ""
-                } else if let Some(p) = key.strip_prefix("xmlns:") {
-                    if !is_ncname(p) {
-                        return Err(self.malformed(offset, format!("'{key}' is not a valid attribute name")));
-                    }
-                    p
-                } else {
-                    continue;
-                };
-                let repeated =
-                    if prefix == "xml" { std::mem::replace(&mut xml_declared, true) } else { self.declared_since(first_binding, prefix) };
-                if repeated {
-                    let at = offset + 1 + (key.as_ptr() as usize - content.as_ptr() as usize);
-                    return Err(self.malformed(at, format!("namespace declaration {key} appears twice on <{}>", &content[..name_len])));
-                }
-                let uri = a
-                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                    .map_err(|e| self.malformed(offset, format!("malformed namespace declaration {key}: {e}")))?;
-                if prefix == "xmlns" || uri == XMLNS_URI {
-                    return Err(self.malformed(offset, format!("reserved namespace declaration {key}=\"{uri}\"")));
-                }
-                if prefix == "xml" {
-                    if uri != super::ns::XML {
-                        return Err(self.malformed(offset, "the prefix 'xml' cannot be bound to another namespace"));
-                    }
-                    continue;
-                }
-                if uri == super::ns::XML {
-                    return Err(self.malformed(offset, format!("the XML namespace cannot be bound to prefix '{prefix}'")));
-                }
-                if !prefix.is_empty() && uri.is_empty() {
-                    return Err(self.malformed(offset, format!("prefix '{prefix}' cannot be undeclared in XML 1.0")));
-                }
-                let Some(ns) = self.intern(uri) else {
-                    return Err(self.limit(offset, "documents declaring more than 65 000 distinct namespaces are refused"));
-                };
-                self.push_binding(prefix, ns);
+                self.declare(a, content, name_len, offset, first_binding, &mut xml_declared)?;
             }
         }
         let name = &content[..name_len];
@@ -708,6 +695,59 @@ impl<'a> Reader<'a> {
             }
         };
         Ok(Start { ns, local, name_len, content, empty, offset })
+    }
+
+    /// Binds the namespace that `a` declares, if it is a namespace declaration, for the element
+    /// being opened (`content` its tag, bindings from `first_binding` on its own).
+    fn declare(
+        &mut self,
+        a: Attribute<'a>,
+        content: &'a str,
+        name_len: usize,
+        offset: usize,
+        first_binding: usize,
+        xml_declared: &mut bool,
+    ) -> Result<(), DecodeError> {
+        let key: &'a str = a.key.0;
+        // Other attribute names are judged when the attributes are read (AttrIter).
+        let prefix = if key == "xmlns" {
+            ""
+        } else if let Some(p) = key.strip_prefix("xmlns:") {
+            if !is_ncname(p) {
+                return Err(self.malformed(offset, format!("'{key}' is not a valid attribute name")));
+            }
+            p
+        } else {
+            return Ok(());
+        };
+        let repeated = if prefix == "xml" { std::mem::replace(xml_declared, true) } else { self.declared_since(first_binding, prefix) };
+        if repeated {
+            let at = offset + 1 + (key.as_ptr() as usize - content.as_ptr() as usize);
+            return Err(self.malformed(at, format!("namespace declaration {key} appears twice on <{}>", &content[..name_len])));
+        }
+        let uri = a
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|e| self.malformed(offset, format!("malformed namespace declaration {key}: {e}")))?;
+        if prefix == "xmlns" || uri == XMLNS_URI {
+            return Err(self.malformed(offset, format!("reserved namespace declaration {key}=\"{uri}\"")));
+        }
+        if prefix == "xml" {
+            if uri != super::ns::XML {
+                return Err(self.malformed(offset, "the prefix 'xml' cannot be bound to another namespace"));
+            }
+            return Ok(());
+        }
+        if uri == super::ns::XML {
+            return Err(self.malformed(offset, format!("the XML namespace cannot be bound to prefix '{prefix}'")));
+        }
+        if !prefix.is_empty() && uri.is_empty() {
+            return Err(self.malformed(offset, format!("prefix '{prefix}' cannot be undeclared in XML 1.0")));
+        }
+        let Some(ns) = self.intern(uri) else {
+            return Err(self.limit(offset, "documents declaring more than 65 000 distinct namespaces are refused"));
+        };
+        self.push_binding(prefix, ns);
+        Ok(())
     }
 
     fn borrowed(&self, tag: &quick_xml::events::BytesStart<'a>, offset: usize) -> Result<&'a str, DecodeError> {
@@ -824,7 +864,8 @@ impl<'a> Reader<'a> {
 pub struct AttrIter<'a, 'r> {
     reader: &'r Reader<'a>,
     el: Start<'a>,
-    inner: Attributes<'a>,
+    /// Where the next attribute is looked for in the tag's content.
+    at: usize,
     seen: Seen<'a>,
 }
 
@@ -870,10 +911,12 @@ impl<'a> Iterator for AttrIter<'a, '_> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            let a = match self.inner.next()? {
+            let a = match next_attribute(self.el.content, &mut self.at)? {
                 Ok(a) => a,
                 Err(e) => {
-                    let (at, msg) = attr_error(self.el.offset, self.el.content, &e);
+                    // Nothing after the first error.
+                    self.at = self.el.content.len();
+                    let (at, msg) = attr_error(self.el.offset, self.el.content, e);
                     return Some(Err(self.reader.malformed(at, msg)));
                 }
             };
@@ -977,6 +1020,89 @@ fn split_qname_unicode(s: &str) -> Option<(Option<&str>, &str)> {
     }
 }
 
+/// Why [`next_attribute`] found no attribute where one starts: quick-xml's attribute errors,
+/// at the same positions (byte offsets in the tag's content).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AttrSyntax {
+    /// A name not followed by `=`; where the `=` was expected.
+    ExpectedEq(usize),
+    /// `=` at the end of the tag.
+    ExpectedValue(usize),
+    /// A value that does not start with a quote; where it starts.
+    UnquotedValue(usize),
+    /// A value whose closing quote is missing.
+    ExpectedQuote(usize),
+}
+
+/// The attribute of a start tag's content (`name ... "value" ...`, the name included) that
+/// starts at or after `*at` (white space first), advancing `*at` past it; `None` at the end.
+/// The same syntax as quick-xml's attribute iterator without its duplicate check (names are
+/// judged by whoever reads them), found a run at a time instead of a byte at a time: start
+/// tags are read twice (their namespace declarations when opened, their attributes when
+/// decoded), and this was a quarter of decoding a small message.
+fn next_attribute<'a>(content: &'a str, at: &mut usize) -> Option<Result<Attribute<'a>, AttrSyntax>> {
+    let b = content.as_bytes();
+    let skip_ws = |mut i: usize| {
+        while i < b.len() && is_ws_byte(b[i]) {
+            i += 1;
+        }
+        i
+    };
+    let start = skip_ws(*at);
+    if start >= b.len() {
+        *at = start;
+        return None;
+    }
+    // The first byte is the name's, whatever it is (as in quick-xml): `="v"` is a name
+    // without `=`, not an empty name.
+    let mut i = start + 1;
+    while i < b.len() && b[i] != b'=' && !is_ws_byte(b[i]) {
+        i += 1;
+    }
+    let name_end = i;
+    let eq = skip_ws(i);
+    if eq >= b.len() || b[eq] != b'=' {
+        *at = b.len();
+        return Some(Err(AttrSyntax::ExpectedEq(eq.min(b.len()))));
+    }
+    let q = skip_ws(eq + 1);
+    let Some(&quote) = b.get(q) else {
+        *at = b.len();
+        return Some(Err(AttrSyntax::ExpectedValue(b.len())));
+    };
+    if quote != b'"' && quote != b'\'' {
+        *at = b.len();
+        return Some(Err(AttrSyntax::UnquotedValue(q)));
+    }
+    let Some(len) = memchr::memchr(quote, &b[q + 1..]) else {
+        *at = b.len();
+        return Some(Err(AttrSyntax::ExpectedQuote(b.len())));
+    };
+    let end = q + 1 + len;
+    *at = end + 1;
+    // Every delimiter is ASCII, so these are character boundaries.
+    Some(Ok(Attribute { key: QName(&content[start..name_end]), value: Cow::Borrowed(&content[q + 1..end]) }))
+}
+
+/// The namespace declarations [`attribute_problem`] noted on its walk: the spans (in the tag's
+/// content) of each one's name and raw value, when it read every attribute as
+/// [`next_attribute`] reads them (`walked`) and there were no more than fit.
+struct Declarations {
+    spans: [((usize, usize), (usize, usize)); Declarations::INLINE],
+    len: usize,
+    walked: bool,
+}
+
+impl Default for Declarations {
+    fn default() -> Self {
+        Declarations { spans: [((0, 0), (0, 0)); Declarations::INLINE], len: 0, walked: true }
+    }
+}
+
+impl Declarations {
+    const INLINE: usize = 8;
+}
+
 /// What is wrong with a start tag's attributes.
 enum AttrProblem {
     Syntax(&'static str),
@@ -990,15 +1116,23 @@ enum AttrProblem {
 /// `content`) and what it is. quick-xml accepts `a="1"b="2"` and a `<` in a value; both are
 /// not well-formed. Other syntax errors are left to quick-xml, which reports them when the
 /// attributes are read.
-fn attribute_problem(content: &str, name_len: usize, limits: &Limits) -> Option<(usize, AttrProblem)> {
+///
+/// On the way it notes the namespace declarations in `decls`; where it stops early without a
+/// problem, meets a name that [`next_attribute`] would read otherwise (empty, or with white
+/// space in it) or more declarations than fit, it says the walk is incomplete.
+fn attribute_problem(content: &str, name_len: usize, limits: &Limits, decls: &mut Declarations) -> Option<(usize, AttrProblem)> {
     let b = content.as_bytes();
     let mut i = name_len;
     let mut count = 0u32;
+    // Whether the walk reads every attribute as next_attribute reads it.
+    let mut regular = true;
+    decls.walked = false;
     loop {
         while i < b.len() && is_ws_byte(b[i]) {
             i += 1;
         }
         if i >= b.len() {
+            decls.walked = regular;
             return None;
         }
         let eq = i + memchr::memchr(b'=', &b[i..])?;
@@ -1024,6 +1158,19 @@ fn attribute_problem(content: &str, name_len: usize, limits: &Limits) -> Option<
         }
         if end - (q + 1) > limits.attribute_bytes() {
             return Some((i, AttrProblem::ValueTooLong));
+        }
+        let name = &b[i..name_end];
+        if name.is_empty() || name.iter().any(|&c| is_ws_byte(c)) {
+            // next_attribute reads this otherwise (and reports it when the declarations are
+            // read with it).
+            regular = false;
+        } else if name.starts_with(b"xmlns") {
+            if decls.len < Declarations::INLINE {
+                decls.spans[decls.len] = ((i, name_end), (q + 1, end));
+                decls.len += 1;
+            } else {
+                regular = false;
+            }
         }
         i = end + 1;
         if i < b.len() && !is_ws_byte(b[i]) && b[i] != b'/' {
@@ -1093,13 +1240,13 @@ fn check_xml_decl(decl: &str) -> Result<(), String> {
 /// quick-xml reports positions relative to the tag's content. A name not followed by `=` is
 /// reported at its end; the error is at its start, and a name starting with `<` means the tag
 /// was never closed (its `>` is missing).
-fn attr_error(tag_offset: usize, content: &str, e: &quick_xml::events::attributes::AttrError) -> (usize, String) {
-    use quick_xml::events::attributes::AttrError as E;
+fn attr_error(tag_offset: usize, content: &str, e: AttrSyntax) -> (usize, String) {
+    use AttrSyntax as E;
     // XML's whitespace only (S, production 3): `char::is_whitespace` would also split at a
     // no-break space inside a name, and `i + 1` would then not be a character boundary.
     let xml_space = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
     let name = content.split(|c: char| xml_space(c) || c == '/').next().unwrap_or("");
-    match *e {
+    match e {
         E::ExpectedEq(end) => {
             let mut end = end.min(content.len());
             while !content.is_char_boundary(end) {
@@ -1116,8 +1263,7 @@ fn attr_error(tag_offset: usize, content: &str, e: &quick_xml::events::attribute
         }
         E::ExpectedValue(p) => (tag_offset + 1 + p, format!("malformed start tag <{name}>: `=` must be followed by a quoted value")),
         E::UnquotedValue(p) => (tag_offset + 1 + p, format!("malformed start tag <{name}>: attribute values must be quoted")),
-        E::ExpectedQuote(p, _) => (tag_offset + 1 + p, format!("malformed start tag <{name}>: attribute value not closed by its quote")),
-        E::Duplicated(p, _) => (tag_offset + 1 + p, format!("malformed start tag <{name}>: duplicate attribute")),
+        E::ExpectedQuote(p) => (tag_offset + 1 + p, format!("malformed start tag <{name}>: attribute value not closed by its quote")),
     }
 }
 
@@ -1602,12 +1748,72 @@ w" xsi:nil="true"/>"#;
     }
 
     #[test]
+    fn attributes_are_split_as_quick_xml_splits_them() {
+        use quick_xml::events::attributes::{AttrError, Attributes};
+        // quick-xml's attribute iterator is the oracle: the same names and raw values, and
+        // the same first error at the same position, for tags made of the bytes that matter.
+        let alphabet = [" ", "\t", "\n", "\r", "a", "b", ":", "=", "\"", "'", "&", ";", "<", "/", "\u{e9}", "\u{a0}", "x=\"1\"", "y='2'"];
+        let mut rng = crate::xsd::util::TestRng::new(2026);
+        for _ in 0..50_000 {
+            let content = format!("e{}", rng.string_from(&alphabet, 12));
+            let mut theirs = Attributes::new(&content, 1);
+            theirs.with_checks(false);
+            let mut at = 1;
+            loop {
+                let ours = next_attribute(&content, &mut at);
+                let expected = theirs.next().map(|r| {
+                    r.map(|a| (a.key.0, a.value)).map_err(|e| match e {
+                        AttrError::ExpectedEq(p) => AttrSyntax::ExpectedEq(p),
+                        AttrError::ExpectedValue(p) => AttrSyntax::ExpectedValue(p),
+                        AttrError::UnquotedValue(p) => AttrSyntax::UnquotedValue(p),
+                        AttrError::ExpectedQuote(p, _) => AttrSyntax::ExpectedQuote(p),
+                        AttrError::Duplicated(..) => unreachable!("checks are off"),
+                    })
+                });
+                let ours = ours.map(|r| r.map(|a| (a.key.0, a.value)));
+                assert_eq!(ours, expected, "{content:?}");
+                if !matches!(ours, Some(Ok(_))) {
+                    break;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn declarations_noted_by_the_walk_are_those_next_attribute_reads() {
+        // When attribute_problem says it read every attribute, the tag has no syntax error for
+        // next_attribute and the declarations it noted are exactly the xmlns ones read so.
+        let alphabet = [" ", "\n", "a", ":", "=", "\"", "'", "<", "/", "xmlns", "xmlns:p", "=\"u\"", "='v'", "x=\"1\""];
+        let mut rng = crate::xsd::util::TestRng::new(11);
+        let mut walked = 0;
+        for _ in 0..50_000 {
+            let content = format!("e{}", rng.string_from(&alphabet, 10));
+            let mut decls = Declarations::default();
+            if attribute_problem(&content, 1, &Limits::DEFAULT, &mut decls).is_some() || !decls.walked {
+                continue;
+            }
+            walked += 1;
+            let mut at = 1;
+            let mut read = Vec::new();
+            while let Some(a) = next_attribute(&content, &mut at) {
+                let a = a.unwrap_or_else(|e| panic!("{content:?}: walked, but next_attribute finds {e:?}"));
+                if a.key.0.starts_with("xmlns") {
+                    read.push((a.key.0.to_owned(), a.value.into_owned()));
+                }
+            }
+            let noted: Vec<(String, String)> =
+                decls.spans[..decls.len].iter().map(|&(n, v)| (content[n.0..n.1].to_owned(), content[v.0..v.1].to_owned())).collect();
+            assert_eq!(noted, read, "{content:?}");
+        }
+        assert!(walked > 5_000, "only {walked} tags walked");
+    }
+
+    #[test]
     fn an_attribute_error_next_to_a_no_break_space_is_reported_not_a_panic() {
         // Found by fuzzing: U+00A0 is not XML whitespace, and splitting at it cut a character.
-        use quick_xml::events::attributes::AttrError;
         let content = "r x\u{a0}y";
         for end in [content.len(), 4] {
-            let (at, msg) = attr_error(10, content, &AttrError::ExpectedEq(end));
+            let (at, msg) = attr_error(10, content, AttrSyntax::ExpectedEq(end));
             assert_eq!(at, 13, "{msg}");
             assert!(msg.starts_with("malformed start tag <r>: attribute `x"), "{msg}");
         }
