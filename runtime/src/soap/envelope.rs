@@ -147,6 +147,28 @@ impl<'a> EnvelopeReader<'a> {
         }
     }
 
+    /// For a look ahead whose reader is then thrown away (the routing probe): passes over the
+    /// Header without reading its entries (see [`Reader::skip_unchecked`]).
+    fn pass_over_header(&mut self) -> Result<(), DecodeError> {
+        if self.state != State::Start {
+            return Ok(());
+        }
+        let v = self.version.ns();
+        match self.env_child()? {
+            Some(c) if c.is(v, "Header") => {
+                self.r.skip_unchecked(&c)?;
+                self.state = State::BeforeBody;
+            }
+            Some(c) if c.is(v, "Body") => {
+                self.body = Some(c);
+                self.state = State::BeforeBody;
+            }
+            Some(c) => return Err(self.r.unexpected_element(&c, &[(v, "Header"), (v, "Body")])),
+            None => return Err(self.r.missing_element(&self.envelope, None, &[(v, "Body")])),
+        }
+        Ok(())
+    }
+
     /// Handles a header entry the message does not declare: a `mustUnderstand` entry
     /// targeted at this node is an error; any other is kept in
     /// [`EnvelopeReader::ignored_headers`].
@@ -561,12 +583,9 @@ impl<'a> Probed<'a> {
 
 fn probe_opened(mut env: EnvelopeReader<'_>) -> Result<BodyProbe<'_>, DecodeError> {
     let result = (|| {
-        // Skip header entries without judging them: the operation decides what it understands.
-        if env.state == State::Start {
-            while let Some(h) = env.next_header()? {
-                env.r.skip(&h)?;
-            }
-        }
+        // Pass over the header entries without reading them: the message decoded after routing
+        // reads and judges them (and decides what it understands).
+        env.pass_over_header()?;
         let body = env.body()?;
         let child = env.r.next_child(&body)?;
         let grandchild = match child {
@@ -682,5 +701,63 @@ mod tests {
         assert!(outer.starts_with(
             "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\""
         ));
+    }
+}
+
+#[cfg(test)]
+mod probe_tests {
+    use super::*;
+
+    /// A message that reads its headers as unknown ones and skips the Body's content.
+    struct Skim;
+
+    impl SoapMessage for Skim {
+        fn decode_envelope<'a>(env: &mut EnvelopeReader<'a>) -> Result<Self, DecodeError> {
+            let body = env.body()?;
+            while let Some(c) = env.r.next_child(&body)? {
+                env.r.skip_checked(&c)?;
+            }
+            env.finish()?;
+            Ok(Skim)
+        }
+        fn has_headers(&self) -> bool {
+            false
+        }
+        fn encode_headers(&self, _: &mut Writer) -> Result<(), EncodeError> {
+            Ok(())
+        }
+        fn encode_body(&self, _: &mut Writer) -> Result<(), EncodeError> {
+            Ok(())
+        }
+    }
+
+    fn doc(header: &str) -> String {
+        format!(
+            r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>{header}</s:Header><s:Body><t:Note xmlns:t="urn:t"><t:Line/></t:Note></s:Body></s:Envelope>"#
+        )
+    }
+
+    #[test]
+    fn the_probe_passes_over_headers_and_the_decode_judges_them() {
+        // What quick-xml lets through and the reader refuses: an undeclared attribute prefix,
+        // a repeated attribute, a misplaced `<` deep inside an entry.
+        for (header, refusal) in [
+            (r#"<t:X xmlns:t="urn:t" u:a="1"><deep><er/></deep></t:X>"#, "prefix 'u'"),
+            (r#"<t:X xmlns:t="urn:t"><deep a="1" a="2"/></t:X>"#, "appears twice"),
+            (r#"<t:X xmlns:t="urn:t"><deep><er a="<"/></deep></t:X>"#, "'<' is not allowed"),
+        ] {
+            let doc = doc(header);
+            let probed = Probed::open(&doc, NsTable::STANDARD, None, Limits::DEFAULT).unwrap_or_else(|e| panic!("{header}: {e}"));
+            assert_eq!(probed.probe.child.map(|c| c.local()), Some("Note"));
+            assert_eq!(probed.probe.grandchild.map(|c| c.local()), Some("Line"));
+            let err = probed.decode::<Skim>().err().unwrap_or_else(|| panic!("{header} decoded"));
+            assert!(err.message().contains(refusal), "{header}: {err}");
+            // The same error as reading the document from the start.
+            let whole = decode_message::<Skim>(&doc, NsTable::STANDARD, None, Limits::DEFAULT).err().unwrap();
+            assert_eq!(whole.to_string(), err.to_string());
+        }
+        let good = doc(r#"<t:X xmlns:t="urn:t"><deep><t:X/></deep></t:X><t:Y xmlns:t="urn:t"/>"#);
+        let probed = Probed::open(&good, NsTable::STANDARD, None, Limits::DEFAULT).unwrap();
+        assert_eq!(probed.decode::<Skim>().unwrap().ignored_headers.len(), 2);
     }
 }

@@ -576,6 +576,21 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// Consumes `el` and everything inside it without judging any of it (names, namespaces,
+    /// attributes, text: only that tags nest), for a look ahead whose reader is then thrown
+    /// away: the content is read again, with every check, by whoever decodes it. Errors are
+    /// quick-xml's; [`settle`](crate::soap::settle) turns them into the document's first
+    /// well-formedness error.
+    pub fn skip_unchecked(&mut self, el: &Start<'a>) -> Result<(), DecodeError> {
+        if el.empty || self.pending.is_some() {
+            return self.skip(el);
+        }
+        self.apply_close();
+        self.xml.read_to_end(QName(el.name())).map_err(|e| self.xml_error(e))?;
+        self.close();
+        Ok(())
+    }
+
     /// Consumes `el` and everything inside it like [`Reader::skip`], also reading the
     /// attributes of every element, so that any well-formedness error in it is found.
     pub fn skip_checked(&mut self, el: &Start<'a>) -> Result<(), DecodeError> {
