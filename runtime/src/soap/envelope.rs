@@ -112,21 +112,12 @@ impl<'a> EnvelopeReader<'a> {
     /// The next header entry, or `None` when there are no more. Entries must be consumed
     /// (decoded, or passed to [`EnvelopeReader::unknown_header`]) before the next call.
     pub fn next_header(&mut self) -> Result<Option<Start<'a>>, DecodeError> {
-        let v = self.version.ns();
-        if self.state == State::Start {
-            match self.env_child()? {
-                Some(c) if c.is(v, "Header") => {
-                    check_envelope_attributes(&self.r, &c, self.version)?;
-                    self.header = Some(c);
-                    self.state = State::InHeader;
-                }
-                Some(c) if c.is(v, "Body") => {
-                    self.body = Some(c);
-                    self.state = State::BeforeBody;
-                }
-                Some(c) => return Err(self.r.unexpected_element(&c, &[(v, "Header"), (v, "Body")])),
-                None => return Err(self.r.missing_element(&self.envelope, None, &[(v, "Body")])),
-            }
+        if self.state == State::Start
+            && let Some(c) = self.header_or_body()?
+        {
+            check_envelope_attributes(&self.r, &c, self.version)?;
+            self.header = Some(c);
+            self.state = State::InHeader;
         }
         if self.state != State::InHeader {
             return Ok(None);
@@ -150,23 +141,29 @@ impl<'a> EnvelopeReader<'a> {
     /// For a look ahead whose reader is then thrown away (the routing probe): passes over the
     /// Header without reading its entries (see [`Reader::skip_unchecked`]).
     fn pass_over_header(&mut self) -> Result<(), DecodeError> {
-        if self.state != State::Start {
-            return Ok(());
+        if self.state == State::Start
+            && let Some(c) = self.header_or_body()?
+        {
+            self.r.skip_unchecked(&c)?;
+            self.state = State::BeforeBody;
         }
+        Ok(())
+    }
+
+    /// The Envelope's first child: the Header, returned, or the Body, kept for
+    /// [`EnvelopeReader::body`] (then `None`); anything else is an error.
+    fn header_or_body(&mut self) -> Result<Option<Start<'a>>, DecodeError> {
         let v = self.version.ns();
         match self.env_child()? {
-            Some(c) if c.is(v, "Header") => {
-                self.r.skip_unchecked(&c)?;
-                self.state = State::BeforeBody;
-            }
+            Some(c) if c.is(v, "Header") => Ok(Some(c)),
             Some(c) if c.is(v, "Body") => {
                 self.body = Some(c);
                 self.state = State::BeforeBody;
+                Ok(None)
             }
-            Some(c) => return Err(self.r.unexpected_element(&c, &[(v, "Header"), (v, "Body")])),
-            None => return Err(self.r.missing_element(&self.envelope, None, &[(v, "Body")])),
+            Some(c) => Err(self.r.unexpected_element(&c, &[(v, "Header"), (v, "Body")])),
+            None => Err(self.r.missing_element(&self.envelope, None, &[(v, "Body")])),
         }
-        Ok(())
     }
 
     /// Handles a header entry the message does not declare: a `mustUnderstand` entry
