@@ -348,16 +348,12 @@ pub fn encode_message_with<M: SoapMessage>(
     extra: &[AnyElement],
     msg: &M,
 ) -> Result<String, EncodeError> {
-    write_envelope(
-        version,
-        prefixes,
-        msg.has_headers() || !extra.is_empty(),
-        |w| {
-            extra.iter().try_for_each(|e| e.encode(w))?;
-            msg.encode_headers(w)
-        },
-        |w| msg.encode_body(w),
-    )
+    let headers = |w: &mut Writer| {
+        extra.iter().try_for_each(|e| e.encode(w))?;
+        msg.encode_headers(w)
+    };
+    let has_headers = msg.has_headers() || !extra.is_empty();
+    encode_to_string(|out| write_envelope_into(version, prefixes, has_headers, headers, |w| msg.encode_body(w), out))
 }
 
 /// Writes a fault in an envelope.
@@ -368,17 +364,8 @@ pub fn encode_fault(version: SoapVersion, fault: &Fault) -> Result<String, Encod
 /// Writes a fault in an envelope whose Header holds `headers` (e.g. SOAP 1.2's `Upgrade` or
 /// `NotUnderstood` blocks).
 pub fn encode_fault_with_headers(version: SoapVersion, fault: &Fault, headers: &[AnyElement]) -> Result<String, EncodeError> {
-    write_envelope(version, &[], !headers.is_empty(), |w| headers.iter().try_for_each(|h| h.encode(w)), |w| fault.encode(version, w))
-}
-
-fn write_envelope(
-    version: SoapVersion,
-    prefixes: &'static [(&'static str, &'static str)],
-    headers: bool,
-    write_headers: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
-    write_body: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
-) -> Result<String, EncodeError> {
-    encode_to_string(|out| write_envelope_into(version, prefixes, headers, write_headers, write_body, out))
+    let write_headers = |w: &mut Writer| headers.iter().try_for_each(|h| h.encode(w));
+    encode_to_string(|out| write_envelope_into(version, &[], !headers.is_empty(), write_headers, |w| fault.encode(version, w), out))
 }
 
 /// Appends `msg` in an envelope to `out` (nothing on error): [`encode_message`] into a buffer
