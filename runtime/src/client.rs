@@ -423,6 +423,40 @@ pub fn decode_response<O: SoapMessage>(binding: Binding, limits: Limits, respons
     }
 }
 
+/// [`call`] with the input taken by value: the future a generated client method returns as it
+/// is (the output type comes from the method's signature).
+pub async fn invoke<T, I, O>(
+    transport: &T,
+    binding: Binding,
+    extra: &HeaderSource,
+    operation: &'static str,
+    action: &'static str,
+    input: I,
+) -> Result<O, ClientError>
+where
+    T: Transport + ?Sized,
+    I: SoapMessage,
+    O: SoapMessage,
+{
+    call(transport, binding, extra, operation, action, &input).await
+}
+
+/// [`call_one_way`] with the input taken by value, as [`invoke`].
+pub async fn invoke_one_way<T, I>(
+    transport: &T,
+    binding: Binding,
+    extra: &HeaderSource,
+    operation: &'static str,
+    action: &'static str,
+    input: I,
+) -> Result<(), ClientError>
+where
+    T: Transport + ?Sized,
+    I: SoapMessage,
+{
+    call_one_way(transport, binding, extra, operation, action, &input).await
+}
+
 /// Performs one one-way operation (an input and no output), logged as [`call`] is.
 pub async fn call_one_way<T, I>(
     transport: &T,

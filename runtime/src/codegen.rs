@@ -4,7 +4,8 @@
 #[cfg(feature = "proptest")]
 pub use crate::arbitrary;
 pub use crate::client::{
-    Binding, ClientError, ExtraHeaders, HeaderSource, SoapRequest, SoapResponse, Transport, TransportError, call, call_one_way,
+    Binding, ClientError, ExtraHeaders, HeaderSource, SoapRequest, SoapResponse, Transport, TransportError, call, call_one_way, invoke,
+    invoke_one_way,
 };
 pub use crate::codec::{
     AnyContent, Attempt, Codec, Complex, ComplexType, ElementCodec, Group, Nillable, NillableComplex, NillableSimple, RootElement, Simple,
@@ -16,14 +17,14 @@ pub use crate::codec::{
     put_opt, replace, too_many, write_list,
 };
 pub use crate::server::{
-    FaultPolicy, Match, RequestContext, RequestInfo, Routes, SoapHttpRequest, SoapHttpResponse, SoapService, StandardFaults, accepted,
-    fault_response, message_response, record_operation, reject, request_text,
+    FaultPolicy, Match, RequestContext, RequestInfo, Routes, SoapHttpRequest, SoapHttpResponse, SoapService, StandardFaults, accept,
+    accepted, fault_response, message_response, record_operation, reject, request_text, respond, respond_accepted,
 };
 pub use crate::soap::{
     BodyProbe, EnvelopeReader, Fault, Probed, SoapMessage, SoapVersion, decode_fault, decode_message, encode_fault, encode_fault_into,
     encode_message, encode_message_into, encode_to_string, probe_body, unroutable,
 };
-pub use crate::tool::{MessageKind, MessageSet, keep_furthest};
+pub use crate::tool::{MessageKind, MessageSet, decoded_or_keep, keep_furthest};
 pub use crate::xml::ns::{NsId, NsTable, SOAP11_ENV, SOAP12_ENV, XML, XSI};
 pub use crate::xml::{AnyAttribute, AnyElement, AnyNode, Attr, DecodeError, EncodeError, Limits, Reader, Start, Wildcard, Writer};
 pub use crate::xsd;

@@ -72,6 +72,38 @@ pub fn record_operation(name: &'static str) {
     tracing::Span::current().record("operation", name);
 }
 
+/// Decodes the request as `M`, the input of `operation`, going on from the probe; once it has
+/// decoded, records the operation on the span ([`record_operation`]) and gives the context the
+/// header entries the message does not declare. Generated dispatchers call it for each
+/// candidate operation, and [`respond`] with what the implementation returns.
+pub fn accept<M: SoapMessage>(probed: &soap::Probed<'_>, ctx: &mut RequestContext, operation: &'static str) -> Result<M, DecodeError> {
+    let decoded = probed.try_decode::<M>()?;
+    record_operation(operation);
+    ctx.ignored_headers = decoded.ignored_headers;
+    Ok(decoded.message)
+}
+
+/// The answer to a request: the implementation's output ([`message_response`]) or its fault
+/// ([`fault_response`]).
+pub fn respond<M: SoapMessage>(
+    version: SoapVersion,
+    prefixes: &'static [(&'static str, &'static str)],
+    result: Result<M, Fault>,
+) -> SoapHttpResponse {
+    match result {
+        Ok(out) => message_response(version, prefixes, &out),
+        Err(fault) => fault_response(version, &fault),
+    }
+}
+
+/// The answer to a one-way request: [`accepted`], or the fault the implementation returned.
+pub fn respond_accepted(version: SoapVersion, result: Result<(), Fault>) -> SoapHttpResponse {
+    match result {
+        Ok(()) => accepted(),
+        Err(fault) => fault_response(version, &fault),
+    }
+}
+
 /// A SOAP service: decodes a request, calls the implementation, encodes the answer.
 /// Implemented by generated dispatchers.
 pub trait SoapService: Send + Sync + 'static {

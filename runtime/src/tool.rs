@@ -55,6 +55,18 @@ pub fn keep_furthest(best: &mut Option<DecodeError>, e: DecodeError) {
     }
 }
 
+/// The message `result` holds, or `None` after keeping its error as [`keep_furthest`] does:
+/// for trying candidate messages one after the other.
+pub fn decoded_or_keep<T>(best: &mut Option<DecodeError>, result: Result<T, DecodeError>) -> Option<T> {
+    match result {
+        Ok(m) => Some(m),
+        Err(e) => {
+            keep_furthest(best, e);
+            None
+        }
+    }
+}
+
 /// A decoded message and its re-encoding.
 #[derive(Debug)]
 pub struct RoundTrip {

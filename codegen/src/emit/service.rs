@@ -50,9 +50,9 @@ impl Emitter<'_> {
             let (out, call, respond) = match &op.output {
                 Some(output) => {
                     let out = ident(&output.rust);
-                    (quote!(#out), quote!(__rt::call::<T, #inp, #out>), quote!(__rt::message_response(VERSION, PREFIXES, &out)))
+                    (quote!(#out), quote!(__rt::invoke), quote!(__rt::respond(VERSION, PREFIXES, answer)))
                 }
-                None => (quote!(()), quote!(__rt::call_one_way::<T, #inp>), quote!(__rt::accepted())),
+                None => (quote!(()), quote!(__rt::invoke_one_way), quote!(__rt::respond_accepted(VERSION, answer))),
             };
             let action = lit(&op.soap_action);
             let op_name = lit(&op.name);
@@ -80,7 +80,7 @@ impl Emitter<'_> {
             });
             client_impls.extend(quote! {
                 fn #method(&self, input: #inp) -> impl ::core::future::Future<Output = ::core::result::Result<#out, __rt::ClientError>> + Send {
-                    async move { #call(&self.transport, BINDING, &self.extra, #op_name, #action, &input).await }
+                    #call(&self.transport, BINDING, &self.extra, #op_name, #action, input)
                 }
             });
             let declared =
@@ -104,14 +104,10 @@ impl Emitter<'_> {
                 }
             });
             dispatch_arms.extend(quote! {
-                #ops_enum::#variant => match probed.try_decode::<#inp>() {
-                    ::core::result::Result::Ok(decoded) => {
-                        __rt::record_operation(#op_name);
-                        ctx.ignored_headers = decoded.ignored_headers;
-                        return match self.service.#method(&ctx, decoded.message).await {
-                            ::core::result::Result::Ok(out) => #respond,
-                            ::core::result::Result::Err(fault) => __rt::fault_response(VERSION, &fault),
-                        };
+                #ops_enum::#variant => match __rt::accept(&probed, &mut ctx, #op_name) {
+                    ::core::result::Result::Ok(input) => {
+                        let answer = self.service.#method(&ctx, input).await;
+                        return #respond;
                     }
                     ::core::result::Result::Err(e) => e,
                 },
@@ -422,14 +418,23 @@ impl Emitter<'_> {
         let decode = self.message_decode(op, msg, m);
         let encode_headers = self.message_encode_headers(msg, m);
         let encode_body = self.message_encode_body(op, msg, m);
-        let has_headers = if msg.headers.is_empty() {
-            quote!(false)
+        // Without header parts the trait's defaults (no header entries) hold.
+        let header_methods = if msg.headers.is_empty() {
+            TokenStream::new()
         } else {
             let checks = msg.headers.iter().map(|h| {
                 let f = ident(&h.rust);
                 quote!(self.#f.is_some())
             });
-            quote!(#(#checks)||*)
+            quote! {
+                fn has_headers(&self) -> bool {
+                    #(#checks)||*
+                }
+                fn encode_headers(&self, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
+                    #encode_headers
+                    ::core::result::Result::Ok(())
+                }
+            }
         };
         let default = if msg.body.is_empty() { quote!(, Default) } else { quote!() };
         quote! {
@@ -444,13 +449,7 @@ impl Emitter<'_> {
                     #decode
                     ::core::result::Result::Ok(Self { #(#field_names,)* })
                 }
-                fn has_headers(&self) -> bool {
-                    #has_headers
-                }
-                fn encode_headers(&self, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
-                    #encode_headers
-                    ::core::result::Result::Ok(())
-                }
+                #header_methods
                 fn encode_body(&self, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
                     #encode_body
                     ::core::result::Result::Ok(())
@@ -485,13 +484,16 @@ impl Emitter<'_> {
                 }
             });
         }
-        out.extend(quote! {
-            while let ::core::option::Option::Some(c) = env.next_header()? {
-                #arms
-                env.unknown_header(&c)?;
-            }
-            let body = env.body()?;
-        });
+        if !msg.headers.is_empty() {
+            out.extend(quote! {
+                while let ::core::option::Option::Some(c) = env.next_header()? {
+                    #arms
+                    env.unknown_header(&c)?;
+                }
+            });
+        }
+        // `body` passes over the header entries left, judging each as unknown.
+        out.extend(quote!(let body = env.body()?;));
         // Body.
         let type_part = matches!(msg.body.as_slice(), [BodyPart { kind: PartKind::Type(_), .. }]) && op.style == Style::Document;
         if type_part {
@@ -544,31 +546,35 @@ impl Emitter<'_> {
         let mut out = TokenStream::new();
         for p in &msg.body {
             let f = part_local(&p.rust);
-            let (ns, l, dec) = match p.kind {
+            let (ns, l, codec) = match p.kind {
                 PartKind::Element(e) => {
                     let eu = self.element_use(e);
                     let ns = self.ns_id(&eu.name.ns);
                     let l = lit(&eu.name.local);
-                    (ns, l, self.header_decode(&eu, m))
+                    (ns, l, self.part_codec(&eu, m))
                 }
                 PartKind::Type(t) => {
                     let eu = ElementUse::plain(&p.part, t);
-                    (quote!(__rt::NsId::NONE), lit(&p.part), self.header_decode(&eu, m))
+                    (quote!(__rt::NsId::NONE), lit(&p.part), self.part_codec(&eu, m))
                 }
             };
             let _ = rpc;
             out.extend(quote! {
-                let #f = match cur {
-                    ::core::option::Option::Some(c) if c.is(#ns, #l) => {
-                        let v = #dec;
-                        cur = r.next_child(start)?;
-                        v
-                    }
-                    _ => return ::core::result::Result::Err(r.missing_element(start, cur.as_ref(), &[(#ns, #l)])),
-                };
+                let #f = __rt::one::<#codec>(r, start, &mut cur, #ns, #l)?;
             });
         }
         out
+    }
+
+    /// The `ElementCodec` a body part is read with: the decoders of [`Self::header_decode`].
+    fn part_codec(&self, e: &ElementUse, m: &str) -> TokenStream {
+        if self.is_simple(e.ty) {
+            let codec = self.codec_type(e.ty, m);
+            if e.nillable { quote!(__rt::NillableSimple<#codec>) } else { quote!(__rt::Simple<#codec>) }
+        } else {
+            let ty = self.value_type(e.ty, m);
+            quote!(__rt::Complex<#ty>)
+        }
     }
 
     /// `decode(r, &c)` for a whole element.
@@ -809,26 +815,14 @@ impl Emitter<'_> {
                 kind_arms.extend(quote!(Self::#v(_) => __rt::MessageKind::#kind,));
             }
             let iv = ident(&input.rust);
-            input_arms.extend(quote! {
-                #ops_enum::#ov => match probed.try_decode::<#iv>() {
-                    ::core::result::Result::Ok(d) => return ::core::result::Result::Ok(Self::#iv(d.message)),
-                    ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-                },
-            });
+            input_arms.extend(quote!(#ops_enum::#ov => probed.decode_as(Self::#iv),));
             let Some(output) = &op.output else { continue };
             let outv = ident(&output.rust);
             let (first, _) = self.message_first(Some(output));
             let check = self.first_check(&first);
             let cond =
                 if first.emptiable { quote!(probe.child.is_none_or(|c| #check)) } else { quote!(probe.child.is_some_and(|c| #check)) };
-            output_tries.extend(quote! {
-                if #cond {
-                    match probed.try_decode::<#outv>() {
-                        ::core::result::Result::Ok(d) => return ::core::result::Result::Ok(Self::#outv(d.message)),
-                        ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-                    }
-                }
-            });
+            output_tries.extend(quote!((#cond, |p| p.decode_as(Self::#outv)),));
         }
         let d = doc(&format!(
             "Any message of binding `{}`: an operation's input or output, or a fault.\n\
@@ -856,11 +850,22 @@ impl Emitter<'_> {
                     }
                     let mut best: ::core::option::Option<__rt::DecodeError> = ::core::option::Option::None;
                     for op in route(::core::option::Option::None, probe) {
-                        match op {
+                        let decoded = match op {
                             #input_arms
+                        };
+                        if let ::core::option::Option::Some(m) = __rt::decoded_or_keep(&mut best, decoded) {
+                            return ::core::result::Result::Ok(m);
                         }
                     }
-                    #output_tries
+                    // Each output whose Body element the Body's first child can start.
+                    let outputs: &[(bool, fn(&__rt::Probed<'_>) -> ::core::result::Result<Self, __rt::DecodeError>)] = &[#output_tries];
+                    for (applies, decode) in outputs {
+                        if *applies {
+                            if let ::core::option::Option::Some(m) = __rt::decoded_or_keep(&mut best, decode(&probed)) {
+                                return ::core::result::Result::Ok(m);
+                            }
+                        }
+                    }
                     ::core::result::Result::Err(best.map(|e| probed.settle(e)).unwrap_or_else(|| probed.unroutable()))
                 }
 

@@ -14,38 +14,17 @@ impl __rt::SoapMessage for LoginInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "login") => {
-                let v = __rt::decode_complex::<super::soap::Login>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r.missing_element(start, cur.as_ref(), &[(NS_SOAP, "login")]),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::Login>,
+        >(r, start, &mut cur, NS_SOAP, "login")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -84,38 +63,17 @@ impl __rt::SoapMessage for LoginOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "login-resp") => {
-                let v = __rt::decode_complex::<super::soap::LoginResp>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r.missing_element(start, cur.as_ref(), &[(NS_SOAP, "login-resp")]),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::LoginResp>,
+        >(r, start, &mut cur, NS_SOAP, "login-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -174,18 +132,9 @@ impl __rt::SoapMessage for LogoutInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "logout") => {
-                let v = __rt::decode_complex::<super::soap::Logout>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r.missing_element(start, cur.as_ref(), &[(NS_SOAP, "logout")]),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::Logout>,
+        >(r, start, &mut cur, NS_SOAP, "logout")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -247,38 +196,17 @@ impl __rt::SoapMessage for LogoutOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "logout-resp") => {
-                let v = __rt::decode_complex::<super::soap::LogoutResp>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r.missing_element(start, cur.as_ref(), &[(NS_SOAP, "logout-resp")]),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::LogoutResp>,
+        >(r, start, &mut cur, NS_SOAP, "logout-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -337,23 +265,9 @@ impl __rt::SoapMessage for GetAllConfigInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "get-all-config") => {
-                let v = __rt::decode_complex::<super::soap::GetAllConfig>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "get-all-config")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::GetAllConfig>,
+        >(r, start, &mut cur, NS_SOAP, "get-all-config")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -415,43 +329,17 @@ impl __rt::SoapMessage for GetAllConfigOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "get-all-config-resp") => {
-                let v = __rt::decode_complex::<super::soap::GetAllConfigResp>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "get-all-config-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::GetAllConfigResp>,
+        >(r, start, &mut cur, NS_SOAP, "get-all-config-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -510,23 +398,9 @@ impl __rt::SoapMessage for GetSystemConfigInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "get-system-config") => {
-                let v = __rt::decode_complex::<super::soap::EmptyType>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "get-system-config")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::EmptyType>,
+        >(r, start, &mut cur, NS_SOAP, "get-system-config")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -588,45 +462,17 @@ impl __rt::SoapMessage for GetSystemConfigOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_SOAP, "get-system-config-resp") => {
-                let v = __rt::decode_complex::<super::soap::GetSystemConfigResp>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "get-system-config-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::GetSystemConfigResp>,
+        >(r, start, &mut cur, NS_SOAP, "get-system-config-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -685,23 +531,9 @@ impl __rt::SoapMessage for GetUserConfigInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "get-user-config") => {
-                let v = __rt::decode_complex::<super::soap::EmptyType>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "get-user-config")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::EmptyType>,
+        >(r, start, &mut cur, NS_SOAP, "get-user-config")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -763,43 +595,17 @@ impl __rt::SoapMessage for GetUserConfigOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "get-user-config-resp") => {
-                let v = __rt::decode_complex::<super::soap::GetUserConfigResp>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "get-user-config-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::GetUserConfigResp>,
+        >(r, start, &mut cur, NS_SOAP, "get-user-config-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -858,23 +664,9 @@ impl __rt::SoapMessage for SetUserConfigInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "set-user-config") => {
-                let v = __rt::decode_complex::<super::soap::SetUserConfig>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "set-user-config")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::SetUserConfig>,
+        >(r, start, &mut cur, NS_SOAP, "set-user-config")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -936,43 +728,17 @@ impl __rt::SoapMessage for SetUserConfigOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "set-user-config-resp") => {
-                let v = __rt::decode_complex::<super::soap::SetUserConfigResp>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "set-user-config-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::SetUserConfigResp>,
+        >(r, start, &mut cur, NS_SOAP, "set-user-config-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -1031,23 +797,9 @@ impl __rt::SoapMessage for GetContactListInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "get-contact-list") => {
-                let v = __rt::decode_complex::<super::soap::EmptyType>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "get-contact-list")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::EmptyType>,
+        >(r, start, &mut cur, NS_SOAP, "get-contact-list")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -1109,45 +861,17 @@ impl __rt::SoapMessage for GetContactListOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_SOAP, "get-contact-list-resp") => {
-                let v = __rt::decode_complex::<super::soap::GetContactListResp>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "get-contact-list-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::GetContactListResp>,
+        >(r, start, &mut cur, NS_SOAP, "get-contact-list-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -1206,18 +930,9 @@ impl __rt::SoapMessage for AddGroupInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "add-group") => {
-                let v = __rt::decode_complex::<super::soap::AddGroup>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r.missing_element(start, cur.as_ref(), &[(NS_SOAP, "add-group")]),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::AddGroup>,
+        >(r, start, &mut cur, NS_SOAP, "add-group")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -1279,43 +994,17 @@ impl __rt::SoapMessage for AddGroupOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "add-group-resp") => {
-                let v = __rt::decode_complex::<super::soap::AddGroupResp>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "add-group-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::AddGroupResp>,
+        >(r, start, &mut cur, NS_SOAP, "add-group-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -1374,18 +1063,9 @@ impl __rt::SoapMessage for ModifyGroupInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "modify-group") => {
-                let v = __rt::decode_complex::<super::soap::ModifyGroup>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r.missing_element(start, cur.as_ref(), &[(NS_SOAP, "modify-group")]),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::ModifyGroup>,
+        >(r, start, &mut cur, NS_SOAP, "modify-group")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -1447,43 +1127,17 @@ impl __rt::SoapMessage for ModifyGroupOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "modify-group-resp") => {
-                let v = __rt::decode_complex::<super::soap::ModifyGroupResp>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "modify-group-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::ModifyGroupResp>,
+        >(r, start, &mut cur, NS_SOAP, "modify-group-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -1542,18 +1196,9 @@ impl __rt::SoapMessage for DeleteGroupInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "delete-group") => {
-                let v = __rt::decode_complex::<super::soap::DeleteGroup>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r.missing_element(start, cur.as_ref(), &[(NS_SOAP, "delete-group")]),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::DeleteGroup>,
+        >(r, start, &mut cur, NS_SOAP, "delete-group")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -1615,43 +1260,17 @@ impl __rt::SoapMessage for DeleteGroupOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "delete-group-resp") => {
-                let v = __rt::decode_complex::<super::soap::DeleteGroupResp>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "delete-group-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::DeleteGroupResp>,
+        >(r, start, &mut cur, NS_SOAP, "delete-group-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -1710,18 +1329,9 @@ impl __rt::SoapMessage for AddContactInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "add-contact") => {
-                let v = __rt::decode_complex::<super::soap::AddContact>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r.missing_element(start, cur.as_ref(), &[(NS_SOAP, "add-contact")]),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::AddContact>,
+        >(r, start, &mut cur, NS_SOAP, "add-contact")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -1783,43 +1393,17 @@ impl __rt::SoapMessage for AddContactOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "add-contact-resp") => {
-                let v = __rt::decode_complex::<super::soap::AddContactResp>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "add-contact-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::AddContactResp>,
+        >(r, start, &mut cur, NS_SOAP, "add-contact-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -1878,23 +1462,9 @@ impl __rt::SoapMessage for ModifyContactInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "modify-contact") => {
-                let v = __rt::decode_complex::<super::soap::ModifyContact>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "modify-contact")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::ModifyContact>,
+        >(r, start, &mut cur, NS_SOAP, "modify-contact")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -1956,43 +1526,17 @@ impl __rt::SoapMessage for ModifyContactOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "modify-contact-resp") => {
-                let v = __rt::decode_complex::<super::soap::ModifyContactResp>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "modify-contact-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::ModifyContactResp>,
+        >(r, start, &mut cur, NS_SOAP, "modify-contact-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -2051,23 +1595,9 @@ impl __rt::SoapMessage for DeleteContactInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "delete-contact") => {
-                let v = __rt::decode_complex::<super::soap::DeleteContact>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "delete-contact")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::DeleteContact>,
+        >(r, start, &mut cur, NS_SOAP, "delete-contact")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -2129,43 +1659,17 @@ impl __rt::SoapMessage for DeleteContactOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "delete-contact-resp") => {
-                let v = __rt::decode_complex::<super::soap::DeleteContactResp>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "delete-contact-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::DeleteContactResp>,
+        >(r, start, &mut cur, NS_SOAP, "delete-contact-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -2224,23 +1728,9 @@ impl __rt::SoapMessage for GetPresenceRulesInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "get-presence-rules") => {
-                let v = __rt::decode_complex::<super::soap::GetPresenceRules>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "get-presence-rules")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::GetPresenceRules>,
+        >(r, start, &mut cur, NS_SOAP, "get-presence-rules")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -2302,47 +1792,17 @@ impl __rt::SoapMessage for GetPresenceRulesOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_SOAP, "get-presence-rules-resp") => {
-                let v = __rt::decode_complex::<
-                    super::soap::GetPresenceRulesResp,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "get-presence-rules-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::GetPresenceRulesResp>,
+        >(r, start, &mut cur, NS_SOAP, "get-presence-rules-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -2401,23 +1861,9 @@ impl __rt::SoapMessage for SetPresenceRulesInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "set-presence-rules") => {
-                let v = __rt::decode_complex::<super::soap::SetPresenceRules>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "set-presence-rules")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::SetPresenceRules>,
+        >(r, start, &mut cur, NS_SOAP, "set-presence-rules")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -2479,47 +1925,17 @@ impl __rt::SoapMessage for SetPresenceRulesOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_SOAP, "set-presence-rules-resp") => {
-                let v = __rt::decode_complex::<
-                    super::soap::SetPresenceRulesResp,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "set-presence-rules-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::SetPresenceRulesResp>,
+        >(r, start, &mut cur, NS_SOAP, "set-presence-rules-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -2578,25 +1994,9 @@ impl __rt::SoapMessage for DeletePresenceRulesInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_SOAP, "delete-presence-rules") => {
-                let v = __rt::decode_complex::<super::soap::DeletePresenceRules>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "delete-presence-rules")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::DeletePresenceRules>,
+        >(r, start, &mut cur, NS_SOAP, "delete-presence-rules")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -2658,47 +2058,17 @@ impl __rt::SoapMessage for DeletePresenceRulesOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_SOAP, "delete-presence-rules-resp") => {
-                let v = __rt::decode_complex::<
-                    super::soap::DeletePresenceRulesResp,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "delete-presence-rules-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::DeletePresenceRulesResp>,
+        >(r, start, &mut cur, NS_SOAP, "delete-presence-rules-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -2757,23 +2127,9 @@ impl __rt::SoapMessage for GetDialingRulesInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "get-dialing-rules") => {
-                let v = __rt::decode_complex::<super::soap::EmptyType>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "get-dialing-rules")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::EmptyType>,
+        >(r, start, &mut cur, NS_SOAP, "get-dialing-rules")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -2835,45 +2191,17 @@ impl __rt::SoapMessage for GetDialingRulesOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_SOAP, "get-dialing-rules-resp") => {
-                let v = __rt::decode_complex::<super::soap::GetDialingRulesResp>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "get-dialing-rules-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::GetDialingRulesResp>,
+        >(r, start, &mut cur, NS_SOAP, "get-dialing-rules-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -2932,25 +2260,9 @@ impl __rt::SoapMessage for AddRecentCommInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "add-recent-comm") => {
-                let v = __rt::decode_complex::<
-                    super::soap::RecentCommRecordType,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "add-recent-comm")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::RecentCommRecordType>,
+        >(r, start, &mut cur, NS_SOAP, "add-recent-comm")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -3012,43 +2324,17 @@ impl __rt::SoapMessage for AddRecentCommOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "add-recent-comm-resp") => {
-                let v = __rt::decode_complex::<super::soap::AddRecentCommResp>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "add-recent-comm-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::AddRecentCommResp>,
+        >(r, start, &mut cur, NS_SOAP, "add-recent-comm-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -3107,23 +2393,9 @@ impl __rt::SoapMessage for GetRecentCommInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "get-recent-comm") => {
-                let v = __rt::decode_complex::<super::soap::EmptyType>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "get-recent-comm")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::EmptyType>,
+        >(r, start, &mut cur, NS_SOAP, "get-recent-comm")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -3185,43 +2457,17 @@ impl __rt::SoapMessage for GetRecentCommOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "get-recent-comm-resp") => {
-                let v = __rt::decode_complex::<super::soap::GetRecentCommResp>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "get-recent-comm-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::GetRecentCommResp>,
+        >(r, start, &mut cur, NS_SOAP, "get-recent-comm-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -3280,25 +2526,9 @@ impl __rt::SoapMessage for GetLicensingFeaturesInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_SOAP, "get-licensing-features") => {
-                let v = __rt::decode_complex::<super::soap::EmptyType>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "get-licensing-features")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::EmptyType>,
+        >(r, start, &mut cur, NS_SOAP, "get-licensing-features")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -3360,47 +2590,17 @@ impl __rt::SoapMessage for GetLicensingFeaturesOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_SOAP, "get-licensing-features-resp") => {
-                let v = __rt::decode_complex::<
-                    super::soap::GetLicensingFeaturesResp,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "get-licensing-features-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::GetLicensingFeaturesResp>,
+        >(r, start, &mut cur, NS_SOAP, "get-licensing-features-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -3459,23 +2659,9 @@ impl __rt::SoapMessage for PublishPresStatusInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "publish-pres-status") => {
-                let v = __rt::decode_complex::<super::soap::PublishPresStatus>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "publish-pres-status")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::PublishPresStatus>,
+        >(r, start, &mut cur, NS_SOAP, "publish-pres-status")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -3537,45 +2723,17 @@ impl __rt::SoapMessage for PublishPresStatusOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_SOAP, "publish-pres-status-resp") => {
-                let v = __rt::decode_complex::<super::soap::StatusCodeType>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "publish-pres-status-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::StatusCodeType>,
+        >(r, start, &mut cur, NS_SOAP, "publish-pres-status-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -3634,25 +2792,9 @@ impl __rt::SoapMessage for UnpublishPresStatusInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_SOAP, "unpublish-pres-status") => {
-                let v = __rt::decode_complex::<super::soap::EmptyType>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "unpublish-pres-status")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::EmptyType>,
+        >(r, start, &mut cur, NS_SOAP, "unpublish-pres-status")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -3714,45 +2856,17 @@ impl __rt::SoapMessage for UnpublishPresStatusOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_SOAP, "unpublish-pres-status-resp") => {
-                let v = __rt::decode_complex::<super::soap::StatusCodeType>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "unpublish-pres-status-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::StatusCodeType>,
+        >(r, start, &mut cur, NS_SOAP, "unpublish-pres-status-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -3811,18 +2925,9 @@ impl __rt::SoapMessage for GetAclInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "get-acl") => {
-                let v = __rt::decode_complex::<super::soap::GetAcl>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r.missing_element(start, cur.as_ref(), &[(NS_SOAP, "get-acl")]),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::GetAcl>,
+        >(r, start, &mut cur, NS_SOAP, "get-acl")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -3884,38 +2989,17 @@ impl __rt::SoapMessage for GetAclOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "get-acl-resp") => {
-                let v = __rt::decode_complex::<super::soap::GetAclResp>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r.missing_element(start, cur.as_ref(), &[(NS_SOAP, "get-acl-resp")]),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::GetAclResp>,
+        >(r, start, &mut cur, NS_SOAP, "get-acl-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -3974,18 +3058,9 @@ impl __rt::SoapMessage for AddAclInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "add-acl") => {
-                let v = __rt::decode_complex::<super::soap::AddAcl>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r.missing_element(start, cur.as_ref(), &[(NS_SOAP, "add-acl")]),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::AddAcl>,
+        >(r, start, &mut cur, NS_SOAP, "add-acl")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -4047,38 +3122,17 @@ impl __rt::SoapMessage for AddAclOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "add-acl-resp") => {
-                let v = __rt::decode_complex::<super::soap::AddAclResp>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r.missing_element(start, cur.as_ref(), &[(NS_SOAP, "add-acl-resp")]),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::AddAclResp>,
+        >(r, start, &mut cur, NS_SOAP, "add-acl-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -4137,18 +3191,9 @@ impl __rt::SoapMessage for DeleteAclInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "delete-acl") => {
-                let v = __rt::decode_complex::<super::soap::DeleteAcl>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r.missing_element(start, cur.as_ref(), &[(NS_SOAP, "delete-acl")]),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::DeleteAcl>,
+        >(r, start, &mut cur, NS_SOAP, "delete-acl")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -4210,43 +3255,17 @@ impl __rt::SoapMessage for DeleteAclOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "delete-acl-resp") => {
-                let v = __rt::decode_complex::<super::soap::DeleteAclResp>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "delete-acl-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::DeleteAclResp>,
+        >(r, start, &mut cur, NS_SOAP, "delete-acl-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -4305,23 +3324,9 @@ impl __rt::SoapMessage for GetCalendaringInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "get-calendaring") => {
-                let v = __rt::decode_complex::<super::soap::EmptyType>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "get-calendaring")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::soap::EmptyType>,
+        >(r, start, &mut cur, NS_SOAP, "get-calendaring")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -4383,43 +3388,17 @@ impl __rt::SoapMessage for GetCalendaringOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "get-calendaring-resp") => {
-                let v = __rt::decode_simple::<bool>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "get-calendaring-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Simple<bool>,
+        >(r, start, &mut cur, NS_SOAP, "get-calendaring-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -4474,23 +3453,9 @@ impl __rt::SoapMessage for SetCalendaringInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "set-calendaring") => {
-                let v = __rt::decode_simple::<bool>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "set-calendaring")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Simple<bool>,
+        >(r, start, &mut cur, NS_SOAP, "set-calendaring")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
@@ -4548,43 +3513,17 @@ impl __rt::SoapMessage for SetCalendaringOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_SOAP, "set-calendaring-resp") => {
-                let v = __rt::decode_simple::<::std::string::String>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_SOAP, "set-calendaring-resp")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Simple<::std::string::String>,
+        >(r, start, &mut cur, NS_SOAP, "set-calendaring-resp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -4996,14 +3935,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<LoginOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                LoginInput,
-                LoginOutput,
-            >(&self.transport, BINDING, &self.extra, "login", "", &input)
-                .await
-        }
+        __rt::invoke(&self.transport, BINDING, &self.extra, "login", "", input)
     }
     fn logout(
         &self,
@@ -5011,14 +3943,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<LogoutOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                LogoutInput,
-                LogoutOutput,
-            >(&self.transport, BINDING, &self.extra, "logout", "", &input)
-                .await
-        }
+        __rt::invoke(&self.transport, BINDING, &self.extra, "logout", "", input)
     }
     fn get_all_config(
         &self,
@@ -5026,14 +3951,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<GetAllConfigOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                GetAllConfigInput,
-                GetAllConfigOutput,
-            >(&self.transport, BINDING, &self.extra, "get-all-config", "", &input)
-                .await
-        }
+        __rt::invoke(&self.transport, BINDING, &self.extra, "get-all-config", "", input)
     }
     fn get_system_config(
         &self,
@@ -5041,14 +3959,14 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<GetSystemConfigOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                GetSystemConfigInput,
-                GetSystemConfigOutput,
-            >(&self.transport, BINDING, &self.extra, "get-system-config", "", &input)
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "get-system-config",
+            "",
+            input,
+        )
     }
     fn get_user_config(
         &self,
@@ -5056,14 +3974,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<GetUserConfigOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                GetUserConfigInput,
-                GetUserConfigOutput,
-            >(&self.transport, BINDING, &self.extra, "get-user-config", "", &input)
-                .await
-        }
+        __rt::invoke(&self.transport, BINDING, &self.extra, "get-user-config", "", input)
     }
     fn set_user_config(
         &self,
@@ -5071,14 +3982,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<SetUserConfigOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                SetUserConfigInput,
-                SetUserConfigOutput,
-            >(&self.transport, BINDING, &self.extra, "set-user-config", "", &input)
-                .await
-        }
+        __rt::invoke(&self.transport, BINDING, &self.extra, "set-user-config", "", input)
     }
     fn get_contact_list(
         &self,
@@ -5086,14 +3990,14 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<GetContactListOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                GetContactListInput,
-                GetContactListOutput,
-            >(&self.transport, BINDING, &self.extra, "get-contact-list", "", &input)
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "get-contact-list",
+            "",
+            input,
+        )
     }
     fn add_group(
         &self,
@@ -5101,14 +4005,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<AddGroupOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                AddGroupInput,
-                AddGroupOutput,
-            >(&self.transport, BINDING, &self.extra, "add-group", "", &input)
-                .await
-        }
+        __rt::invoke(&self.transport, BINDING, &self.extra, "add-group", "", input)
     }
     fn modify_group(
         &self,
@@ -5116,14 +4013,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<ModifyGroupOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                ModifyGroupInput,
-                ModifyGroupOutput,
-            >(&self.transport, BINDING, &self.extra, "modify-group", "", &input)
-                .await
-        }
+        __rt::invoke(&self.transport, BINDING, &self.extra, "modify-group", "", input)
     }
     fn delete_group(
         &self,
@@ -5131,14 +4021,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<DeleteGroupOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                DeleteGroupInput,
-                DeleteGroupOutput,
-            >(&self.transport, BINDING, &self.extra, "delete-group", "", &input)
-                .await
-        }
+        __rt::invoke(&self.transport, BINDING, &self.extra, "delete-group", "", input)
     }
     fn add_contact(
         &self,
@@ -5146,14 +4029,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<AddContactOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                AddContactInput,
-                AddContactOutput,
-            >(&self.transport, BINDING, &self.extra, "add-contact", "", &input)
-                .await
-        }
+        __rt::invoke(&self.transport, BINDING, &self.extra, "add-contact", "", input)
     }
     fn modify_contact(
         &self,
@@ -5161,14 +4037,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<ModifyContactOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                ModifyContactInput,
-                ModifyContactOutput,
-            >(&self.transport, BINDING, &self.extra, "modify-contact", "", &input)
-                .await
-        }
+        __rt::invoke(&self.transport, BINDING, &self.extra, "modify-contact", "", input)
     }
     fn delete_contact(
         &self,
@@ -5176,14 +4045,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<DeleteContactOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                DeleteContactInput,
-                DeleteContactOutput,
-            >(&self.transport, BINDING, &self.extra, "delete-contact", "", &input)
-                .await
-        }
+        __rt::invoke(&self.transport, BINDING, &self.extra, "delete-contact", "", input)
     }
     fn get_presence_rules(
         &self,
@@ -5191,14 +4053,14 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<GetPresenceRulesOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                GetPresenceRulesInput,
-                GetPresenceRulesOutput,
-            >(&self.transport, BINDING, &self.extra, "get-presence-rules", "", &input)
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "get-presence-rules",
+            "",
+            input,
+        )
     }
     fn set_presence_rules(
         &self,
@@ -5206,14 +4068,14 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<SetPresenceRulesOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                SetPresenceRulesInput,
-                SetPresenceRulesOutput,
-            >(&self.transport, BINDING, &self.extra, "set-presence-rules", "", &input)
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "set-presence-rules",
+            "",
+            input,
+        )
     }
     fn delete_presence_rules(
         &self,
@@ -5221,14 +4083,14 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<DeletePresenceRulesOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                DeletePresenceRulesInput,
-                DeletePresenceRulesOutput,
-            >(&self.transport, BINDING, &self.extra, "delete-presence-rules", "", &input)
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "delete-presence-rules",
+            "",
+            input,
+        )
     }
     fn get_dialing_rules(
         &self,
@@ -5236,14 +4098,14 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<GetDialingRulesOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                GetDialingRulesInput,
-                GetDialingRulesOutput,
-            >(&self.transport, BINDING, &self.extra, "get-dialing-rules", "", &input)
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "get-dialing-rules",
+            "",
+            input,
+        )
     }
     fn add_recent_comm(
         &self,
@@ -5251,14 +4113,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<AddRecentCommOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                AddRecentCommInput,
-                AddRecentCommOutput,
-            >(&self.transport, BINDING, &self.extra, "add-recent-comm", "", &input)
-                .await
-        }
+        __rt::invoke(&self.transport, BINDING, &self.extra, "add-recent-comm", "", input)
     }
     fn get_recent_comm(
         &self,
@@ -5266,14 +4121,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<GetRecentCommOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                GetRecentCommInput,
-                GetRecentCommOutput,
-            >(&self.transport, BINDING, &self.extra, "get-recent-comm", "", &input)
-                .await
-        }
+        __rt::invoke(&self.transport, BINDING, &self.extra, "get-recent-comm", "", input)
     }
     fn get_licensing_features(
         &self,
@@ -5281,21 +4129,14 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<GetLicensingFeaturesOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                GetLicensingFeaturesInput,
-                GetLicensingFeaturesOutput,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "get-licensing-features",
-                    "",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "get-licensing-features",
+            "",
+            input,
+        )
     }
     fn publish_pres_status(
         &self,
@@ -5303,14 +4144,14 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<PublishPresStatusOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                PublishPresStatusInput,
-                PublishPresStatusOutput,
-            >(&self.transport, BINDING, &self.extra, "publish-pres-status", "", &input)
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "publish-pres-status",
+            "",
+            input,
+        )
     }
     fn unpublish_pres_status(
         &self,
@@ -5318,14 +4159,14 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<UnpublishPresStatusOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                UnpublishPresStatusInput,
-                UnpublishPresStatusOutput,
-            >(&self.transport, BINDING, &self.extra, "unpublish-pres-status", "", &input)
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "unpublish-pres-status",
+            "",
+            input,
+        )
     }
     fn get_acl(
         &self,
@@ -5333,14 +4174,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<GetAclOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                GetAclInput,
-                GetAclOutput,
-            >(&self.transport, BINDING, &self.extra, "get-acl", "", &input)
-                .await
-        }
+        __rt::invoke(&self.transport, BINDING, &self.extra, "get-acl", "", input)
     }
     fn add_acl(
         &self,
@@ -5348,14 +4182,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<AddAclOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                AddAclInput,
-                AddAclOutput,
-            >(&self.transport, BINDING, &self.extra, "add-acl", "", &input)
-                .await
-        }
+        __rt::invoke(&self.transport, BINDING, &self.extra, "add-acl", "", input)
     }
     fn delete_acl(
         &self,
@@ -5363,14 +4190,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<DeleteAclOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                DeleteAclInput,
-                DeleteAclOutput,
-            >(&self.transport, BINDING, &self.extra, "delete-acl", "", &input)
-                .await
-        }
+        __rt::invoke(&self.transport, BINDING, &self.extra, "delete-acl", "", input)
     }
     fn get_calendaring(
         &self,
@@ -5378,14 +4198,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<GetCalendaringOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                GetCalendaringInput,
-                GetCalendaringOutput,
-            >(&self.transport, BINDING, &self.extra, "get-calendaring", "", &input)
-                .await
-        }
+        __rt::invoke(&self.transport, BINDING, &self.extra, "get-calendaring", "", input)
     }
     fn set_calendaring(
         &self,
@@ -5393,14 +4206,7 @@ impl<T: __rt::Transport> EpasSoapServiceBinding for EpasSoapServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<SetCalendaringOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                SetCalendaringInput,
-                SetCalendaringOutput,
-            >(&self.transport, BINDING, &self.extra, "set-calendaring", "", &input)
-                .await
-        }
+        __rt::invoke(&self.transport, BINDING, &self.extra, "set-calendaring", "", input)
     }
 }
 /// The operations of `{urn:cisco:epas:soap}EpasSoapServiceBinding`, as a server implements them. Serve an implementation with [`EpasSoapServiceBindingDispatcher`].
@@ -6135,583 +4941,219 @@ impl EpasSoapServiceBindingMessage {
         }
         let mut best: ::core::option::Option<__rt::DecodeError> = ::core::option::Option::None;
         for op in route(::core::option::Option::None, probe) {
-            match op {
+            let decoded = match op {
                 EpasSoapServiceBindingOperation::Login => {
-                    match probed.try_decode::<LoginInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::LoginInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::LoginInput)
                 }
                 EpasSoapServiceBindingOperation::Logout => {
-                    match probed.try_decode::<LogoutInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::LogoutInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::LogoutInput)
                 }
                 EpasSoapServiceBindingOperation::GetAllConfig => {
-                    match probed.try_decode::<GetAllConfigInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::GetAllConfigInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::GetAllConfigInput)
                 }
                 EpasSoapServiceBindingOperation::GetSystemConfig => {
-                    match probed.try_decode::<GetSystemConfigInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::GetSystemConfigInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::GetSystemConfigInput)
                 }
                 EpasSoapServiceBindingOperation::GetUserConfig => {
-                    match probed.try_decode::<GetUserConfigInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::GetUserConfigInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::GetUserConfigInput)
                 }
                 EpasSoapServiceBindingOperation::SetUserConfig => {
-                    match probed.try_decode::<SetUserConfigInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::SetUserConfigInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::SetUserConfigInput)
                 }
                 EpasSoapServiceBindingOperation::GetContactList => {
-                    match probed.try_decode::<GetContactListInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::GetContactListInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::GetContactListInput)
                 }
                 EpasSoapServiceBindingOperation::AddGroup => {
-                    match probed.try_decode::<AddGroupInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::AddGroupInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::AddGroupInput)
                 }
                 EpasSoapServiceBindingOperation::ModifyGroup => {
-                    match probed.try_decode::<ModifyGroupInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::ModifyGroupInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::ModifyGroupInput)
                 }
                 EpasSoapServiceBindingOperation::DeleteGroup => {
-                    match probed.try_decode::<DeleteGroupInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::DeleteGroupInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::DeleteGroupInput)
                 }
                 EpasSoapServiceBindingOperation::AddContact => {
-                    match probed.try_decode::<AddContactInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::AddContactInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::AddContactInput)
                 }
                 EpasSoapServiceBindingOperation::ModifyContact => {
-                    match probed.try_decode::<ModifyContactInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::ModifyContactInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::ModifyContactInput)
                 }
                 EpasSoapServiceBindingOperation::DeleteContact => {
-                    match probed.try_decode::<DeleteContactInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::DeleteContactInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::DeleteContactInput)
                 }
                 EpasSoapServiceBindingOperation::GetPresenceRules => {
-                    match probed.try_decode::<GetPresenceRulesInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::GetPresenceRulesInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::GetPresenceRulesInput)
                 }
                 EpasSoapServiceBindingOperation::SetPresenceRules => {
-                    match probed.try_decode::<SetPresenceRulesInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::SetPresenceRulesInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::SetPresenceRulesInput)
                 }
                 EpasSoapServiceBindingOperation::DeletePresenceRules => {
-                    match probed.try_decode::<DeletePresenceRulesInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::DeletePresenceRulesInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::DeletePresenceRulesInput)
                 }
                 EpasSoapServiceBindingOperation::GetDialingRules => {
-                    match probed.try_decode::<GetDialingRulesInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::GetDialingRulesInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::GetDialingRulesInput)
                 }
                 EpasSoapServiceBindingOperation::AddRecentComm => {
-                    match probed.try_decode::<AddRecentCommInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::AddRecentCommInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::AddRecentCommInput)
                 }
                 EpasSoapServiceBindingOperation::GetRecentComm => {
-                    match probed.try_decode::<GetRecentCommInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::GetRecentCommInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::GetRecentCommInput)
                 }
                 EpasSoapServiceBindingOperation::GetLicensingFeatures => {
-                    match probed.try_decode::<GetLicensingFeaturesInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::GetLicensingFeaturesInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::GetLicensingFeaturesInput)
                 }
                 EpasSoapServiceBindingOperation::PublishPresStatus => {
-                    match probed.try_decode::<PublishPresStatusInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::PublishPresStatusInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::PublishPresStatusInput)
                 }
                 EpasSoapServiceBindingOperation::UnpublishPresStatus => {
-                    match probed.try_decode::<UnpublishPresStatusInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::UnpublishPresStatusInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::UnpublishPresStatusInput)
                 }
                 EpasSoapServiceBindingOperation::GetAcl => {
-                    match probed.try_decode::<GetAclInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::GetAclInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::GetAclInput)
                 }
                 EpasSoapServiceBindingOperation::AddAcl => {
-                    match probed.try_decode::<AddAclInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::AddAclInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::AddAclInput)
                 }
                 EpasSoapServiceBindingOperation::DeleteAcl => {
-                    match probed.try_decode::<DeleteAclInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::DeleteAclInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::DeleteAclInput)
                 }
                 EpasSoapServiceBindingOperation::GetCalendaring => {
-                    match probed.try_decode::<GetCalendaringInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::GetCalendaringInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::GetCalendaringInput)
                 }
                 EpasSoapServiceBindingOperation::SetCalendaring => {
-                    match probed.try_decode::<SetCalendaringInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::SetCalendaringInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::SetCalendaringInput)
                 }
+            };
+            if let ::core::option::Option::Some(m) = __rt::decoded_or_keep(
+                &mut best,
+                decoded,
+            ) {
+                return ::core::result::Result::Ok(m);
             }
         }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "login-resp")) {
-            match probed.try_decode::<LoginOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(Self::LoginOutput(d.message));
+        let outputs: &[(
+            bool,
+            fn(&__rt::Probed<'_>) -> ::core::result::Result<Self, __rt::DecodeError>,
+        )] = &[
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "login-resp")),
+                |p| p.decode_as(Self::LoginOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "logout-resp")),
+                |p| p.decode_as(Self::LogoutOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "get-all-config-resp")),
+                |p| p.decode_as(Self::GetAllConfigOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "get-system-config-resp")),
+                |p| p.decode_as(Self::GetSystemConfigOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "get-user-config-resp")),
+                |p| p.decode_as(Self::GetUserConfigOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "set-user-config-resp")),
+                |p| p.decode_as(Self::SetUserConfigOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "get-contact-list-resp")),
+                |p| p.decode_as(Self::GetContactListOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "add-group-resp")),
+                |p| p.decode_as(Self::AddGroupOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "modify-group-resp")),
+                |p| p.decode_as(Self::ModifyGroupOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "delete-group-resp")),
+                |p| p.decode_as(Self::DeleteGroupOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "add-contact-resp")),
+                |p| p.decode_as(Self::AddContactOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "modify-contact-resp")),
+                |p| p.decode_as(Self::ModifyContactOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "delete-contact-resp")),
+                |p| p.decode_as(Self::DeleteContactOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "get-presence-rules-resp")),
+                |p| p.decode_as(Self::GetPresenceRulesOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "set-presence-rules-resp")),
+                |p| p.decode_as(Self::SetPresenceRulesOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "delete-presence-rules-resp")),
+                |p| p.decode_as(Self::DeletePresenceRulesOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "get-dialing-rules-resp")),
+                |p| p.decode_as(Self::GetDialingRulesOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "add-recent-comm-resp")),
+                |p| p.decode_as(Self::AddRecentCommOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "get-recent-comm-resp")),
+                |p| p.decode_as(Self::GetRecentCommOutput),
+            ),
+            (
+                probe
+                    .child
+                    .is_some_and(|c| c.is(NS_SOAP, "get-licensing-features-resp")),
+                |p| p.decode_as(Self::GetLicensingFeaturesOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "publish-pres-status-resp")),
+                |p| p.decode_as(Self::PublishPresStatusOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "unpublish-pres-status-resp")),
+                |p| p.decode_as(Self::UnpublishPresStatusOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "get-acl-resp")),
+                |p| p.decode_as(Self::GetAclOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "add-acl-resp")),
+                |p| p.decode_as(Self::AddAclOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "delete-acl-resp")),
+                |p| p.decode_as(Self::DeleteAclOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "get-calendaring-resp")),
+                |p| p.decode_as(Self::GetCalendaringOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_SOAP, "set-calendaring-resp")),
+                |p| p.decode_as(Self::SetCalendaringOutput),
+            ),
+        ];
+        for (applies, decode) in outputs {
+            if *applies {
+                if let ::core::option::Option::Some(m) = __rt::decoded_or_keep(
+                    &mut best,
+                    decode(&probed),
+                ) {
+                    return ::core::result::Result::Ok(m);
                 }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "logout-resp")) {
-            match probed.try_decode::<LogoutOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(Self::LogoutOutput(d.message));
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "get-all-config-resp")) {
-            match probed.try_decode::<GetAllConfigOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::GetAllConfigOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "get-system-config-resp")) {
-            match probed.try_decode::<GetSystemConfigOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::GetSystemConfigOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "get-user-config-resp")) {
-            match probed.try_decode::<GetUserConfigOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::GetUserConfigOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "set-user-config-resp")) {
-            match probed.try_decode::<SetUserConfigOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::SetUserConfigOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "get-contact-list-resp")) {
-            match probed.try_decode::<GetContactListOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::GetContactListOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "add-group-resp")) {
-            match probed.try_decode::<AddGroupOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(Self::AddGroupOutput(d.message));
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "modify-group-resp")) {
-            match probed.try_decode::<ModifyGroupOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(Self::ModifyGroupOutput(d.message));
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "delete-group-resp")) {
-            match probed.try_decode::<DeleteGroupOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(Self::DeleteGroupOutput(d.message));
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "add-contact-resp")) {
-            match probed.try_decode::<AddContactOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(Self::AddContactOutput(d.message));
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "modify-contact-resp")) {
-            match probed.try_decode::<ModifyContactOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::ModifyContactOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "delete-contact-resp")) {
-            match probed.try_decode::<DeleteContactOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::DeleteContactOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "get-presence-rules-resp")) {
-            match probed.try_decode::<GetPresenceRulesOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::GetPresenceRulesOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "set-presence-rules-resp")) {
-            match probed.try_decode::<SetPresenceRulesOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::SetPresenceRulesOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "delete-presence-rules-resp")) {
-            match probed.try_decode::<DeletePresenceRulesOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::DeletePresenceRulesOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "get-dialing-rules-resp")) {
-            match probed.try_decode::<GetDialingRulesOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::GetDialingRulesOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "add-recent-comm-resp")) {
-            match probed.try_decode::<AddRecentCommOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::AddRecentCommOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "get-recent-comm-resp")) {
-            match probed.try_decode::<GetRecentCommOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::GetRecentCommOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "get-licensing-features-resp")) {
-            match probed.try_decode::<GetLicensingFeaturesOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::GetLicensingFeaturesOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "publish-pres-status-resp")) {
-            match probed.try_decode::<PublishPresStatusOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::PublishPresStatusOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "unpublish-pres-status-resp")) {
-            match probed.try_decode::<UnpublishPresStatusOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::UnpublishPresStatusOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "get-acl-resp")) {
-            match probed.try_decode::<GetAclOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(Self::GetAclOutput(d.message));
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "add-acl-resp")) {
-            match probed.try_decode::<AddAclOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(Self::AddAclOutput(d.message));
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "delete-acl-resp")) {
-            match probed.try_decode::<DeleteAclOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(Self::DeleteAclOutput(d.message));
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "get-calendaring-resp")) {
-            match probed.try_decode::<GetCalendaringOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::GetCalendaringOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_SOAP, "set-calendaring-resp")) {
-            match probed.try_decode::<SetCalendaringOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::SetCalendaringOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
             }
         }
         ::core::result::Result::Err(
@@ -7188,565 +5630,289 @@ for EpasSoapServiceBindingDispatcher<S, P> {
             for op in candidates {
                 let error = match op {
                     EpasSoapServiceBindingOperation::Login => {
-                        match probed.try_decode::<LoginInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("login");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self.service.login(&ctx, decoded.message).await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "login") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.login(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::Logout => {
-                        match probed.try_decode::<LogoutInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("logout");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .logout(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "logout") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.logout(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::GetAllConfig => {
-                        match probed.try_decode::<GetAllConfigInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("get-all-config");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .get_all_config(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "get-all-config") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.get_all_config(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::GetSystemConfig => {
-                        match probed.try_decode::<GetSystemConfigInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("get-system-config");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "get-system-config") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .get_system_config(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .get_system_config(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::GetUserConfig => {
-                        match probed.try_decode::<GetUserConfigInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("get-user-config");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "get-user-config") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .get_user_config(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .get_user_config(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::SetUserConfig => {
-                        match probed.try_decode::<SetUserConfigInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("set-user-config");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "set-user-config") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .set_user_config(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .set_user_config(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::GetContactList => {
-                        match probed.try_decode::<GetContactListInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("get-contact-list");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "get-contact-list") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .get_contact_list(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .get_contact_list(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::AddGroup => {
-                        match probed.try_decode::<AddGroupInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("add-group");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .add_group(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "add-group") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.add_group(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::ModifyGroup => {
-                        match probed.try_decode::<ModifyGroupInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("modify-group");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .modify_group(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "modify-group") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.modify_group(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::DeleteGroup => {
-                        match probed.try_decode::<DeleteGroupInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("delete-group");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .delete_group(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "delete-group") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.delete_group(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::AddContact => {
-                        match probed.try_decode::<AddContactInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("add-contact");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .add_contact(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "add-contact") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.add_contact(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::ModifyContact => {
-                        match probed.try_decode::<ModifyContactInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("modify-contact");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .modify_contact(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "modify-contact") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.modify_contact(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::DeleteContact => {
-                        match probed.try_decode::<DeleteContactInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("delete-contact");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .delete_contact(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "delete-contact") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.delete_contact(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::GetPresenceRules => {
-                        match probed.try_decode::<GetPresenceRulesInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("get-presence-rules");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "get-presence-rules") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .get_presence_rules(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .get_presence_rules(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::SetPresenceRules => {
-                        match probed.try_decode::<SetPresenceRulesInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("set-presence-rules");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "set-presence-rules") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .set_presence_rules(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .set_presence_rules(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::DeletePresenceRules => {
-                        match probed.try_decode::<DeletePresenceRulesInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("delete-presence-rules");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "delete-presence-rules") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .delete_presence_rules(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .delete_presence_rules(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::GetDialingRules => {
-                        match probed.try_decode::<GetDialingRulesInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("get-dialing-rules");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "get-dialing-rules") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .get_dialing_rules(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .get_dialing_rules(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::AddRecentComm => {
-                        match probed.try_decode::<AddRecentCommInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("add-recent-comm");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "add-recent-comm") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .add_recent_comm(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .add_recent_comm(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::GetRecentComm => {
-                        match probed.try_decode::<GetRecentCommInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("get-recent-comm");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "get-recent-comm") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .get_recent_comm(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .get_recent_comm(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::GetLicensingFeatures => {
-                        match probed.try_decode::<GetLicensingFeaturesInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("get-licensing-features");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "get-licensing-features") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .get_licensing_features(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .get_licensing_features(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::PublishPresStatus => {
-                        match probed.try_decode::<PublishPresStatusInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("publish-pres-status");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "publish-pres-status") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .publish_pres_status(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .publish_pres_status(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::UnpublishPresStatus => {
-                        match probed.try_decode::<UnpublishPresStatusInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("unpublish-pres-status");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "unpublish-pres-status") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .unpublish_pres_status(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .unpublish_pres_status(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::GetAcl => {
-                        match probed.try_decode::<GetAclInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("get-acl");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .get_acl(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "get-acl") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.get_acl(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::AddAcl => {
-                        match probed.try_decode::<AddAclInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("add-acl");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .add_acl(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "add-acl") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.add_acl(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::DeleteAcl => {
-                        match probed.try_decode::<DeleteAclInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("delete-acl");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .delete_acl(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "delete-acl") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.delete_acl(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::GetCalendaring => {
-                        match probed.try_decode::<GetCalendaringInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("get-calendaring");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "get-calendaring") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .get_calendaring(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .get_calendaring(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     EpasSoapServiceBindingOperation::SetCalendaring => {
-                        match probed.try_decode::<SetCalendaringInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("set-calendaring");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "set-calendaring") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .set_calendaring(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .set_calendaring(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }

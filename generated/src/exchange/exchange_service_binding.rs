@@ -34,23 +34,9 @@ impl __rt::SoapMessage for DisableAppInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_request = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_MESSAGES, "DisableApp") => {
-                let v = __rt::decode_complex::<super::messages::DisableAppType>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "DisableApp")],
-                        ),
-                );
-            }
-        };
+        let __part_request = __rt::one::<
+            __rt::Complex<super::messages::DisableAppType>,
+        >(r, start, &mut cur, NS_MESSAGES, "DisableApp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             request: __part_request,
@@ -136,27 +122,9 @@ impl __rt::SoapMessage for DisableAppOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_disable_app_result = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "DisableAppResponse") => {
-                let v = __rt::decode_complex::<
-                    super::messages::DisableAppResponseType,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "DisableAppResponse")],
-                        ),
-                );
-            }
-        };
+        let __part_disable_app_result = __rt::one::<
+            __rt::Complex<super::messages::DisableAppResponseType>,
+        >(r, start, &mut cur, NS_MESSAGES, "DisableAppResponse")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             disable_app_result: __part_disable_app_result,
@@ -242,25 +210,9 @@ impl __rt::SoapMessage for GetAppManifestsInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_request = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_MESSAGES, "GetAppManifests") => {
-                let v = __rt::decode_complex::<
-                    super::messages::GetAppManifestsType,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "GetAppManifests")],
-                        ),
-                );
-            }
-        };
+        let __part_request = __rt::one::<
+            __rt::Complex<super::messages::GetAppManifestsType>,
+        >(r, start, &mut cur, NS_MESSAGES, "GetAppManifests")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             request: __part_request,
@@ -346,27 +298,9 @@ impl __rt::SoapMessage for GetAppManifestsOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_get_app_manifests_result = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "GetAppManifestsResponse") => {
-                let v = __rt::decode_complex::<
-                    super::messages::GetAppManifestsResponseType,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "GetAppManifestsResponse")],
-                        ),
-                );
-            }
-        };
+        let __part_get_app_manifests_result = __rt::one::<
+            __rt::Complex<super::messages::GetAppManifestsResponseType>,
+        >(r, start, &mut cur, NS_MESSAGES, "GetAppManifestsResponse")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             get_app_manifests_result: __part_get_app_manifests_result,
@@ -452,27 +386,9 @@ impl __rt::SoapMessage for GetAppMarketplaceUrlInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_request = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "GetAppMarketplaceUrl") => {
-                let v = __rt::decode_complex::<
-                    super::messages::GetAppMarketplaceUrlType,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "GetAppMarketplaceUrl")],
-                        ),
-                );
-            }
-        };
+        let __part_request = __rt::one::<
+            __rt::Complex<super::messages::GetAppMarketplaceUrlType>,
+        >(r, start, &mut cur, NS_MESSAGES, "GetAppMarketplaceUrl")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             request: __part_request,
@@ -558,27 +474,9 @@ impl __rt::SoapMessage for GetAppMarketplaceUrlOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_get_app_marketplace_url_result = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "GetAppMarketplaceUrlResponse") => {
-                let v = __rt::decode_complex::<
-                    super::messages::GetAppMarketplaceUrlResponseMessageType,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "GetAppMarketplaceUrlResponse")],
-                        ),
-                );
-            }
-        };
+        let __part_get_app_marketplace_url_result = __rt::one::<
+            __rt::Complex<super::messages::GetAppMarketplaceUrlResponseMessageType>,
+        >(r, start, &mut cur, NS_MESSAGES, "GetAppMarketplaceUrlResponse")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             get_app_marketplace_url_result: __part_get_app_marketplace_url_result,
@@ -669,27 +567,9 @@ impl __rt::SoapMessage for GetClientAccessTokenInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_request = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "GetClientAccessToken") => {
-                let v = __rt::decode_complex::<
-                    super::messages::GetClientAccessTokenType,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "GetClientAccessToken")],
-                        ),
-                );
-            }
-        };
+        let __part_request = __rt::one::<
+            __rt::Complex<super::messages::GetClientAccessTokenType>,
+        >(r, start, &mut cur, NS_MESSAGES, "GetClientAccessToken")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             request: __part_request,
@@ -775,27 +655,9 @@ impl __rt::SoapMessage for GetClientAccessTokenOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_get_client_access_token_result = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "GetClientAccessTokenResponse") => {
-                let v = __rt::decode_complex::<
-                    super::messages::GetClientAccessTokenResponseType,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "GetClientAccessTokenResponse")],
-                        ),
-                );
-            }
-        };
+        let __part_get_client_access_token_result = __rt::one::<
+            __rt::Complex<super::messages::GetClientAccessTokenResponseType>,
+        >(r, start, &mut cur, NS_MESSAGES, "GetClientAccessTokenResponse")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             get_client_access_token_result: __part_get_client_access_token_result,
@@ -886,23 +748,9 @@ impl __rt::SoapMessage for InstallAppInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_request = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_MESSAGES, "InstallApp") => {
-                let v = __rt::decode_complex::<super::messages::InstallAppType>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "InstallApp")],
-                        ),
-                );
-            }
-        };
+        let __part_request = __rt::one::<
+            __rt::Complex<super::messages::InstallAppType>,
+        >(r, start, &mut cur, NS_MESSAGES, "InstallApp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             request: __part_request,
@@ -988,27 +836,9 @@ impl __rt::SoapMessage for InstallAppOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_install_app_result = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "InstallAppResponse") => {
-                let v = __rt::decode_complex::<
-                    super::messages::InstallAppResponseType,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "InstallAppResponse")],
-                        ),
-                );
-            }
-        };
+        let __part_install_app_result = __rt::one::<
+            __rt::Complex<super::messages::InstallAppResponseType>,
+        >(r, start, &mut cur, NS_MESSAGES, "InstallAppResponse")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             install_app_result: __part_install_app_result,
@@ -1094,25 +924,9 @@ impl __rt::SoapMessage for UninstallAppInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_request = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_MESSAGES, "UninstallApp") => {
-                let v = __rt::decode_complex::<
-                    super::messages::UninstallAppType,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "UninstallApp")],
-                        ),
-                );
-            }
-        };
+        let __part_request = __rt::one::<
+            __rt::Complex<super::messages::UninstallAppType>,
+        >(r, start, &mut cur, NS_MESSAGES, "UninstallApp")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             request: __part_request,
@@ -1198,27 +1012,9 @@ impl __rt::SoapMessage for UninstallAppOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_uninstall_app_result = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "UninstallAppResponse") => {
-                let v = __rt::decode_complex::<
-                    super::messages::UninstallAppResponseType,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "UninstallAppResponse")],
-                        ),
-                );
-            }
-        };
+        let __part_uninstall_app_result = __rt::one::<
+            __rt::Complex<super::messages::UninstallAppResponseType>,
+        >(r, start, &mut cur, NS_MESSAGES, "UninstallAppResponse")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             uninstall_app_result: __part_uninstall_app_result,
@@ -1421,21 +1217,14 @@ impl<T: __rt::Transport> ExchangeServiceBinding for ExchangeServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<DisableAppOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                DisableAppInput,
-                DisableAppOutput,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "DisableApp",
-                    "http://schemas.microsoft.com/exchange/services/2006/messages/DisableApp",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "DisableApp",
+            "http://schemas.microsoft.com/exchange/services/2006/messages/DisableApp",
+            input,
+        )
     }
     fn get_app_manifests(
         &self,
@@ -1443,21 +1232,14 @@ impl<T: __rt::Transport> ExchangeServiceBinding for ExchangeServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<GetAppManifestsOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                GetAppManifestsInput,
-                GetAppManifestsOutput,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "GetAppManifests",
-                    "http://schemas.microsoft.com/exchange/services/2006/messages/GetAppManifests",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "GetAppManifests",
+            "http://schemas.microsoft.com/exchange/services/2006/messages/GetAppManifests",
+            input,
+        )
     }
     fn get_app_marketplace_url(
         &self,
@@ -1465,21 +1247,14 @@ impl<T: __rt::Transport> ExchangeServiceBinding for ExchangeServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<GetAppMarketplaceUrlOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                GetAppMarketplaceUrlInput,
-                GetAppMarketplaceUrlOutput,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "GetAppMarketplaceUrl",
-                    "http://schemas.microsoft.com/exchange/services/2006/messages/GetAppMarketplaceUrl",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "GetAppMarketplaceUrl",
+            "http://schemas.microsoft.com/exchange/services/2006/messages/GetAppMarketplaceUrl",
+            input,
+        )
     }
     fn get_client_access_token(
         &self,
@@ -1487,21 +1262,14 @@ impl<T: __rt::Transport> ExchangeServiceBinding for ExchangeServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<GetClientAccessTokenOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                GetClientAccessTokenInput,
-                GetClientAccessTokenOutput,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "GetClientAccessToken",
-                    "http://schemas.microsoft.com/exchange/services/2006/messages/GetClientAccessToken",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "GetClientAccessToken",
+            "http://schemas.microsoft.com/exchange/services/2006/messages/GetClientAccessToken",
+            input,
+        )
     }
     fn install_app(
         &self,
@@ -1509,21 +1277,14 @@ impl<T: __rt::Transport> ExchangeServiceBinding for ExchangeServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<InstallAppOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                InstallAppInput,
-                InstallAppOutput,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "InstallApp",
-                    "http://schemas.microsoft.com/exchange/services/2006/messages/InstallApp",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "InstallApp",
+            "http://schemas.microsoft.com/exchange/services/2006/messages/InstallApp",
+            input,
+        )
     }
     fn uninstall_app(
         &self,
@@ -1531,21 +1292,14 @@ impl<T: __rt::Transport> ExchangeServiceBinding for ExchangeServiceBindingClient
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<UninstallAppOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                UninstallAppInput,
-                UninstallAppOutput,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "UninstallApp",
-                    "http://schemas.microsoft.com/exchange/services/2006/messages/Uninstall",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "UninstallApp",
+            "http://schemas.microsoft.com/exchange/services/2006/messages/Uninstall",
+            input,
+        )
     }
 }
 /// The operations of `{http://schemas.microsoft.com/exchange/services/2006/messages}ExchangeServiceBinding`, as a server implements them. Serve an implementation with [`ExchangeServiceBindingDispatcher`].
@@ -1794,137 +1548,76 @@ impl ExchangeServiceBindingMessage {
         }
         let mut best: ::core::option::Option<__rt::DecodeError> = ::core::option::Option::None;
         for op in route(::core::option::Option::None, probe) {
-            match op {
+            let decoded = match op {
                 ExchangeServiceBindingOperation::DisableApp => {
-                    match probed.try_decode::<DisableAppInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::DisableAppInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::DisableAppInput)
                 }
                 ExchangeServiceBindingOperation::GetAppManifests => {
-                    match probed.try_decode::<GetAppManifestsInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::GetAppManifestsInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::GetAppManifestsInput)
                 }
                 ExchangeServiceBindingOperation::GetAppMarketplaceUrl => {
-                    match probed.try_decode::<GetAppMarketplaceUrlInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::GetAppMarketplaceUrlInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::GetAppMarketplaceUrlInput)
                 }
                 ExchangeServiceBindingOperation::GetClientAccessToken => {
-                    match probed.try_decode::<GetClientAccessTokenInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::GetClientAccessTokenInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::GetClientAccessTokenInput)
                 }
                 ExchangeServiceBindingOperation::InstallApp => {
-                    match probed.try_decode::<InstallAppInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::InstallAppInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::InstallAppInput)
                 }
                 ExchangeServiceBindingOperation::UninstallApp => {
-                    match probed.try_decode::<UninstallAppInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::UninstallAppInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::UninstallAppInput)
                 }
+            };
+            if let ::core::option::Option::Some(m) = __rt::decoded_or_keep(
+                &mut best,
+                decoded,
+            ) {
+                return ::core::result::Result::Ok(m);
             }
         }
-        if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "DisableAppResponse")) {
-            match probed.try_decode::<DisableAppOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(Self::DisableAppOutput(d.message));
+        let outputs: &[(
+            bool,
+            fn(&__rt::Probed<'_>) -> ::core::result::Result<Self, __rt::DecodeError>,
+        )] = &[
+            (
+                probe.child.is_some_and(|c| c.is(NS_MESSAGES, "DisableAppResponse")),
+                |p| p.decode_as(Self::DisableAppOutput),
+            ),
+            (
+                probe
+                    .child
+                    .is_some_and(|c| c.is(NS_MESSAGES, "GetAppManifestsResponse")),
+                |p| p.decode_as(Self::GetAppManifestsOutput),
+            ),
+            (
+                probe
+                    .child
+                    .is_some_and(|c| c.is(NS_MESSAGES, "GetAppMarketplaceUrlResponse")),
+                |p| p.decode_as(Self::GetAppMarketplaceUrlOutput),
+            ),
+            (
+                probe
+                    .child
+                    .is_some_and(|c| c.is(NS_MESSAGES, "GetClientAccessTokenResponse")),
+                |p| p.decode_as(Self::GetClientAccessTokenOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_MESSAGES, "InstallAppResponse")),
+                |p| p.decode_as(Self::InstallAppOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_MESSAGES, "UninstallAppResponse")),
+                |p| p.decode_as(Self::UninstallAppOutput),
+            ),
+        ];
+        for (applies, decode) in outputs {
+            if *applies {
+                if let ::core::option::Option::Some(m) = __rt::decoded_or_keep(
+                    &mut best,
+                    decode(&probed),
+                ) {
+                    return ::core::result::Result::Ok(m);
                 }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "GetAppManifestsResponse")) {
-            match probed.try_decode::<GetAppManifestsOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::GetAppManifestsOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "GetAppMarketplaceUrlResponse"))
-        {
-            match probed.try_decode::<GetAppMarketplaceUrlOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::GetAppMarketplaceUrlOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "GetClientAccessTokenResponse"))
-        {
-            match probed.try_decode::<GetClientAccessTokenOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::GetClientAccessTokenOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "InstallAppResponse")) {
-            match probed.try_decode::<InstallAppOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(Self::InstallAppOutput(d.message));
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "UninstallAppResponse")) {
-            match probed.try_decode::<UninstallAppOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::UninstallAppOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
             }
         }
         ::core::result::Result::Err(
@@ -2113,127 +1806,64 @@ for ExchangeServiceBindingDispatcher<S, P> {
             for op in candidates {
                 let error = match op {
                     ExchangeServiceBindingOperation::DisableApp => {
-                        match probed.try_decode::<DisableAppInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("DisableApp");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .disable_app(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "DisableApp") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.disable_app(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     ExchangeServiceBindingOperation::GetAppManifests => {
-                        match probed.try_decode::<GetAppManifestsInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("GetAppManifests");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "GetAppManifests") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .get_app_manifests(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .get_app_manifests(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     ExchangeServiceBindingOperation::GetAppMarketplaceUrl => {
-                        match probed.try_decode::<GetAppMarketplaceUrlInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("GetAppMarketplaceUrl");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "GetAppMarketplaceUrl") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .get_app_marketplace_url(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .get_app_marketplace_url(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     ExchangeServiceBindingOperation::GetClientAccessToken => {
-                        match probed.try_decode::<GetClientAccessTokenInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("GetClientAccessToken");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "GetClientAccessToken") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .get_client_access_token(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .get_client_access_token(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     ExchangeServiceBindingOperation::InstallApp => {
-                        match probed.try_decode::<InstallAppInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("InstallApp");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .install_app(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "InstallApp") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.install_app(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     ExchangeServiceBindingOperation::UninstallApp => {
-                        match probed.try_decode::<UninstallAppInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("UninstallApp");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .uninstall_app(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "UninstallApp") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.uninstall_app(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }

@@ -14,43 +14,17 @@ impl __rt::SoapMessage for IsUmEnabledInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_MESSAGES, "IsUMEnabled") => {
-                let v = __rt::decode_complex::<super::messages::IsUmEnabled>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "IsUMEnabled")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::IsUmEnabled>,
+        >(r, start, &mut cur, NS_MESSAGES, "IsUMEnabled")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -89,47 +63,17 @@ impl __rt::SoapMessage for IsUmEnabledOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "IsUMEnabledResponse") => {
-                let v = __rt::decode_complex::<
-                    super::messages::IsUmEnabledResponse,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "IsUMEnabledResponse")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::IsUmEnabledResponse>,
+        >(r, start, &mut cur, NS_MESSAGES, "IsUMEnabledResponse")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -168,43 +112,17 @@ impl __rt::SoapMessage for GetUmPropertiesInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_MESSAGES, "GetUMProperties") => {
-                let v = __rt::decode_complex::<super::messages::GetUmProperties>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "GetUMProperties")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::GetUmProperties>,
+        >(r, start, &mut cur, NS_MESSAGES, "GetUMProperties")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -243,47 +161,17 @@ impl __rt::SoapMessage for GetUmPropertiesOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "GetUMPropertiesResponse") => {
-                let v = __rt::decode_complex::<
-                    super::messages::GetUmPropertiesResponse,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "GetUMPropertiesResponse")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::GetUmPropertiesResponse>,
+        >(r, start, &mut cur, NS_MESSAGES, "GetUMPropertiesResponse")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -322,43 +210,17 @@ impl __rt::SoapMessage for SetOofStatusInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_MESSAGES, "SetOofStatus") => {
-                let v = __rt::decode_complex::<super::messages::SetOofStatus>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "SetOofStatus")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::SetOofStatus>,
+        >(r, start, &mut cur, NS_MESSAGES, "SetOofStatus")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -397,47 +259,17 @@ impl __rt::SoapMessage for SetOofStatusOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "SetOofStatusResponse") => {
-                let v = __rt::decode_complex::<
-                    super::messages::SetOofStatusResponse,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "SetOofStatusResponse")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::SetOofStatusResponse>,
+        >(r, start, &mut cur, NS_MESSAGES, "SetOofStatusResponse")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -476,47 +308,17 @@ impl __rt::SoapMessage for SetPlayOnPhoneDialStringInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "SetPlayOnPhoneDialString") => {
-                let v = __rt::decode_complex::<
-                    super::messages::SetPlayOnPhoneDialString,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "SetPlayOnPhoneDialString")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::SetPlayOnPhoneDialString>,
+        >(r, start, &mut cur, NS_MESSAGES, "SetPlayOnPhoneDialString")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -555,47 +357,17 @@ impl __rt::SoapMessage for SetPlayOnPhoneDialStringOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "SetPlayOnPhoneDialStringResponse") => {
-                let v = __rt::decode_complex::<
-                    super::messages::SetPlayOnPhoneDialStringResponse,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "SetPlayOnPhoneDialStringResponse")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::SetPlayOnPhoneDialStringResponse>,
+        >(r, start, &mut cur, NS_MESSAGES, "SetPlayOnPhoneDialStringResponse")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -634,47 +406,17 @@ impl __rt::SoapMessage for SetTelephoneAccessFolderEmailInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "SetTelephoneAccessFolderEmail") => {
-                let v = __rt::decode_complex::<
-                    super::messages::SetTelephoneAccessFolderEmail,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "SetTelephoneAccessFolderEmail")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::SetTelephoneAccessFolderEmail>,
+        >(r, start, &mut cur, NS_MESSAGES, "SetTelephoneAccessFolderEmail")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -714,47 +456,17 @@ impl __rt::SoapMessage for SetTelephoneAccessFolderEmailOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "SetTelephoneAccessFolderEmailResponse") => {
-                let v = __rt::decode_complex::<
-                    super::messages::SetTelephoneAccessFolderEmailResponse,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "SetTelephoneAccessFolderEmailResponse")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::SetTelephoneAccessFolderEmailResponse>,
+        >(r, start, &mut cur, NS_MESSAGES, "SetTelephoneAccessFolderEmailResponse")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -794,47 +506,17 @@ impl __rt::SoapMessage for SetMissedCallNotificationEnabledInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "SetMissedCallNotificationEnabled") => {
-                let v = __rt::decode_complex::<
-                    super::messages::SetMissedCallNotificationEnabled,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "SetMissedCallNotificationEnabled")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::SetMissedCallNotificationEnabled>,
+        >(r, start, &mut cur, NS_MESSAGES, "SetMissedCallNotificationEnabled")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -874,47 +556,17 @@ impl __rt::SoapMessage for SetMissedCallNotificationEnabledOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "SetMissedCallNotificationEnabledResponse") => {
-                let v = __rt::decode_complex::<
-                    super::messages::SetMissedCallNotificationEnabledResponse,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "SetMissedCallNotificationEnabledResponse")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::SetMissedCallNotificationEnabledResponse>,
+        >(r, start, &mut cur, NS_MESSAGES, "SetMissedCallNotificationEnabledResponse")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -959,38 +611,17 @@ impl __rt::SoapMessage for ResetPinInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_MESSAGES, "ResetPIN") => {
-                let v = __rt::decode_complex::<super::messages::ResetPin>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r.missing_element(start, cur.as_ref(), &[(NS_MESSAGES, "ResetPIN")]),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::ResetPin>,
+        >(r, start, &mut cur, NS_MESSAGES, "ResetPIN")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -1029,45 +660,17 @@ impl __rt::SoapMessage for ResetPinOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_MESSAGES, "ResetPINResponse") => {
-                let v = __rt::decode_complex::<
-                    super::messages::ResetPinResponse,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "ResetPINResponse")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::ResetPinResponse>,
+        >(r, start, &mut cur, NS_MESSAGES, "ResetPINResponse")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -1106,43 +709,17 @@ impl __rt::SoapMessage for PlayOnPhoneInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_MESSAGES, "PlayOnPhone") => {
-                let v = __rt::decode_complex::<super::messages::PlayOnPhone>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "PlayOnPhone")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::PlayOnPhone>,
+        >(r, start, &mut cur, NS_MESSAGES, "PlayOnPhone")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -1181,47 +758,17 @@ impl __rt::SoapMessage for PlayOnPhoneOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "PlayOnPhoneResponse") => {
-                let v = __rt::decode_complex::<
-                    super::messages::PlayOnPhoneResponse,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "PlayOnPhoneResponse")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::PlayOnPhoneResponse>,
+        >(r, start, &mut cur, NS_MESSAGES, "PlayOnPhoneResponse")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -1260,43 +807,17 @@ impl __rt::SoapMessage for GetCallInfoInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_MESSAGES, "GetCallInfo") => {
-                let v = __rt::decode_complex::<super::messages::GetCallInfo>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "GetCallInfo")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::GetCallInfo>,
+        >(r, start, &mut cur, NS_MESSAGES, "GetCallInfo")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -1335,47 +856,17 @@ impl __rt::SoapMessage for GetCallInfoOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "GetCallInfoResponse") => {
-                let v = __rt::decode_complex::<
-                    super::messages::GetCallInfoResponse,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "GetCallInfoResponse")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::GetCallInfoResponse>,
+        >(r, start, &mut cur, NS_MESSAGES, "GetCallInfoResponse")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -1414,43 +905,17 @@ impl __rt::SoapMessage for DisconnectInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(c) if c.is(NS_MESSAGES, "Disconnect") => {
-                let v = __rt::decode_complex::<super::messages::Disconnect>(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "Disconnect")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::Disconnect>,
+        >(r, start, &mut cur, NS_MESSAGES, "Disconnect")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -1489,47 +954,17 @@ impl __rt::SoapMessage for DisconnectOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "DisconnectResponse") => {
-                let v = __rt::decode_complex::<
-                    super::messages::DisconnectResponse,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "DisconnectResponse")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::DisconnectResponse>,
+        >(r, start, &mut cur, NS_MESSAGES, "DisconnectResponse")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -1568,47 +1003,17 @@ impl __rt::SoapMessage for PlayOnPhoneGreetingInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "PlayOnPhoneGreeting") => {
-                let v = __rt::decode_complex::<
-                    super::messages::PlayOnPhoneGreeting,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "PlayOnPhoneGreeting")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::PlayOnPhoneGreeting>,
+        >(r, start, &mut cur, NS_MESSAGES, "PlayOnPhoneGreeting")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -1647,47 +1052,17 @@ impl __rt::SoapMessage for PlayOnPhoneGreetingOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        while let ::core::option::Option::Some(c) = env.next_header()? {
-            env.unknown_header(&c)?;
-        }
         let body = env.body()?;
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_parameters = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "PlayOnPhoneGreetingResponse") => {
-                let v = __rt::decode_complex::<
-                    super::messages::PlayOnPhoneGreetingResponse,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "PlayOnPhoneGreetingResponse")],
-                        ),
-                );
-            }
-        };
+        let __part_parameters = __rt::one::<
+            __rt::Complex<super::messages::PlayOnPhoneGreetingResponse>,
+        >(r, start, &mut cur, NS_MESSAGES, "PlayOnPhoneGreetingResponse")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
-    }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_body(
         &self,
@@ -1774,27 +1149,9 @@ impl __rt::SoapMessage for DisconnectPhoneCallInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_request = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "DisconnectPhoneCall") => {
-                let v = __rt::decode_complex::<
-                    super::messages::DisconnectPhoneCallType,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "DisconnectPhoneCall")],
-                        ),
-                );
-            }
-        };
+        let __part_request = __rt::one::<
+            __rt::Complex<super::messages::DisconnectPhoneCallType>,
+        >(r, start, &mut cur, NS_MESSAGES, "DisconnectPhoneCall")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             request: __part_request,
@@ -1905,27 +1262,9 @@ impl __rt::SoapMessage for DisconnectPhoneCallOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_disconnect_phone_call_result = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "DisconnectPhoneCallResponse") => {
-                let v = __rt::decode_complex::<
-                    super::messages::DisconnectPhoneCallResponseMessageType,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "DisconnectPhoneCallResponse")],
-                        ),
-                );
-            }
-        };
+        let __part_disconnect_phone_call_result = __rt::one::<
+            __rt::Complex<super::messages::DisconnectPhoneCallResponseMessageType>,
+        >(r, start, &mut cur, NS_MESSAGES, "DisconnectPhoneCallResponse")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             disconnect_phone_call_result: __part_disconnect_phone_call_result,
@@ -2044,27 +1383,9 @@ impl __rt::SoapMessage for GetPhoneCallInformationInput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_request = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "GetPhoneCallInformation") => {
-                let v = __rt::decode_complex::<
-                    super::messages::GetPhoneCallInformationType,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "GetPhoneCallInformation")],
-                        ),
-                );
-            }
-        };
+        let __part_request = __rt::one::<
+            __rt::Complex<super::messages::GetPhoneCallInformationType>,
+        >(r, start, &mut cur, NS_MESSAGES, "GetPhoneCallInformation")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             request: __part_request,
@@ -2175,27 +1496,9 @@ impl __rt::SoapMessage for GetPhoneCallInformationOutput {
         let start = &body;
         let r = &mut env.r;
         let mut cur = r.next_child(start)?;
-        let __part_get_phone_call_information_result = match cur {
-            ::core::option::Option::Some(
-                c,
-            ) if c.is(NS_MESSAGES, "GetPhoneCallInformationResponse") => {
-                let v = __rt::decode_complex::<
-                    super::messages::GetPhoneCallInformationResponseMessageType,
-                >(r, &c)?;
-                cur = r.next_child(start)?;
-                v
-            }
-            _ => {
-                return ::core::result::Result::Err(
-                    r
-                        .missing_element(
-                            start,
-                            cur.as_ref(),
-                            &[(NS_MESSAGES, "GetPhoneCallInformationResponse")],
-                        ),
-                );
-            }
-        };
+        let __part_get_phone_call_information_result = __rt::one::<
+            __rt::Complex<super::messages::GetPhoneCallInformationResponseMessageType>,
+        >(r, start, &mut cur, NS_MESSAGES, "GetPhoneCallInformationResponse")?;
         env.end_body(&body, cur)?;
         ::core::result::Result::Ok(Self {
             get_phone_call_information_result: __part_get_phone_call_information_result,
@@ -2759,21 +2062,14 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<IsUmEnabledOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                IsUmEnabledInput,
-                IsUmEnabledOutput,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "IsUMEnabled",
-                    "http://schemas.microsoft.com/exchange/services/2006/messages/IsUMEnabled",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "IsUMEnabled",
+            "http://schemas.microsoft.com/exchange/services/2006/messages/IsUMEnabled",
+            input,
+        )
     }
     fn get_um_properties(
         &self,
@@ -2781,21 +2077,14 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<GetUmPropertiesOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                GetUmPropertiesInput,
-                GetUmPropertiesOutput,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "GetUMProperties",
-                    "http://schemas.microsoft.com/exchange/services/2006/messages/GetUMProperties",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "GetUMProperties",
+            "http://schemas.microsoft.com/exchange/services/2006/messages/GetUMProperties",
+            input,
+        )
     }
     fn set_oof_status(
         &self,
@@ -2803,21 +2092,14 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<SetOofStatusOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                SetOofStatusInput,
-                SetOofStatusOutput,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "SetOofStatus",
-                    "http://schemas.microsoft.com/exchange/services/2006/messages/SetOofStatus",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "SetOofStatus",
+            "http://schemas.microsoft.com/exchange/services/2006/messages/SetOofStatus",
+            input,
+        )
     }
     fn set_play_on_phone_dial_string(
         &self,
@@ -2828,21 +2110,14 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             __rt::ClientError,
         >,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                SetPlayOnPhoneDialStringInput,
-                SetPlayOnPhoneDialStringOutput,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "SetPlayOnPhoneDialString",
-                    "http://schemas.microsoft.com/exchange/services/2006/messages/SetPlayOnPhoneDialString",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "SetPlayOnPhoneDialString",
+            "http://schemas.microsoft.com/exchange/services/2006/messages/SetPlayOnPhoneDialString",
+            input,
+        )
     }
     fn set_telephone_access_folder_email(
         &self,
@@ -2853,21 +2128,14 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             __rt::ClientError,
         >,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                SetTelephoneAccessFolderEmailInput,
-                SetTelephoneAccessFolderEmailOutput,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "SetTelephoneAccessFolderEmail",
-                    "http://schemas.microsoft.com/exchange/services/2006/messages/SetTelephoneAccessFolderEmail",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "SetTelephoneAccessFolderEmail",
+            "http://schemas.microsoft.com/exchange/services/2006/messages/SetTelephoneAccessFolderEmail",
+            input,
+        )
     }
     fn set_missed_call_notification_enabled(
         &self,
@@ -2878,21 +2146,14 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
             __rt::ClientError,
         >,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                SetMissedCallNotificationEnabledInput,
-                SetMissedCallNotificationEnabledOutput,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "SetMissedCallNotificationEnabled",
-                    "http://schemas.microsoft.com/exchange/services/2006/messages/SetMissedCallNotificationEnabled",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "SetMissedCallNotificationEnabled",
+            "http://schemas.microsoft.com/exchange/services/2006/messages/SetMissedCallNotificationEnabled",
+            input,
+        )
     }
     fn reset_pin(
         &self,
@@ -2900,21 +2161,14 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<ResetPinOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                ResetPinInput,
-                ResetPinOutput,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "ResetPIN",
-                    "http://schemas.microsoft.com/exchange/services/2006/messages/ResetPIN",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "ResetPIN",
+            "http://schemas.microsoft.com/exchange/services/2006/messages/ResetPIN",
+            input,
+        )
     }
     fn play_on_phone(
         &self,
@@ -2922,21 +2176,14 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<PlayOnPhoneOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                PlayOnPhoneInput,
-                PlayOnPhoneOutput,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "PlayOnPhone",
-                    "http://schemas.microsoft.com/exchange/services/2006/messages/PlayOnPhone",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "PlayOnPhone",
+            "http://schemas.microsoft.com/exchange/services/2006/messages/PlayOnPhone",
+            input,
+        )
     }
     fn get_call_info(
         &self,
@@ -2944,21 +2191,14 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<GetCallInfoOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                GetCallInfoInput,
-                GetCallInfoOutput,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "GetCallInfo",
-                    "http://schemas.microsoft.com/exchange/services/2006/messages/GetCallInfo",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "GetCallInfo",
+            "http://schemas.microsoft.com/exchange/services/2006/messages/GetCallInfo",
+            input,
+        )
     }
     fn disconnect(
         &self,
@@ -2966,21 +2206,14 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<DisconnectOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                DisconnectInput,
-                DisconnectOutput,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "Disconnect",
-                    "http://schemas.microsoft.com/exchange/services/2006/messages/Disconnect",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "Disconnect",
+            "http://schemas.microsoft.com/exchange/services/2006/messages/Disconnect",
+            input,
+        )
     }
     fn play_on_phone_greeting(
         &self,
@@ -2988,21 +2221,14 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<PlayOnPhoneGreetingOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                PlayOnPhoneGreetingInput,
-                PlayOnPhoneGreetingOutput,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "PlayOnPhoneGreeting",
-                    "http://schemas.microsoft.com/exchange/services/2006/messages/PlayOnPhoneGreeting",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "PlayOnPhoneGreeting",
+            "http://schemas.microsoft.com/exchange/services/2006/messages/PlayOnPhoneGreeting",
+            input,
+        )
     }
     fn disconnect_phone_call(
         &self,
@@ -3010,21 +2236,14 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<DisconnectPhoneCallOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                DisconnectPhoneCallInput,
-                DisconnectPhoneCallOutput,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "DisconnectPhoneCall",
-                    "http://schemas.microsoft.com/exchange/services/2006/messages/DisconnectPhoneCall",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "DisconnectPhoneCall",
+            "http://schemas.microsoft.com/exchange/services/2006/messages/DisconnectPhoneCall",
+            input,
+        )
     }
     fn get_phone_call_information(
         &self,
@@ -3032,21 +2251,14 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<GetPhoneCallInformationOutput, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                GetPhoneCallInformationInput,
-                GetPhoneCallInformationOutput,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "GetPhoneCallInformation",
-                    "http://schemas.microsoft.com/exchange/services/2006/messages/GetPhoneCallInformation",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "GetPhoneCallInformation",
+            "http://schemas.microsoft.com/exchange/services/2006/messages/GetPhoneCallInformation",
+            input,
+        )
     }
     fn play_on_phone2(
         &self,
@@ -3054,21 +2266,14 @@ impl<T: __rt::Transport> UmWebServiceSoap for UmWebServiceSoapClient<T> {
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<PlayOnPhone2Output, __rt::ClientError>,
     > + Send {
-        async move {
-            __rt::call::<
-                T,
-                PlayOnPhone2Input,
-                PlayOnPhone2Output,
-            >(
-                    &self.transport,
-                    BINDING,
-                    &self.extra,
-                    "PlayOnPhone2",
-                    "http://schemas.microsoft.com/exchange/services/2006/messages/PlayOnPhone",
-                    &input,
-                )
-                .await
-        }
+        __rt::invoke(
+            &self.transport,
+            BINDING,
+            &self.extra,
+            "PlayOnPhone2",
+            "http://schemas.microsoft.com/exchange/services/2006/messages/PlayOnPhone",
+            input,
+        )
     }
 }
 /// The operations of `{http://schemas.microsoft.com/exchange/services/2006/messages}UMWebServiceSoap`, as a server implements them. Serve an implementation with [`UmWebServiceSoapDispatcher`].
@@ -3553,321 +2758,148 @@ impl UmWebServiceSoapMessage {
         }
         let mut best: ::core::option::Option<__rt::DecodeError> = ::core::option::Option::None;
         for op in route(::core::option::Option::None, probe) {
-            match op {
+            let decoded = match op {
                 UmWebServiceSoapOperation::IsUmEnabled => {
-                    match probed.try_decode::<IsUmEnabledInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::IsUmEnabledInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::IsUmEnabledInput)
                 }
                 UmWebServiceSoapOperation::GetUmProperties => {
-                    match probed.try_decode::<GetUmPropertiesInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::GetUmPropertiesInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::GetUmPropertiesInput)
                 }
                 UmWebServiceSoapOperation::SetOofStatus => {
-                    match probed.try_decode::<SetOofStatusInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::SetOofStatusInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::SetOofStatusInput)
                 }
                 UmWebServiceSoapOperation::SetPlayOnPhoneDialString => {
-                    match probed.try_decode::<SetPlayOnPhoneDialStringInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::SetPlayOnPhoneDialStringInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::SetPlayOnPhoneDialStringInput)
                 }
                 UmWebServiceSoapOperation::SetTelephoneAccessFolderEmail => {
-                    match probed.try_decode::<SetTelephoneAccessFolderEmailInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::SetTelephoneAccessFolderEmailInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::SetTelephoneAccessFolderEmailInput)
                 }
                 UmWebServiceSoapOperation::SetMissedCallNotificationEnabled => {
-                    match probed.try_decode::<SetMissedCallNotificationEnabledInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::SetMissedCallNotificationEnabledInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::SetMissedCallNotificationEnabledInput)
                 }
                 UmWebServiceSoapOperation::ResetPin => {
-                    match probed.try_decode::<ResetPinInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::ResetPinInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::ResetPinInput)
                 }
                 UmWebServiceSoapOperation::PlayOnPhone => {
-                    match probed.try_decode::<PlayOnPhoneInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::PlayOnPhoneInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::PlayOnPhoneInput)
                 }
                 UmWebServiceSoapOperation::GetCallInfo => {
-                    match probed.try_decode::<GetCallInfoInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::GetCallInfoInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::GetCallInfoInput)
                 }
                 UmWebServiceSoapOperation::Disconnect => {
-                    match probed.try_decode::<DisconnectInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::DisconnectInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::DisconnectInput)
                 }
                 UmWebServiceSoapOperation::PlayOnPhoneGreeting => {
-                    match probed.try_decode::<PlayOnPhoneGreetingInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::PlayOnPhoneGreetingInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::PlayOnPhoneGreetingInput)
                 }
                 UmWebServiceSoapOperation::DisconnectPhoneCall => {
-                    match probed.try_decode::<DisconnectPhoneCallInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::DisconnectPhoneCallInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::DisconnectPhoneCallInput)
                 }
                 UmWebServiceSoapOperation::GetPhoneCallInformation => {
-                    match probed.try_decode::<GetPhoneCallInformationInput>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::GetPhoneCallInformationInput(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::GetPhoneCallInformationInput)
                 }
                 UmWebServiceSoapOperation::PlayOnPhone2 => {
-                    match probed.try_decode::<PlayOnPhone2Input>() {
-                        ::core::result::Result::Ok(d) => {
-                            return ::core::result::Result::Ok(
-                                Self::PlayOnPhone2Input(d.message),
-                            );
-                        }
-                        ::core::result::Result::Err(e) => {
-                            __rt::keep_furthest(&mut best, e)
-                        }
-                    }
+                    probed.decode_as(Self::PlayOnPhone2Input)
                 }
+            };
+            if let ::core::option::Option::Some(m) = __rt::decoded_or_keep(
+                &mut best,
+                decoded,
+            ) {
+                return ::core::result::Result::Ok(m);
             }
         }
-        if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "IsUMEnabledResponse")) {
-            match probed.try_decode::<IsUmEnabledOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(Self::IsUmEnabledOutput(d.message));
+        let outputs: &[(
+            bool,
+            fn(&__rt::Probed<'_>) -> ::core::result::Result<Self, __rt::DecodeError>,
+        )] = &[
+            (
+                probe.child.is_some_and(|c| c.is(NS_MESSAGES, "IsUMEnabledResponse")),
+                |p| p.decode_as(Self::IsUmEnabledOutput),
+            ),
+            (
+                probe
+                    .child
+                    .is_some_and(|c| c.is(NS_MESSAGES, "GetUMPropertiesResponse")),
+                |p| p.decode_as(Self::GetUmPropertiesOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_MESSAGES, "SetOofStatusResponse")),
+                |p| p.decode_as(Self::SetOofStatusOutput),
+            ),
+            (
+                probe
+                    .child
+                    .is_some_and(|c| {
+                        c.is(NS_MESSAGES, "SetPlayOnPhoneDialStringResponse")
+                    }),
+                |p| p.decode_as(Self::SetPlayOnPhoneDialStringOutput),
+            ),
+            (
+                probe
+                    .child
+                    .is_some_and(|c| {
+                        c.is(NS_MESSAGES, "SetTelephoneAccessFolderEmailResponse")
+                    }),
+                |p| p.decode_as(Self::SetTelephoneAccessFolderEmailOutput),
+            ),
+            (
+                probe
+                    .child
+                    .is_some_and(|c| {
+                        c.is(NS_MESSAGES, "SetMissedCallNotificationEnabledResponse")
+                    }),
+                |p| p.decode_as(Self::SetMissedCallNotificationEnabledOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_MESSAGES, "ResetPINResponse")),
+                |p| p.decode_as(Self::ResetPinOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_MESSAGES, "PlayOnPhoneResponse")),
+                |p| p.decode_as(Self::PlayOnPhoneOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_MESSAGES, "GetCallInfoResponse")),
+                |p| p.decode_as(Self::GetCallInfoOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_MESSAGES, "DisconnectResponse")),
+                |p| p.decode_as(Self::DisconnectOutput),
+            ),
+            (
+                probe
+                    .child
+                    .is_some_and(|c| c.is(NS_MESSAGES, "PlayOnPhoneGreetingResponse")),
+                |p| p.decode_as(Self::PlayOnPhoneGreetingOutput),
+            ),
+            (
+                probe
+                    .child
+                    .is_some_and(|c| c.is(NS_MESSAGES, "DisconnectPhoneCallResponse")),
+                |p| p.decode_as(Self::DisconnectPhoneCallOutput),
+            ),
+            (
+                probe
+                    .child
+                    .is_some_and(|c| {
+                        c.is(NS_MESSAGES, "GetPhoneCallInformationResponse")
+                    }),
+                |p| p.decode_as(Self::GetPhoneCallInformationOutput),
+            ),
+            (
+                probe.child.is_some_and(|c| c.is(NS_MESSAGES, "PlayOnPhoneResponse")),
+                |p| p.decode_as(Self::PlayOnPhone2Output),
+            ),
+        ];
+        for (applies, decode) in outputs {
+            if *applies {
+                if let ::core::option::Option::Some(m) = __rt::decoded_or_keep(
+                    &mut best,
+                    decode(&probed),
+                ) {
+                    return ::core::result::Result::Ok(m);
                 }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "GetUMPropertiesResponse")) {
-            match probed.try_decode::<GetUmPropertiesOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::GetUmPropertiesOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "SetOofStatusResponse")) {
-            match probed.try_decode::<SetOofStatusOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::SetOofStatusOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe
-            .child
-            .is_some_and(|c| c.is(NS_MESSAGES, "SetPlayOnPhoneDialStringResponse"))
-        {
-            match probed.try_decode::<SetPlayOnPhoneDialStringOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::SetPlayOnPhoneDialStringOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe
-            .child
-            .is_some_and(|c| c.is(NS_MESSAGES, "SetTelephoneAccessFolderEmailResponse"))
-        {
-            match probed.try_decode::<SetTelephoneAccessFolderEmailOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::SetTelephoneAccessFolderEmailOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe
-            .child
-            .is_some_and(|c| {
-                c.is(NS_MESSAGES, "SetMissedCallNotificationEnabledResponse")
-            })
-        {
-            match probed.try_decode::<SetMissedCallNotificationEnabledOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::SetMissedCallNotificationEnabledOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "ResetPINResponse")) {
-            match probed.try_decode::<ResetPinOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(Self::ResetPinOutput(d.message));
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "PlayOnPhoneResponse")) {
-            match probed.try_decode::<PlayOnPhoneOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(Self::PlayOnPhoneOutput(d.message));
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "GetCallInfoResponse")) {
-            match probed.try_decode::<GetCallInfoOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(Self::GetCallInfoOutput(d.message));
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "DisconnectResponse")) {
-            match probed.try_decode::<DisconnectOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(Self::DisconnectOutput(d.message));
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "PlayOnPhoneGreetingResponse"))
-        {
-            match probed.try_decode::<PlayOnPhoneGreetingOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::PlayOnPhoneGreetingOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "DisconnectPhoneCallResponse"))
-        {
-            match probed.try_decode::<DisconnectPhoneCallOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::DisconnectPhoneCallOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe
-            .child
-            .is_some_and(|c| c.is(NS_MESSAGES, "GetPhoneCallInformationResponse"))
-        {
-            match probed.try_decode::<GetPhoneCallInformationOutput>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::GetPhoneCallInformationOutput(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
-            }
-        }
-        if probe.child.is_some_and(|c| c.is(NS_MESSAGES, "PlayOnPhoneResponse")) {
-            match probed.try_decode::<PlayOnPhone2Output>() {
-                ::core::result::Result::Ok(d) => {
-                    return ::core::result::Result::Ok(
-                        Self::PlayOnPhone2Output(d.message),
-                    );
-                }
-                ::core::result::Result::Err(e) => __rt::keep_furthest(&mut best, e),
             }
         }
         ::core::result::Result::Err(
@@ -4158,297 +3190,164 @@ for UmWebServiceSoapDispatcher<S, P> {
             for op in candidates {
                 let error = match op {
                     UmWebServiceSoapOperation::IsUmEnabled => {
-                        match probed.try_decode::<IsUmEnabledInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("IsUMEnabled");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .is_um_enabled(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "IsUMEnabled") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.is_um_enabled(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     UmWebServiceSoapOperation::GetUmProperties => {
-                        match probed.try_decode::<GetUmPropertiesInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("GetUMProperties");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "GetUMProperties") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .get_um_properties(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .get_um_properties(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     UmWebServiceSoapOperation::SetOofStatus => {
-                        match probed.try_decode::<SetOofStatusInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("SetOofStatus");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .set_oof_status(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "SetOofStatus") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.set_oof_status(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     UmWebServiceSoapOperation::SetPlayOnPhoneDialString => {
-                        match probed.try_decode::<SetPlayOnPhoneDialStringInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("SetPlayOnPhoneDialString");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(
+                            &probed,
+                            &mut ctx,
+                            "SetPlayOnPhoneDialString",
+                        ) {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .set_play_on_phone_dial_string(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .set_play_on_phone_dial_string(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     UmWebServiceSoapOperation::SetTelephoneAccessFolderEmail => {
-                        match probed.try_decode::<SetTelephoneAccessFolderEmailInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("SetTelephoneAccessFolderEmail");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(
+                            &probed,
+                            &mut ctx,
+                            "SetTelephoneAccessFolderEmail",
+                        ) {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .set_telephone_access_folder_email(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .set_telephone_access_folder_email(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     UmWebServiceSoapOperation::SetMissedCallNotificationEnabled => {
-                        match probed
-                            .try_decode::<SetMissedCallNotificationEnabledInput>()
-                        {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("SetMissedCallNotificationEnabled");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(
+                            &probed,
+                            &mut ctx,
+                            "SetMissedCallNotificationEnabled",
+                        ) {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .set_missed_call_notification_enabled(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .set_missed_call_notification_enabled(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     UmWebServiceSoapOperation::ResetPin => {
-                        match probed.try_decode::<ResetPinInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("ResetPIN");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .reset_pin(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "ResetPIN") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.reset_pin(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     UmWebServiceSoapOperation::PlayOnPhone => {
-                        match probed.try_decode::<PlayOnPhoneInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("PlayOnPhone");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .play_on_phone(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "PlayOnPhone") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.play_on_phone(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     UmWebServiceSoapOperation::GetCallInfo => {
-                        match probed.try_decode::<GetCallInfoInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("GetCallInfo");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .get_call_info(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "GetCallInfo") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.get_call_info(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     UmWebServiceSoapOperation::Disconnect => {
-                        match probed.try_decode::<DisconnectInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("Disconnect");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .disconnect(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "Disconnect") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.disconnect(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     UmWebServiceSoapOperation::PlayOnPhoneGreeting => {
-                        match probed.try_decode::<PlayOnPhoneGreetingInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("PlayOnPhoneGreeting");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "PlayOnPhoneGreeting") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .play_on_phone_greeting(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .play_on_phone_greeting(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     UmWebServiceSoapOperation::DisconnectPhoneCall => {
-                        match probed.try_decode::<DisconnectPhoneCallInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("DisconnectPhoneCall");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(&probed, &mut ctx, "DisconnectPhoneCall") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .disconnect_phone_call(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .disconnect_phone_call(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     UmWebServiceSoapOperation::GetPhoneCallInformation => {
-                        match probed.try_decode::<GetPhoneCallInformationInput>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("GetPhoneCallInformation");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
+                        match __rt::accept(
+                            &probed,
+                            &mut ctx,
+                            "GetPhoneCallInformation",
+                        ) {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self
                                     .service
-                                    .get_phone_call_information(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                                    .get_phone_call_information(&ctx, input)
+                                    .await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }
                     }
                     UmWebServiceSoapOperation::PlayOnPhone2 => {
-                        match probed.try_decode::<PlayOnPhone2Input>() {
-                            ::core::result::Result::Ok(decoded) => {
-                                __rt::record_operation("PlayOnPhone2");
-                                ctx.ignored_headers = decoded.ignored_headers;
-                                return match self
-                                    .service
-                                    .play_on_phone2(&ctx, decoded.message)
-                                    .await
-                                {
-                                    ::core::result::Result::Ok(out) => {
-                                        __rt::message_response(VERSION, PREFIXES, &out)
-                                    }
-                                    ::core::result::Result::Err(fault) => {
-                                        __rt::fault_response(VERSION, &fault)
-                                    }
-                                };
+                        match __rt::accept(&probed, &mut ctx, "PlayOnPhone2") {
+                            ::core::result::Result::Ok(input) => {
+                                let answer = self.service.play_on_phone2(&ctx, input).await;
+                                return __rt::respond(VERSION, PREFIXES, answer);
                             }
                             ::core::result::Result::Err(e) => e,
                         }

@@ -10,10 +10,15 @@ pub trait SoapMessage {
     fn decode_envelope<'a>(env: &mut EnvelopeReader<'a>) -> Result<Self, DecodeError>
     where
         Self: Sized;
-    /// Whether there is any header entry to write.
-    fn has_headers(&self) -> bool;
-    /// Writes the header entries.
-    fn encode_headers(&self, w: &mut Writer) -> Result<(), EncodeError>;
+    /// Whether there is any header entry to write (none, for a message without header parts).
+    fn has_headers(&self) -> bool {
+        false
+    }
+    /// Writes the header entries (none, for a message without header parts).
+    fn encode_headers(&self, w: &mut Writer) -> Result<(), EncodeError> {
+        let _ = w;
+        Ok(())
+    }
     /// Writes the Body's content.
     fn encode_body(&self, w: &mut Writer) -> Result<(), EncodeError>;
 }
@@ -537,6 +542,13 @@ impl<'a> Probed<'a> {
     /// reading. Pass the error finally reported through [`Probed::settle`].
     pub fn try_decode<M: SoapMessage>(&self) -> Result<Decoded<M>, DecodeError> {
         decode_opened(self.env.clone())
+    }
+
+    /// [`Probed::try_decode`] as `M`, the message wrapped by `wrap` (a variant of a message
+    /// set) and the ignored header entries dropped: what a message set's decoding tries for
+    /// each candidate.
+    pub fn decode_as<M: SoapMessage, T>(&self, wrap: fn(M) -> T) -> Result<T, DecodeError> {
+        self.try_decode().map(|d| wrap(d.message))
     }
 
     /// If the Body holds a Fault, decodes it, going on from the envelope already read (the same
