@@ -249,6 +249,21 @@ pub fn unblocked<T: ComplexType + Debug + 'static>(values: BoxedStrategy<T>, blo
     values.prop_filter("blocked by the element", move |v| v.check_blocked("", blocked).is_ok()).boxed()
 }
 
+/// The values of `T` with `depth` levels left (`T::arbitrary_with(depth)`).
+pub fn of<T: Arbitrary<Parameters = Depth>>(depth: Depth) -> T::Strategy {
+    T::arbitrary_with(depth)
+}
+
+/// The values of `s` mapped by `f`, boxed: how generated strategies build a field, variant or
+/// struct from the strategies of its parts.
+pub fn map<S, T>(s: S, f: fn(S::Value) -> T) -> BoxedStrategy<T>
+where
+    S: Strategy + 'static,
+    T: Debug + 'static,
+{
+    s.prop_map(f).boxed()
+}
+
 /// An optional member: absent or a value.
 pub fn optional<T: Debug + 'static>(value: BoxedStrategy<T>) -> BoxedStrategy<Option<T>> {
     proptest::option::of(value).boxed()

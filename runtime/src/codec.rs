@@ -286,8 +286,11 @@ pub trait ComplexType: Sized {
         let _ = (element, blocked);
         Ok(())
     }
-    /// Writes the attributes (the start tag is open).
-    fn encode_attributes(&self, w: &mut Writer) -> Result<(), EncodeError>;
+    /// Writes the attributes (the start tag is open): none, for a type without attributes.
+    fn encode_attributes(&self, w: &mut Writer) -> Result<(), EncodeError> {
+        let _ = w;
+        Ok(())
+    }
     /// Writes the content.
     fn encode_content(&self, w: &mut Writer) -> Result<(), EncodeError>;
 }
@@ -431,7 +434,7 @@ impl ComplexType for AnyContent {
             write_xsi_type(w, crate::xml::ns::XS, v.xs_name(), Some("xs"))?;
         }
         for a in &self.attributes {
-            w.attr_with_prefix(&a.ns, &a.local, &a.value, a.prefix.as_deref())?;
+            a.encode(w)?;
         }
         Ok(())
     }
@@ -546,8 +549,32 @@ fn decode_simple_inner<'a, C: Codec>(r: &mut Reader<'a>, el: &Start<'a>) -> Resu
     if simple_attributes(r, el, C::TYPE_NAME)? {
         return Err(r.invalid(el.offset(), format!("element {} is not nillable", r.expanded(el.ns(), el.local()))));
     }
+    read_simple_content::<C>(r, el)
+}
+
+/// Reads the simple content of `el` (its attributes already read) with codec `C`, through the
+/// end tag: the content of a complex type with simple content.
+#[inline]
+pub fn read_simple_content<'a, C: Codec>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<C::Value, DecodeError> {
     let text = r.read_text(el)?;
     C::parse(&text, r).map_err(|e| r.invalid_value(el, None, e))
+}
+
+/// Writes `v` as simple content with codec `C` (the start tag open, its attributes written;
+/// an empty value leaves it open, so the element is written `<a/>`): formatted straight into
+/// the output unless the value declares namespaces (a QName) where it is written.
+#[inline]
+pub fn write_simple_content<C: Codec>(w: &mut Writer, v: &C::Value) -> Result<(), EncodeError> {
+    if !C::NEEDS_NAMESPACES {
+        return w.text_formatted(C::PLAIN, |out, w| C::write(v, out, w));
+    }
+    let mut buf = w.take_scratch();
+    let r = C::write(v, &mut buf, w);
+    if r.is_ok() && !buf.is_empty() {
+        w.text(&buf);
+    }
+    w.put_scratch(buf);
+    r
 }
 
 /// Decodes an element of simple type with a `default` or `fixed` value: empty content takes
@@ -792,18 +819,7 @@ pub fn encode_attr<C: Codec>(w: &mut Writer, ns: &str, local: &str, v: &C::Value
 /// Writes an element of simple type.
 pub fn encode_simple<C: Codec>(w: &mut Writer, ns: &str, local: &str, v: &C::Value) -> Result<(), EncodeError> {
     w.start(ns, local)?;
-    if !C::NEEDS_NAMESPACES {
-        // Formatted straight into the output.
-        w.text_formatted(C::PLAIN, |out, w| C::write(v, out, w)).map_err(|e| e.within(local))?;
-        return w.end(ns, local);
-    }
-    let mut buf = w.take_scratch();
-    let r = C::write(v, &mut buf, w);
-    if r.is_ok() && !buf.is_empty() {
-        w.text(&buf);
-    }
-    w.put_scratch(buf);
-    r.map_err(|e| e.within(local))?;
+    write_simple_content::<C>(w, v).map_err(|e| e.within(local))?;
     w.end(ns, local)
 }
 
@@ -979,6 +995,13 @@ impl<T: ComplexType, const BLOCK: u8> ElementCodec for NillableComplex<T, BLOCK>
 /// `{ns}local` for messages.
 fn expanded(ns: &str, local: &str) -> String {
     if ns.is_empty() { local.to_owned() } else { format!("{{{ns}}}{local}") }
+}
+
+/// The value of required attribute `{ns}local` of `el`, read into `v` by the attribute loop
+/// (an error naming it if the element had none).
+#[inline]
+pub fn required_attribute<'a, T>(r: &Reader<'a>, el: &Start<'a>, v: Option<T>, ns: NsId, local: &str) -> Result<T, DecodeError> {
+    v.ok_or_else(|| r.missing_attribute(el, ns, local))
 }
 
 /// A required element `{ns}local` at `*cur`; advances `cur`.

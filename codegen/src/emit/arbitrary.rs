@@ -30,8 +30,6 @@ impl Emitter<'_> {
                 type Parameters = __rt::arbitrary::Depth;
                 type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
                 fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-                    #[allow(unused_imports)]
-                    use __rt::arbitrary::proptest::strategy::Strategy as _;
                     #body
                 }
             }
@@ -76,7 +74,7 @@ impl Emitter<'_> {
                 let branches = members.iter().map(|v| {
                     let vn = ident(&v.rust);
                     let s = self.value_strategy(v.ty, &m, quote!(depth));
-                    quote!(#s.prop_map(Self::#vn).boxed())
+                    quote!(__rt::arbitrary::map(#s, Self::#vn))
                 });
                 quote!(__rt::arbitrary::reparsed::<Self>(::std::vec![#(#branches),*]))
             }
@@ -92,7 +90,7 @@ impl Emitter<'_> {
                 let branches = g.members.iter().filter(|mem| self.member_inhabited(mem)).map(|mem| {
                     let vn = ident(&mem.rust);
                     let s = self.member_strategy(id, mem, &m, true);
-                    let s = quote!(__rt::arbitrary::proptest::strategy::Strategy::boxed(#s.prop_map(Self::#vn)));
+                    let s = quote!(__rt::arbitrary::map(#s, Self::#vn));
                     if self.recursive_member(id, mem) && !all_recursive {
                         quote!(if #deeper { ::core::option::Option::Some(#s) } else { ::core::option::Option::None })
                     } else {
@@ -112,8 +110,8 @@ impl Emitter<'_> {
                 let branches = p.variants.iter().filter(|v| self.inhabited[v.ty]).map(|v| {
                     let vn = ident(&v.rust);
                     let s = self.value_strategy(v.ty, &m, quote!(depth));
-                    let s = if v.boxed { quote!(#s.prop_map(::std::boxed::Box::new)) } else { s };
-                    quote!(#s.prop_map(Self::#vn).boxed())
+                    let s = if v.boxed { quote!(__rt::arbitrary::map(#s, ::std::boxed::Box::new)) } else { s };
+                    quote!(__rt::arbitrary::map(#s, Self::#vn))
                 });
                 quote!(__rt::arbitrary::one_of(::std::vec![#(#branches),*]))
             }
@@ -195,7 +193,7 @@ impl Emitter<'_> {
             }
             _ => {
                 let path = self.type_path(ty, m);
-                quote!(<#path as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(#depth))
+                quote!(__rt::arbitrary::of::<#path>(#depth))
             }
         }
     }
@@ -249,7 +247,7 @@ impl Emitter<'_> {
                     quote!(__rt::arbitrary::any_element(#ns))
                 }
             };
-            if mem.boxed { quote!(__rt::arbitrary::proptest::strategy::Strategy::boxed(#s.prop_map(::std::boxed::Box::new))) } else { s }
+            if mem.boxed { quote!(__rt::arbitrary::map(#s, ::std::boxed::Box::new)) } else { s }
         };
         let min = mem.occurs.min as usize;
         // In a choice, an empty branch reads back as another one: at least one item.
@@ -275,7 +273,7 @@ impl Emitter<'_> {
             (Shape::One, true) => base(quote!(depth.below())),
             (Shape::Optional, false) if in_choice => {
                 let s = base(quote!(depth));
-                quote!(__rt::arbitrary::proptest::strategy::Strategy::boxed(#s.prop_map(::core::option::Option::Some)))
+                quote!(__rt::arbitrary::map(#s, ::core::option::Option::Some))
             }
             (Shape::Optional, false) => {
                 let s = base(quote!(depth));
@@ -284,7 +282,7 @@ impl Emitter<'_> {
             (Shape::Optional, true) => {
                 let s = base(quote!(d));
                 let s = if in_choice {
-                    quote!(__rt::arbitrary::proptest::strategy::Strategy::boxed(#s.prop_map(::core::option::Option::Some)))
+                    quote!(__rt::arbitrary::map(#s, ::core::option::Option::Some))
                 } else {
                     quote!(__rt::arbitrary::optional(#s))
                 };
@@ -379,7 +377,7 @@ fn construct(fields: &[(String, TokenStream)]) -> TokenStream {
         let f = ident(f);
         quote!(#f: #v)
     });
-    quote!(__rt::arbitrary::proptest::strategy::Strategy::boxed(#tuple.prop_map(|#pattern| Self { #(#inits,)* })))
+    quote!(__rt::arbitrary::map(#tuple, |#pattern| Self { #(#inits,)* }))
 }
 
 /// Items as a tuple, nested so that no tuple has more than ten elements.

@@ -551,12 +551,7 @@ impl Emitter<'_> {
                 }
             });
             if a.required {
-                finish.extend(quote! {
-                    let #f = match #f {
-                        ::core::option::Option::Some(v) => v,
-                        ::core::option::Option::None => return ::core::result::Result::Err(r.missing_attribute(start, #ns, #local)),
-                    };
-                });
+                finish.extend(quote!(let #f = __rt::required_attribute(r, start, #f, #ns, #local)?;));
             }
         }
         if let Some(w) = &c.any_attribute {
@@ -569,12 +564,7 @@ impl Emitter<'_> {
             };
             arms.extend(quote! {
                 if #allow {
-                    #f.push(__rt::AnyAttribute {
-                        ns: r.ns_uri_cow(attr.ns),
-                        local: attr.local.to_owned(),
-                        prefix: attr.name.split_once(':').map(|(p, _)| p.to_owned()),
-                        value: attr.value.into_owned(),
-                    });
+                    #f.push(__rt::AnyAttribute::capture(r, attr));
                     continue;
                 }
             });
@@ -593,7 +583,8 @@ impl Emitter<'_> {
                 }
             });
         }
-        let own = self.own_type(id);
+        // The type named for `xsi:type` (`None` if anonymous), as the impl's TYPE_NAME says.
+        let own = quote!(<Self as __rt::ComplexType>::TYPE_NAME);
         let lp = if arms.is_empty() {
             quote!(__rt::no_attributes(r, start, #own)?;)
         } else {
@@ -631,7 +622,7 @@ impl Emitter<'_> {
             let f = ident(&c.any_attribute_rust);
             out.extend(quote! {
                 for a in &self.#f {
-                    w.attr_with_prefix(&a.ns, &a.local, &a.value, a.prefix.as_deref())?;
+                    a.encode(w)?;
                 }
             });
         }
@@ -654,19 +645,8 @@ impl Emitter<'_> {
                 fields.push(field_init(rust));
                 let codec = self.codec_type(*ty, &m);
                 (
-                    quote! {
-                        let text = r.read_text(start)?;
-                        let #f = <#codec as __rt::Codec>::parse(&text, r).map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
-                    },
-                    quote! {
-                        let mut buf = w.take_scratch();
-                        let res = <#codec as __rt::Codec>::write(&self.#field, &mut buf, w);
-                        if res.is_ok() && !buf.is_empty() {
-                            w.text(&buf);
-                        }
-                        w.put_scratch(buf);
-                        res?;
-                    },
+                    quote!(let #f = __rt::read_simple_content::<#codec>(r, start)?;),
+                    quote!(__rt::write_simple_content::<#codec>(w, &self.#field)?;),
                 )
             }
             Content::Any { rust } => {
@@ -702,6 +682,17 @@ impl Emitter<'_> {
                 #enc_attrs
             };
         }
+        // Without attributes the trait's default (none) holds.
+        let enc_attrs = if enc_attrs.is_empty() {
+            enc_attrs
+        } else {
+            quote! {
+                fn encode_attributes(&self, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
+                    #enc_attrs
+                    ::core::result::Result::Ok(())
+                }
+            }
+        };
         let type_name = self.type_name_const(id);
         quote! {
             impl __rt::ComplexType for #name {
@@ -711,10 +702,7 @@ impl Emitter<'_> {
                     #content_decode
                     ::core::result::Result::Ok(Self { #(#fields,)* })
                 }
-                fn encode_attributes(&self, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
-                    #enc_attrs
-                    ::core::result::Result::Ok(())
-                }
+                #enc_attrs
                 fn encode_content(&self, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
                     #content_encode
                     ::core::result::Result::Ok(())
@@ -1073,20 +1061,16 @@ impl Emitter<'_> {
         let complex = if matches!(self.ir.types[id].origin, Origin::Group { .. }) {
             TokenStream::new()
         } else {
-            let own = self.own_type(id);
             let type_name = self.type_name_const(id);
             quote! {
                 impl __rt::ComplexType for #name {
                     #type_name
                     fn decode_xml<'a>(r: &mut __rt::Reader<'a>, start: &__rt::Start<'a>) -> ::core::result::Result<Self, __rt::DecodeError> {
-                        __rt::no_attributes(r, start, #own)?;
+                        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
                         let mut cur = r.next_child(start)?;
                         let v = <Self as __rt::Group>::decode_group(r, start, &mut cur)?;
                         __rt::end_of_content(r, cur)?;
                         ::core::result::Result::Ok(v)
-                    }
-                    fn encode_attributes(&self, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
-                        ::core::result::Result::Ok(())
                     }
                     fn encode_content(&self, w: &mut __rt::Writer) -> ::core::result::Result<(), __rt::EncodeError> {
                         <Self as __rt::Group>::encode_group(self, w)

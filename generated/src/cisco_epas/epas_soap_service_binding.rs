@@ -41,15 +41,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for LoginInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::Login as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::Login>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -90,15 +84,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for LoginOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::LoginResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::LoginResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -168,21 +156,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for LogoutInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::Logout as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::Logout>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -223,15 +207,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for LogoutOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::LogoutResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::LogoutResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -301,21 +279,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAllConfigInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::GetAllConfig as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::GetAllConfig>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -356,15 +330,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAllConfigOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::GetAllConfigResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::GetAllConfigResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -434,21 +402,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetSystemConfigInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::EmptyType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -489,15 +453,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetSystemConfigOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::GetSystemConfigResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::GetSystemConfigResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -567,21 +525,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetUserConfigInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::EmptyType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -622,15 +576,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetUserConfigOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::GetUserConfigResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::GetUserConfigResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -700,21 +648,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetUserConfigInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::SetUserConfig as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::SetUserConfig>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -755,15 +699,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetUserConfigOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::SetUserConfigResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::SetUserConfigResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -833,21 +771,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetContactListInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::EmptyType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -888,15 +822,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetContactListOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::GetContactListResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::GetContactListResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -966,21 +894,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddGroupInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::AddGroup as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::AddGroup>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -1021,15 +945,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddGroupOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::AddGroupResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::AddGroupResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -1099,21 +1017,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ModifyGroupInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::ModifyGroup as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::ModifyGroup>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -1154,15 +1068,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ModifyGroupOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::ModifyGroupResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::ModifyGroupResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -1232,21 +1140,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteGroupInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::DeleteGroup as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::DeleteGroup>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -1287,15 +1191,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteGroupOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::DeleteGroupResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::DeleteGroupResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -1365,21 +1263,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddContactInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::AddContact as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::AddContact>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -1420,15 +1314,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddContactOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::AddContactResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::AddContactResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -1498,21 +1386,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ModifyContactInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::ModifyContact as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::ModifyContact>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -1553,15 +1437,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ModifyContactOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::ModifyContactResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::ModifyContactResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -1631,21 +1509,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteContactInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::DeleteContact as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::DeleteContact>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -1686,15 +1560,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteContactOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::DeleteContactResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::DeleteContactResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -1764,21 +1632,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetPresenceRulesInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::GetPresenceRules as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::GetPresenceRules>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -1819,15 +1683,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetPresenceRulesOutput 
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::GetPresenceRulesResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::GetPresenceRulesResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -1897,21 +1755,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetPresenceRulesInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::SetPresenceRules as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::SetPresenceRules>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -1952,15 +1806,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetPresenceRulesOutput 
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::SetPresenceRulesResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::SetPresenceRulesResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -2030,21 +1878,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeletePresenceRulesInpu
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::DeletePresenceRules as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::DeletePresenceRules>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -2085,15 +1929,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeletePresenceRulesOutp
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::DeletePresenceRulesResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::DeletePresenceRulesResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -2163,21 +2001,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetDialingRulesInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::EmptyType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -2218,15 +2052,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetDialingRulesOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::GetDialingRulesResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::GetDialingRulesResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -2296,21 +2124,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddRecentCommInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::RecentCommRecordType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::RecentCommRecordType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -2351,15 +2175,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddRecentCommOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::AddRecentCommResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::AddRecentCommResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -2429,21 +2247,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetRecentCommInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::EmptyType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -2484,15 +2298,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetRecentCommOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::GetRecentCommResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::GetRecentCommResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -2562,21 +2370,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetLicensingFeaturesInp
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::EmptyType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -2617,15 +2421,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetLicensingFeaturesOut
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::GetLicensingFeaturesResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::GetLicensingFeaturesResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -2695,21 +2493,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PublishPresStatusInput 
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::PublishPresStatus as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::PublishPresStatus>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -2750,15 +2544,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PublishPresStatusOutput
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::StatusCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::StatusCodeType>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -2828,21 +2616,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UnpublishPresStatusInpu
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::EmptyType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -2883,15 +2667,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UnpublishPresStatusOutp
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::StatusCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::StatusCodeType>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -2961,21 +2739,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAclInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::GetAcl as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::GetAcl>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -3016,15 +2790,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAclOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::GetAclResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::GetAclResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -3094,21 +2862,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddAclInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::AddAcl as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::AddAcl>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -3149,15 +2913,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddAclOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::AddAclResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::AddAclResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -3227,21 +2985,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteAclInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::DeleteAcl as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::DeleteAcl>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -3282,15 +3036,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteAclOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::soap::DeleteAclResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::soap::DeleteAclResp>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -3360,21 +3108,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetCalendaringInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::soap::EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::soap::EmptyType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -3415,11 +3159,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetCalendaringOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (__rt::arbitrary::builtin::<bool>(),)
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::builtin::<bool>(),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -3487,19 +3229,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetCalendaringInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<bool>(),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<__rt::codecs::Token>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    parameters: v0,
-                    session_key: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                parameters: v0,
+                session_key: v1,
+            },
         )
     }
 }
@@ -3540,11 +3280,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetCalendaringOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (__rt::arbitrary::builtin::<::std::string::String>(),)
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::builtin::<::std::string::String>(),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }

@@ -17,23 +17,13 @@ impl __rt::ComplexType for ReachabilityType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_RULES, "ReachabilityType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_cond = __rt::opt::<
             __rt::Complex<CondType>,
         >(r, start, &mut cur, NS_RULES, "cond")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { cond: __v_cond })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -50,17 +40,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ReachabilityType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                __rt::arbitrary::optional(
-                    <CondType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
-                ),
-            )
-                .prop_map(|(v0,)| Self { cond: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::optional(__rt::arbitrary::of::<CondType>(depth)),),
+            |(v0,)| Self { cond: v0 },
         )
     }
 }
@@ -81,11 +63,7 @@ impl __rt::ComplexType for CondType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_RULES, "CondType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_epas_reachability = __rt::one::<
             __rt::Complex<EpasReachabilityType>,
@@ -98,12 +76,6 @@ impl __rt::ComplexType for CondType {
             epas_reachability: __v_epas_reachability,
             when: __v_when,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -123,25 +95,19 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for CondType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <EpasReachabilityType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<EpasReachabilityType>(depth),
                 __rt::arbitrary::many(
-                    <WhenType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<WhenType>(depth),
                     1,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    epas_reachability: v0,
-                    when: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                epas_reachability: v0,
+                when: v1,
+            },
         )
     }
 }
@@ -172,17 +138,16 @@ impl __rt::ComplexType for EpasReachabilityType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_RULES, "EpasReachabilityType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_source = match __v_source {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "source"),
-                );
-            }
-        };
+        let __v_source = __rt::required_attribute(
+            r,
+            start,
+            __v_source,
+            __rt::NsId::NONE,
+            "source",
+        )?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self { source: __v_source })
     }
@@ -205,11 +170,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for EpasReachabilityType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (__rt::arbitrary::builtin::<::std::string::String>(),)
-                .prop_map(|(v0,)| Self { source: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::builtin::<::std::string::String>(),),
+            |(v0,)| Self { source: v0 },
         )
     }
 }
@@ -242,17 +205,16 @@ impl __rt::ComplexType for WhenType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_RULES, "WhenType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_reachability_status = match __v_reachability_status {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "reachability-status"),
-                );
-            }
-        };
+        let __v_reachability_status = __rt::required_attribute(
+            r,
+            start,
+            __v_reachability_status,
+            __rt::NsId::NONE,
+            "reachability-status",
+        )?;
         let mut cur = r.next_child(start)?;
         let __v_choice = __rt::many_group::<
             WhenTypeChoice,
@@ -285,23 +247,19 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for WhenType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::many(
-                    <WhenTypeChoice as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<WhenTypeChoice>(depth),
                     1,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    reachability_status: v0,
-                    choice: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                reachability_status: v0,
+                choice: v1,
+            },
         )
     }
 }
@@ -320,11 +278,7 @@ impl __rt::ComplexType for FilterType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_RULES, "FilterType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_excludedsource = __rt::many::<
             __rt::Simple<::std::string::String>,
@@ -333,12 +287,6 @@ impl __rt::ComplexType for FilterType {
         ::core::result::Result::Ok(Self {
             excludedsource: __v_excludedsource,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -355,17 +303,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for FilterType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { excludedsource: v0 }),
+            ),
+            |(v0,)| Self { excludedsource: v0 },
         )
     }
 }
@@ -469,25 +415,19 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for WhenTypeChoice {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::one_of(
             [
                 ::core::option::Option::Some(
-                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
-                        <EpasStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                                depth,
-                            )
-                            .prop_map(Self::EpasStatus),
+                    __rt::arbitrary::map(
+                        __rt::arbitrary::of::<EpasStatusType>(depth),
+                        Self::EpasStatus,
                     ),
                 ),
                 if depth.deeper().is_some() {
                     ::core::option::Option::Some(
-                        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-                            <ConnectiveType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                                    depth.below(),
-                                )
-                                .prop_map(Self::Or),
+                        __rt::arbitrary::map(
+                            __rt::arbitrary::of::<ConnectiveType>(depth.below()),
+                            Self::Or,
                         ),
                     )
                 } else {
@@ -495,11 +435,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for WhenTypeChoice {
                 },
                 if depth.deeper().is_some() {
                     ::core::option::Option::Some(
-                        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-                            <ConnectiveType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                                    depth.below(),
-                                )
-                                .prop_map(Self::And),
+                        __rt::arbitrary::map(
+                            __rt::arbitrary::of::<ConnectiveType>(depth.below()),
+                            Self::And,
                         ),
                     )
                 } else {
@@ -507,11 +445,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for WhenTypeChoice {
                 },
                 if depth.deeper().is_some() {
                     ::core::option::Option::Some(
-                        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-                            <NotType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                                    depth.below(),
-                                )
-                                .prop_map(Self::Not),
+                        __rt::arbitrary::map(
+                            __rt::arbitrary::of::<NotType>(depth.below()),
+                            Self::Not,
                         ),
                     )
                 } else {
@@ -559,25 +495,23 @@ impl __rt::ComplexType for EpasStatusType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_RULES, "EpasStatusType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_source = match __v_source {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "source"),
-                );
-            }
-        };
-        let __v_status = match __v_status {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "status"),
-                );
-            }
-        };
+        let __v_source = __rt::required_attribute(
+            r,
+            start,
+            __v_source,
+            __rt::NsId::NONE,
+            "source",
+        )?;
+        let __v_status = __rt::required_attribute(
+            r,
+            start,
+            __v_status,
+            __rt::NsId::NONE,
+            "status",
+        )?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {
             source: __v_source,
@@ -604,14 +538,12 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for EpasStatusType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
-            )
-                .prop_map(|(v0, v1)| Self { source: v0, status: v1 }),
+            ),
+            |(v0, v1)| Self { source: v0, status: v1 },
         )
     }
 }
@@ -630,23 +562,13 @@ impl __rt::ComplexType for ConnectiveType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_RULES, "ConnectiveType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_choice = __rt::many_group::<
             WhenTypeChoice,
         >(r, start, &mut cur, 1, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { choice: __v_choice })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -661,32 +583,28 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ConnectiveType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 match depth.deeper() {
                     ::core::option::Option::Some(d) => {
                         __rt::arbitrary::many(
-                            <WhenTypeChoice as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                                d,
-                            ),
+                            __rt::arbitrary::of::<WhenTypeChoice>(d),
                             1,
                             ::core::option::Option::None,
                         )
                     }
                     ::core::option::Option::None => {
                         __rt::arbitrary::many(
-                            <WhenTypeChoice as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                                __rt::arbitrary::Depth(0),
-                            ),
+                            __rt::arbitrary::of::<
+                                WhenTypeChoice,
+                            >(__rt::arbitrary::Depth(0)),
                             1,
                             ::core::option::Option::Some(1),
                         )
                     }
                 },
-            )
-                .prop_map(|(v0,)| Self { choice: v0 }),
+            ),
+            |(v0,)| Self { choice: v0 },
         )
     }
 }
@@ -705,23 +623,13 @@ impl __rt::ComplexType for NotType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_RULES, "NotType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_choice = ::std::boxed::Box::new(
             <WhenTypeChoice as __rt::Group>::decode_group(r, start, &mut cur)?,
         );
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { choice: __v_choice })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -736,18 +644,14 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for NotType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                __rt::arbitrary::proptest::strategy::Strategy::boxed(
-                    <WhenTypeChoice as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                            depth.below(),
-                        )
-                        .prop_map(::std::boxed::Box::new),
+                __rt::arbitrary::map(
+                    __rt::arbitrary::of::<WhenTypeChoice>(depth.below()),
+                    ::std::boxed::Box::new,
                 ),
-            )
-                .prop_map(|(v0,)| Self { choice: v0 }),
+            ),
+            |(v0,)| Self { choice: v0 },
         )
     }
 }

@@ -25,7 +25,12 @@ impl __rt::ComplexType for Login {
                 __v_force = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(r, start, &attr, ::core::option::Option::None)?;
+            __rt::other_attribute(
+                r,
+                start,
+                &attr,
+                <Self as __rt::ComplexType>::TYPE_NAME,
+            )?;
         }
         let mut cur = r.next_child(start)?;
         let __v_username = __rt::one::<
@@ -68,19 +73,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for Login {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::optional(__rt::arbitrary::builtin::<bool>()),
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
-            )
-                .prop_map(|(v0, v1, v2)| Self {
-                    force: v0,
-                    username: v1,
-                    password: v2,
-                }),
+            ),
+            |(v0, v1, v2)| Self {
+                force: v0,
+                username: v1,
+                password: v2,
+            },
         )
     }
 }
@@ -156,17 +159,11 @@ impl __rt::ComplexType for LoginResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let v = <Self as __rt::Group>::decode_group(r, start, &mut cur)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(v)
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -180,24 +177,18 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for LoginResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::one_of(
             [
                 ::core::option::Option::Some(
-                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
-                        <LoginRespSuccess as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                                depth,
-                            )
-                            .prop_map(Self::Success),
+                    __rt::arbitrary::map(
+                        __rt::arbitrary::of::<LoginRespSuccess>(depth),
+                        Self::Success,
                     ),
                 ),
                 ::core::option::Option::Some(
-                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
-                        <LoginRespFailure as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                                depth,
-                            )
-                            .prop_map(Self::Failure),
+                    __rt::arbitrary::map(
+                        __rt::arbitrary::of::<LoginRespFailure>(depth),
+                        Self::Failure,
                     ),
                 ),
             ]
@@ -226,7 +217,12 @@ impl __rt::ComplexType for Logout {
                 __v_tuple_id = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(r, start, &attr, ::core::option::Option::None)?;
+            __rt::other_attribute(
+                r,
+                start,
+                &attr,
+                <Self as __rt::ComplexType>::TYPE_NAME,
+            )?;
         }
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self { tuple_id: __v_tuple_id })
@@ -252,15 +248,13 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for Logout {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
-            )
-                .prop_map(|(v0,)| Self { tuple_id: v0 }),
+            ),
+            |(v0,)| Self { tuple_id: v0 },
         )
     }
 }
@@ -275,19 +269,13 @@ impl __rt::ComplexType for LogoutResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_success = __rt::one::<
             __rt::Complex<EmptyType>,
         >(r, start, &mut cur, NS_SOAP, "success")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { success: __v_success })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -302,15 +290,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for LogoutResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { success: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<EmptyType>(depth),),
+            |(v0,)| Self { success: v0 },
         )
     }
 }
@@ -335,7 +317,7 @@ impl __rt::ComplexType for GetAllConfig {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_system_config = __rt::opt::<
             __rt::Complex<EmptyType>,
@@ -364,12 +346,6 @@ impl __rt::ComplexType for GetAllConfig {
             presence_rules: __v_presence_rules,
             dialing_rules: __v_dialing_rules,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -401,49 +377,23 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAllConfig {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                __rt::arbitrary::optional(
-                    <EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
-                ),
-                __rt::arbitrary::optional(
-                    <EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
-                ),
-                __rt::arbitrary::optional(
-                    <EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
-                ),
-                __rt::arbitrary::optional(
-                    <EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
-                ),
-                __rt::arbitrary::optional(
-                    <EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
-                ),
-                __rt::arbitrary::optional(
-                    <EmptyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
-                ),
-            )
-                .prop_map(|(v0, v1, v2, v3, v4, v5)| Self {
-                    system_config: v0,
-                    user_config: v1,
-                    licensing_features: v2,
-                    contact_list: v3,
-                    presence_rules: v4,
-                    dialing_rules: v5,
-                }),
+                __rt::arbitrary::optional(__rt::arbitrary::of::<EmptyType>(depth)),
+                __rt::arbitrary::optional(__rt::arbitrary::of::<EmptyType>(depth)),
+                __rt::arbitrary::optional(__rt::arbitrary::of::<EmptyType>(depth)),
+                __rt::arbitrary::optional(__rt::arbitrary::of::<EmptyType>(depth)),
+                __rt::arbitrary::optional(__rt::arbitrary::of::<EmptyType>(depth)),
+                __rt::arbitrary::optional(__rt::arbitrary::of::<EmptyType>(depth)),
+            ),
+            |(v0, v1, v2, v3, v4, v5)| Self {
+                system_config: v0,
+                user_config: v1,
+                licensing_features: v2,
+                contact_list: v3,
+                presence_rules: v4,
+                dialing_rules: v5,
+            },
         )
     }
 }
@@ -468,7 +418,7 @@ impl __rt::ComplexType for GetAllConfigResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_get_system_config_resp = __rt::opt::<
             __rt::Complex<GetSystemConfigResp>,
@@ -497,12 +447,6 @@ impl __rt::ComplexType for GetAllConfigResp {
             get_presence_rules_resp: __v_get_presence_rules_resp,
             get_dialing_rules_resp: __v_get_dialing_rules_resp,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -544,49 +488,35 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAllConfigResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::optional(
-                    <GetSystemConfigResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<GetSystemConfigResp>(depth),
                 ),
                 __rt::arbitrary::optional(
-                    <GetUserConfigResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<GetUserConfigResp>(depth),
                 ),
                 __rt::arbitrary::optional(
-                    <GetLicensingFeaturesResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<GetLicensingFeaturesResp>(depth),
                 ),
                 __rt::arbitrary::optional(
-                    <GetContactListResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<GetContactListResp>(depth),
                 ),
                 __rt::arbitrary::optional(
-                    <GetPresenceRulesResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<GetPresenceRulesResp>(depth),
                 ),
                 __rt::arbitrary::optional(
-                    <GetDialingRulesResp as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<GetDialingRulesResp>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1, v2, v3, v4, v5)| Self {
-                    get_system_config_resp: v0,
-                    get_user_config_resp: v1,
-                    get_licensing_features_resp: v2,
-                    get_contact_list_resp: v3,
-                    get_presence_rules_resp: v4,
-                    get_dialing_rules_resp: v5,
-                }),
+            ),
+            |(v0, v1, v2, v3, v4, v5)| Self {
+                get_system_config_resp: v0,
+                get_user_config_resp: v1,
+                get_licensing_features_resp: v2,
+                get_contact_list_resp: v3,
+                get_presence_rules_resp: v4,
+                get_dialing_rules_resp: v5,
+            },
         )
     }
 }
@@ -602,19 +532,9 @@ impl __rt::ComplexType for EmptyType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_SOAP, "EmptyType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -628,8 +548,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for EmptyType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::just(Self {})
     }
 }
@@ -644,19 +562,13 @@ impl __rt::ComplexType for GetSystemConfigResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_property = __rt::many::<
             __rt::Complex<SystemPropertyType>,
         >(r, start, &mut cur, NS_SOAP, "property", 0, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { property: __v_property })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -673,19 +585,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetSystemConfigResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <SystemPropertyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<SystemPropertyType>(depth),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { property: v0 }),
+            ),
+            |(v0,)| Self { property: v0 },
         )
     }
 }
@@ -700,19 +608,13 @@ impl __rt::ComplexType for GetUserConfigResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_property = __rt::many::<
             __rt::Complex<UserPropertyType>,
         >(r, start, &mut cur, NS_SOAP, "property", 0, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { property: __v_property })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -729,19 +631,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetUserConfigResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <UserPropertyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<UserPropertyType>(depth),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { property: v0 }),
+            ),
+            |(v0,)| Self { property: v0 },
         )
     }
 }
@@ -756,19 +654,13 @@ impl __rt::ComplexType for SetUserConfig {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_property = __rt::many::<
             __rt::Complex<UserPropertyType>,
         >(r, start, &mut cur, NS_SOAP, "property", 1, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { property: __v_property })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -785,19 +677,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetUserConfig {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <UserPropertyType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<UserPropertyType>(depth),
                     1,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { property: v0 }),
+            ),
+            |(v0,)| Self { property: v0 },
         )
     }
 }
@@ -812,19 +700,13 @@ impl __rt::ComplexType for SetUserConfigResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_property = __rt::many::<
             __rt::Complex<PropertyStatusType>,
         >(r, start, &mut cur, NS_SOAP, "property", 0, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { property: __v_property })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -841,19 +723,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetUserConfigResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <PropertyStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<PropertyStatusType>(depth),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { property: v0 }),
+            ),
+            |(v0,)| Self { property: v0 },
         )
     }
 }
@@ -868,19 +746,13 @@ impl __rt::ComplexType for GetContactListResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_group = __rt::many::<
             __rt::Complex<ContactListGroupType>,
         >(r, start, &mut cur, NS_SOAP, "group", 0, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { group: __v_group })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -897,19 +769,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetContactListResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <ContactListGroupType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ContactListGroupType>(depth),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { group: v0 }),
+            ),
+            |(v0,)| Self { group: v0 },
         )
     }
 }
@@ -924,19 +792,13 @@ impl __rt::ComplexType for AddGroup {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_group = __rt::many::<
             __rt::Complex<GroupType>,
         >(r, start, &mut cur, NS_SOAP, "group", 1, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { group: __v_group })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -953,19 +815,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddGroup {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <GroupType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<GroupType>(depth),
                     1,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { group: v0 }),
+            ),
+            |(v0,)| Self { group: v0 },
         )
     }
 }
@@ -980,19 +838,13 @@ impl __rt::ComplexType for AddGroupResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::many::<
             __rt::Complex<GroupStatusType>,
         >(r, start, &mut cur, NS_SOAP, "status", 0, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { status: __v_status })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1009,19 +861,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddGroupResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <GroupStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<GroupStatusType>(depth),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { status: v0 }),
+            ),
+            |(v0,)| Self { status: v0 },
         )
     }
 }
@@ -1036,19 +884,13 @@ impl __rt::ComplexType for ModifyGroup {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_group = __rt::many::<
             __rt::Complex<GroupRenameType>,
         >(r, start, &mut cur, NS_SOAP, "group", 1, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { group: __v_group })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1065,19 +907,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ModifyGroup {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <GroupRenameType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<GroupRenameType>(depth),
                     1,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { group: v0 }),
+            ),
+            |(v0,)| Self { group: v0 },
         )
     }
 }
@@ -1092,19 +930,13 @@ impl __rt::ComplexType for ModifyGroupResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::many::<
             __rt::Complex<GroupRenameStatusType>,
         >(r, start, &mut cur, NS_SOAP, "status", 0, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { status: __v_status })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1121,19 +953,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ModifyGroupResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <GroupRenameStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<GroupRenameStatusType>(depth),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { status: v0 }),
+            ),
+            |(v0,)| Self { status: v0 },
         )
     }
 }
@@ -1148,19 +976,13 @@ impl __rt::ComplexType for DeleteGroup {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_group = __rt::many::<
             __rt::Complex<GroupType>,
         >(r, start, &mut cur, NS_SOAP, "group", 1, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { group: __v_group })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1177,19 +999,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteGroup {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <GroupType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<GroupType>(depth),
                     1,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { group: v0 }),
+            ),
+            |(v0,)| Self { group: v0 },
         )
     }
 }
@@ -1204,19 +1022,13 @@ impl __rt::ComplexType for DeleteGroupResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::many::<
             __rt::Complex<NameStatusType>,
         >(r, start, &mut cur, NS_SOAP, "status", 0, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { status: __v_status })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1233,19 +1045,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteGroupResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <NameStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<NameStatusType>(depth),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { status: v0 }),
+            ),
+            |(v0,)| Self { status: v0 },
         )
     }
 }
@@ -1260,19 +1068,13 @@ impl __rt::ComplexType for AddContact {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_group = __rt::many::<
             __rt::Complex<ContactGroupType>,
         >(r, start, &mut cur, NS_SOAP, "group", 1, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { group: __v_group })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1289,19 +1091,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddContact {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <ContactGroupType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ContactGroupType>(depth),
                     1,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { group: v0 }),
+            ),
+            |(v0,)| Self { group: v0 },
         )
     }
 }
@@ -1316,19 +1114,13 @@ impl __rt::ComplexType for AddContactResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::many::<
             __rt::Complex<ContactStatusType>,
         >(r, start, &mut cur, NS_SOAP, "status", 0, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { status: __v_status })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1345,19 +1137,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddContactResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <ContactStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ContactStatusType>(depth),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { status: v0 }),
+            ),
+            |(v0,)| Self { status: v0 },
         )
     }
 }
@@ -1372,19 +1160,13 @@ impl __rt::ComplexType for ModifyContact {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_group = __rt::many::<
             __rt::Complex<ContactGroupType>,
         >(r, start, &mut cur, NS_SOAP, "group", 1, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { group: __v_group })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1401,19 +1183,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ModifyContact {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <ContactGroupType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ContactGroupType>(depth),
                     1,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { group: v0 }),
+            ),
+            |(v0,)| Self { group: v0 },
         )
     }
 }
@@ -1428,19 +1206,13 @@ impl __rt::ComplexType for ModifyContactResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::many::<
             __rt::Complex<ContactStatusType>,
         >(r, start, &mut cur, NS_SOAP, "status", 0, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { status: __v_status })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1457,19 +1229,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ModifyContactResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <ContactStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ContactStatusType>(depth),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { status: v0 }),
+            ),
+            |(v0,)| Self { status: v0 },
         )
     }
 }
@@ -1484,19 +1252,13 @@ impl __rt::ComplexType for DeleteContact {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_group = __rt::many::<
             __rt::Complex<ContactRefGroupType>,
         >(r, start, &mut cur, NS_SOAP, "group", 1, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { group: __v_group })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1513,19 +1275,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteContact {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <ContactRefGroupType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ContactRefGroupType>(depth),
                     1,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { group: v0 }),
+            ),
+            |(v0,)| Self { group: v0 },
         )
     }
 }
@@ -1540,19 +1298,13 @@ impl __rt::ComplexType for DeleteContactResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::many::<
             __rt::Complex<ContactRefStatusType>,
         >(r, start, &mut cur, NS_SOAP, "status", 0, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { status: __v_status })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1569,19 +1321,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteContactResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <ContactRefStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ContactRefStatusType>(depth),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { status: v0 }),
+            ),
+            |(v0,)| Self { status: v0 },
         )
     }
 }
@@ -1600,7 +1348,7 @@ impl __rt::ComplexType for GetPresenceRules {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_visibility = __rt::opt::<
             __rt::Complex<__rt::AnyContent>,
@@ -1617,12 +1365,6 @@ impl __rt::ComplexType for GetPresenceRules {
             reachability: __v_reachability,
             filter: __v_filter,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1645,19 +1387,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetPresenceRules {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::optional(__rt::arbitrary::any_content()),
                 __rt::arbitrary::optional(__rt::arbitrary::any_content()),
                 __rt::arbitrary::optional(__rt::arbitrary::any_content()),
-            )
-                .prop_map(|(v0, v1, v2)| Self {
-                    visibility: v0,
-                    reachability: v1,
-                    filter: v2,
-                }),
+            ),
+            |(v0, v1, v2)| Self {
+                visibility: v0,
+                reachability: v1,
+                filter: v2,
+            },
         )
     }
 }
@@ -1730,17 +1470,11 @@ impl __rt::ComplexType for GetPresenceRulesResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let v = <Self as __rt::Group>::decode_group(r, start, &mut cur)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(v)
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1754,28 +1488,22 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetPresenceRulesResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::one_of(
             [
                 ::core::option::Option::Some(
-                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
-                        <GetPresenceRulesRespSequence as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                                depth,
-                            )
-                            .prop_map(Self::Sequence),
+                    __rt::arbitrary::map(
+                        __rt::arbitrary::of::<GetPresenceRulesRespSequence>(depth),
+                        Self::Sequence,
                     ),
                 ),
                 ::core::option::Option::Some(
-                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                    __rt::arbitrary::map(
                         __rt::arbitrary::many(
-                                <PresenceRuleType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                                    depth,
-                                ),
-                                1,
-                                ::core::option::Option::None,
-                            )
-                            .prop_map(Self::PresenceRule),
+                            __rt::arbitrary::of::<PresenceRuleType>(depth),
+                            1,
+                            ::core::option::Option::None,
+                        ),
+                        Self::PresenceRule,
                     ),
                 ),
             ]
@@ -1796,7 +1524,7 @@ impl __rt::ComplexType for SetPresenceRules {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_presence_rule = __rt::many::<
             __rt::Complex<PresenceRuleType>,
@@ -1805,12 +1533,6 @@ impl __rt::ComplexType for SetPresenceRules {
         ::core::result::Result::Ok(Self {
             presence_rule: __v_presence_rule,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1827,19 +1549,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetPresenceRules {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <PresenceRuleType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<PresenceRuleType>(depth),
                     1,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { presence_rule: v0 }),
+            ),
+            |(v0,)| Self { presence_rule: v0 },
         )
     }
 }
@@ -1854,19 +1572,13 @@ impl __rt::ComplexType for SetPresenceRulesResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::many::<
             __rt::Complex<NameStatusType>,
         >(r, start, &mut cur, NS_SOAP, "status", 0, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { status: __v_status })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1883,19 +1595,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetPresenceRulesResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <NameStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<NameStatusType>(depth),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { status: v0 }),
+            ),
+            |(v0,)| Self { status: v0 },
         )
     }
 }
@@ -1910,19 +1618,13 @@ impl __rt::ComplexType for DeletePresenceRules {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::many::<
             __rt::Complex<RuleRefType>,
         >(r, start, &mut cur, NS_SOAP, "rule", 1, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { rule: __v_rule })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1939,19 +1641,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeletePresenceRules {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <RuleRefType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<RuleRefType>(depth),
                     1,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { rule: v0 }),
+            ),
+            |(v0,)| Self { rule: v0 },
         )
     }
 }
@@ -1966,19 +1664,13 @@ impl __rt::ComplexType for DeletePresenceRulesResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::many::<
             __rt::Complex<NameStatusType>,
         >(r, start, &mut cur, NS_SOAP, "status", 0, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { status: __v_status })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1995,19 +1687,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeletePresenceRulesResp
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <NameStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<NameStatusType>(depth),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { status: v0 }),
+            ),
+            |(v0,)| Self { status: v0 },
         )
     }
 }
@@ -2022,19 +1710,13 @@ impl __rt::ComplexType for GetDialingRulesResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::many::<
             __rt::Complex<DialingRuleType>,
         >(r, start, &mut cur, NS_SOAP, "rule", 0, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { rule: __v_rule })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -2051,19 +1733,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetDialingRulesResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <DialingRuleType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<DialingRuleType>(depth),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { rule: v0 }),
+            ),
+            |(v0,)| Self { rule: v0 },
         )
     }
 }
@@ -2086,11 +1764,7 @@ impl __rt::ComplexType for RecentCommRecordType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_SOAP, "RecentCommRecordType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_timestamp = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -2107,12 +1781,6 @@ impl __rt::ComplexType for RecentCommRecordType {
             r#type: __v_type,
             data: __v_data,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -2133,21 +1801,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for RecentCommRecordType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
-                <RecentCommDataType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0, v1, v2)| Self {
-                    timestamp: v0,
-                    r#type: v1,
-                    data: v2,
-                }),
+                __rt::arbitrary::of::<RecentCommDataType>(depth),
+            ),
+            |(v0, v1, v2)| Self {
+                timestamp: v0,
+                r#type: v1,
+                data: v2,
+            },
         )
     }
 }
@@ -2162,19 +1826,13 @@ impl __rt::ComplexType for AddRecentCommResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_record = __rt::one::<
             __rt::Complex<AddRecentCommRespRecord>,
         >(r, start, &mut cur, NS_SOAP, "record")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { record: __v_record })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -2191,15 +1849,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddRecentCommResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <AddRecentCommRespRecord as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { record: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<AddRecentCommRespRecord>(depth),),
+            |(v0,)| Self { record: v0 },
         )
     }
 }
@@ -2214,19 +1866,13 @@ impl __rt::ComplexType for GetRecentCommResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_record = __rt::many::<
             __rt::Complex<RecentCommRecordType>,
         >(r, start, &mut cur, NS_SOAP, "record", 0, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { record: __v_record })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -2243,19 +1889,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetRecentCommResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <RecentCommRecordType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<RecentCommRecordType>(depth),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { record: v0 }),
+            ),
+            |(v0,)| Self { record: v0 },
         )
     }
 }
@@ -2276,7 +1918,7 @@ impl __rt::ComplexType for GetLicensingFeaturesResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_base = __rt::one::<
             __rt::Simple<bool>,
@@ -2296,12 +1938,6 @@ impl __rt::ComplexType for GetLicensingFeaturesResp {
             video: __v_video,
         })
     }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
-    }
     fn encode_content(
         &self,
         w: &mut __rt::Writer,
@@ -2318,21 +1954,19 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetLicensingFeaturesRes
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<bool>(),
                 __rt::arbitrary::builtin::<bool>(),
                 __rt::arbitrary::builtin::<bool>(),
                 __rt::arbitrary::builtin::<bool>(),
-            )
-                .prop_map(|(v0, v1, v2, v3)| Self {
-                    base: v0,
-                    im: v1,
-                    audio: v2,
-                    video: v3,
-                }),
+            ),
+            |(v0, v1, v2, v3)| Self {
+                base: v0,
+                im: v1,
+                audio: v2,
+                video: v3,
+            },
         )
     }
 }
@@ -2347,7 +1981,7 @@ impl __rt::ComplexType for PublishPresStatus {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let __v_content = __rt::AnyContent::decode_children(r, start)?;
         ::core::result::Result::Ok(Self { content: __v_content })
     }
@@ -2371,10 +2005,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PublishPresStatus {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (__rt::arbitrary::mixed_content(),).prop_map(|(v0,)| Self { content: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::mixed_content(),),
+            |(v0,)| Self { content: v0 },
         )
     }
 }
@@ -2393,11 +2026,7 @@ impl __rt::ComplexType for StatusCodeType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_SOAP, "StatusCodeType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_status_code = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -2406,12 +2035,6 @@ impl __rt::ComplexType for StatusCodeType {
         ::core::result::Result::Ok(Self {
             status_code: __v_status_code,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -2428,11 +2051,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for StatusCodeType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (__rt::arbitrary::builtin::<::std::string::String>(),)
-                .prop_map(|(v0,)| Self { status_code: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::builtin::<::std::string::String>(),),
+            |(v0,)| Self { status_code: v0 },
         )
     }
 }
@@ -2447,19 +2068,13 @@ impl __rt::ComplexType for GetAcl {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::many::<
             __rt::Complex<RuleRefType>,
         >(r, start, &mut cur, NS_SOAP, "rule", 1, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { rule: __v_rule })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -2476,19 +2091,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAcl {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <RuleRefType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<RuleRefType>(depth),
                     1,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { rule: v0 }),
+            ),
+            |(v0,)| Self { rule: v0 },
         )
     }
 }
@@ -2503,19 +2114,13 @@ impl __rt::ComplexType for GetAclResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::many::<
             __rt::Complex<AclRuleType>,
         >(r, start, &mut cur, NS_SOAP, "rule", 0, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { rule: __v_rule })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -2532,19 +2137,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAclResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <AclRuleType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<AclRuleType>(depth),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { rule: v0 }),
+            ),
+            |(v0,)| Self { rule: v0 },
         )
     }
 }
@@ -2559,19 +2160,13 @@ impl __rt::ComplexType for AddAcl {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::many::<
             __rt::Complex<WatcherRuleType>,
         >(r, start, &mut cur, NS_SOAP, "rule", 1, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { rule: __v_rule })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -2588,19 +2183,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddAcl {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <WatcherRuleType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<WatcherRuleType>(depth),
                     1,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { rule: v0 }),
+            ),
+            |(v0,)| Self { rule: v0 },
         )
     }
 }
@@ -2615,19 +2206,13 @@ impl __rt::ComplexType for AddAclResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::many::<
             __rt::Complex<WatcherStatusRuleType>,
         >(r, start, &mut cur, NS_SOAP, "rule", 0, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { rule: __v_rule })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -2644,19 +2229,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddAclResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <WatcherStatusRuleType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<WatcherStatusRuleType>(depth),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { rule: v0 }),
+            ),
+            |(v0,)| Self { rule: v0 },
         )
     }
 }
@@ -2671,19 +2252,13 @@ impl __rt::ComplexType for DeleteAcl {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::many::<
             __rt::Complex<WatcherRuleType>,
         >(r, start, &mut cur, NS_SOAP, "rule", 1, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { rule: __v_rule })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -2700,19 +2275,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteAcl {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <WatcherRuleType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<WatcherRuleType>(depth),
                     1,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { rule: v0 }),
+            ),
+            |(v0,)| Self { rule: v0 },
         )
     }
 }
@@ -2727,19 +2298,13 @@ impl __rt::ComplexType for DeleteAclResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::many::<
             __rt::Complex<WatcherStatusRuleType>,
         >(r, start, &mut cur, NS_SOAP, "rule", 0, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { rule: __v_rule })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -2756,19 +2321,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DeleteAclResp {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <WatcherStatusRuleType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<WatcherStatusRuleType>(depth),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { rule: v0 }),
+            ),
+            |(v0,)| Self { rule: v0 },
         )
     }
 }
@@ -2783,7 +2344,7 @@ impl __rt::ComplexType for LoginRespSuccess {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_session_key = __rt::one::<
             __rt::Simple<__rt::codecs::Token>,
@@ -2792,12 +2353,6 @@ impl __rt::ComplexType for LoginRespSuccess {
         ::core::result::Result::Ok(Self {
             session_key: __v_session_key,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -2814,11 +2369,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for LoginRespSuccess {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (__rt::arbitrary::builtin::<__rt::codecs::Token>(),)
-                .prop_map(|(v0,)| Self { session_key: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::builtin::<__rt::codecs::Token>(),),
+            |(v0,)| Self { session_key: v0 },
         )
     }
 }
@@ -2833,19 +2386,13 @@ impl __rt::ComplexType for LoginRespFailure {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_reason = __rt::one::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_SOAP, "reason")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { reason: __v_reason })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -2862,11 +2409,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for LoginRespFailure {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (__rt::arbitrary::builtin::<::std::string::String>(),)
-                .prop_map(|(v0,)| Self { reason: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::builtin::<::std::string::String>(),),
+            |(v0,)| Self { reason: v0 },
         )
     }
 }
@@ -2899,20 +2444,17 @@ impl __rt::ComplexType for SystemPropertyType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "SystemPropertyType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_name = match __v_name {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "name"),
-                );
-            }
-        };
-        let text = r.read_text(start)?;
-        let __v_value = <::std::string::String as __rt::Codec>::parse(&text, r)
-            .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
+        let __v_name = __rt::required_attribute(
+            r,
+            start,
+            __v_name,
+            __rt::NsId::NONE,
+            "name",
+        )?;
+        let __v_value = __rt::read_simple_content::<::std::string::String>(r, start)?;
         ::core::result::Result::Ok(Self {
             name: __v_name,
             value: __v_value,
@@ -2929,17 +2471,7 @@ impl __rt::ComplexType for SystemPropertyType {
         &self,
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
-        let mut buf = w.take_scratch();
-        let res = <::std::string::String as __rt::Codec>::write(
-            &self.value,
-            &mut buf,
-            w,
-        );
-        if res.is_ok() && !buf.is_empty() {
-            w.text(&buf);
-        }
-        w.put_scratch(buf);
-        res?;
+        __rt::write_simple_content::<::std::string::String>(w, &self.value)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2948,14 +2480,12 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SystemPropertyType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
-            )
-                .prop_map(|(v0, v1)| Self { name: v0, value: v1 }),
+            ),
+            |(v0, v1)| Self { name: v0, value: v1 },
         )
     }
 }
@@ -2996,28 +2526,24 @@ impl __rt::ComplexType for UserPropertyType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "UserPropertyType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_name = match __v_name {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "name"),
-                );
-            }
-        };
-        let __v_is_public = match __v_is_public {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "is-public"),
-                );
-            }
-        };
-        let text = r.read_text(start)?;
-        let __v_value = <::std::string::String as __rt::Codec>::parse(&text, r)
-            .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
+        let __v_name = __rt::required_attribute(
+            r,
+            start,
+            __v_name,
+            __rt::NsId::NONE,
+            "name",
+        )?;
+        let __v_is_public = __rt::required_attribute(
+            r,
+            start,
+            __v_is_public,
+            __rt::NsId::NONE,
+            "is-public",
+        )?;
+        let __v_value = __rt::read_simple_content::<::std::string::String>(r, start)?;
         ::core::result::Result::Ok(Self {
             name: __v_name,
             is_public: __v_is_public,
@@ -3036,17 +2562,7 @@ impl __rt::ComplexType for UserPropertyType {
         &self,
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
-        let mut buf = w.take_scratch();
-        let res = <::std::string::String as __rt::Codec>::write(
-            &self.value,
-            &mut buf,
-            w,
-        );
-        if res.is_ok() && !buf.is_empty() {
-            w.text(&buf);
-        }
-        w.put_scratch(buf);
-        res?;
+        __rt::write_simple_content::<::std::string::String>(w, &self.value)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -3055,19 +2571,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UserPropertyType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<bool>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
-            )
-                .prop_map(|(v0, v1, v2)| Self {
-                    name: v0,
-                    is_public: v1,
-                    value: v2,
-                }),
+            ),
+            |(v0, v1, v2)| Self {
+                name: v0,
+                is_public: v1,
+                value: v2,
+            },
         )
     }
 }
@@ -3106,25 +2620,23 @@ impl __rt::ComplexType for PropertyStatusType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "PropertyStatusType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_name = match __v_name {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "name"),
-                );
-            }
-        };
-        let __v_status_code = match __v_status_code {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "status-code"),
-                );
-            }
-        };
+        let __v_name = __rt::required_attribute(
+            r,
+            start,
+            __v_name,
+            __rt::NsId::NONE,
+            "name",
+        )?;
+        let __v_status_code = __rt::required_attribute(
+            r,
+            start,
+            __v_status_code,
+            __rt::NsId::NONE,
+            "status-code",
+        )?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {
             name: __v_name,
@@ -3153,14 +2665,12 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PropertyStatusType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
-            )
-                .prop_map(|(v0, v1)| Self { name: v0, status_code: v1 }),
+            ),
+            |(v0, v1)| Self { name: v0, status_code: v1 },
         )
     }
 }
@@ -3201,25 +2711,23 @@ impl __rt::ComplexType for ContactListGroupType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "ContactListGroupType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_name = match __v_name {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "name"),
-                );
-            }
-        };
-        let __v_index = match __v_index {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "index"),
-                );
-            }
-        };
+        let __v_name = __rt::required_attribute(
+            r,
+            start,
+            __v_name,
+            __rt::NsId::NONE,
+            "name",
+        )?;
+        let __v_index = __rt::required_attribute(
+            r,
+            start,
+            __v_index,
+            __rt::NsId::NONE,
+            "index",
+        )?;
         let mut cur = r.next_child(start)?;
         let __v_persona_id = __rt::many::<
             __rt::Complex<ContactListEntryType>,
@@ -3254,25 +2762,21 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactListGroupType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::many(
-                    <ContactListEntryType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ContactListEntryType>(depth),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0, v1, v2)| Self {
-                    name: v0,
-                    index: v1,
-                    persona_id: v2,
-                }),
+            ),
+            |(v0, v1, v2)| Self {
+                name: v0,
+                index: v1,
+                persona_id: v2,
+            },
         )
     }
 }
@@ -3311,17 +2815,16 @@ impl __rt::ComplexType for GroupType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "GroupType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_name = match __v_name {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "name"),
-                );
-            }
-        };
+        let __v_name = __rt::required_attribute(
+            r,
+            start,
+            __v_name,
+            __rt::NsId::NONE,
+            "name",
+        )?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {
             name: __v_name,
@@ -3350,16 +2853,14 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GroupType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self { name: v0, index: v1 }),
+            ),
+            |(v0, v1)| Self { name: v0, index: v1 },
         )
     }
 }
@@ -3400,20 +2901,17 @@ impl __rt::ComplexType for GroupStatusType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "GroupStatusType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_name = match __v_name {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "name"),
-                );
-            }
-        };
-        let text = r.read_text(start)?;
-        let __v_value = <::std::string::String as __rt::Codec>::parse(&text, r)
-            .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
+        let __v_name = __rt::required_attribute(
+            r,
+            start,
+            __v_name,
+            __rt::NsId::NONE,
+            "name",
+        )?;
+        let __v_value = __rt::read_simple_content::<::std::string::String>(r, start)?;
         ::core::result::Result::Ok(Self {
             name: __v_name,
             index: __v_index,
@@ -3434,17 +2932,7 @@ impl __rt::ComplexType for GroupStatusType {
         &self,
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
-        let mut buf = w.take_scratch();
-        let res = <::std::string::String as __rt::Codec>::write(
-            &self.value,
-            &mut buf,
-            w,
-        );
-        if res.is_ok() && !buf.is_empty() {
-            w.text(&buf);
-        }
-        w.put_scratch(buf);
-        res?;
+        __rt::write_simple_content::<::std::string::String>(w, &self.value)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -3453,21 +2941,19 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GroupStatusType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
                 __rt::arbitrary::builtin::<::std::string::String>(),
-            )
-                .prop_map(|(v0, v1, v2)| Self {
-                    name: v0,
-                    index: v1,
-                    value: v2,
-                }),
+            ),
+            |(v0, v1, v2)| Self {
+                name: v0,
+                index: v1,
+                value: v2,
+            },
         )
     }
 }
@@ -3514,17 +3000,16 @@ impl __rt::ComplexType for GroupRenameType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "GroupRenameType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_old_name = match __v_old_name {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "old-name"),
-                );
-            }
-        };
+        let __v_old_name = __rt::required_attribute(
+            r,
+            start,
+            __v_old_name,
+            __rt::NsId::NONE,
+            "old-name",
+        )?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {
             old_name: __v_old_name,
@@ -3557,9 +3042,7 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GroupRenameType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::optional(
@@ -3568,12 +3051,12 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GroupRenameType {
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
-            )
-                .prop_map(|(v0, v1, v2)| Self {
-                    old_name: v0,
-                    new_name: v1,
-                    index: v2,
-                }),
+            ),
+            |(v0, v1, v2)| Self {
+                old_name: v0,
+                new_name: v1,
+                index: v2,
+            },
         )
     }
 }
@@ -3622,20 +3105,17 @@ impl __rt::ComplexType for GroupRenameStatusType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "GroupRenameStatusType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_old_name = match __v_old_name {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "old-name"),
-                );
-            }
-        };
-        let text = r.read_text(start)?;
-        let __v_value = <::std::string::String as __rt::Codec>::parse(&text, r)
-            .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
+        let __v_old_name = __rt::required_attribute(
+            r,
+            start,
+            __v_old_name,
+            __rt::NsId::NONE,
+            "old-name",
+        )?;
+        let __v_value = __rt::read_simple_content::<::std::string::String>(r, start)?;
         ::core::result::Result::Ok(Self {
             old_name: __v_old_name,
             new_name: __v_new_name,
@@ -3660,17 +3140,7 @@ impl __rt::ComplexType for GroupRenameStatusType {
         &self,
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
-        let mut buf = w.take_scratch();
-        let res = <::std::string::String as __rt::Codec>::write(
-            &self.value,
-            &mut buf,
-            w,
-        );
-        if res.is_ok() && !buf.is_empty() {
-            w.text(&buf);
-        }
-        w.put_scratch(buf);
-        res?;
+        __rt::write_simple_content::<::std::string::String>(w, &self.value)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -3679,9 +3149,7 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GroupRenameStatusType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::optional(
@@ -3691,13 +3159,13 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GroupRenameStatusType {
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
                 __rt::arbitrary::builtin::<::std::string::String>(),
-            )
-                .prop_map(|(v0, v1, v2, v3)| Self {
-                    old_name: v0,
-                    new_name: v1,
-                    index: v2,
-                    value: v3,
-                }),
+            ),
+            |(v0, v1, v2, v3)| Self {
+                old_name: v0,
+                new_name: v1,
+                index: v2,
+                value: v3,
+            },
         )
     }
 }
@@ -3730,20 +3198,17 @@ impl __rt::ComplexType for NameStatusType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "NameStatusType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_name = match __v_name {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "name"),
-                );
-            }
-        };
-        let text = r.read_text(start)?;
-        let __v_value = <::std::string::String as __rt::Codec>::parse(&text, r)
-            .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
+        let __v_name = __rt::required_attribute(
+            r,
+            start,
+            __v_name,
+            __rt::NsId::NONE,
+            "name",
+        )?;
+        let __v_value = __rt::read_simple_content::<::std::string::String>(r, start)?;
         ::core::result::Result::Ok(Self {
             name: __v_name,
             value: __v_value,
@@ -3760,17 +3225,7 @@ impl __rt::ComplexType for NameStatusType {
         &self,
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
-        let mut buf = w.take_scratch();
-        let res = <::std::string::String as __rt::Codec>::write(
-            &self.value,
-            &mut buf,
-            w,
-        );
-        if res.is_ok() && !buf.is_empty() {
-            w.text(&buf);
-        }
-        w.put_scratch(buf);
-        res?;
+        __rt::write_simple_content::<::std::string::String>(w, &self.value)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -3779,14 +3234,12 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for NameStatusType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
-            )
-                .prop_map(|(v0, v1)| Self { name: v0, value: v1 }),
+            ),
+            |(v0, v1)| Self { name: v0, value: v1 },
         )
     }
 }
@@ -3819,17 +3272,16 @@ impl __rt::ComplexType for ContactGroupType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "ContactGroupType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_name = match __v_name {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "name"),
-                );
-            }
-        };
+        let __v_name = __rt::required_attribute(
+            r,
+            start,
+            __v_name,
+            __rt::NsId::NONE,
+            "name",
+        )?;
         let mut cur = r.next_child(start)?;
         let __v_persona_id = __rt::many::<
             __rt::Complex<ContactType>,
@@ -3862,20 +3314,16 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactGroupType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::many(
-                    <ContactType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ContactType>(depth),
                     1,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0, v1)| Self { name: v0, persona_id: v1 }),
+            ),
+            |(v0, v1)| Self { name: v0, persona_id: v1 },
         )
     }
 }
@@ -3940,28 +3388,24 @@ impl __rt::ComplexType for ContactStatusType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "ContactStatusType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_persona_id = match __v_persona_id {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "persona-id"),
-                );
-            }
-        };
-        let __v_group = match __v_group {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "group"),
-                );
-            }
-        };
-        let text = r.read_text(start)?;
-        let __v_value = <::std::string::String as __rt::Codec>::parse(&text, r)
-            .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
+        let __v_persona_id = __rt::required_attribute(
+            r,
+            start,
+            __v_persona_id,
+            __rt::NsId::NONE,
+            "persona-id",
+        )?;
+        let __v_group = __rt::required_attribute(
+            r,
+            start,
+            __v_group,
+            __rt::NsId::NONE,
+            "group",
+        )?;
+        let __v_value = __rt::read_simple_content::<::std::string::String>(r, start)?;
         ::core::result::Result::Ok(Self {
             persona_id: __v_persona_id,
             group: __v_group,
@@ -3994,17 +3438,7 @@ impl __rt::ComplexType for ContactStatusType {
         &self,
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
-        let mut buf = w.take_scratch();
-        let res = <::std::string::String as __rt::Codec>::write(
-            &self.value,
-            &mut buf,
-            w,
-        );
-        if res.is_ok() && !buf.is_empty() {
-            w.text(&buf);
-        }
-        w.put_scratch(buf);
-        res?;
+        __rt::write_simple_content::<::std::string::String>(w, &self.value)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -4013,9 +3447,7 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactStatusType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
@@ -4027,15 +3459,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactStatusType {
                 ),
                 __rt::arbitrary::optional(__rt::arbitrary::builtin::<bool>()),
                 __rt::arbitrary::builtin::<::std::string::String>(),
-            )
-                .prop_map(|(v0, v1, v2, v3, v4, v5)| Self {
-                    persona_id: v0,
-                    group: v1,
-                    index: v2,
-                    nickname: v3,
-                    display_on_phone: v4,
-                    value: v5,
-                }),
+            ),
+            |(v0, v1, v2, v3, v4, v5)| Self {
+                persona_id: v0,
+                group: v1,
+                index: v2,
+                nickname: v3,
+                display_on_phone: v4,
+                value: v5,
+            },
         )
     }
 }
@@ -4068,17 +3500,16 @@ impl __rt::ComplexType for ContactRefGroupType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "ContactRefGroupType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_name = match __v_name {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "name"),
-                );
-            }
-        };
+        let __v_name = __rt::required_attribute(
+            r,
+            start,
+            __v_name,
+            __rt::NsId::NONE,
+            "name",
+        )?;
         let mut cur = r.next_child(start)?;
         let __v_persona_id = __rt::many::<
             __rt::Simple<::std::string::String>,
@@ -4111,9 +3542,7 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactRefGroupType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::many(
@@ -4121,8 +3550,8 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactRefGroupType {
                     1,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0, v1)| Self { name: v0, persona_id: v1 }),
+            ),
+            |(v0, v1)| Self { name: v0, persona_id: v1 },
         )
     }
 }
@@ -4163,28 +3592,24 @@ impl __rt::ComplexType for ContactRefStatusType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "ContactRefStatusType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_persona_id = match __v_persona_id {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "persona-id"),
-                );
-            }
-        };
-        let __v_group = match __v_group {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "group"),
-                );
-            }
-        };
-        let text = r.read_text(start)?;
-        let __v_value = <::std::string::String as __rt::Codec>::parse(&text, r)
-            .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
+        let __v_persona_id = __rt::required_attribute(
+            r,
+            start,
+            __v_persona_id,
+            __rt::NsId::NONE,
+            "persona-id",
+        )?;
+        let __v_group = __rt::required_attribute(
+            r,
+            start,
+            __v_group,
+            __rt::NsId::NONE,
+            "group",
+        )?;
+        let __v_value = __rt::read_simple_content::<::std::string::String>(r, start)?;
         ::core::result::Result::Ok(Self {
             persona_id: __v_persona_id,
             group: __v_group,
@@ -4205,17 +3630,7 @@ impl __rt::ComplexType for ContactRefStatusType {
         &self,
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
-        let mut buf = w.take_scratch();
-        let res = <::std::string::String as __rt::Codec>::write(
-            &self.value,
-            &mut buf,
-            w,
-        );
-        if res.is_ok() && !buf.is_empty() {
-            w.text(&buf);
-        }
-        w.put_scratch(buf);
-        res?;
+        __rt::write_simple_content::<::std::string::String>(w, &self.value)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -4224,19 +3639,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactRefStatusType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
-            )
-                .prop_map(|(v0, v1, v2)| Self {
-                    persona_id: v0,
-                    group: v1,
-                    value: v2,
-                }),
+            ),
+            |(v0, v1, v2)| Self {
+                persona_id: v0,
+                group: v1,
+                value: v2,
+            },
         )
     }
 }
@@ -4305,23 +3718,19 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetPresenceRulesRespSeq
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
-                <super::rules::ReachabilityType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::rules::ReachabilityType>(depth),
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
-            )
-                .prop_map(|(v0, v1, v2, v3)| Self {
-                    visibility: v0,
-                    reachability: v1,
-                    privacy_policy: v2,
-                    acl: v3,
-                }),
+            ),
+            |(v0, v1, v2, v3)| Self {
+                visibility: v0,
+                reachability: v1,
+                privacy_policy: v2,
+                acl: v3,
+            },
         )
     }
 }
@@ -4354,17 +3763,16 @@ impl __rt::ComplexType for PresenceRuleType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "PresenceRuleType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_name = match __v_name {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "name"),
-                );
-            }
-        };
+        let __v_name = __rt::required_attribute(
+            r,
+            start,
+            __v_name,
+            __rt::NsId::NONE,
+            "name",
+        )?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::one::<
             __rt::Complex<PresenceRuleDefinitionType>,
@@ -4397,16 +3805,12 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PresenceRuleType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
-                <PresenceRuleDefinitionType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0, v1)| Self { name: v0, rule: v1 }),
+                __rt::arbitrary::of::<PresenceRuleDefinitionType>(depth),
+            ),
+            |(v0, v1)| Self { name: v0, rule: v1 },
         )
     }
 }
@@ -4437,17 +3841,16 @@ impl __rt::ComplexType for RuleRefType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "RuleRefType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_name = match __v_name {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "name"),
-                );
-            }
-        };
+        let __v_name = __rt::required_attribute(
+            r,
+            start,
+            __v_name,
+            __rt::NsId::NONE,
+            "name",
+        )?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self { name: __v_name })
     }
@@ -4470,11 +3873,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for RuleRefType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (__rt::arbitrary::builtin::<::std::string::String>(),)
-                .prop_map(|(v0,)| Self { name: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::builtin::<::std::string::String>(),),
+            |(v0,)| Self { name: v0 },
         )
     }
 }
@@ -4507,11 +3908,7 @@ impl __rt::ComplexType for DialingRuleType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_SOAP, "DialingRuleType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_type = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -4549,12 +3946,6 @@ impl __rt::ComplexType for DialingRuleType {
             prefix: __v_prefix,
         })
     }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
-    }
     fn encode_content(
         &self,
         w: &mut __rt::Writer,
@@ -4591,9 +3982,7 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DialingRuleType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
@@ -4603,17 +3992,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DialingRuleType {
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
-            )
-                .prop_map(|(v0, v1, v2, v3, v4, v5, v6, v7)| Self {
-                    r#type: v0,
-                    name: v1,
-                    description: v2,
-                    priority: v3,
-                    number_begins_with: v4,
-                    number_of_digits: v5,
-                    digits_to_be_removed: v6,
-                    prefix: v7,
-                }),
+            ),
+            |(v0, v1, v2, v3, v4, v5, v6, v7)| Self {
+                r#type: v0,
+                name: v1,
+                description: v2,
+                priority: v3,
+                number_begins_with: v4,
+                number_of_digits: v5,
+                digits_to_be_removed: v6,
+                prefix: v7,
+            },
         )
     }
 }
@@ -4632,11 +4021,7 @@ impl __rt::ComplexType for RecentCommDataType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_SOAP, "RecentCommDataType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_any = __rt::many_any(
             r,
@@ -4648,12 +4033,6 @@ impl __rt::ComplexType for RecentCommDataType {
         )?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { any: __v_any })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -4668,17 +4047,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for RecentCommDataType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
                     __rt::arbitrary::any_element("urn:soapkit:arbitrary"),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { any: v0 }),
+            ),
+            |(v0,)| Self { any: v0 },
         )
     }
 }
@@ -4709,24 +4086,27 @@ impl __rt::ComplexType for AddRecentCommRespRecord {
                 __v_status_code = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(r, start, &attr, ::core::option::Option::None)?;
+            __rt::other_attribute(
+                r,
+                start,
+                &attr,
+                <Self as __rt::ComplexType>::TYPE_NAME,
+            )?;
         }
-        let __v_timestamp = match __v_timestamp {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "timestamp"),
-                );
-            }
-        };
-        let __v_status_code = match __v_status_code {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "status-code"),
-                );
-            }
-        };
+        let __v_timestamp = __rt::required_attribute(
+            r,
+            start,
+            __v_timestamp,
+            __rt::NsId::NONE,
+            "timestamp",
+        )?;
+        let __v_status_code = __rt::required_attribute(
+            r,
+            start,
+            __v_status_code,
+            __rt::NsId::NONE,
+            "status-code",
+        )?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {
             timestamp: __v_timestamp,
@@ -4755,17 +4135,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AddRecentCommRespRecord
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    timestamp: v0,
-                    status_code: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                timestamp: v0,
+                status_code: v1,
+            },
         )
     }
 }
@@ -4798,17 +4176,16 @@ impl __rt::ComplexType for AclRuleType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "AclRuleType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_name = match __v_name {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "name"),
-                );
-            }
-        };
+        let __v_name = __rt::required_attribute(
+            r,
+            start,
+            __v_name,
+            __rt::NsId::NONE,
+            "name",
+        )?;
         let __v_content = __rt::AnyContent::decode_children(r, start)?;
         ::core::result::Result::Ok(Self {
             name: __v_name,
@@ -4836,14 +4213,12 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for AclRuleType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::mixed_content(),
-            )
-                .prop_map(|(v0, v1)| Self { name: v0, content: v1 }),
+            ),
+            |(v0, v1)| Self { name: v0, content: v1 },
         )
     }
 }
@@ -4876,17 +4251,16 @@ impl __rt::ComplexType for WatcherRuleType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "WatcherRuleType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_name = match __v_name {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "name"),
-                );
-            }
-        };
+        let __v_name = __rt::required_attribute(
+            r,
+            start,
+            __v_name,
+            __rt::NsId::NONE,
+            "name",
+        )?;
         let mut cur = r.next_child(start)?;
         let __v_watcher = __rt::many::<
             __rt::Simple<::std::string::String>,
@@ -4919,9 +4293,7 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for WatcherRuleType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::many(
@@ -4929,8 +4301,8 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for WatcherRuleType {
                     1,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0, v1)| Self { name: v0, watcher: v1 }),
+            ),
+            |(v0, v1)| Self { name: v0, watcher: v1 },
         )
     }
 }
@@ -4963,17 +4335,16 @@ impl __rt::ComplexType for WatcherStatusRuleType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "WatcherStatusRuleType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_name = match __v_name {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "name"),
-                );
-            }
-        };
+        let __v_name = __rt::required_attribute(
+            r,
+            start,
+            __v_name,
+            __rt::NsId::NONE,
+            "name",
+        )?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::many::<
             __rt::Complex<WatcherStatusType>,
@@ -5006,20 +4377,16 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for WatcherStatusRuleType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::many(
-                    <WatcherStatusType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<WatcherStatusType>(depth),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0, v1)| Self { name: v0, status: v1 }),
+            ),
+            |(v0, v1)| Self { name: v0, status: v1 },
         )
     }
 }
@@ -5068,36 +4435,31 @@ impl __rt::ComplexType for ContactListEntryType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "ContactListEntryType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_index = match __v_index {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "index"),
-                );
-            }
-        };
-        let __v_nickname = match __v_nickname {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "nickname"),
-                );
-            }
-        };
-        let __v_display_on_phone = match __v_display_on_phone {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "display-on-phone"),
-                );
-            }
-        };
-        let text = r.read_text(start)?;
-        let __v_value = <::std::string::String as __rt::Codec>::parse(&text, r)
-            .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
+        let __v_index = __rt::required_attribute(
+            r,
+            start,
+            __v_index,
+            __rt::NsId::NONE,
+            "index",
+        )?;
+        let __v_nickname = __rt::required_attribute(
+            r,
+            start,
+            __v_nickname,
+            __rt::NsId::NONE,
+            "nickname",
+        )?;
+        let __v_display_on_phone = __rt::required_attribute(
+            r,
+            start,
+            __v_display_on_phone,
+            __rt::NsId::NONE,
+            "display-on-phone",
+        )?;
+        let __v_value = __rt::read_simple_content::<::std::string::String>(r, start)?;
         ::core::result::Result::Ok(Self {
             index: __v_index,
             nickname: __v_nickname,
@@ -5118,17 +4480,7 @@ impl __rt::ComplexType for ContactListEntryType {
         &self,
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
-        let mut buf = w.take_scratch();
-        let res = <::std::string::String as __rt::Codec>::write(
-            &self.value,
-            &mut buf,
-            w,
-        );
-        if res.is_ok() && !buf.is_empty() {
-            w.text(&buf);
-        }
-        w.put_scratch(buf);
-        res?;
+        __rt::write_simple_content::<::std::string::String>(w, &self.value)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -5137,21 +4489,19 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactListEntryType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<bool>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
-            )
-                .prop_map(|(v0, v1, v2, v3)| Self {
-                    index: v0,
-                    nickname: v1,
-                    display_on_phone: v2,
-                    value: v3,
-                }),
+            ),
+            |(v0, v1, v2, v3)| Self {
+                index: v0,
+                nickname: v1,
+                display_on_phone: v2,
+                value: v3,
+            },
         )
     }
 }
@@ -5200,12 +4550,10 @@ impl __rt::ComplexType for ContactType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "ContactType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let text = r.read_text(start)?;
-        let __v_value = <::std::string::String as __rt::Codec>::parse(&text, r)
-            .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
+        let __v_value = __rt::read_simple_content::<::std::string::String>(r, start)?;
         ::core::result::Result::Ok(Self {
             index: __v_index,
             display_on_phone: __v_display_on_phone,
@@ -5232,17 +4580,7 @@ impl __rt::ComplexType for ContactType {
         &self,
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
-        let mut buf = w.take_scratch();
-        let res = <::std::string::String as __rt::Codec>::write(
-            &self.value,
-            &mut buf,
-            w,
-        );
-        if res.is_ok() && !buf.is_empty() {
-            w.text(&buf);
-        }
-        w.put_scratch(buf);
-        res?;
+        __rt::write_simple_content::<::std::string::String>(w, &self.value)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -5251,9 +4589,7 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
@@ -5263,13 +4599,13 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactType {
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
                 __rt::arbitrary::builtin::<::std::string::String>(),
-            )
-                .prop_map(|(v0, v1, v2, v3)| Self {
-                    index: v0,
-                    display_on_phone: v1,
-                    nickname: v2,
-                    value: v3,
-                }),
+            ),
+            |(v0, v1, v2, v3)| Self {
+                index: v0,
+                display_on_phone: v1,
+                nickname: v2,
+                value: v3,
+            },
         )
     }
 }
@@ -5292,11 +4628,7 @@ impl __rt::ComplexType for PresenceRuleDefinitionType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_SOAP, "PresenceRuleDefinitionType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let mut __v_visibility = ::core::option::Option::None;
         let mut __v_reachability = ::core::option::Option::None;
@@ -5386,12 +4718,6 @@ impl __rt::ComplexType for PresenceRuleDefinitionType {
             filter: __v_filter,
         })
     }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
-    }
     fn encode_content(
         &self,
         w: &mut __rt::Writer,
@@ -5413,23 +4739,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PresenceRuleDefinitionT
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
-                <super::rules::ReachabilityType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-                <super::rules::FilterType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0, v1, v2)| Self {
-                    visibility: v0,
-                    reachability: v1,
-                    filter: v2,
-                }),
+                __rt::arbitrary::of::<super::rules::ReachabilityType>(depth),
+                __rt::arbitrary::of::<super::rules::FilterType>(depth),
+            ),
+            |(v0, v1, v2)| Self {
+                visibility: v0,
+                reachability: v1,
+                filter: v2,
+            },
         )
     }
 }
@@ -5462,20 +4782,17 @@ impl __rt::ComplexType for WatcherStatusType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_SOAP, "WatcherStatusType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_watcher = match __v_watcher {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "watcher"),
-                );
-            }
-        };
-        let text = r.read_text(start)?;
-        let __v_value = <::std::string::String as __rt::Codec>::parse(&text, r)
-            .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
+        let __v_watcher = __rt::required_attribute(
+            r,
+            start,
+            __v_watcher,
+            __rt::NsId::NONE,
+            "watcher",
+        )?;
+        let __v_value = __rt::read_simple_content::<::std::string::String>(r, start)?;
         ::core::result::Result::Ok(Self {
             watcher: __v_watcher,
             value: __v_value,
@@ -5492,17 +4809,7 @@ impl __rt::ComplexType for WatcherStatusType {
         &self,
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
-        let mut buf = w.take_scratch();
-        let res = <::std::string::String as __rt::Codec>::write(
-            &self.value,
-            &mut buf,
-            w,
-        );
-        if res.is_ok() && !buf.is_empty() {
-            w.text(&buf);
-        }
-        w.put_scratch(buf);
-        res?;
+        __rt::write_simple_content::<::std::string::String>(w, &self.value)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -5511,14 +4818,12 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for WatcherStatusType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
-            )
-                .prop_map(|(v0, v1)| Self { watcher: v0, value: v1 }),
+            ),
+            |(v0, v1)| Self { watcher: v0, value: v1 },
         )
     }
 }

@@ -15,7 +15,7 @@ impl __rt::ComplexType for UpcConfigChange {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_action = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -30,12 +30,6 @@ impl __rt::ComplexType for UpcConfigChange {
             action: __v_action,
             choice: __v_choice,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -53,16 +47,12 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UpcConfigChange {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
-                <UpcConfigChangeChoice as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0, v1)| Self { action: v0, choice: v1 }),
+                __rt::arbitrary::of::<UpcConfigChangeChoice>(depth),
+            ),
+            |(v0, v1)| Self { action: v0, choice: v1 },
         )
     }
 }
@@ -99,24 +89,27 @@ impl __rt::ComplexType for Group {
                 __v_index = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(r, start, &attr, ::core::option::Option::None)?;
+            __rt::other_attribute(
+                r,
+                start,
+                &attr,
+                <Self as __rt::ComplexType>::TYPE_NAME,
+            )?;
         }
-        let __v_name = match __v_name {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "name"),
-                );
-            }
-        };
-        let __v_index = match __v_index {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "index"),
-                );
-            }
-        };
+        let __v_name = __rt::required_attribute(
+            r,
+            start,
+            __v_name,
+            __rt::NsId::NONE,
+            "name",
+        )?;
+        let __v_index = __rt::required_attribute(
+            r,
+            start,
+            __v_index,
+            __rt::NsId::NONE,
+            "index",
+        )?;
         let mut cur = r.next_child(start)?;
         let __v_persona_id = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -165,23 +158,21 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for Group {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::any_content(),
                 __rt::arbitrary::any_content(),
-            )
-                .prop_map(|(v0, v1, v2, v3, v4)| Self {
-                    name: v0,
-                    index: v1,
-                    persona_id: v2,
-                    is_cups: v3,
-                    is_external: v4,
-                }),
+            ),
+            |(v0, v1, v2, v3, v4)| Self {
+                name: v0,
+                index: v1,
+                persona_id: v2,
+                is_cups: v3,
+                is_external: v4,
+            },
         )
     }
 }
@@ -214,19 +205,21 @@ impl __rt::ComplexType for Property {
                 __v_name = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(r, start, &attr, ::core::option::Option::None)?;
+            __rt::other_attribute(
+                r,
+                start,
+                &attr,
+                <Self as __rt::ComplexType>::TYPE_NAME,
+            )?;
         }
-        let __v_name = match __v_name {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "name"),
-                );
-            }
-        };
-        let text = r.read_text(start)?;
-        let __v_value = <::std::string::String as __rt::Codec>::parse(&text, r)
-            .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
+        let __v_name = __rt::required_attribute(
+            r,
+            start,
+            __v_name,
+            __rt::NsId::NONE,
+            "name",
+        )?;
+        let __v_value = __rt::read_simple_content::<::std::string::String>(r, start)?;
         ::core::result::Result::Ok(Self {
             is_public: __v_is_public,
             name: __v_name,
@@ -247,17 +240,7 @@ impl __rt::ComplexType for Property {
         &self,
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
-        let mut buf = w.take_scratch();
-        let res = <::std::string::String as __rt::Codec>::write(
-            &self.value,
-            &mut buf,
-            w,
-        );
-        if res.is_ok() && !buf.is_empty() {
-            w.text(&buf);
-        }
-        w.put_scratch(buf);
-        res?;
+        __rt::write_simple_content::<::std::string::String>(w, &self.value)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -266,19 +249,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for Property {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::optional(__rt::arbitrary::builtin::<bool>()),
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
-            )
-                .prop_map(|(v0, v1, v2)| Self {
-                    is_public: v0,
-                    name: v1,
-                    value: v2,
-                }),
+            ),
+            |(v0, v1, v2)| Self {
+                is_public: v0,
+                name: v1,
+                value: v2,
+            },
         )
     }
 }
@@ -458,61 +439,47 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UpcConfigChangeChoice {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::as_decoded(
             __rt::arbitrary::one_of(
                 [
                     ::core::option::Option::Some(
-                        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+                        __rt::arbitrary::map(
                             __rt::arbitrary::many(
-                                    <Property as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                                        depth,
-                                    ),
-                                    1,
-                                    ::core::option::Option::None,
-                                )
-                                .prop_map(Self::Property),
+                                __rt::arbitrary::of::<Property>(depth),
+                                1,
+                                ::core::option::Option::None,
+                            ),
+                            Self::Property,
                         ),
                     ),
                     ::core::option::Option::Some(
-                        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-                            <UpcConfigChangeChoiceSequence as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                                    depth,
-                                )
-                                .prop_map(Self::Sequence),
+                        __rt::arbitrary::map(
+                            __rt::arbitrary::of::<UpcConfigChangeChoiceSequence>(depth),
+                            Self::Sequence,
                         ),
                     ),
                     ::core::option::Option::Some(
-                        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-                            <UpcConfigChangeChoiceSequence2 as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                                    depth,
-                                )
-                                .prop_map(Self::Sequence2),
+                        __rt::arbitrary::map(
+                            __rt::arbitrary::of::<UpcConfigChangeChoiceSequence2>(depth),
+                            Self::Sequence2,
                         ),
                     ),
                     ::core::option::Option::Some(
-                        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-                            <UpcConfigChangeChoiceSequence3 as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                                    depth,
-                                )
-                                .prop_map(Self::Sequence3),
+                        __rt::arbitrary::map(
+                            __rt::arbitrary::of::<UpcConfigChangeChoiceSequence3>(depth),
+                            Self::Sequence3,
                         ),
                     ),
                     ::core::option::Option::Some(
-                        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-                            <UpcConfigChangeChoiceSequence4 as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                                    depth,
-                                )
-                                .prop_map(Self::Sequence4),
+                        __rt::arbitrary::map(
+                            __rt::arbitrary::of::<UpcConfigChangeChoiceSequence4>(depth),
+                            Self::Sequence4,
                         ),
                     ),
                     ::core::option::Option::Some(
-                        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-                            <UpcConfigChangeChoiceSequence5 as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                                    depth,
-                                )
-                                .prop_map(Self::Sequence5),
+                        __rt::arbitrary::map(
+                            __rt::arbitrary::of::<UpcConfigChangeChoiceSequence5>(depth),
+                            Self::Sequence5,
                         ),
                     ),
                 ]
@@ -570,22 +537,16 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UpcConfigChangeChoiceSe
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::optional(
-                    <ContactsElementType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ContactsElementType>(depth),
                 ),
                 __rt::arbitrary::optional(
-                    <ContactsElementType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ContactsElementType>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self { old: v0, new: v1 }),
+            ),
+            |(v0, v1)| Self { old: v0, new: v1 },
         )
     }
 }
@@ -604,23 +565,13 @@ impl __rt::ComplexType for ContactsElementType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_UCCN, "ContactsElementType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_group = __rt::one::<
             __rt::Complex<Group>,
         >(r, start, &mut cur, NS_UCCN, "group")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { group: __v_group })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -635,15 +586,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactsElementType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <Group as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { group: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<Group>(depth),),
+            |(v0,)| Self { group: v0 },
         )
     }
 }
@@ -693,22 +638,16 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UpcConfigChangeChoiceSe
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::optional(
-                    <ContactGroupsBlock as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ContactGroupsBlock>(depth),
                 ),
                 __rt::arbitrary::optional(
-                    <ContactGroupsBlock as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ContactGroupsBlock>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self { old: v0, new: v1 }),
+            ),
+            |(v0, v1)| Self { old: v0, new: v1 },
         )
     }
 }
@@ -727,23 +666,13 @@ impl __rt::ComplexType for ContactGroupsBlock {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_UCCN, "ContactGroupsBlock")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_group = __rt::one::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_UCCN, "group")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { group: __v_group })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -760,11 +689,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactGroupsBlock {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (__rt::arbitrary::builtin::<::std::string::String>(),)
-                .prop_map(|(v0,)| Self { group: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::builtin::<::std::string::String>(),),
+            |(v0,)| Self { group: v0 },
         )
     }
 }
@@ -814,22 +741,16 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UpcConfigChangeChoiceSe
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::optional(
-                    <DialingRulesBlock as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<DialingRulesBlock>(depth),
                 ),
                 __rt::arbitrary::optional(
-                    <DialingRulesBlock as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<DialingRulesBlock>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self { old: v0, new: v1 }),
+            ),
+            |(v0, v1)| Self { old: v0, new: v1 },
         )
     }
 }
@@ -848,23 +769,13 @@ impl __rt::ComplexType for DialingRulesBlock {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_UCCN, "DialingRulesBlock")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::one::<
             __rt::Complex<DialingRulesElementType>,
         >(r, start, &mut cur, NS_UCCN, "rule")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { rule: __v_rule })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -881,15 +792,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DialingRulesBlock {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <DialingRulesElementType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { rule: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<DialingRulesElementType>(depth),),
+            |(v0,)| Self { rule: v0 },
         )
     }
 }
@@ -942,25 +847,21 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UpcConfigChangeChoiceSe
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <Property as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<Property>(depth),
                     0,
                     ::core::option::Option::None,
                 ),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    property: v0,
-                    cti_device: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                property: v0,
+                cti_device: v1,
+            },
         )
     }
 }
@@ -1010,22 +911,14 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UpcConfigChangeChoiceSe
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::optional(
-                    <PrivacyRulesType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<PrivacyRulesType>(depth),
                 ),
-                __rt::arbitrary::optional(
-                    <PrivacyRulesType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
-                ),
-            )
-                .prop_map(|(v0, v1)| Self { old: v0, new: v1 }),
+                __rt::arbitrary::optional(__rt::arbitrary::of::<PrivacyRulesType>(depth)),
+            ),
+            |(v0, v1)| Self { old: v0, new: v1 },
         )
     }
 }
@@ -1044,23 +937,13 @@ impl __rt::ComplexType for PrivacyRulesType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_UCCN, "PrivacyRulesType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::one::<
             __rt::Complex<PrivacyRulesTypeRule>,
         >(r, start, &mut cur, NS_UCCN, "rule")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { rule: __v_rule })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1077,15 +960,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PrivacyRulesType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <PrivacyRulesTypeRule as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { rule: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<PrivacyRulesTypeRule>(depth),),
+            |(v0,)| Self { rule: v0 },
         )
     }
 }
@@ -1108,11 +985,7 @@ impl __rt::ComplexType for ContactGroupType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_UCCN, "ContactGroupType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_persona_id = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -1129,12 +1002,6 @@ impl __rt::ComplexType for ContactGroupType {
             is_cups: __v_is_cups,
             is_external: __v_is_external,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1157,19 +1024,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ContactGroupType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::any_content(),
                 __rt::arbitrary::any_content(),
-            )
-                .prop_map(|(v0, v1, v2)| Self {
-                    persona_id: v0,
-                    is_cups: v1,
-                    is_external: v2,
-                }),
+            ),
+            |(v0, v1, v2)| Self {
+                persona_id: v0,
+                is_cups: v1,
+                is_external: v2,
+            },
         )
     }
 }
@@ -1202,11 +1067,7 @@ impl __rt::ComplexType for DialingRulesElementType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_UCCN, "DialingRulesElementType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_type = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -1244,12 +1105,6 @@ impl __rt::ComplexType for DialingRulesElementType {
             prefix: __v_prefix,
         })
     }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
-    }
     fn encode_content(
         &self,
         w: &mut __rt::Writer,
@@ -1286,9 +1141,7 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DialingRulesElementType
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
@@ -1298,17 +1151,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DialingRulesElementType
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<::std::string::String>(),
-            )
-                .prop_map(|(v0, v1, v2, v3, v4, v5, v6, v7)| Self {
-                    r#type: v0,
-                    name: v1,
-                    description: v2,
-                    priority: v3,
-                    number_begins_with: v4,
-                    number_of_digits: v5,
-                    digits_to_be_removed: v6,
-                    prefix: v7,
-                }),
+            ),
+            |(v0, v1, v2, v3, v4, v5, v6, v7)| Self {
+                r#type: v0,
+                name: v1,
+                description: v2,
+                priority: v3,
+                number_begins_with: v4,
+                number_of_digits: v5,
+                digits_to_be_removed: v6,
+                prefix: v7,
+            },
         )
     }
 }
@@ -1333,16 +1186,20 @@ impl __rt::ComplexType for PrivacyRulesTypeRule {
                 __v_name = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(r, start, &attr, ::core::option::Option::None)?;
+            __rt::other_attribute(
+                r,
+                start,
+                &attr,
+                <Self as __rt::ComplexType>::TYPE_NAME,
+            )?;
         }
-        let __v_name = match __v_name {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "name"),
-                );
-            }
-        };
+        let __v_name = __rt::required_attribute(
+            r,
+            start,
+            __v_name,
+            __rt::NsId::NONE,
+            "name",
+        )?;
         let mut cur = r.next_child(start)?;
         let __v_choice = <PrivacyRulesTypeRuleChoice as __rt::Group>::decode_group(
             r,
@@ -1375,16 +1232,12 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PrivacyRulesTypeRule {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
-                <PrivacyRulesTypeRuleChoice as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0, v1)| Self { name: v0, choice: v1 }),
+                __rt::arbitrary::of::<PrivacyRulesTypeRuleChoice>(depth),
+            ),
+            |(v0, v1)| Self { name: v0, choice: v1 },
         )
     }
 }
@@ -1460,20 +1313,18 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PrivacyRulesTypeRuleCho
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::one_of(
             [
                 ::core::option::Option::Some(
-                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
-                        __rt::arbitrary::builtin::<::std::string::String>()
-                            .prop_map(Self::Watcher),
+                    __rt::arbitrary::map(
+                        __rt::arbitrary::builtin::<::std::string::String>(),
+                        Self::Watcher,
                     ),
                 ),
                 ::core::option::Option::Some(
-                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
-                        __rt::arbitrary::builtin::<::std::string::String>()
-                            .prop_map(Self::Data),
+                    __rt::arbitrary::map(
+                        __rt::arbitrary::builtin::<::std::string::String>(),
+                        Self::Data,
                     ),
                 ),
             ]

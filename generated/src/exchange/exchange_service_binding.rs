@@ -72,23 +72,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisableAppInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::DisableAppType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::messages::DisableAppType>(depth),
                 __rt::arbitrary::optional(
-                    <super::types::RequestServerVersion as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::RequestServerVersion>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    request: v0,
-                    request_version: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                request: v0,
+                request_version: v1,
+            },
         )
     }
 }
@@ -160,23 +154,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisableAppOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::DisableAppResponseType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::messages::DisableAppResponseType>(depth),
                 __rt::arbitrary::optional(
-                    <super::types::ServerVersionInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::ServerVersionInfo>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    disable_app_result: v0,
-                    server_version: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                disable_app_result: v0,
+                server_version: v1,
+            },
         )
     }
 }
@@ -248,23 +236,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAppManifestsInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::GetAppManifestsType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::messages::GetAppManifestsType>(depth),
                 __rt::arbitrary::optional(
-                    <super::types::RequestServerVersion as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::RequestServerVersion>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    request: v0,
-                    request_version: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                request: v0,
+                request_version: v1,
+            },
         )
     }
 }
@@ -336,23 +318,19 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAppManifestsOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::GetAppManifestsResponseType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<
+                    super::messages::GetAppManifestsResponseType,
+                >(depth),
                 __rt::arbitrary::optional(
-                    <super::types::ServerVersionInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::ServerVersionInfo>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    get_app_manifests_result: v0,
-                    server_version: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                get_app_manifests_result: v0,
+                server_version: v1,
+            },
         )
     }
 }
@@ -424,23 +402,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAppMarketplaceUrlInp
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::GetAppMarketplaceUrlType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::messages::GetAppMarketplaceUrlType>(depth),
                 __rt::arbitrary::optional(
-                    <super::types::RequestServerVersion as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::RequestServerVersion>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    request: v0,
-                    request_version: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                request: v0,
+                request_version: v1,
+            },
         )
     }
 }
@@ -517,23 +489,19 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAppMarketplaceUrlOut
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::GetAppMarketplaceUrlResponseMessageType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<
+                    super::messages::GetAppMarketplaceUrlResponseMessageType,
+                >(depth),
                 __rt::arbitrary::optional(
-                    <super::types::ServerVersionInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::ServerVersionInfo>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    get_app_marketplace_url_result: v0,
-                    server_version: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                get_app_marketplace_url_result: v0,
+                server_version: v1,
+            },
         )
     }
 }
@@ -605,23 +573,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetClientAccessTokenInp
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::GetClientAccessTokenType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::messages::GetClientAccessTokenType>(depth),
                 __rt::arbitrary::optional(
-                    <super::types::RequestServerVersion as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::RequestServerVersion>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    request: v0,
-                    request_version: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                request: v0,
+                request_version: v1,
+            },
         )
     }
 }
@@ -698,23 +660,19 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetClientAccessTokenOut
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::GetClientAccessTokenResponseType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<
+                    super::messages::GetClientAccessTokenResponseType,
+                >(depth),
                 __rt::arbitrary::optional(
-                    <super::types::ServerVersionInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::ServerVersionInfo>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    get_client_access_token_result: v0,
-                    server_version: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                get_client_access_token_result: v0,
+                server_version: v1,
+            },
         )
     }
 }
@@ -786,23 +744,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for InstallAppInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::InstallAppType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::messages::InstallAppType>(depth),
                 __rt::arbitrary::optional(
-                    <super::types::RequestServerVersion as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::RequestServerVersion>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    request: v0,
-                    request_version: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                request: v0,
+                request_version: v1,
+            },
         )
     }
 }
@@ -874,23 +826,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for InstallAppOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::InstallAppResponseType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::messages::InstallAppResponseType>(depth),
                 __rt::arbitrary::optional(
-                    <super::types::ServerVersionInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::ServerVersionInfo>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    install_app_result: v0,
-                    server_version: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                install_app_result: v0,
+                server_version: v1,
+            },
         )
     }
 }
@@ -962,23 +908,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UninstallAppInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::UninstallAppType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::messages::UninstallAppType>(depth),
                 __rt::arbitrary::optional(
-                    <super::types::RequestServerVersion as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::RequestServerVersion>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    request: v0,
-                    request_version: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                request: v0,
+                request_version: v1,
+            },
         )
     }
 }
@@ -1050,23 +990,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UninstallAppOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::UninstallAppResponseType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::messages::UninstallAppResponseType>(depth),
                 __rt::arbitrary::optional(
-                    <super::types::ServerVersionInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::ServerVersionInfo>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    uninstall_app_result: v0,
-                    server_version: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                uninstall_app_result: v0,
+                server_version: v1,
+            },
         )
     }
 }

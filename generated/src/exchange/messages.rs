@@ -10,15 +10,9 @@ impl __rt::ComplexType for IsUmEnabled {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -32,8 +26,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for IsUmEnabled {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::just(Self {})
     }
 }
@@ -48,7 +40,7 @@ impl __rt::ComplexType for IsUmEnabledResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_is_um_enabled_response = __rt::one::<
             __rt::Simple<bool>,
@@ -57,12 +49,6 @@ impl __rt::ComplexType for IsUmEnabledResponse {
         ::core::result::Result::Ok(Self {
             is_um_enabled_response: __v_is_um_enabled_response,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -79,11 +65,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for IsUmEnabledResponse {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (__rt::arbitrary::builtin::<bool>(),)
-                .prop_map(|(v0,)| Self { is_um_enabled_response: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::builtin::<bool>(),),
+            |(v0,)| Self { is_um_enabled_response: v0 },
         )
     }
 }
@@ -95,15 +79,9 @@ impl __rt::ComplexType for GetUmProperties {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -117,8 +95,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetUmProperties {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::just(Self {})
     }
 }
@@ -133,7 +109,7 @@ impl __rt::ComplexType for GetUmPropertiesResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_get_um_properties_response = __rt::opt::<
             __rt::Complex<UmProperties>,
@@ -142,12 +118,6 @@ impl __rt::ComplexType for GetUmPropertiesResponse {
         ::core::result::Result::Ok(Self {
             get_um_properties_response: __v_get_um_properties_response,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -169,19 +139,11 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetUmPropertiesResponse
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                __rt::arbitrary::optional(
-                    <UmProperties as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
-                ),
-            )
-                .prop_map(|(v0,)| Self {
-                    get_um_properties_response: v0,
-                }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::optional(__rt::arbitrary::of::<UmProperties>(depth)),),
+            |(v0,)| Self {
+                get_um_properties_response: v0,
+            },
         )
     }
 }
@@ -196,19 +158,13 @@ impl __rt::ComplexType for SetOofStatus {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::one::<
             __rt::Simple<bool>,
         >(r, start, &mut cur, NS_MESSAGES, "status")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { status: __v_status })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -223,10 +179,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetOofStatus {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (__rt::arbitrary::builtin::<bool>(),).prop_map(|(v0,)| Self { status: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::builtin::<bool>(),),
+            |(v0,)| Self { status: v0 },
         )
     }
 }
@@ -238,15 +193,9 @@ impl __rt::ComplexType for SetOofStatusResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -260,8 +209,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetOofStatusResponse {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::just(Self {})
     }
 }
@@ -276,7 +223,7 @@ impl __rt::ComplexType for SetPlayOnPhoneDialString {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_dial_string = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -285,12 +232,6 @@ impl __rt::ComplexType for SetPlayOnPhoneDialString {
         ::core::result::Result::Ok(Self {
             dial_string: __v_dial_string,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -307,15 +248,13 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetPlayOnPhoneDialStrin
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
-            )
-                .prop_map(|(v0,)| Self { dial_string: v0 }),
+            ),
+            |(v0,)| Self { dial_string: v0 },
         )
     }
 }
@@ -327,15 +266,9 @@ impl __rt::ComplexType for SetPlayOnPhoneDialStringResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -350,8 +283,6 @@ for SetPlayOnPhoneDialStringResponse {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::just(Self {})
     }
 }
@@ -366,7 +297,7 @@ impl __rt::ComplexType for SetTelephoneAccessFolderEmail {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_base64_folder_id = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -375,12 +306,6 @@ impl __rt::ComplexType for SetTelephoneAccessFolderEmail {
         ::core::result::Result::Ok(Self {
             base64_folder_id: __v_base64_folder_id,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -397,15 +322,13 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetTelephoneAccessFolde
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
-            )
-                .prop_map(|(v0,)| Self { base64_folder_id: v0 }),
+            ),
+            |(v0,)| Self { base64_folder_id: v0 },
         )
     }
 }
@@ -417,15 +340,9 @@ impl __rt::ComplexType for SetTelephoneAccessFolderEmailResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -440,8 +357,6 @@ for SetTelephoneAccessFolderEmailResponse {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::just(Self {})
     }
 }
@@ -456,19 +371,13 @@ impl __rt::ComplexType for SetMissedCallNotificationEnabled {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::one::<
             __rt::Simple<bool>,
         >(r, start, &mut cur, NS_MESSAGES, "status")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { status: __v_status })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -484,10 +393,9 @@ for SetMissedCallNotificationEnabled {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (__rt::arbitrary::builtin::<bool>(),).prop_map(|(v0,)| Self { status: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::builtin::<bool>(),),
+            |(v0,)| Self { status: v0 },
         )
     }
 }
@@ -499,15 +407,9 @@ impl __rt::ComplexType for SetMissedCallNotificationEnabledResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -522,8 +424,6 @@ for SetMissedCallNotificationEnabledResponse {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::just(Self {})
     }
 }
@@ -535,15 +435,9 @@ impl __rt::ComplexType for ResetPin {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -557,8 +451,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ResetPin {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::just(Self {})
     }
 }
@@ -570,15 +462,9 @@ impl __rt::ComplexType for ResetPinResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -592,8 +478,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ResetPinResponse {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::just(Self {})
     }
 }
@@ -610,7 +494,7 @@ impl __rt::ComplexType for PlayOnPhone {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_entry_id = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -623,12 +507,6 @@ impl __rt::ComplexType for PlayOnPhone {
             entry_id: __v_entry_id,
             dial_string: __v_dial_string,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -648,9 +526,7 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhone {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
@@ -658,11 +534,11 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhone {
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    entry_id: v0,
-                    dial_string: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                entry_id: v0,
+                dial_string: v1,
+            },
         )
     }
 }
@@ -677,7 +553,7 @@ impl __rt::ComplexType for PlayOnPhoneResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_play_on_phone_response = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -686,12 +562,6 @@ impl __rt::ComplexType for PlayOnPhoneResponse {
         ::core::result::Result::Ok(Self {
             play_on_phone_response: __v_play_on_phone_response,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -708,15 +578,13 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhoneResponse {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
-            )
-                .prop_map(|(v0,)| Self { play_on_phone_response: v0 }),
+            ),
+            |(v0,)| Self { play_on_phone_response: v0 },
         )
     }
 }
@@ -731,19 +599,13 @@ impl __rt::ComplexType for GetCallInfo {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_call_id = __rt::opt::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_MESSAGES, "CallId")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { call_id: __v_call_id })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -760,15 +622,13 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetCallInfo {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
-            )
-                .prop_map(|(v0,)| Self { call_id: v0 }),
+            ),
+            |(v0,)| Self { call_id: v0 },
         )
     }
 }
@@ -783,7 +643,7 @@ impl __rt::ComplexType for GetCallInfoResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_get_call_info_response = __rt::opt::<
             __rt::Complex<UmCallInfo>,
@@ -792,12 +652,6 @@ impl __rt::ComplexType for GetCallInfoResponse {
         ::core::result::Result::Ok(Self {
             get_call_info_response: __v_get_call_info_response,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -814,17 +668,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetCallInfoResponse {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                __rt::arbitrary::optional(
-                    <UmCallInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
-                ),
-            )
-                .prop_map(|(v0,)| Self { get_call_info_response: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::optional(__rt::arbitrary::of::<UmCallInfo>(depth)),),
+            |(v0,)| Self { get_call_info_response: v0 },
         )
     }
 }
@@ -839,19 +685,13 @@ impl __rt::ComplexType for Disconnect {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_call_id = __rt::opt::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_MESSAGES, "CallId")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { call_id: __v_call_id })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -868,15 +708,13 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for Disconnect {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
-            )
-                .prop_map(|(v0,)| Self { call_id: v0 }),
+            ),
+            |(v0,)| Self { call_id: v0 },
         )
     }
 }
@@ -888,15 +726,9 @@ impl __rt::ComplexType for DisconnectResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -910,8 +742,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisconnectResponse {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::just(Self {})
     }
 }
@@ -928,7 +758,7 @@ impl __rt::ComplexType for PlayOnPhoneGreeting {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_greeting_type = __rt::one::<
             __rt::Simple<UmGreetingType>,
@@ -941,12 +771,6 @@ impl __rt::ComplexType for PlayOnPhoneGreeting {
             greeting_type: __v_greeting_type,
             dial_string: __v_dial_string,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -966,21 +790,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhoneGreeting {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <UmGreetingType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<UmGreetingType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    greeting_type: v0,
-                    dial_string: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                greeting_type: v0,
+                dial_string: v1,
+            },
         )
     }
 }
@@ -995,7 +815,7 @@ impl __rt::ComplexType for PlayOnPhoneGreetingResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_play_on_phone_greeting_response = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -1004,12 +824,6 @@ impl __rt::ComplexType for PlayOnPhoneGreetingResponse {
         ::core::result::Result::Ok(Self {
             play_on_phone_greeting_response: __v_play_on_phone_greeting_response,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1031,17 +845,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhoneGreetingResp
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
-            )
-                .prop_map(|(v0,)| Self {
-                    play_on_phone_greeting_response: v0,
-                }),
+            ),
+            |(v0,)| Self {
+                play_on_phone_greeting_response: v0,
+            },
         )
     }
 }
@@ -1060,11 +872,7 @@ impl __rt::ComplexType for DisconnectPhoneCallType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_MESSAGES, "DisconnectPhoneCallType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_phone_call_id = __rt::one::<
             __rt::Complex<super::types::PhoneCallIdType>,
@@ -1073,12 +881,6 @@ impl __rt::ComplexType for DisconnectPhoneCallType {
         ::core::result::Result::Ok(Self {
             phone_call_id: __v_phone_call_id,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1095,15 +897,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisconnectPhoneCallType
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::types::PhoneCallIdType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { phone_call_id: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::types::PhoneCallIdType>(depth),),
+            |(v0,)| Self { phone_call_id: v0 },
         )
     }
 }
@@ -1144,20 +940,16 @@ impl __rt::ComplexType for DisconnectPhoneCallResponseMessageType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    URI_MESSAGES,
-                    "DisconnectPhoneCallResponseMessageType",
-                )),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_response_class = match __v_response_class {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "ResponseClass"),
-                );
-            }
-        };
+        let __v_response_class = __rt::required_attribute(
+            r,
+            start,
+            __v_response_class,
+            __rt::NsId::NONE,
+            "ResponseClass",
+        )?;
         let mut cur = r.next_child(start)?;
         let __v_message_text = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -1214,35 +1006,27 @@ for DisconnectPhoneCallResponseMessageType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::types::ResponseClassType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::types::ResponseClassType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
                 __rt::arbitrary::optional(
-                    <ResponseCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ResponseCodeType>(depth),
                 ),
                 __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
                 __rt::arbitrary::optional(
-                    <ResponseMessageTypeMessageXml as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ResponseMessageTypeMessageXml>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1, v2, v3, v4)| Self {
-                    response_class: v0,
-                    message_text: v1,
-                    response_code: v2,
-                    descriptive_link_key: v3,
-                    message_xml: v4,
-                }),
+            ),
+            |(v0, v1, v2, v3, v4)| Self {
+                response_class: v0,
+                message_text: v1,
+                response_code: v2,
+                descriptive_link_key: v3,
+                message_xml: v4,
+            },
         )
     }
 }
@@ -1261,11 +1045,7 @@ impl __rt::ComplexType for GetPhoneCallInformationType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_MESSAGES, "GetPhoneCallInformationType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_phone_call_id = __rt::one::<
             __rt::Complex<super::types::PhoneCallIdType>,
@@ -1274,12 +1054,6 @@ impl __rt::ComplexType for GetPhoneCallInformationType {
         ::core::result::Result::Ok(Self {
             phone_call_id: __v_phone_call_id,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1296,15 +1070,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetPhoneCallInformation
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::types::PhoneCallIdType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { phone_call_id: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::types::PhoneCallIdType>(depth),),
+            |(v0,)| Self { phone_call_id: v0 },
         )
     }
 }
@@ -1349,20 +1117,16 @@ impl __rt::ComplexType for GetPhoneCallInformationResponseMessageType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    URI_MESSAGES,
-                    "GetPhoneCallInformationResponseMessageType",
-                )),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_response_class = match __v_response_class {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "ResponseClass"),
-                );
-            }
-        };
+        let __v_response_class = __rt::required_attribute(
+            r,
+            start,
+            __v_response_class,
+            __rt::NsId::NONE,
+            "ResponseClass",
+        )?;
         let mut cur = r.next_child(start)?;
         let __v_message_text = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -1431,41 +1195,31 @@ for GetPhoneCallInformationResponseMessageType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::types::ResponseClassType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::types::ResponseClassType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
                 __rt::arbitrary::optional(
-                    <ResponseCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ResponseCodeType>(depth),
                 ),
                 __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
                 __rt::arbitrary::optional(
-                    <ResponseMessageTypeMessageXml as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ResponseMessageTypeMessageXml>(depth),
                 ),
                 __rt::arbitrary::optional(
-                    <super::types::PhoneCallInformationType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::PhoneCallInformationType>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1, v2, v3, v4, v5)| Self {
-                    response_class: v0,
-                    message_text: v1,
-                    response_code: v2,
-                    descriptive_link_key: v3,
-                    message_xml: v4,
-                    phone_call_information: v5,
-                }),
+            ),
+            |(v0, v1, v2, v3, v4, v5)| Self {
+                response_class: v0,
+                message_text: v1,
+                response_code: v2,
+                descriptive_link_key: v3,
+                message_xml: v4,
+                phone_call_information: v5,
+            },
         )
     }
 }
@@ -1484,11 +1238,7 @@ impl __rt::ComplexType for PlayOnPhone2Type {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_MESSAGES, "PlayOnPhone2Type")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_play_on_phone = __rt::one::<
             __rt::Complex<PlayOnPhoneType>,
@@ -1497,12 +1247,6 @@ impl __rt::ComplexType for PlayOnPhone2Type {
         ::core::result::Result::Ok(Self {
             play_on_phone: __v_play_on_phone,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1519,15 +1263,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhone2Type {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <PlayOnPhoneType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { play_on_phone: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<PlayOnPhoneType>(depth),),
+            |(v0,)| Self { play_on_phone: v0 },
         )
     }
 }
@@ -1546,11 +1284,7 @@ impl __rt::ComplexType for PlayOnPhoneResponse2Type {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_MESSAGES, "PlayOnPhoneResponse2Type")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_play_on_phone_response = __rt::one::<
             __rt::Complex<PlayOnPhoneResponseMessageType>,
@@ -1559,12 +1293,6 @@ impl __rt::ComplexType for PlayOnPhoneResponse2Type {
         ::core::result::Result::Ok(Self {
             play_on_phone_response: __v_play_on_phone_response,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1581,15 +1309,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhoneResponse2Typ
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <PlayOnPhoneResponseMessageType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { play_on_phone_response: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<PlayOnPhoneResponseMessageType>(depth),),
+            |(v0,)| Self { play_on_phone_response: v0 },
         )
     }
 }
@@ -1610,11 +1332,7 @@ impl __rt::ComplexType for DisableAppType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_MESSAGES, "DisableAppType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_id = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -1627,12 +1345,6 @@ impl __rt::ComplexType for DisableAppType {
             id: __v_id,
             disable_reason: __v_disable_reason,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1652,16 +1364,12 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisableAppType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
-                <super::types::DisableReasonType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0, v1)| Self { id: v0, disable_reason: v1 }),
+                __rt::arbitrary::of::<super::types::DisableReasonType>(depth),
+            ),
+            |(v0, v1)| Self { id: v0, disable_reason: v1 },
         )
     }
 }
@@ -1702,17 +1410,16 @@ impl __rt::ComplexType for DisableAppResponseType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_MESSAGES, "DisableAppResponseType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_response_class = match __v_response_class {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "ResponseClass"),
-                );
-            }
-        };
+        let __v_response_class = __rt::required_attribute(
+            r,
+            start,
+            __v_response_class,
+            __rt::NsId::NONE,
+            "ResponseClass",
+        )?;
         let mut cur = r.next_child(start)?;
         let __v_message_text = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -1768,35 +1475,27 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisableAppResponseType 
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::types::ResponseClassType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::types::ResponseClassType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
                 __rt::arbitrary::optional(
-                    <ResponseCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ResponseCodeType>(depth),
                 ),
                 __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
                 __rt::arbitrary::optional(
-                    <ResponseMessageTypeMessageXml as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ResponseMessageTypeMessageXml>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1, v2, v3, v4)| Self {
-                    response_class: v0,
-                    message_text: v1,
-                    response_code: v2,
-                    descriptive_link_key: v3,
-                    message_xml: v4,
-                }),
+            ),
+            |(v0, v1, v2, v3, v4)| Self {
+                response_class: v0,
+                message_text: v1,
+                response_code: v2,
+                descriptive_link_key: v3,
+                message_xml: v4,
+            },
         )
     }
 }
@@ -1812,19 +1511,9 @@ impl __rt::ComplexType for GetAppManifestsType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_MESSAGES, "GetAppManifestsType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1838,8 +1527,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAppManifestsType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::just(Self {})
     }
 }
@@ -1882,20 +1569,16 @@ impl __rt::ComplexType for GetAppManifestsResponseType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    URI_MESSAGES,
-                    "GetAppManifestsResponseType",
-                )),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_response_class = match __v_response_class {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "ResponseClass"),
-                );
-            }
-        };
+        let __v_response_class = __rt::required_attribute(
+            r,
+            start,
+            __v_response_class,
+            __rt::NsId::NONE,
+            "ResponseClass",
+        )?;
         let mut cur = r.next_child(start)?;
         let __v_message_text = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -1958,39 +1641,29 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAppManifestsResponse
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::types::ResponseClassType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::types::ResponseClassType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
                 __rt::arbitrary::optional(
-                    <ResponseCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ResponseCodeType>(depth),
                 ),
                 __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
                 __rt::arbitrary::optional(
-                    <ResponseMessageTypeMessageXml as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ResponseMessageTypeMessageXml>(depth),
                 ),
-                <ArrayOfAppManifestsType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0, v1, v2, v3, v4, v5)| Self {
-                    response_class: v0,
-                    message_text: v1,
-                    response_code: v2,
-                    descriptive_link_key: v3,
-                    message_xml: v4,
-                    manifests: v5,
-                }),
+                __rt::arbitrary::of::<ArrayOfAppManifestsType>(depth),
+            ),
+            |(v0, v1, v2, v3, v4, v5)| Self {
+                response_class: v0,
+                message_text: v1,
+                response_code: v2,
+                descriptive_link_key: v3,
+                message_xml: v4,
+                manifests: v5,
+            },
         )
     }
 }
@@ -2006,19 +1679,9 @@ impl __rt::ComplexType for GetAppMarketplaceUrlType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_MESSAGES, "GetAppMarketplaceUrlType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -2032,8 +1695,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetAppMarketplaceUrlTyp
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::just(Self {})
     }
 }
@@ -2076,20 +1737,16 @@ impl __rt::ComplexType for GetAppMarketplaceUrlResponseMessageType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    URI_MESSAGES,
-                    "GetAppMarketplaceUrlResponseMessageType",
-                )),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_response_class = match __v_response_class {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "ResponseClass"),
-                );
-            }
-        };
+        let __v_response_class = __rt::required_attribute(
+            r,
+            start,
+            __v_response_class,
+            __rt::NsId::NONE,
+            "ResponseClass",
+        )?;
         let mut cur = r.next_child(start)?;
         let __v_message_text = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -2153,39 +1810,31 @@ for GetAppMarketplaceUrlResponseMessageType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::types::ResponseClassType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::types::ResponseClassType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
                 __rt::arbitrary::optional(
-                    <ResponseCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ResponseCodeType>(depth),
                 ),
                 __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
                 __rt::arbitrary::optional(
-                    <ResponseMessageTypeMessageXml as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ResponseMessageTypeMessageXml>(depth),
                 ),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
-            )
-                .prop_map(|(v0, v1, v2, v3, v4, v5)| Self {
-                    response_class: v0,
-                    message_text: v1,
-                    response_code: v2,
-                    descriptive_link_key: v3,
-                    message_xml: v4,
-                    app_marketplace_url: v5,
-                }),
+            ),
+            |(v0, v1, v2, v3, v4, v5)| Self {
+                response_class: v0,
+                message_text: v1,
+                response_code: v2,
+                descriptive_link_key: v3,
+                message_xml: v4,
+                app_marketplace_url: v5,
+            },
         )
     }
 }
@@ -2204,11 +1853,7 @@ impl __rt::ComplexType for GetClientAccessTokenType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_MESSAGES, "GetClientAccessTokenType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_token_requests = __rt::one::<
             __rt::Complex<super::types::NonEmptyArrayOfClientAccessTokenRequestsType>,
@@ -2217,12 +1862,6 @@ impl __rt::ComplexType for GetClientAccessTokenType {
         ::core::result::Result::Ok(Self {
             token_requests: __v_token_requests,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -2239,15 +1878,13 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetClientAccessTokenTyp
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::types::NonEmptyArrayOfClientAccessTokenRequestsType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { token_requests: v0 }),
+                __rt::arbitrary::of::<
+                    super::types::NonEmptyArrayOfClientAccessTokenRequestsType,
+                >(depth),
+            ),
+            |(v0,)| Self { token_requests: v0 },
         )
     }
 }
@@ -2266,14 +1903,7 @@ impl __rt::ComplexType for GetClientAccessTokenResponseType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((
-                URI_MESSAGES,
-                "GetClientAccessTokenResponseType",
-            )),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_response_messages = __rt::one::<
             __rt::Complex<ArrayOfResponseMessagesType>,
@@ -2282,12 +1912,6 @@ impl __rt::ComplexType for GetClientAccessTokenResponseType {
         ::core::result::Result::Ok(Self {
             response_messages: __v_response_messages,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -2305,15 +1929,9 @@ for GetClientAccessTokenResponseType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <ArrayOfResponseMessagesType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { response_messages: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<ArrayOfResponseMessagesType>(depth),),
+            |(v0,)| Self { response_messages: v0 },
         )
     }
 }
@@ -2332,23 +1950,13 @@ impl __rt::ComplexType for InstallAppType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_MESSAGES, "InstallAppType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_manifest = __rt::one::<
             __rt::Simple<__rt::xsd::Base64Binary>,
         >(r, start, &mut cur, NS_MESSAGES, "Manifest")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { manifest: __v_manifest })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -2365,11 +1973,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for InstallAppType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (__rt::arbitrary::builtin::<__rt::xsd::Base64Binary>(),)
-                .prop_map(|(v0,)| Self { manifest: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::builtin::<__rt::xsd::Base64Binary>(),),
+            |(v0,)| Self { manifest: v0 },
         )
     }
 }
@@ -2410,17 +2016,16 @@ impl __rt::ComplexType for InstallAppResponseType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_MESSAGES, "InstallAppResponseType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_response_class = match __v_response_class {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "ResponseClass"),
-                );
-            }
-        };
+        let __v_response_class = __rt::required_attribute(
+            r,
+            start,
+            __v_response_class,
+            __rt::NsId::NONE,
+            "ResponseClass",
+        )?;
         let mut cur = r.next_child(start)?;
         let __v_message_text = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -2476,35 +2081,27 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for InstallAppResponseType 
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::types::ResponseClassType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::types::ResponseClassType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
                 __rt::arbitrary::optional(
-                    <ResponseCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ResponseCodeType>(depth),
                 ),
                 __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
                 __rt::arbitrary::optional(
-                    <ResponseMessageTypeMessageXml as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ResponseMessageTypeMessageXml>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1, v2, v3, v4)| Self {
-                    response_class: v0,
-                    message_text: v1,
-                    response_code: v2,
-                    descriptive_link_key: v3,
-                    message_xml: v4,
-                }),
+            ),
+            |(v0, v1, v2, v3, v4)| Self {
+                response_class: v0,
+                message_text: v1,
+                response_code: v2,
+                descriptive_link_key: v3,
+                message_xml: v4,
+            },
         )
     }
 }
@@ -2523,23 +2120,13 @@ impl __rt::ComplexType for UninstallAppType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_MESSAGES, "UninstallAppType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_id = __rt::one::<
             __rt::Simple<::std::string::String>,
         >(r, start, &mut cur, NS_MESSAGES, "ID")?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { id: __v_id })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -2556,11 +2143,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UninstallAppType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (__rt::arbitrary::builtin::<::std::string::String>(),)
-                .prop_map(|(v0,)| Self { id: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::builtin::<::std::string::String>(),),
+            |(v0,)| Self { id: v0 },
         )
     }
 }
@@ -2601,17 +2186,16 @@ impl __rt::ComplexType for UninstallAppResponseType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_MESSAGES, "UninstallAppResponseType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_response_class = match __v_response_class {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "ResponseClass"),
-                );
-            }
-        };
+        let __v_response_class = __rt::required_attribute(
+            r,
+            start,
+            __v_response_class,
+            __rt::NsId::NONE,
+            "ResponseClass",
+        )?;
         let mut cur = r.next_child(start)?;
         let __v_message_text = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -2667,35 +2251,27 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UninstallAppResponseTyp
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::types::ResponseClassType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::types::ResponseClassType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
                 __rt::arbitrary::optional(
-                    <ResponseCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ResponseCodeType>(depth),
                 ),
                 __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
                 __rt::arbitrary::optional(
-                    <ResponseMessageTypeMessageXml as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ResponseMessageTypeMessageXml>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1, v2, v3, v4)| Self {
-                    response_class: v0,
-                    message_text: v1,
-                    response_code: v2,
-                    descriptive_link_key: v3,
-                    message_xml: v4,
-                }),
+            ),
+            |(v0, v1, v2, v3, v4)| Self {
+                response_class: v0,
+                message_text: v1,
+                response_code: v2,
+                descriptive_link_key: v3,
+                message_xml: v4,
+            },
         )
     }
 }
@@ -2722,11 +2298,7 @@ impl __rt::ComplexType for UmProperties {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_MESSAGES, "UMProperties")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_oof_status = __rt::one::<
             __rt::Simple<bool>,
@@ -2751,12 +2323,6 @@ impl __rt::ComplexType for UmProperties {
             telephone_access_numbers: __v_telephone_access_numbers,
             telephone_access_folder_email: __v_telephone_access_folder_email,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -2803,9 +2369,7 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UmProperties {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<bool>(),
                 __rt::arbitrary::builtin::<bool>(),
@@ -2818,14 +2382,14 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UmProperties {
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
-            )
-                .prop_map(|(v0, v1, v2, v3, v4)| Self {
-                    oof_status: v0,
-                    missed_call_notification_enabled: v1,
-                    play_on_phone_dial_string: v2,
-                    telephone_access_numbers: v3,
-                    telephone_access_folder_email: v4,
-                }),
+            ),
+            |(v0, v1, v2, v3, v4)| Self {
+                oof_status: v0,
+                missed_call_notification_enabled: v1,
+                play_on_phone_dial_string: v2,
+                telephone_access_numbers: v3,
+                telephone_access_folder_email: v4,
+            },
         )
     }
 }
@@ -2846,11 +2410,7 @@ impl __rt::ComplexType for UmCallInfo {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_MESSAGES, "UMCallInfo")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_call_state = __rt::one::<
             __rt::Simple<UmCallState>,
@@ -2863,12 +2423,6 @@ impl __rt::ComplexType for UmCallInfo {
             call_state: __v_call_state,
             event_cause: __v_event_cause,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -2888,21 +2442,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UmCallInfo {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <UmCallState as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-                <UmEventCause as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    call_state: v0,
-                    event_cause: v1,
-                }),
+                __rt::arbitrary::of::<UmCallState>(depth),
+                __rt::arbitrary::of::<UmEventCause>(depth),
+            ),
+            |(v0, v1)| Self {
+                call_state: v0,
+                event_cause: v1,
+            },
         )
     }
 }
@@ -2970,8 +2518,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UmGreetingType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::select(Self::VALUES)
     }
 }
@@ -2987,19 +2533,9 @@ impl __rt::ComplexType for BaseRequestType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_MESSAGES, "BaseRequestType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -3013,8 +2549,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for BaseRequestType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::just(Self {})
     }
 }
@@ -3055,17 +2589,16 @@ impl __rt::ComplexType for ResponseMessageType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_MESSAGES, "ResponseMessageType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_response_class = match __v_response_class {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "ResponseClass"),
-                );
-            }
-        };
+        let __v_response_class = __rt::required_attribute(
+            r,
+            start,
+            __v_response_class,
+            __rt::NsId::NONE,
+            "ResponseClass",
+        )?;
         let mut cur = r.next_child(start)?;
         let __v_message_text = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -3121,35 +2654,27 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ResponseMessageType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::types::ResponseClassType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::types::ResponseClassType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
                 __rt::arbitrary::optional(
-                    <ResponseCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ResponseCodeType>(depth),
                 ),
                 __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
                 __rt::arbitrary::optional(
-                    <ResponseMessageTypeMessageXml as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ResponseMessageTypeMessageXml>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1, v2, v3, v4)| Self {
-                    response_class: v0,
-                    message_text: v1,
-                    response_code: v2,
-                    descriptive_link_key: v3,
-                    message_xml: v4,
-                }),
+            ),
+            |(v0, v1, v2, v3, v4)| Self {
+                response_class: v0,
+                message_text: v1,
+                response_code: v2,
+                descriptive_link_key: v3,
+                message_xml: v4,
+            },
         )
     }
 }
@@ -5095,8 +4620,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ResponseCodeType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::select(Self::VALUES)
     }
 }
@@ -5111,7 +4634,7 @@ impl __rt::ComplexType for ResponseMessageTypeMessageXml {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, ::core::option::Option::None)?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_any = __rt::many_any(
             r,
@@ -5123,12 +4646,6 @@ impl __rt::ComplexType for ResponseMessageTypeMessageXml {
         )?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { any: __v_any })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -5143,17 +4660,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ResponseMessageTypeMess
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
                     __rt::arbitrary::any_element("urn:soapkit:arbitrary"),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { any: v0 }),
+            ),
+            |(v0,)| Self { any: v0 },
         )
     }
 }
@@ -5174,11 +4689,7 @@ impl __rt::ComplexType for PlayOnPhoneType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_MESSAGES, "PlayOnPhoneType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_item_id = __rt::one::<
             __rt::Complex<super::types::ItemIdType>,
@@ -5191,12 +4702,6 @@ impl __rt::ComplexType for PlayOnPhoneType {
             item_id: __v_item_id,
             dial_string: __v_dial_string,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -5216,19 +4721,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhoneType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::types::ItemIdType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::types::ItemIdType>(depth),
                 __rt::arbitrary::builtin::<::std::string::String>(),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    item_id: v0,
-                    dial_string: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                item_id: v0,
+                dial_string: v1,
+            },
         )
     }
 }
@@ -5271,20 +4772,16 @@ impl __rt::ComplexType for PlayOnPhoneResponseMessageType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    URI_MESSAGES,
-                    "PlayOnPhoneResponseMessageType",
-                )),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_response_class = match __v_response_class {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "ResponseClass"),
-                );
-            }
-        };
+        let __v_response_class = __rt::required_attribute(
+            r,
+            start,
+            __v_response_class,
+            __rt::NsId::NONE,
+            "ResponseClass",
+        )?;
         let mut cur = r.next_child(start)?;
         let __v_message_text = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -5347,41 +4844,31 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhoneResponseMess
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::types::ResponseClassType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::types::ResponseClassType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
                 __rt::arbitrary::optional(
-                    <ResponseCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ResponseCodeType>(depth),
                 ),
                 __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
                 __rt::arbitrary::optional(
-                    <ResponseMessageTypeMessageXml as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ResponseMessageTypeMessageXml>(depth),
                 ),
                 __rt::arbitrary::optional(
-                    <super::types::PhoneCallIdType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::PhoneCallIdType>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1, v2, v3, v4, v5)| Self {
-                    response_class: v0,
-                    message_text: v1,
-                    response_code: v2,
-                    descriptive_link_key: v3,
-                    message_xml: v4,
-                    phone_call_id: v5,
-                }),
+            ),
+            |(v0, v1, v2, v3, v4, v5)| Self {
+                response_class: v0,
+                message_text: v1,
+                response_code: v2,
+                descriptive_link_key: v3,
+                message_xml: v4,
+                phone_call_id: v5,
+            },
         )
     }
 }
@@ -5400,23 +4887,13 @@ impl __rt::ComplexType for ArrayOfAppManifestsType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_MESSAGES, "ArrayOfAppManifestsType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_manifest = __rt::many::<
             __rt::Simple<__rt::xsd::Base64Binary>,
         >(r, start, &mut cur, NS_MESSAGES, "Manifest", 0, usize::MAX)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(Self { manifest: __v_manifest })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -5433,17 +4910,15 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ArrayOfAppManifestsType
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
                     __rt::arbitrary::builtin::<__rt::xsd::Base64Binary>(),
                     0,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { manifest: v0 }),
+            ),
+            |(v0,)| Self { manifest: v0 },
         )
     }
 }
@@ -5462,11 +4937,7 @@ impl __rt::ComplexType for BaseResponseMessageType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_MESSAGES, "BaseResponseMessageType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_response_messages = __rt::one::<
             __rt::Complex<ArrayOfResponseMessagesType>,
@@ -5475,12 +4946,6 @@ impl __rt::ComplexType for BaseResponseMessageType {
         ::core::result::Result::Ok(Self {
             response_messages: __v_response_messages,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -5497,15 +4962,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for BaseResponseMessageType
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <ArrayOfResponseMessagesType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { response_messages: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<ArrayOfResponseMessagesType>(depth),),
+            |(v0,)| Self { response_messages: v0 },
         )
     }
 }
@@ -5526,11 +4985,7 @@ impl __rt::ComplexType for ArrayOfResponseMessagesType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_MESSAGES, "ArrayOfResponseMessagesType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_get_client_access_token_response_message = __rt::many::<
             __rt::Complex<GetClientAccessTokenResponseMessageType>,
@@ -5547,12 +5002,6 @@ impl __rt::ComplexType for ArrayOfResponseMessagesType {
         ::core::result::Result::Ok(Self {
             get_client_access_token_response_message: __v_get_client_access_token_response_message,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -5576,21 +5025,19 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ArrayOfResponseMessages
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <GetClientAccessTokenResponseMessageType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<
+                        GetClientAccessTokenResponseMessageType,
+                    >(depth),
                     1,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self {
-                    get_client_access_token_response_message: v0,
-                }),
+            ),
+            |(v0,)| Self {
+                get_client_access_token_response_message: v0,
+            },
         )
     }
 }
@@ -5688,8 +5135,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UmCallState {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::select(Self::VALUES)
     }
 }
@@ -5775,8 +5220,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for UmEventCause {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::select(Self::VALUES)
     }
 }
@@ -5819,20 +5262,16 @@ impl __rt::ComplexType for GetClientAccessTokenResponseMessageType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((
-                    URI_MESSAGES,
-                    "GetClientAccessTokenResponseMessageType",
-                )),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_response_class = match __v_response_class {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "ResponseClass"),
-                );
-            }
-        };
+        let __v_response_class = __rt::required_attribute(
+            r,
+            start,
+            __v_response_class,
+            __rt::NsId::NONE,
+            "ResponseClass",
+        )?;
         let mut cur = r.next_child(start)?;
         let __v_message_text = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -5896,41 +5335,31 @@ for GetClientAccessTokenResponseMessageType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::types::ResponseClassType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::types::ResponseClassType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
                 __rt::arbitrary::optional(
-                    <ResponseCodeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ResponseCodeType>(depth),
                 ),
                 __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
                 __rt::arbitrary::optional(
-                    <ResponseMessageTypeMessageXml as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ResponseMessageTypeMessageXml>(depth),
                 ),
                 __rt::arbitrary::optional(
-                    <super::types::ClientAccessTokenType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::ClientAccessTokenType>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1, v2, v3, v4, v5)| Self {
-                    response_class: v0,
-                    message_text: v1,
-                    response_code: v2,
-                    descriptive_link_key: v3,
-                    message_xml: v4,
-                    token: v5,
-                }),
+            ),
+            |(v0, v1, v2, v3, v4, v5)| Self {
+                response_class: v0,
+                message_text: v1,
+                response_code: v2,
+                descriptive_link_key: v3,
+                message_xml: v4,
+                token: v5,
+            },
         )
     }
 }

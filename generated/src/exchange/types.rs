@@ -23,20 +23,14 @@ impl __rt::ComplexType for ExchangeImpersonationType {
         for attr in r.attributes(start) {
             let attr = attr?;
             if attr.ns != __rt::NsId::XSI && attr.ns == __rt::NsId::SOAP11 {
-                __v_other_attributes
-                    .push(__rt::AnyAttribute {
-                        ns: r.ns_uri_cow(attr.ns),
-                        local: attr.local.to_owned(),
-                        prefix: attr.name.split_once(':').map(|(p, _)| p.to_owned()),
-                        value: attr.value.into_owned(),
-                    });
+                __v_other_attributes.push(__rt::AnyAttribute::capture(r, attr));
                 continue;
             }
             __rt::other_attribute(
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_TYPES, "ExchangeImpersonationType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
         let mut cur = r.next_child(start)?;
@@ -54,7 +48,7 @@ impl __rt::ComplexType for ExchangeImpersonationType {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         for a in &self.other_attributes {
-            w.attr_with_prefix(&a.ns, &a.local, &a.value, a.prefix.as_deref())?;
+            a.encode(w)?;
         }
         ::core::result::Result::Ok(())
     }
@@ -73,21 +67,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ExchangeImpersonationTy
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::any_attributes(
                     "http://schemas.xmlsoap.org/soap/envelope/",
                 ),
-                <ConnectingSidType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    other_attributes: v0,
-                    connecting_sid: v1,
-                }),
+                __rt::arbitrary::of::<ConnectingSidType>(depth),
+            ),
+            |(v0, v1)| Self {
+                other_attributes: v0,
+                connecting_sid: v1,
+            },
         )
     }
 }
@@ -112,25 +102,17 @@ impl __rt::ComplexType for MailboxCultureType {
         for attr in r.attributes(start) {
             let attr = attr?;
             if attr.ns != __rt::NsId::XSI && attr.ns == __rt::NsId::SOAP11 {
-                __v_other_attributes
-                    .push(__rt::AnyAttribute {
-                        ns: r.ns_uri_cow(attr.ns),
-                        local: attr.local.to_owned(),
-                        prefix: attr.name.split_once(':').map(|(p, _)| p.to_owned()),
-                        value: attr.value.into_owned(),
-                    });
+                __v_other_attributes.push(__rt::AnyAttribute::capture(r, attr));
                 continue;
             }
             __rt::other_attribute(
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_TYPES, "MailboxCultureType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let text = r.read_text(start)?;
-        let __v_value = <__rt::codecs::Language as __rt::Codec>::parse(&text, r)
-            .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
+        let __v_value = __rt::read_simple_content::<__rt::codecs::Language>(r, start)?;
         ::core::result::Result::Ok(Self {
             other_attributes: __v_other_attributes,
             value: __v_value,
@@ -141,7 +123,7 @@ impl __rt::ComplexType for MailboxCultureType {
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         for a in &self.other_attributes {
-            w.attr_with_prefix(&a.ns, &a.local, &a.value, a.prefix.as_deref())?;
+            a.encode(w)?;
         }
         ::core::result::Result::Ok(())
     }
@@ -149,17 +131,7 @@ impl __rt::ComplexType for MailboxCultureType {
         &self,
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
-        let mut buf = w.take_scratch();
-        let res = <__rt::codecs::Language as __rt::Codec>::write(
-            &self.value,
-            &mut buf,
-            w,
-        );
-        if res.is_ok() && !buf.is_empty() {
-            w.text(&buf);
-        }
-        w.put_scratch(buf);
-        res?;
+        __rt::write_simple_content::<__rt::codecs::Language>(w, &self.value)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -168,19 +140,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for MailboxCultureType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::any_attributes(
                     "http://schemas.xmlsoap.org/soap/envelope/",
                 ),
                 __rt::arbitrary::builtin::<__rt::codecs::Language>(),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    other_attributes: v0,
-                    value: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                other_attributes: v0,
+                value: v1,
+            },
         )
     }
 }
@@ -207,25 +177,23 @@ impl __rt::ComplexType for RequestServerVersion {
                 continue;
             }
             if attr.ns != __rt::NsId::XSI && attr.ns == __rt::NsId::SOAP11 {
-                __v_other_attributes
-                    .push(__rt::AnyAttribute {
-                        ns: r.ns_uri_cow(attr.ns),
-                        local: attr.local.to_owned(),
-                        prefix: attr.name.split_once(':').map(|(p, _)| p.to_owned()),
-                        value: attr.value.into_owned(),
-                    });
+                __v_other_attributes.push(__rt::AnyAttribute::capture(r, attr));
                 continue;
             }
-            __rt::other_attribute(r, start, &attr, ::core::option::Option::None)?;
+            __rt::other_attribute(
+                r,
+                start,
+                &attr,
+                <Self as __rt::ComplexType>::TYPE_NAME,
+            )?;
         }
-        let __v_version = match __v_version {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "Version"),
-                );
-            }
-        };
+        let __v_version = __rt::required_attribute(
+            r,
+            start,
+            __v_version,
+            __rt::NsId::NONE,
+            "Version",
+        )?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {
             version: __v_version,
@@ -238,7 +206,7 @@ impl __rt::ComplexType for RequestServerVersion {
     ) -> ::core::result::Result<(), __rt::EncodeError> {
         __rt::encode_attr::<ExchangeVersionType>(w, "", "Version", &self.version)?;
         for a in &self.other_attributes {
-            w.attr_with_prefix(&a.ns, &a.local, &a.value, a.prefix.as_deref())?;
+            a.encode(w)?;
         }
         ::core::result::Result::Ok(())
     }
@@ -254,21 +222,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for RequestServerVersion {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <ExchangeVersionType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<ExchangeVersionType>(depth),
                 __rt::arbitrary::any_attributes(
                     "http://schemas.xmlsoap.org/soap/envelope/",
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    version: v0,
-                    other_attributes: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                version: v0,
+                other_attributes: v1,
+            },
         )
     }
 }
@@ -323,7 +287,12 @@ impl __rt::ComplexType for ServerVersionInfo {
                 __v_version = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(r, start, &attr, ::core::option::Option::None)?;
+            __rt::other_attribute(
+                r,
+                start,
+                &attr,
+                <Self as __rt::ComplexType>::TYPE_NAME,
+            )?;
         }
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {
@@ -367,9 +336,7 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ServerVersionInfo {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
                 __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
@@ -378,14 +345,14 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ServerVersionInfo {
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
-            )
-                .prop_map(|(v0, v1, v2, v3, v4)| Self {
-                    major_version: v0,
-                    minor_version: v1,
-                    major_build_number: v2,
-                    minor_build_number: v3,
-                    version: v4,
-                }),
+            ),
+            |(v0, v1, v2, v3, v4)| Self {
+                major_version: v0,
+                minor_version: v1,
+                major_build_number: v2,
+                minor_build_number: v3,
+                version: v4,
+            },
         )
     }
 }
@@ -497,21 +464,11 @@ impl __rt::ComplexType for ConnectingSidType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_TYPES, "ConnectingSIDType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let v = <Self as __rt::Group>::decode_group(r, start, &mut cur)?;
         __rt::end_of_content(r, cur)?;
         ::core::result::Result::Ok(v)
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -525,40 +482,30 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ConnectingSidType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::one_of(
             [
                 ::core::option::Option::Some(
-                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
-                        <PrincipalNameType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                                depth,
-                            )
-                            .prop_map(Self::PrincipalName),
+                    __rt::arbitrary::map(
+                        __rt::arbitrary::of::<PrincipalNameType>(depth),
+                        Self::PrincipalName,
                     ),
                 ),
                 ::core::option::Option::Some(
-                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
-                        <SidType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                                depth,
-                            )
-                            .prop_map(Self::Sid),
+                    __rt::arbitrary::map(
+                        __rt::arbitrary::of::<SidType>(depth),
+                        Self::Sid,
                     ),
                 ),
                 ::core::option::Option::Some(
-                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
-                        <PrimarySmtpAddressType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                                depth,
-                            )
-                            .prop_map(Self::PrimarySmtpAddress),
+                    __rt::arbitrary::map(
+                        __rt::arbitrary::of::<PrimarySmtpAddressType>(depth),
+                        Self::PrimarySmtpAddress,
                     ),
                 ),
                 ::core::option::Option::Some(
-                    __rt::arbitrary::proptest::strategy::Strategy::boxed(
-                        <SmtpAddressType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                                depth,
-                            )
-                            .prop_map(Self::SmtpAddress),
+                    __rt::arbitrary::map(
+                        __rt::arbitrary::of::<SmtpAddressType>(depth),
+                        Self::SmtpAddress,
                     ),
                 ),
             ]
@@ -662,8 +609,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ExchangeVersionType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::select(Self::VALUES)
     }
 }
@@ -694,17 +639,10 @@ impl __rt::ComplexType for PhoneCallIdType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_TYPES, "PhoneCallIdType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_id = match __v_id {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "Id"),
-                );
-            }
-        };
+        let __v_id = __rt::required_attribute(r, start, __v_id, __rt::NsId::NONE, "Id")?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self { id: __v_id })
     }
@@ -727,11 +665,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PhoneCallIdType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (__rt::arbitrary::builtin::<::std::string::String>(),)
-                .prop_map(|(v0,)| Self { id: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::builtin::<::std::string::String>(),),
+            |(v0,)| Self { id: v0 },
         )
     }
 }
@@ -801,8 +737,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ResponseClassType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::select(Self::VALUES)
     }
 }
@@ -827,11 +761,7 @@ impl __rt::ComplexType for PhoneCallInformationType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_TYPES, "PhoneCallInformationType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_phone_call_state = __rt::one::<
             __rt::Simple<PhoneCallStateType>,
@@ -852,12 +782,6 @@ impl __rt::ComplexType for PhoneCallInformationType {
             sip_response_text: __v_sip_response_text,
             sip_response_code: __v_sip_response_code,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -883,27 +807,21 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PhoneCallInformationTyp
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <PhoneCallStateType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-                <ConnectionFailureCauseType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<PhoneCallStateType>(depth),
+                __rt::arbitrary::of::<ConnectionFailureCauseType>(depth),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
                 __rt::arbitrary::optional(__rt::arbitrary::builtin::<i32>()),
-            )
-                .prop_map(|(v0, v1, v2, v3)| Self {
-                    phone_call_state: v0,
-                    connection_failure_cause: v1,
-                    sip_response_text: v2,
-                    sip_response_code: v3,
-                }),
+            ),
+            |(v0, v1, v2, v3)| Self {
+                phone_call_state: v0,
+                connection_failure_cause: v1,
+                sip_response_text: v2,
+                sip_response_code: v3,
+            },
         )
     }
 }
@@ -985,8 +903,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisableReasonType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::select(Self::VALUES)
     }
 }
@@ -1005,14 +921,7 @@ impl __rt::ComplexType for NonEmptyArrayOfClientAccessTokenRequestsType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((
-                URI_TYPES,
-                "NonEmptyArrayOfClientAccessTokenRequestsType",
-            )),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_token_request = __rt::many::<
             __rt::Complex<ClientAccessTokenRequestType>,
@@ -1021,12 +930,6 @@ impl __rt::ComplexType for NonEmptyArrayOfClientAccessTokenRequestsType {
         ::core::result::Result::Ok(Self {
             token_request: __v_token_request,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1044,19 +947,15 @@ for NonEmptyArrayOfClientAccessTokenRequestsType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::many(
-                    <ClientAccessTokenRequestType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<ClientAccessTokenRequestType>(depth),
                     1,
                     ::core::option::Option::None,
                 ),
-            )
-                .prop_map(|(v0,)| Self { token_request: v0 }),
+            ),
+            |(v0,)| Self { token_request: v0 },
         )
     }
 }
@@ -1075,33 +974,15 @@ impl __rt::ComplexType for PrincipalNameType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_TYPES, "PrincipalNameType")),
-        )?;
-        let text = r.read_text(start)?;
-        let __v_value = <NonEmptyStringType as __rt::Codec>::parse(&text, r)
-            .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        let __v_value = __rt::read_simple_content::<NonEmptyStringType>(r, start)?;
         ::core::result::Result::Ok(Self { value: __v_value })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
-        let mut buf = w.take_scratch();
-        let res = <NonEmptyStringType as __rt::Codec>::write(&self.value, &mut buf, w);
-        if res.is_ok() && !buf.is_empty() {
-            w.text(&buf);
-        }
-        w.put_scratch(buf);
-        res?;
+        __rt::write_simple_content::<NonEmptyStringType>(w, &self.value)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -1110,15 +991,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PrincipalNameType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <NonEmptyStringType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { value: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<NonEmptyStringType>(depth),),
+            |(v0,)| Self { value: v0 },
         )
     }
 }
@@ -1137,33 +1012,15 @@ impl __rt::ComplexType for SidType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_TYPES, "SIDType")),
-        )?;
-        let text = r.read_text(start)?;
-        let __v_value = <NonEmptyStringType as __rt::Codec>::parse(&text, r)
-            .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        let __v_value = __rt::read_simple_content::<NonEmptyStringType>(r, start)?;
         ::core::result::Result::Ok(Self { value: __v_value })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
-        let mut buf = w.take_scratch();
-        let res = <NonEmptyStringType as __rt::Codec>::write(&self.value, &mut buf, w);
-        if res.is_ok() && !buf.is_empty() {
-            w.text(&buf);
-        }
-        w.put_scratch(buf);
-        res?;
+        __rt::write_simple_content::<NonEmptyStringType>(w, &self.value)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -1172,15 +1029,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SidType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <NonEmptyStringType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { value: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<NonEmptyStringType>(depth),),
+            |(v0,)| Self { value: v0 },
         )
     }
 }
@@ -1199,33 +1050,15 @@ impl __rt::ComplexType for PrimarySmtpAddressType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_TYPES, "PrimarySmtpAddressType")),
-        )?;
-        let text = r.read_text(start)?;
-        let __v_value = <NonEmptyStringType as __rt::Codec>::parse(&text, r)
-            .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        let __v_value = __rt::read_simple_content::<NonEmptyStringType>(r, start)?;
         ::core::result::Result::Ok(Self { value: __v_value })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
-        let mut buf = w.take_scratch();
-        let res = <NonEmptyStringType as __rt::Codec>::write(&self.value, &mut buf, w);
-        if res.is_ok() && !buf.is_empty() {
-            w.text(&buf);
-        }
-        w.put_scratch(buf);
-        res?;
+        __rt::write_simple_content::<NonEmptyStringType>(w, &self.value)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -1234,15 +1067,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PrimarySmtpAddressType 
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <NonEmptyStringType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { value: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<NonEmptyStringType>(depth),),
+            |(v0,)| Self { value: v0 },
         )
     }
 }
@@ -1261,33 +1088,15 @@ impl __rt::ComplexType for SmtpAddressType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_TYPES, "SmtpAddressType")),
-        )?;
-        let text = r.read_text(start)?;
-        let __v_value = <NonEmptyStringType as __rt::Codec>::parse(&text, r)
-            .map_err(|e| r.invalid_value(start, ::core::option::Option::None, e))?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        let __v_value = __rt::read_simple_content::<NonEmptyStringType>(r, start)?;
         ::core::result::Result::Ok(Self { value: __v_value })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
         w: &mut __rt::Writer,
     ) -> ::core::result::Result<(), __rt::EncodeError> {
-        let mut buf = w.take_scratch();
-        let res = <NonEmptyStringType as __rt::Codec>::write(&self.value, &mut buf, w);
-        if res.is_ok() && !buf.is_empty() {
-            w.text(&buf);
-        }
-        w.put_scratch(buf);
-        res?;
+        __rt::write_simple_content::<NonEmptyStringType>(w, &self.value)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -1296,15 +1105,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SmtpAddressType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <NonEmptyStringType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { value: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<NonEmptyStringType>(depth),),
+            |(v0,)| Self { value: v0 },
         )
     }
 }
@@ -1402,8 +1205,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PhoneCallStateType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::select(Self::VALUES)
     }
 }
@@ -1489,8 +1290,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ConnectionFailureCauseT
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::select(Self::VALUES)
     }
 }
@@ -1531,17 +1330,10 @@ impl __rt::ComplexType for ItemIdType {
                 r,
                 start,
                 &attr,
-                ::core::option::Option::Some((URI_TYPES, "ItemIdType")),
+                <Self as __rt::ComplexType>::TYPE_NAME,
             )?;
         }
-        let __v_id = match __v_id {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err(
-                    r.missing_attribute(start, __rt::NsId::NONE, "Id"),
-                );
-            }
-        };
+        let __v_id = __rt::required_attribute(r, start, __v_id, __rt::NsId::NONE, "Id")?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {
             id: __v_id,
@@ -1570,16 +1362,14 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ItemIdType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::optional(
                     __rt::arbitrary::builtin::<::std::string::String>(),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self { id: v0, change_key: v1 }),
+            ),
+            |(v0, v1)| Self { id: v0, change_key: v1 },
         )
     }
 }
@@ -1600,11 +1390,7 @@ impl __rt::ComplexType for ClientAccessTokenRequestType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_TYPES, "ClientAccessTokenRequestType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_id = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -1617,12 +1403,6 @@ impl __rt::ComplexType for ClientAccessTokenRequestType {
             id: __v_id,
             token_type: __v_token_type,
         })
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1640,16 +1420,12 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ClientAccessTokenReques
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
-                <ClientAccessTokenTypeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0, v1)| Self { id: v0, token_type: v1 }),
+                __rt::arbitrary::of::<ClientAccessTokenTypeType>(depth),
+            ),
+            |(v0, v1)| Self { id: v0, token_type: v1 },
         )
     }
 }
@@ -1722,8 +1498,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for NonEmptyStringType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         static FACETS: __rt::arbitrary::Facets = __rt::arbitrary::Facets {
             min_length: ::core::option::Option::Some(1),
             ..__rt::arbitrary::Facets::NONE
@@ -1743,19 +1517,9 @@ impl __rt::ComplexType for BaseItemIdType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_TYPES, "BaseItemIdType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
-    }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
     }
     fn encode_content(
         &self,
@@ -1769,8 +1533,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for BaseItemIdType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::just(Self {})
     }
 }
@@ -1838,8 +1600,6 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ClientAccessTokenTypeTy
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
         __rt::arbitrary::select(Self::VALUES)
     }
 }
@@ -1864,11 +1624,7 @@ impl __rt::ComplexType for ClientAccessTokenType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(
-            r,
-            start,
-            ::core::option::Option::Some((URI_TYPES, "ClientAccessTokenType")),
-        )?;
+        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
         let mut cur = r.next_child(start)?;
         let __v_id = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -1890,12 +1646,6 @@ impl __rt::ComplexType for ClientAccessTokenType {
             ttl: __v_ttl,
         })
     }
-    fn encode_attributes(
-        &self,
-        w: &mut __rt::Writer,
-    ) -> ::core::result::Result<(), __rt::EncodeError> {
-        ::core::result::Result::Ok(())
-    }
     fn encode_content(
         &self,
         w: &mut __rt::Writer,
@@ -1916,23 +1666,19 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ClientAccessTokenType {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
                 __rt::arbitrary::builtin::<::std::string::String>(),
-                <ClientAccessTokenTypeType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<ClientAccessTokenTypeType>(depth),
                 __rt::arbitrary::builtin::<::std::string::String>(),
                 __rt::arbitrary::builtin::<__rt::xsd::Integer>(),
-            )
-                .prop_map(|(v0, v1, v2, v3)| Self {
-                    id: v0,
-                    token_type: v1,
-                    token_value: v2,
-                    ttl: v3,
-                }),
+            ),
+            |(v0, v1, v2, v3)| Self {
+                id: v0,
+                token_type: v1,
+                token_value: v2,
+                ttl: v3,
+            },
         )
     }
 }

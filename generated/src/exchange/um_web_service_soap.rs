@@ -41,15 +41,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for IsUmEnabledInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::messages::IsUmEnabled as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::messages::IsUmEnabled>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -90,15 +84,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for IsUmEnabledOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::messages::IsUmEnabledResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::messages::IsUmEnabledResponse>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -139,15 +127,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetUmPropertiesInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::messages::GetUmProperties as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::messages::GetUmProperties>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -188,15 +170,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetUmPropertiesOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::messages::GetUmPropertiesResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::messages::GetUmPropertiesResponse>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -237,15 +213,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetOofStatusInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::messages::SetOofStatus as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::messages::SetOofStatus>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -286,15 +256,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetOofStatusOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::messages::SetOofStatusResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::messages::SetOofStatusResponse>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -335,15 +299,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetPlayOnPhoneDialStrin
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::messages::SetPlayOnPhoneDialString as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::messages::SetPlayOnPhoneDialString>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -384,15 +342,13 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for SetPlayOnPhoneDialStrin
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::SetPlayOnPhoneDialStringResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+                __rt::arbitrary::of::<
+                    super::messages::SetPlayOnPhoneDialStringResponse,
+                >(depth),
+            ),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -434,15 +390,13 @@ for SetTelephoneAccessFolderEmailInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::SetTelephoneAccessFolderEmail as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+                __rt::arbitrary::of::<
+                    super::messages::SetTelephoneAccessFolderEmail,
+                >(depth),
+            ),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -484,15 +438,13 @@ for SetTelephoneAccessFolderEmailOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::SetTelephoneAccessFolderEmailResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+                __rt::arbitrary::of::<
+                    super::messages::SetTelephoneAccessFolderEmailResponse,
+                >(depth),
+            ),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -534,15 +486,13 @@ for SetMissedCallNotificationEnabledInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::SetMissedCallNotificationEnabled as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+                __rt::arbitrary::of::<
+                    super::messages::SetMissedCallNotificationEnabled,
+                >(depth),
+            ),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -589,15 +539,13 @@ for SetMissedCallNotificationEnabledOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::SetMissedCallNotificationEnabledResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+                __rt::arbitrary::of::<
+                    super::messages::SetMissedCallNotificationEnabledResponse,
+                >(depth),
+            ),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -638,15 +586,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ResetPinInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::messages::ResetPin as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::messages::ResetPin>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -687,15 +629,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for ResetPinOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::messages::ResetPinResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::messages::ResetPinResponse>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -736,15 +672,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhoneInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::messages::PlayOnPhone as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::messages::PlayOnPhone>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -785,15 +715,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhoneOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::messages::PlayOnPhoneResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::messages::PlayOnPhoneResponse>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -834,15 +758,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetCallInfoInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::messages::GetCallInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::messages::GetCallInfo>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -883,15 +801,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetCallInfoOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::messages::GetCallInfoResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::messages::GetCallInfoResponse>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -932,15 +844,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisconnectInput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::messages::Disconnect as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::messages::Disconnect>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -981,15 +887,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisconnectOutput {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::messages::DisconnectResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::messages::DisconnectResponse>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -1030,15 +930,9 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhoneGreetingInpu
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
-            (
-                <super::messages::PlayOnPhoneGreeting as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+        __rt::arbitrary::map(
+            (__rt::arbitrary::of::<super::messages::PlayOnPhoneGreeting>(depth),),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -1079,15 +973,13 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhoneGreetingOutp
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::PlayOnPhoneGreetingResponse as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
-            )
-                .prop_map(|(v0,)| Self { parameters: v0 }),
+                __rt::arbitrary::of::<
+                    super::messages::PlayOnPhoneGreetingResponse,
+                >(depth),
+            ),
+            |(v0,)| Self { parameters: v0 },
         )
     }
 }
@@ -1200,35 +1092,25 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisconnectPhoneCallInpu
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::DisconnectPhoneCallType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
+                __rt::arbitrary::of::<super::messages::DisconnectPhoneCallType>(depth),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::of::<super::types::ExchangeImpersonationType>(depth),
                 ),
                 __rt::arbitrary::optional(
-                    <super::types::ExchangeImpersonationType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::MailboxCultureType>(depth),
                 ),
                 __rt::arbitrary::optional(
-                    <super::types::MailboxCultureType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::RequestServerVersion>(depth),
                 ),
-                __rt::arbitrary::optional(
-                    <super::types::RequestServerVersion as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
-                ),
-            )
-                .prop_map(|(v0, v1, v2, v3)| Self {
-                    request: v0,
-                    impersonation: v1,
-                    mailbox_culture: v2,
-                    request_version: v3,
-                }),
+            ),
+            |(v0, v1, v2, v3)| Self {
+                request: v0,
+                impersonation: v1,
+                mailbox_culture: v2,
+                request_version: v3,
+            },
         )
     }
 }
@@ -1305,23 +1187,19 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for DisconnectPhoneCallOutp
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::DisconnectPhoneCallResponseMessageType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<
+                    super::messages::DisconnectPhoneCallResponseMessageType,
+                >(depth),
                 __rt::arbitrary::optional(
-                    <super::types::ServerVersionInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::ServerVersionInfo>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    disconnect_phone_call_result: v0,
-                    server_version: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                disconnect_phone_call_result: v0,
+                server_version: v1,
+            },
         )
     }
 }
@@ -1434,35 +1312,27 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetPhoneCallInformation
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::GetPhoneCallInformationType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
+                __rt::arbitrary::of::<
+                    super::messages::GetPhoneCallInformationType,
+                >(depth),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::of::<super::types::ExchangeImpersonationType>(depth),
                 ),
                 __rt::arbitrary::optional(
-                    <super::types::ExchangeImpersonationType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::MailboxCultureType>(depth),
                 ),
                 __rt::arbitrary::optional(
-                    <super::types::MailboxCultureType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::RequestServerVersion>(depth),
                 ),
-                __rt::arbitrary::optional(
-                    <super::types::RequestServerVersion as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
-                ),
-            )
-                .prop_map(|(v0, v1, v2, v3)| Self {
-                    request: v0,
-                    impersonation: v1,
-                    mailbox_culture: v2,
-                    request_version: v3,
-                }),
+            ),
+            |(v0, v1, v2, v3)| Self {
+                request: v0,
+                impersonation: v1,
+                mailbox_culture: v2,
+                request_version: v3,
+            },
         )
     }
 }
@@ -1539,23 +1409,19 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for GetPhoneCallInformation
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::GetPhoneCallInformationResponseMessageType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<
+                    super::messages::GetPhoneCallInformationResponseMessageType,
+                >(depth),
                 __rt::arbitrary::optional(
-                    <super::types::ServerVersionInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::ServerVersionInfo>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    get_phone_call_information_result: v0,
-                    server_version: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                get_phone_call_information_result: v0,
+                server_version: v1,
+            },
         )
     }
 }
@@ -1671,35 +1537,25 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhone2Input {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::PlayOnPhone2Type as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
+                __rt::arbitrary::of::<super::messages::PlayOnPhone2Type>(depth),
+                __rt::arbitrary::optional(
+                    __rt::arbitrary::of::<super::types::ExchangeImpersonationType>(depth),
                 ),
                 __rt::arbitrary::optional(
-                    <super::types::ExchangeImpersonationType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::MailboxCultureType>(depth),
                 ),
                 __rt::arbitrary::optional(
-                    <super::types::MailboxCultureType as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::RequestServerVersion>(depth),
                 ),
-                __rt::arbitrary::optional(
-                    <super::types::RequestServerVersion as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
-                ),
-            )
-                .prop_map(|(v0, v1, v2, v3)| Self {
-                    request: v0,
-                    impersonation: v1,
-                    mailbox_culture: v2,
-                    request_version: v3,
-                }),
+            ),
+            |(v0, v1, v2, v3)| Self {
+                request: v0,
+                impersonation: v1,
+                mailbox_culture: v2,
+                request_version: v3,
+            },
         )
     }
 }
@@ -1774,23 +1630,17 @@ impl __rt::arbitrary::proptest::arbitrary::Arbitrary for PlayOnPhone2Output {
     type Parameters = __rt::arbitrary::Depth;
     type Strategy = __rt::arbitrary::BoxedStrategy<Self>;
     fn arbitrary_with(depth: __rt::arbitrary::Depth) -> Self::Strategy {
-        #[allow(unused_imports)]
-        use __rt::arbitrary::proptest::strategy::Strategy as _;
-        __rt::arbitrary::proptest::strategy::Strategy::boxed(
+        __rt::arbitrary::map(
             (
-                <super::messages::PlayOnPhoneResponse2Type as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                    depth,
-                ),
+                __rt::arbitrary::of::<super::messages::PlayOnPhoneResponse2Type>(depth),
                 __rt::arbitrary::optional(
-                    <super::types::ServerVersionInfo as __rt::arbitrary::proptest::arbitrary::Arbitrary>::arbitrary_with(
-                        depth,
-                    ),
+                    __rt::arbitrary::of::<super::types::ServerVersionInfo>(depth),
                 ),
-            )
-                .prop_map(|(v0, v1)| Self {
-                    play_on_phone_result: v0,
-                    server_version: v1,
-                }),
+            ),
+            |(v0, v1)| Self {
+                play_on_phone_result: v0,
+                server_version: v1,
+            },
         )
     }
 }

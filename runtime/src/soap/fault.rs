@@ -159,7 +159,7 @@ fn write_detail(w: &mut Writer, d: &AnyElement, ns: &str, local: &str) -> Result
         w.declare_here(p, u)?;
     }
     for a in &d.attributes {
-        w.attr_with_prefix(&a.ns, &a.local, &a.value, a.prefix.as_deref())?;
+        a.encode(w)?;
     }
     for c in &d.children {
         match c {

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::error::{DecodeError, EncodeError};
 use super::ns::NsId;
-use super::reader::{Node, Reader, Start};
+use super::reader::{Attr, Node, Reader, Start};
 use super::writer::Writer;
 
 /// An element captured with everything inside it.
@@ -44,6 +44,24 @@ pub struct AnyAttribute {
     pub prefix: Option<String>,
     /// Normalized value.
     pub value: String,
+}
+
+impl AnyAttribute {
+    /// Captures attribute `a` as received (its namespace borrowed when the generated code knows
+    /// it): for `xs:anyAttribute` and captured elements.
+    pub fn capture(r: &Reader<'_>, a: Attr<'_>) -> Self {
+        AnyAttribute {
+            ns: r.ns_uri_cow(a.ns),
+            local: a.local.to_owned(),
+            prefix: a.name.split_once(':').map(|(p, _)| p.to_owned()),
+            value: a.value.into_owned(),
+        }
+    }
+
+    /// Writes the attribute on the open start tag (its prefix a hint, as for the element's).
+    pub fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
+        w.attr_with_prefix(&self.ns, &self.local, &self.value, self.prefix.as_deref())
+    }
 }
 
 impl PartialEq for AnyElement {
@@ -148,13 +166,7 @@ impl AnyElement {
             el.namespaces.push((prefix.to_owned(), r.ns_uri(ns).to_owned()));
         }
         for a in r.attributes(start) {
-            let a = a?;
-            el.attributes.push(AnyAttribute {
-                ns: r.ns_uri_cow(a.ns),
-                local: a.local.to_owned(),
-                prefix: a.name.split_once(':').map(|(p, _)| p.to_owned()),
-                value: a.value.into_owned(),
-            });
+            el.attributes.push(AnyAttribute::capture(r, a?));
         }
         while let Some(node) = r.next_node(start)? {
             match node {
@@ -172,7 +184,7 @@ impl AnyElement {
     pub fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
         w.start_captured(&self.ns, &self.local, self.prefix.as_deref(), &self.namespaces)?;
         for a in &self.attributes {
-            w.attr_with_prefix(&a.ns, &a.local, &a.value, a.prefix.as_deref())?;
+            a.encode(w)?;
         }
         for c in &self.children {
             match c {
