@@ -492,10 +492,19 @@ impl Emitter<'_> {
                 }
             });
         }
-        // `body` passes over the header entries left, judging each as unknown.
-        out.extend(quote!(let body = env.body()?;));
-        // Body.
+        // Body (reading it passes over the header entries left, judging each as unknown).
         let type_part = matches!(msg.body.as_slice(), [BodyPart { kind: PartKind::Type(_), .. }]) && op.style == Style::Document;
+        if let (None, [BodyPart { rust, kind: PartKind::Element(e), .. }]) = (&msg.rpc_wrapper, msg.body.as_slice()) {
+            // The usual document-literal message: a Body of one element.
+            let f = part_local(rust);
+            let eu = self.element_use(*e);
+            let ns = self.ns_id(&eu.name.ns);
+            let l = lit(&eu.name.local);
+            let codec = self.part_codec(&eu, m);
+            out.extend(quote!(let #f = env.body_element::<#codec>(#ns, #l)?;));
+            return out;
+        }
+        out.extend(quote!(let body = env.body()?;));
         if type_part {
             let BodyPart { rust, kind: PartKind::Type(t), .. } = &msg.body[0] else { unreachable!() };
             let f = part_local(rust);

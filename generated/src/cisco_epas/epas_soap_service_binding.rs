@@ -14,14 +14,8 @@ impl __rt::SoapMessage for LoginInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::Login>,
-        >(r, start, &mut cur, NS_SOAP, "login")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<__rt::Complex<super::soap::Login>>(NS_SOAP, "login")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -57,14 +51,10 @@ impl __rt::SoapMessage for LoginOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::LoginResp>,
-        >(r, start, &mut cur, NS_SOAP, "login-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::LoginResp>,
+            >(NS_SOAP, "login-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -116,14 +106,8 @@ impl __rt::SoapMessage for LogoutInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::Logout>,
-        >(r, start, &mut cur, NS_SOAP, "logout")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<__rt::Complex<super::soap::Logout>>(NS_SOAP, "logout")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -180,14 +164,10 @@ impl __rt::SoapMessage for LogoutOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::LogoutResp>,
-        >(r, start, &mut cur, NS_SOAP, "logout-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::LogoutResp>,
+            >(NS_SOAP, "logout-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -239,14 +219,10 @@ impl __rt::SoapMessage for GetAllConfigInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::GetAllConfig>,
-        >(r, start, &mut cur, NS_SOAP, "get-all-config")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::GetAllConfig>,
+            >(NS_SOAP, "get-all-config")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -303,14 +279,10 @@ impl __rt::SoapMessage for GetAllConfigOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::GetAllConfigResp>,
-        >(r, start, &mut cur, NS_SOAP, "get-all-config-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::GetAllConfigResp>,
+            >(NS_SOAP, "get-all-config-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -362,14 +334,10 @@ impl __rt::SoapMessage for GetSystemConfigInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::EmptyType>,
-        >(r, start, &mut cur, NS_SOAP, "get-system-config")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::EmptyType>,
+            >(NS_SOAP, "get-system-config")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -426,14 +394,10 @@ impl __rt::SoapMessage for GetSystemConfigOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::GetSystemConfigResp>,
-        >(r, start, &mut cur, NS_SOAP, "get-system-config-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::GetSystemConfigResp>,
+            >(NS_SOAP, "get-system-config-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -485,14 +449,10 @@ impl __rt::SoapMessage for GetUserConfigInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::EmptyType>,
-        >(r, start, &mut cur, NS_SOAP, "get-user-config")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::EmptyType>,
+            >(NS_SOAP, "get-user-config")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -549,14 +509,10 @@ impl __rt::SoapMessage for GetUserConfigOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::GetUserConfigResp>,
-        >(r, start, &mut cur, NS_SOAP, "get-user-config-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::GetUserConfigResp>,
+            >(NS_SOAP, "get-user-config-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -608,14 +564,10 @@ impl __rt::SoapMessage for SetUserConfigInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::SetUserConfig>,
-        >(r, start, &mut cur, NS_SOAP, "set-user-config")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::SetUserConfig>,
+            >(NS_SOAP, "set-user-config")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -672,14 +624,10 @@ impl __rt::SoapMessage for SetUserConfigOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::SetUserConfigResp>,
-        >(r, start, &mut cur, NS_SOAP, "set-user-config-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::SetUserConfigResp>,
+            >(NS_SOAP, "set-user-config-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -731,14 +679,10 @@ impl __rt::SoapMessage for GetContactListInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::EmptyType>,
-        >(r, start, &mut cur, NS_SOAP, "get-contact-list")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::EmptyType>,
+            >(NS_SOAP, "get-contact-list")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -795,14 +739,10 @@ impl __rt::SoapMessage for GetContactListOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::GetContactListResp>,
-        >(r, start, &mut cur, NS_SOAP, "get-contact-list-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::GetContactListResp>,
+            >(NS_SOAP, "get-contact-list-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -854,14 +794,8 @@ impl __rt::SoapMessage for AddGroupInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::AddGroup>,
-        >(r, start, &mut cur, NS_SOAP, "add-group")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<__rt::Complex<super::soap::AddGroup>>(NS_SOAP, "add-group")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -918,14 +852,10 @@ impl __rt::SoapMessage for AddGroupOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::AddGroupResp>,
-        >(r, start, &mut cur, NS_SOAP, "add-group-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::AddGroupResp>,
+            >(NS_SOAP, "add-group-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -977,14 +907,10 @@ impl __rt::SoapMessage for ModifyGroupInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::ModifyGroup>,
-        >(r, start, &mut cur, NS_SOAP, "modify-group")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::ModifyGroup>,
+            >(NS_SOAP, "modify-group")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -1041,14 +967,10 @@ impl __rt::SoapMessage for ModifyGroupOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::ModifyGroupResp>,
-        >(r, start, &mut cur, NS_SOAP, "modify-group-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::ModifyGroupResp>,
+            >(NS_SOAP, "modify-group-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -1100,14 +1022,10 @@ impl __rt::SoapMessage for DeleteGroupInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::DeleteGroup>,
-        >(r, start, &mut cur, NS_SOAP, "delete-group")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::DeleteGroup>,
+            >(NS_SOAP, "delete-group")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -1164,14 +1082,10 @@ impl __rt::SoapMessage for DeleteGroupOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::DeleteGroupResp>,
-        >(r, start, &mut cur, NS_SOAP, "delete-group-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::DeleteGroupResp>,
+            >(NS_SOAP, "delete-group-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -1223,14 +1137,10 @@ impl __rt::SoapMessage for AddContactInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::AddContact>,
-        >(r, start, &mut cur, NS_SOAP, "add-contact")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::AddContact>,
+            >(NS_SOAP, "add-contact")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -1287,14 +1197,10 @@ impl __rt::SoapMessage for AddContactOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::AddContactResp>,
-        >(r, start, &mut cur, NS_SOAP, "add-contact-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::AddContactResp>,
+            >(NS_SOAP, "add-contact-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -1346,14 +1252,10 @@ impl __rt::SoapMessage for ModifyContactInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::ModifyContact>,
-        >(r, start, &mut cur, NS_SOAP, "modify-contact")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::ModifyContact>,
+            >(NS_SOAP, "modify-contact")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -1410,14 +1312,10 @@ impl __rt::SoapMessage for ModifyContactOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::ModifyContactResp>,
-        >(r, start, &mut cur, NS_SOAP, "modify-contact-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::ModifyContactResp>,
+            >(NS_SOAP, "modify-contact-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -1469,14 +1367,10 @@ impl __rt::SoapMessage for DeleteContactInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::DeleteContact>,
-        >(r, start, &mut cur, NS_SOAP, "delete-contact")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::DeleteContact>,
+            >(NS_SOAP, "delete-contact")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -1533,14 +1427,10 @@ impl __rt::SoapMessage for DeleteContactOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::DeleteContactResp>,
-        >(r, start, &mut cur, NS_SOAP, "delete-contact-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::DeleteContactResp>,
+            >(NS_SOAP, "delete-contact-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -1592,14 +1482,10 @@ impl __rt::SoapMessage for GetPresenceRulesInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::GetPresenceRules>,
-        >(r, start, &mut cur, NS_SOAP, "get-presence-rules")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::GetPresenceRules>,
+            >(NS_SOAP, "get-presence-rules")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -1656,14 +1542,10 @@ impl __rt::SoapMessage for GetPresenceRulesOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::GetPresenceRulesResp>,
-        >(r, start, &mut cur, NS_SOAP, "get-presence-rules-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::GetPresenceRulesResp>,
+            >(NS_SOAP, "get-presence-rules-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -1715,14 +1597,10 @@ impl __rt::SoapMessage for SetPresenceRulesInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::SetPresenceRules>,
-        >(r, start, &mut cur, NS_SOAP, "set-presence-rules")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::SetPresenceRules>,
+            >(NS_SOAP, "set-presence-rules")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -1779,14 +1657,10 @@ impl __rt::SoapMessage for SetPresenceRulesOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::SetPresenceRulesResp>,
-        >(r, start, &mut cur, NS_SOAP, "set-presence-rules-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::SetPresenceRulesResp>,
+            >(NS_SOAP, "set-presence-rules-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -1838,14 +1712,10 @@ impl __rt::SoapMessage for DeletePresenceRulesInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::DeletePresenceRules>,
-        >(r, start, &mut cur, NS_SOAP, "delete-presence-rules")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::DeletePresenceRules>,
+            >(NS_SOAP, "delete-presence-rules")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -1902,14 +1772,10 @@ impl __rt::SoapMessage for DeletePresenceRulesOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::DeletePresenceRulesResp>,
-        >(r, start, &mut cur, NS_SOAP, "delete-presence-rules-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::DeletePresenceRulesResp>,
+            >(NS_SOAP, "delete-presence-rules-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -1961,14 +1827,10 @@ impl __rt::SoapMessage for GetDialingRulesInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::EmptyType>,
-        >(r, start, &mut cur, NS_SOAP, "get-dialing-rules")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::EmptyType>,
+            >(NS_SOAP, "get-dialing-rules")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -2025,14 +1887,10 @@ impl __rt::SoapMessage for GetDialingRulesOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::GetDialingRulesResp>,
-        >(r, start, &mut cur, NS_SOAP, "get-dialing-rules-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::GetDialingRulesResp>,
+            >(NS_SOAP, "get-dialing-rules-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -2084,14 +1942,10 @@ impl __rt::SoapMessage for AddRecentCommInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::RecentCommRecordType>,
-        >(r, start, &mut cur, NS_SOAP, "add-recent-comm")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::RecentCommRecordType>,
+            >(NS_SOAP, "add-recent-comm")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -2148,14 +2002,10 @@ impl __rt::SoapMessage for AddRecentCommOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::AddRecentCommResp>,
-        >(r, start, &mut cur, NS_SOAP, "add-recent-comm-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::AddRecentCommResp>,
+            >(NS_SOAP, "add-recent-comm-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -2207,14 +2057,10 @@ impl __rt::SoapMessage for GetRecentCommInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::EmptyType>,
-        >(r, start, &mut cur, NS_SOAP, "get-recent-comm")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::EmptyType>,
+            >(NS_SOAP, "get-recent-comm")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -2271,14 +2117,10 @@ impl __rt::SoapMessage for GetRecentCommOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::GetRecentCommResp>,
-        >(r, start, &mut cur, NS_SOAP, "get-recent-comm-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::GetRecentCommResp>,
+            >(NS_SOAP, "get-recent-comm-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -2330,14 +2172,10 @@ impl __rt::SoapMessage for GetLicensingFeaturesInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::EmptyType>,
-        >(r, start, &mut cur, NS_SOAP, "get-licensing-features")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::EmptyType>,
+            >(NS_SOAP, "get-licensing-features")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -2394,14 +2232,10 @@ impl __rt::SoapMessage for GetLicensingFeaturesOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::GetLicensingFeaturesResp>,
-        >(r, start, &mut cur, NS_SOAP, "get-licensing-features-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::GetLicensingFeaturesResp>,
+            >(NS_SOAP, "get-licensing-features-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -2453,14 +2287,10 @@ impl __rt::SoapMessage for PublishPresStatusInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::PublishPresStatus>,
-        >(r, start, &mut cur, NS_SOAP, "publish-pres-status")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::PublishPresStatus>,
+            >(NS_SOAP, "publish-pres-status")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -2517,14 +2347,10 @@ impl __rt::SoapMessage for PublishPresStatusOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::StatusCodeType>,
-        >(r, start, &mut cur, NS_SOAP, "publish-pres-status-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::StatusCodeType>,
+            >(NS_SOAP, "publish-pres-status-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -2576,14 +2402,10 @@ impl __rt::SoapMessage for UnpublishPresStatusInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::EmptyType>,
-        >(r, start, &mut cur, NS_SOAP, "unpublish-pres-status")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::EmptyType>,
+            >(NS_SOAP, "unpublish-pres-status")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -2640,14 +2462,10 @@ impl __rt::SoapMessage for UnpublishPresStatusOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::StatusCodeType>,
-        >(r, start, &mut cur, NS_SOAP, "unpublish-pres-status-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::StatusCodeType>,
+            >(NS_SOAP, "unpublish-pres-status-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -2699,14 +2517,8 @@ impl __rt::SoapMessage for GetAclInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::GetAcl>,
-        >(r, start, &mut cur, NS_SOAP, "get-acl")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<__rt::Complex<super::soap::GetAcl>>(NS_SOAP, "get-acl")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -2763,14 +2575,10 @@ impl __rt::SoapMessage for GetAclOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::GetAclResp>,
-        >(r, start, &mut cur, NS_SOAP, "get-acl-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::GetAclResp>,
+            >(NS_SOAP, "get-acl-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -2822,14 +2630,8 @@ impl __rt::SoapMessage for AddAclInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::AddAcl>,
-        >(r, start, &mut cur, NS_SOAP, "add-acl")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<__rt::Complex<super::soap::AddAcl>>(NS_SOAP, "add-acl")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -2886,14 +2688,10 @@ impl __rt::SoapMessage for AddAclOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::AddAclResp>,
-        >(r, start, &mut cur, NS_SOAP, "add-acl-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::AddAclResp>,
+            >(NS_SOAP, "add-acl-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -2945,14 +2743,10 @@ impl __rt::SoapMessage for DeleteAclInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::DeleteAcl>,
-        >(r, start, &mut cur, NS_SOAP, "delete-acl")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::DeleteAcl>,
+            >(NS_SOAP, "delete-acl")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -3009,14 +2803,10 @@ impl __rt::SoapMessage for DeleteAclOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::DeleteAclResp>,
-        >(r, start, &mut cur, NS_SOAP, "delete-acl-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::DeleteAclResp>,
+            >(NS_SOAP, "delete-acl-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -3068,14 +2858,10 @@ impl __rt::SoapMessage for GetCalendaringInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::soap::EmptyType>,
-        >(r, start, &mut cur, NS_SOAP, "get-calendaring")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::soap::EmptyType>,
+            >(NS_SOAP, "get-calendaring")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -3132,14 +2918,8 @@ impl __rt::SoapMessage for GetCalendaringOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Simple<bool>,
-        >(r, start, &mut cur, NS_SOAP, "get-calendaring-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<__rt::Simple<bool>>(NS_SOAP, "get-calendaring-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -3191,14 +2971,8 @@ impl __rt::SoapMessage for SetCalendaringInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Simple<bool>,
-        >(r, start, &mut cur, NS_SOAP, "set-calendaring")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<__rt::Simple<bool>>(NS_SOAP, "set-calendaring")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
             session_key: __part_session_key,
@@ -3253,14 +3027,10 @@ impl __rt::SoapMessage for SetCalendaringOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Simple<::std::string::String>,
-        >(r, start, &mut cur, NS_SOAP, "set-calendaring-resp")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Simple<::std::string::String>,
+            >(NS_SOAP, "set-calendaring-resp")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })

@@ -30,14 +30,10 @@ impl __rt::SoapMessage for DisableAppInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_request = __rt::one::<
-            __rt::Complex<super::messages::DisableAppType>,
-        >(r, start, &mut cur, NS_MESSAGES, "DisableApp")?;
-        env.end_body(&body, cur)?;
+        let __part_request = env
+            .body_element::<
+                __rt::Complex<super::messages::DisableAppType>,
+            >(NS_MESSAGES, "DisableApp")?;
         ::core::result::Result::Ok(Self {
             request: __part_request,
             request_version: __part_request_version,
@@ -112,14 +108,10 @@ impl __rt::SoapMessage for DisableAppOutput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_disable_app_result = __rt::one::<
-            __rt::Complex<super::messages::DisableAppResponseType>,
-        >(r, start, &mut cur, NS_MESSAGES, "DisableAppResponse")?;
-        env.end_body(&body, cur)?;
+        let __part_disable_app_result = env
+            .body_element::<
+                __rt::Complex<super::messages::DisableAppResponseType>,
+            >(NS_MESSAGES, "DisableAppResponse")?;
         ::core::result::Result::Ok(Self {
             disable_app_result: __part_disable_app_result,
             server_version: __part_server_version,
@@ -194,14 +186,10 @@ impl __rt::SoapMessage for GetAppManifestsInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_request = __rt::one::<
-            __rt::Complex<super::messages::GetAppManifestsType>,
-        >(r, start, &mut cur, NS_MESSAGES, "GetAppManifests")?;
-        env.end_body(&body, cur)?;
+        let __part_request = env
+            .body_element::<
+                __rt::Complex<super::messages::GetAppManifestsType>,
+            >(NS_MESSAGES, "GetAppManifests")?;
         ::core::result::Result::Ok(Self {
             request: __part_request,
             request_version: __part_request_version,
@@ -276,14 +264,10 @@ impl __rt::SoapMessage for GetAppManifestsOutput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_get_app_manifests_result = __rt::one::<
-            __rt::Complex<super::messages::GetAppManifestsResponseType>,
-        >(r, start, &mut cur, NS_MESSAGES, "GetAppManifestsResponse")?;
-        env.end_body(&body, cur)?;
+        let __part_get_app_manifests_result = env
+            .body_element::<
+                __rt::Complex<super::messages::GetAppManifestsResponseType>,
+            >(NS_MESSAGES, "GetAppManifestsResponse")?;
         ::core::result::Result::Ok(Self {
             get_app_manifests_result: __part_get_app_manifests_result,
             server_version: __part_server_version,
@@ -360,14 +344,10 @@ impl __rt::SoapMessage for GetAppMarketplaceUrlInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_request = __rt::one::<
-            __rt::Complex<super::messages::GetAppMarketplaceUrlType>,
-        >(r, start, &mut cur, NS_MESSAGES, "GetAppMarketplaceUrl")?;
-        env.end_body(&body, cur)?;
+        let __part_request = env
+            .body_element::<
+                __rt::Complex<super::messages::GetAppMarketplaceUrlType>,
+            >(NS_MESSAGES, "GetAppMarketplaceUrl")?;
         ::core::result::Result::Ok(Self {
             request: __part_request,
             request_version: __part_request_version,
@@ -442,14 +422,10 @@ impl __rt::SoapMessage for GetAppMarketplaceUrlOutput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_get_app_marketplace_url_result = __rt::one::<
-            __rt::Complex<super::messages::GetAppMarketplaceUrlResponseMessageType>,
-        >(r, start, &mut cur, NS_MESSAGES, "GetAppMarketplaceUrlResponse")?;
-        env.end_body(&body, cur)?;
+        let __part_get_app_marketplace_url_result = env
+            .body_element::<
+                __rt::Complex<super::messages::GetAppMarketplaceUrlResponseMessageType>,
+            >(NS_MESSAGES, "GetAppMarketplaceUrlResponse")?;
         ::core::result::Result::Ok(Self {
             get_app_marketplace_url_result: __part_get_app_marketplace_url_result,
             server_version: __part_server_version,
@@ -531,14 +507,10 @@ impl __rt::SoapMessage for GetClientAccessTokenInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_request = __rt::one::<
-            __rt::Complex<super::messages::GetClientAccessTokenType>,
-        >(r, start, &mut cur, NS_MESSAGES, "GetClientAccessToken")?;
-        env.end_body(&body, cur)?;
+        let __part_request = env
+            .body_element::<
+                __rt::Complex<super::messages::GetClientAccessTokenType>,
+            >(NS_MESSAGES, "GetClientAccessToken")?;
         ::core::result::Result::Ok(Self {
             request: __part_request,
             request_version: __part_request_version,
@@ -613,14 +585,10 @@ impl __rt::SoapMessage for GetClientAccessTokenOutput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_get_client_access_token_result = __rt::one::<
-            __rt::Complex<super::messages::GetClientAccessTokenResponseType>,
-        >(r, start, &mut cur, NS_MESSAGES, "GetClientAccessTokenResponse")?;
-        env.end_body(&body, cur)?;
+        let __part_get_client_access_token_result = env
+            .body_element::<
+                __rt::Complex<super::messages::GetClientAccessTokenResponseType>,
+            >(NS_MESSAGES, "GetClientAccessTokenResponse")?;
         ::core::result::Result::Ok(Self {
             get_client_access_token_result: __part_get_client_access_token_result,
             server_version: __part_server_version,
@@ -702,14 +670,10 @@ impl __rt::SoapMessage for InstallAppInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_request = __rt::one::<
-            __rt::Complex<super::messages::InstallAppType>,
-        >(r, start, &mut cur, NS_MESSAGES, "InstallApp")?;
-        env.end_body(&body, cur)?;
+        let __part_request = env
+            .body_element::<
+                __rt::Complex<super::messages::InstallAppType>,
+            >(NS_MESSAGES, "InstallApp")?;
         ::core::result::Result::Ok(Self {
             request: __part_request,
             request_version: __part_request_version,
@@ -784,14 +748,10 @@ impl __rt::SoapMessage for InstallAppOutput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_install_app_result = __rt::one::<
-            __rt::Complex<super::messages::InstallAppResponseType>,
-        >(r, start, &mut cur, NS_MESSAGES, "InstallAppResponse")?;
-        env.end_body(&body, cur)?;
+        let __part_install_app_result = env
+            .body_element::<
+                __rt::Complex<super::messages::InstallAppResponseType>,
+            >(NS_MESSAGES, "InstallAppResponse")?;
         ::core::result::Result::Ok(Self {
             install_app_result: __part_install_app_result,
             server_version: __part_server_version,
@@ -866,14 +826,10 @@ impl __rt::SoapMessage for UninstallAppInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_request = __rt::one::<
-            __rt::Complex<super::messages::UninstallAppType>,
-        >(r, start, &mut cur, NS_MESSAGES, "UninstallApp")?;
-        env.end_body(&body, cur)?;
+        let __part_request = env
+            .body_element::<
+                __rt::Complex<super::messages::UninstallAppType>,
+            >(NS_MESSAGES, "UninstallApp")?;
         ::core::result::Result::Ok(Self {
             request: __part_request,
             request_version: __part_request_version,
@@ -948,14 +904,10 @@ impl __rt::SoapMessage for UninstallAppOutput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_uninstall_app_result = __rt::one::<
-            __rt::Complex<super::messages::UninstallAppResponseType>,
-        >(r, start, &mut cur, NS_MESSAGES, "UninstallAppResponse")?;
-        env.end_body(&body, cur)?;
+        let __part_uninstall_app_result = env
+            .body_element::<
+                __rt::Complex<super::messages::UninstallAppResponseType>,
+            >(NS_MESSAGES, "UninstallAppResponse")?;
         ::core::result::Result::Ok(Self {
             uninstall_app_result: __part_uninstall_app_result,
             server_version: __part_server_version,

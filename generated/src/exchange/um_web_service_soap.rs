@@ -14,14 +14,10 @@ impl __rt::SoapMessage for IsUmEnabledInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::IsUmEnabled>,
-        >(r, start, &mut cur, NS_MESSAGES, "IsUMEnabled")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::IsUmEnabled>,
+            >(NS_MESSAGES, "IsUMEnabled")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -57,14 +53,10 @@ impl __rt::SoapMessage for IsUmEnabledOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::IsUmEnabledResponse>,
-        >(r, start, &mut cur, NS_MESSAGES, "IsUMEnabledResponse")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::IsUmEnabledResponse>,
+            >(NS_MESSAGES, "IsUMEnabledResponse")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -100,14 +92,10 @@ impl __rt::SoapMessage for GetUmPropertiesInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::GetUmProperties>,
-        >(r, start, &mut cur, NS_MESSAGES, "GetUMProperties")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::GetUmProperties>,
+            >(NS_MESSAGES, "GetUMProperties")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -143,14 +131,10 @@ impl __rt::SoapMessage for GetUmPropertiesOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::GetUmPropertiesResponse>,
-        >(r, start, &mut cur, NS_MESSAGES, "GetUMPropertiesResponse")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::GetUmPropertiesResponse>,
+            >(NS_MESSAGES, "GetUMPropertiesResponse")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -186,14 +170,10 @@ impl __rt::SoapMessage for SetOofStatusInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::SetOofStatus>,
-        >(r, start, &mut cur, NS_MESSAGES, "SetOofStatus")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::SetOofStatus>,
+            >(NS_MESSAGES, "SetOofStatus")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -229,14 +209,10 @@ impl __rt::SoapMessage for SetOofStatusOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::SetOofStatusResponse>,
-        >(r, start, &mut cur, NS_MESSAGES, "SetOofStatusResponse")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::SetOofStatusResponse>,
+            >(NS_MESSAGES, "SetOofStatusResponse")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -272,14 +248,10 @@ impl __rt::SoapMessage for SetPlayOnPhoneDialStringInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::SetPlayOnPhoneDialString>,
-        >(r, start, &mut cur, NS_MESSAGES, "SetPlayOnPhoneDialString")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::SetPlayOnPhoneDialString>,
+            >(NS_MESSAGES, "SetPlayOnPhoneDialString")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -315,14 +287,10 @@ impl __rt::SoapMessage for SetPlayOnPhoneDialStringOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::SetPlayOnPhoneDialStringResponse>,
-        >(r, start, &mut cur, NS_MESSAGES, "SetPlayOnPhoneDialStringResponse")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::SetPlayOnPhoneDialStringResponse>,
+            >(NS_MESSAGES, "SetPlayOnPhoneDialStringResponse")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -362,14 +330,10 @@ impl __rt::SoapMessage for SetTelephoneAccessFolderEmailInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::SetTelephoneAccessFolderEmail>,
-        >(r, start, &mut cur, NS_MESSAGES, "SetTelephoneAccessFolderEmail")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::SetTelephoneAccessFolderEmail>,
+            >(NS_MESSAGES, "SetTelephoneAccessFolderEmail")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -410,14 +374,10 @@ impl __rt::SoapMessage for SetTelephoneAccessFolderEmailOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::SetTelephoneAccessFolderEmailResponse>,
-        >(r, start, &mut cur, NS_MESSAGES, "SetTelephoneAccessFolderEmailResponse")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::SetTelephoneAccessFolderEmailResponse>,
+            >(NS_MESSAGES, "SetTelephoneAccessFolderEmailResponse")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -458,14 +418,10 @@ impl __rt::SoapMessage for SetMissedCallNotificationEnabledInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::SetMissedCallNotificationEnabled>,
-        >(r, start, &mut cur, NS_MESSAGES, "SetMissedCallNotificationEnabled")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::SetMissedCallNotificationEnabled>,
+            >(NS_MESSAGES, "SetMissedCallNotificationEnabled")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -506,14 +462,10 @@ impl __rt::SoapMessage for SetMissedCallNotificationEnabledOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::SetMissedCallNotificationEnabledResponse>,
-        >(r, start, &mut cur, NS_MESSAGES, "SetMissedCallNotificationEnabledResponse")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::SetMissedCallNotificationEnabledResponse>,
+            >(NS_MESSAGES, "SetMissedCallNotificationEnabledResponse")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -559,14 +511,10 @@ impl __rt::SoapMessage for ResetPinInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::ResetPin>,
-        >(r, start, &mut cur, NS_MESSAGES, "ResetPIN")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::ResetPin>,
+            >(NS_MESSAGES, "ResetPIN")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -602,14 +550,10 @@ impl __rt::SoapMessage for ResetPinOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::ResetPinResponse>,
-        >(r, start, &mut cur, NS_MESSAGES, "ResetPINResponse")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::ResetPinResponse>,
+            >(NS_MESSAGES, "ResetPINResponse")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -645,14 +589,10 @@ impl __rt::SoapMessage for PlayOnPhoneInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::PlayOnPhone>,
-        >(r, start, &mut cur, NS_MESSAGES, "PlayOnPhone")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::PlayOnPhone>,
+            >(NS_MESSAGES, "PlayOnPhone")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -688,14 +628,10 @@ impl __rt::SoapMessage for PlayOnPhoneOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::PlayOnPhoneResponse>,
-        >(r, start, &mut cur, NS_MESSAGES, "PlayOnPhoneResponse")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::PlayOnPhoneResponse>,
+            >(NS_MESSAGES, "PlayOnPhoneResponse")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -731,14 +667,10 @@ impl __rt::SoapMessage for GetCallInfoInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::GetCallInfo>,
-        >(r, start, &mut cur, NS_MESSAGES, "GetCallInfo")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::GetCallInfo>,
+            >(NS_MESSAGES, "GetCallInfo")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -774,14 +706,10 @@ impl __rt::SoapMessage for GetCallInfoOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::GetCallInfoResponse>,
-        >(r, start, &mut cur, NS_MESSAGES, "GetCallInfoResponse")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::GetCallInfoResponse>,
+            >(NS_MESSAGES, "GetCallInfoResponse")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -817,14 +745,10 @@ impl __rt::SoapMessage for DisconnectInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::Disconnect>,
-        >(r, start, &mut cur, NS_MESSAGES, "Disconnect")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::Disconnect>,
+            >(NS_MESSAGES, "Disconnect")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -860,14 +784,10 @@ impl __rt::SoapMessage for DisconnectOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::DisconnectResponse>,
-        >(r, start, &mut cur, NS_MESSAGES, "DisconnectResponse")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::DisconnectResponse>,
+            >(NS_MESSAGES, "DisconnectResponse")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -903,14 +823,10 @@ impl __rt::SoapMessage for PlayOnPhoneGreetingInput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::PlayOnPhoneGreeting>,
-        >(r, start, &mut cur, NS_MESSAGES, "PlayOnPhoneGreeting")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::PlayOnPhoneGreeting>,
+            >(NS_MESSAGES, "PlayOnPhoneGreeting")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -946,14 +862,10 @@ impl __rt::SoapMessage for PlayOnPhoneGreetingOutput {
     fn decode_envelope<'a>(
         env: &mut __rt::EnvelopeReader<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_parameters = __rt::one::<
-            __rt::Complex<super::messages::PlayOnPhoneGreetingResponse>,
-        >(r, start, &mut cur, NS_MESSAGES, "PlayOnPhoneGreetingResponse")?;
-        env.end_body(&body, cur)?;
+        let __part_parameters = env
+            .body_element::<
+                __rt::Complex<super::messages::PlayOnPhoneGreetingResponse>,
+            >(NS_MESSAGES, "PlayOnPhoneGreetingResponse")?;
         ::core::result::Result::Ok(Self {
             parameters: __part_parameters,
         })
@@ -1037,14 +949,10 @@ impl __rt::SoapMessage for DisconnectPhoneCallInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_request = __rt::one::<
-            __rt::Complex<super::messages::DisconnectPhoneCallType>,
-        >(r, start, &mut cur, NS_MESSAGES, "DisconnectPhoneCall")?;
-        env.end_body(&body, cur)?;
+        let __part_request = env
+            .body_element::<
+                __rt::Complex<super::messages::DisconnectPhoneCallType>,
+            >(NS_MESSAGES, "DisconnectPhoneCall")?;
         ::core::result::Result::Ok(Self {
             request: __part_request,
             impersonation: __part_impersonation,
@@ -1140,14 +1048,10 @@ impl __rt::SoapMessage for DisconnectPhoneCallOutput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_disconnect_phone_call_result = __rt::one::<
-            __rt::Complex<super::messages::DisconnectPhoneCallResponseMessageType>,
-        >(r, start, &mut cur, NS_MESSAGES, "DisconnectPhoneCallResponse")?;
-        env.end_body(&body, cur)?;
+        let __part_disconnect_phone_call_result = env
+            .body_element::<
+                __rt::Complex<super::messages::DisconnectPhoneCallResponseMessageType>,
+            >(NS_MESSAGES, "DisconnectPhoneCallResponse")?;
         ::core::result::Result::Ok(Self {
             disconnect_phone_call_result: __part_disconnect_phone_call_result,
             server_version: __part_server_version,
@@ -1257,14 +1161,10 @@ impl __rt::SoapMessage for GetPhoneCallInformationInput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_request = __rt::one::<
-            __rt::Complex<super::messages::GetPhoneCallInformationType>,
-        >(r, start, &mut cur, NS_MESSAGES, "GetPhoneCallInformation")?;
-        env.end_body(&body, cur)?;
+        let __part_request = env
+            .body_element::<
+                __rt::Complex<super::messages::GetPhoneCallInformationType>,
+            >(NS_MESSAGES, "GetPhoneCallInformation")?;
         ::core::result::Result::Ok(Self {
             request: __part_request,
             impersonation: __part_impersonation,
@@ -1362,14 +1262,12 @@ impl __rt::SoapMessage for GetPhoneCallInformationOutput {
             }
             env.unknown_header(&c)?;
         }
-        let body = env.body()?;
-        let start = &body;
-        let r = &mut env.r;
-        let mut cur = r.next_child(start)?;
-        let __part_get_phone_call_information_result = __rt::one::<
-            __rt::Complex<super::messages::GetPhoneCallInformationResponseMessageType>,
-        >(r, start, &mut cur, NS_MESSAGES, "GetPhoneCallInformationResponse")?;
-        env.end_body(&body, cur)?;
+        let __part_get_phone_call_information_result = env
+            .body_element::<
+                __rt::Complex<
+                    super::messages::GetPhoneCallInformationResponseMessageType,
+                >,
+            >(NS_MESSAGES, "GetPhoneCallInformationResponse")?;
         ::core::result::Result::Ok(Self {
             get_phone_call_information_result: __part_get_phone_call_information_result,
             server_version: __part_server_version,

@@ -1,6 +1,7 @@
 //! Reading and writing SOAP envelopes around generated messages.
 
 use super::{Fault, SoapVersion};
+use crate::codec::ElementCodec;
 use crate::xml::{AnyElement, DecodeError, DecodeErrorKind, EncodeError, Limits, NsId, NsTable, Reader, Start, Writer};
 
 /// A message that travels in a SOAP envelope: the input or output of an operation.
@@ -243,6 +244,17 @@ impl<'a> EnvelopeReader<'a> {
         self.body = Some(body);
         self.state = State::InBody;
         Ok(body)
+    }
+
+    /// Reads a Body holding one element `{ns}local`, decoded with `E`, through the end of the
+    /// document (the header entries left are passed over as by [`EnvelopeReader::body`]): the
+    /// body of the usual document-literal message.
+    pub fn body_element<E: ElementCodec>(&mut self, ns: NsId, local: &'static str) -> Result<E::Value, DecodeError> {
+        let body = self.body()?;
+        let mut cur = self.r.next_child(&body)?;
+        let v = crate::codec::one::<E>(&mut self.r, &body, &mut cur, ns, local)?;
+        self.end_body(&body, cur)?;
+        Ok(v)
     }
 
     /// After the Body's content: `cur` is the child after the last one consumed (an error if
