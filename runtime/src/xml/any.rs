@@ -177,6 +177,10 @@ impl AnyElement {
                 }
             }
         }
+        // A captured tree is kept, often whole documents of it: no room is left unused (the
+        // vectors grow four at a time and then doubling; shrinking is done in place).
+        el.attributes.shrink_to_fit();
+        el.children.shrink_to_fit();
         Ok(el)
     }
 
@@ -240,6 +244,19 @@ mod tests {
         // A's own declaration (q) first, then the one its name needs here (e, inherited in
         // the input).
         assert_eq!(w.into_string(), r#"<e:A xmlns:q="urn:q" xmlns:e="urn:e" x="1" q:y="2">t<e:B>u</e:B>v</e:A>"#);
+    }
+
+    #[test]
+    fn captured_trees_keep_no_spare_room() {
+        let doc = r#"<r><a x="1" y="2">t<b/>u<c/>v</a></r>"#;
+        let mut r = Reader::new(doc, NsTable::STANDARD);
+        let root = r.root().unwrap();
+        let any = AnyElement::decode(&mut r, &root).unwrap();
+        let AnyNode::Element(a) = &any.children[0] else { panic!("an element") };
+        // Grown to room for 4 and 8.
+        assert_eq!((a.attributes.len(), a.children.len()), (2, 5));
+        assert_eq!((a.attributes.capacity(), a.children.capacity()), (2, 5));
+        assert_eq!(any.children.capacity(), 1);
     }
 
     #[test]
