@@ -72,8 +72,8 @@ pub fn record_operation(name: &'static str) {
     tracing::Span::current().record("operation", name);
 }
 
-/// Decodes the request as `M`, the input of `operation`, going on from the probe; once it has
-/// decoded, records the operation on the span ([`record_operation`]) and gives the context the
+/// Decodes the request as `M`, the input of `operation`, going on from the envelope the probe
+/// opened; once it has decoded, records the operation on the span ([`record_operation`]) and gives the context the
 /// header entries the message does not declare. Generated dispatchers call it for each
 /// candidate operation, and [`respond`] with what the implementation returns.
 pub fn accept<M: SoapMessage>(probed: &soap::Probed<'_>, ctx: &mut RequestContext, operation: &'static str) -> Result<M, DecodeError> {
