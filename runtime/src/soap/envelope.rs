@@ -145,15 +145,17 @@ impl<'a> EnvelopeReader<'a> {
     }
 
     /// For a look ahead whose reader is then thrown away (the routing probe): passes over the
-    /// Header without reading its entries (see [`Reader::skip_unchecked`]).
-    fn pass_over_header(&mut self) -> Result<(), DecodeError> {
+    /// Header without reading its entries (see [`Reader::skip_unchecked`]), and says whether
+    /// there was one.
+    fn pass_over_header(&mut self) -> Result<bool, DecodeError> {
         if self.state == State::Start
             && let Some(c) = self.header_or_body()?
         {
             self.r.skip_unchecked(&c)?;
             self.state = State::BeforeBody;
+            return Ok(true);
         }
-        Ok(())
+        Ok(false)
     }
 
     /// The Envelope's first child: the Header, returned, or the Body, kept for
@@ -485,7 +487,10 @@ pub struct BodyProbe<'a> {
 
 /// Reads just far enough into an envelope to route it (the rest is checked when decoding).
 pub fn probe_body<'a>(input: &'a str, table: NsTable, expected: Option<SoapVersion>, limits: Limits) -> Result<BodyProbe<'a>, DecodeError> {
-    EnvelopeReader::open(input, table, expected, limits).and_then(probe_opened).map_err(|e| settle(input, table, limits, e))
+    EnvelopeReader::open(input, table, expected, limits)
+        .and_then(|env| probe_opened(env, false))
+        .map(|(probe, _)| probe)
+        .map_err(|e| settle(input, table, limits, e))
 }
 
 /// Checks that `input` is a well-formed, namespace-well-formed XML document (reading all of
@@ -518,6 +523,8 @@ pub fn settle(input: &str, table: NsTable, limits: Limits, e: DecodeError) -> De
 pub struct Probed<'a> {
     /// What routing needs.
     pub probe: BodyProbe<'a>,
+    /// Where decoding starts: the Envelope opened or, when it has no Header, its Body's start
+    /// tag read (the probe's own reader at that point).
     env: EnvelopeReader<'a>,
     input: &'a str,
     table: NsTable,
@@ -527,7 +534,10 @@ pub struct Probed<'a> {
 impl<'a> Probed<'a> {
     /// Opens and probes the envelope (see [`probe_body`]).
     pub fn open(input: &'a str, table: NsTable, expected: Option<SoapVersion>, limits: Limits) -> Result<Self, DecodeError> {
-        let opened = EnvelopeReader::open(input, table, expected, limits).and_then(|env| Ok((probe_opened(env.clone())?, env)));
+        let opened = EnvelopeReader::open(input, table, expected, limits).and_then(|env| {
+            let (probe, at_body) = probe_opened(env.clone(), true)?;
+            Ok((probe, at_body.unwrap_or(env)))
+        });
         match opened {
             Ok((probe, env)) => Ok(Probed { probe, env, input, table, limits }),
             Err(e) => Err(settle(input, table, limits, e)),
@@ -589,11 +599,15 @@ impl<'a> Probed<'a> {
     }
 }
 
-fn probe_opened(mut env: EnvelopeReader<'_>) -> Result<BodyProbe<'_>, DecodeError> {
+/// Probes the envelope `env` opened. With `resume` and no Header, also returns the reader as it
+/// is once the Body's start tag is read, for decoding to go on from there: the same state
+/// decoding reaches by reading the Envelope's first child itself.
+fn probe_opened(mut env: EnvelopeReader<'_>, resume: bool) -> Result<(BodyProbe<'_>, Option<EnvelopeReader<'_>>), DecodeError> {
     let result = (|| {
         // Pass over the header entries without reading them: the message decoded after routing
         // reads and judges them (and decides what it understands).
-        env.pass_over_header()?;
+        let had_header = env.pass_over_header()?;
+        let at_body = (resume && !had_header).then(|| env.clone());
         let body = env.body()?;
         let child = env.r.next_child(&body)?;
         let grandchild = match child {
@@ -602,7 +616,9 @@ fn probe_opened(mut env: EnvelopeReader<'_>) -> Result<BodyProbe<'_>, DecodeErro
             Some(c) => first_child_element(&mut env.r, &c)?,
             None => None,
         };
-        Ok(BodyProbe { version: env.version, child, grandchild, names: (env.envelope.name(), body.name()), body_offset: body.offset() })
+        let probe =
+            BodyProbe { version: env.version, child, grandchild, names: (env.envelope.name(), body.name()), body_offset: body.offset() };
+        Ok((probe, at_body))
     })();
     result.map_err(|e| env.locate(e))
 }
@@ -767,5 +783,25 @@ mod probe_tests {
         let good = doc(r#"<t:X xmlns:t="urn:t"><deep><t:X/></deep></t:X><t:Y xmlns:t="urn:t"/>"#);
         let probed = Probed::open(&good, NsTable::STANDARD, None, Limits::DEFAULT).unwrap();
         assert_eq!(probed.decode::<Skim>().unwrap().ignored_headers.len(), 2);
+    }
+
+    #[test]
+    fn without_a_header_decoding_goes_on_from_the_body_as_from_the_start() {
+        // The probe hands over its reader at the Body's start tag: what the Body's own tag
+        // says (its declarations, its attributes) and what follows must read as from the start.
+        const S: &str = r#"xmlns:s="http://schemas.xmlsoap.org/soap/envelope/""#;
+        for doc in [
+            format!(r#"<s:Envelope {S}><s:Body xmlns:t="urn:t"><t:Note><t:Line/></t:Note></s:Body></s:Envelope>"#),
+            format!(r#"<s:Envelope {S}><s:Body a="1"><t:Note xmlns:t="urn:t"/></s:Body></s:Envelope>"#),
+            format!(r#"<s:Envelope {S}><s:Body><t:Note xmlns:t="urn:t"/></s:Body><s:Body/></s:Envelope>"#),
+            format!(r#"<s:Envelope {S}><s:Body><t:Note xmlns:t="urn:t"><u:x/></t:Note></s:Body></s:Envelope>"#),
+            format!(r#"<s:Envelope {S}><s:Body></s:Body></s:Envelope>"#),
+            format!(r#"<s:Envelope {S}><s:Body><t:Note xmlns:t="urn:t"/></s:Body></s:Envelope>trailing"#),
+        ] {
+            let whole = decode_message::<Skim>(&doc, NsTable::STANDARD, None, Limits::DEFAULT).map(|d| d.ignored_headers.len());
+            let probed = Probed::open(&doc, NsTable::STANDARD, None, Limits::DEFAULT).and_then(|p| p.decode::<Skim>());
+            let probed = probed.map(|d| d.ignored_headers.len());
+            assert_eq!(probed.map_err(|e| e.to_string()), whole.map_err(|e| e.to_string()), "{doc}");
+        }
     }
 }
