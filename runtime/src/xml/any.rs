@@ -155,7 +155,32 @@ impl AnyElement {
     }
 
     /// Captures the element `start` (already read) and all its content.
+    ///
+    /// The tree keeps no spare room: a document of it may be kept whole (a large `xs:any`),
+    /// so each element's attributes and children are gathered on stacks the thread keeps for
+    /// captures and moved into vectors of their exact size when the element ends.
     pub fn decode<'a>(r: &mut Reader<'a>, start: &Start<'a>) -> Result<Self, DecodeError> {
+        type Stacks = (Vec<AnyAttribute>, Vec<AnyNode>);
+        thread_local! {
+            static STACKS: std::cell::RefCell<Stacks> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+        }
+        STACKS.with(|stacks| match stacks.try_borrow_mut() {
+            Ok(mut stacks) => {
+                let captured = Self::decode_with(r, start, &mut stacks);
+                stacks.0.clear();
+                stacks.1.clear();
+                // A large capture's room is not kept for the thread's life.
+                if stacks.0.capacity() > 256 || stacks.1.capacity() > 256 {
+                    *stacks = Stacks::default();
+                }
+                captured
+            }
+            // Not reached (a capture does not start another), but a fresh pair would do.
+            Err(_) => Self::decode_with(r, start, &mut Stacks::default()),
+        })
+    }
+
+    fn decode_with<'a>(r: &mut Reader<'a>, start: &Start<'a>, stacks: &mut (Vec<AnyAttribute>, Vec<AnyNode>)) -> Result<Self, DecodeError> {
         let mut el = AnyElement {
             ns: r.ns_uri_cow(start.ns()),
             local: start.local().to_owned(),
@@ -165,22 +190,22 @@ impl AnyElement {
         for (prefix, ns) in r.own_prefixes() {
             el.namespaces.push((prefix.to_owned(), r.ns_uri(ns).to_owned()));
         }
+        let first_attribute = stacks.0.len();
         for a in r.attributes(start) {
-            el.attributes.push(AnyAttribute::capture(r, a?));
+            stacks.0.push(AnyAttribute::capture(r, a?));
         }
+        el.attributes = stacks.0.drain(first_attribute..).collect();
+        let first_child = stacks.1.len();
         while let Some(node) = r.next_node(start)? {
             match node {
-                Node::Text(t) => el.children.push(AnyNode::Text(t.into_owned())),
+                Node::Text(t) => stacks.1.push(AnyNode::Text(t.into_owned())),
                 Node::Element(child) => {
-                    let c = AnyElement::decode(r, &child).map_err(|e| e.within(child.name()))?;
-                    el.children.push(AnyNode::Element(c));
+                    let c = AnyElement::decode_with(r, &child, stacks).map_err(|e| e.within(child.name()))?;
+                    stacks.1.push(AnyNode::Element(c));
                 }
             }
         }
-        // A captured tree is kept, often whole documents of it: no room is left unused (the
-        // vectors grow four at a time and then doubling; shrinking is done in place).
-        el.attributes.shrink_to_fit();
-        el.children.shrink_to_fit();
+        el.children = stacks.1.drain(first_child..).collect();
         Ok(el)
     }
 
