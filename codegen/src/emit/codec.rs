@@ -382,15 +382,12 @@ impl Emitter<'_> {
 
     fn restriction_codec(&self, id: TypeId, primitive: Builtin, facets: &FacetSet) -> TokenStream {
         let name = ident(&self.ir.types[id].rust);
-        // What is written is the base type's lexical form (or a spelling received in it): it
-        // needs no escaping if the base type's never does (never so for the string types).
-        let plain = (!primitive.is_string_like()).then(|| {
-            let codec = builtin_codec(primitive);
-            quote!(const PLAIN: bool = <#codec as __rt::Codec>::PLAIN;)
-        });
         let type_name = self.type_name_const(id);
         let label = fmt_escape(&crate::name::describe(self.ir, id));
         let codec = builtin_codec(primitive);
+        // What is written is the base type's lexical form (or a spelling received in it): it
+        // needs no escaping if the base type's never does (never so for the string types).
+        let plain = (!primitive.is_string_like()).then(|| quote!(const PLAIN: bool = <#codec as __rt::Codec>::PLAIN;));
         let value = builtin_value(primitive);
         let ws = self.whitespace(primitive, facets);
         let checks = self.value_checks(&label, primitive, facets, quote!(v), false);
