@@ -278,7 +278,7 @@ mod tests {
         let root = r.root().unwrap();
         let any = AnyElement::decode(&mut r, &root).unwrap();
         let AnyNode::Element(a) = &any.children[0] else { panic!("an element") };
-        // Grown to room for 4 and 8.
+        // Vectors grown a push at a time would have room for 4 attributes and 8 children.
         assert_eq!((a.attributes.len(), a.children.len()), (2, 5));
         assert_eq!((a.attributes.capacity(), a.children.capacity()), (2, 5));
         assert_eq!(any.children.capacity(), 1);
