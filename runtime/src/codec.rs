@@ -1317,6 +1317,18 @@ pub fn no_attributes<'a>(r: &Reader<'a>, el: &Start<'a>, own_type: Option<(&str,
     Ok(())
 }
 
+/// [`other_attribute`] for an element of complex type `T` (its own name is `T::TYPE_NAME`).
+#[inline]
+pub fn other_attribute_of<'a, T: ComplexType>(r: &Reader<'a>, el: &Start<'a>, attr: &Attr<'a>) -> Result<(), DecodeError> {
+    other_attribute(r, el, attr, T::TYPE_NAME)
+}
+
+/// [`no_attributes`] for an element of complex type `T` (its own name is `T::TYPE_NAME`).
+#[inline]
+pub fn no_attributes_of<'a, T: ComplexType>(r: &Reader<'a>, el: &Start<'a>) -> Result<(), DecodeError> {
+    no_attributes(r, el, T::TYPE_NAME)
+}
+
 /// The content of an element whose type has empty content.
 pub fn empty_content<'a>(r: &mut Reader<'a>, el: &Start<'a>) -> Result<(), DecodeError> {
     match r.next_child(el)? {

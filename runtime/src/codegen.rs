@@ -12,9 +12,9 @@ pub use crate::codec::{
     SimpleType, TypeName, char_len, check_count, check_fixed_attr, codecs, collapse, decode_any, decode_captured, decode_complex,
     decode_nillable_complex, decode_nillable_simple, decode_simple, decode_simple_with, duplicate, empty_content, encode_attr,
     encode_captured, encode_complex, encode_nillable_complex, encode_nillable_simple, encode_simple, end_of_content, is_xsi_type_of,
-    longest_branch, many, many_any, many_any_upto, many_group, many_group_upto, many_upto, no_attributes, not_enumerated, one, one_any,
-    opt, opt_any, opt_group, other_attribute, parse_attr, parse_enumeration, parse_list, put, put_many, put_many_any, put_many_group,
-    put_opt, read_simple_content, replace, required_attribute, too_many, write_list, write_simple_content,
+    longest_branch, many, many_any, many_any_upto, many_group, many_group_upto, many_upto, no_attributes, no_attributes_of, not_enumerated,
+    one, one_any, opt, opt_any, opt_group, other_attribute, other_attribute_of, parse_attr, parse_enumeration, parse_list, put, put_many,
+    put_many_any, put_many_group, put_opt, read_simple_content, replace, required_attribute, too_many, write_list, write_simple_content,
 };
 pub use crate::server::{
     FaultPolicy, Match, RequestContext, RequestInfo, Routes, SoapHttpRequest, SoapHttpResponse, SoapService, StandardFaults, accept,

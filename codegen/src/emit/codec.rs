@@ -587,17 +587,16 @@ impl Emitter<'_> {
                 }
             });
         }
-        // The type named for `xsi:type` (`None` if anonymous), as the impl's TYPE_NAME says.
-        let own = quote!(<Self as __rt::ComplexType>::TYPE_NAME);
+        // The rest are judged against the type's own name (for `xsi:type`), its TYPE_NAME.
         let lp = if arms.is_empty() {
-            quote!(__rt::no_attributes(r, start, #own)?;)
+            quote!(__rt::no_attributes_of::<Self>(r, start)?;)
         } else {
             quote! {
                 #decls
                 for attr in r.attributes(start) {
                     let attr = attr?;
                     #arms
-                    __rt::other_attribute(r, start, &attr, #own)?;
+                    __rt::other_attribute_of::<Self>(r, start, &attr)?;
                 }
                 #finish
             }
@@ -1070,7 +1069,7 @@ impl Emitter<'_> {
                 impl __rt::ComplexType for #name {
                     #type_name
                     fn decode_xml<'a>(r: &mut __rt::Reader<'a>, start: &__rt::Start<'a>) -> ::core::result::Result<Self, __rt::DecodeError> {
-                        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+                        __rt::no_attributes_of::<Self>(r, start)?;
                         let mut cur = r.next_child(start)?;
                         let v = <Self as __rt::Group>::decode_group(r, start, &mut cur)?;
                         __rt::end_of_content(r, cur)?;

@@ -17,7 +17,7 @@ impl __rt::ComplexType for ReachabilityType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_cond = __rt::opt::<
             __rt::Complex<CondType>,
@@ -63,7 +63,7 @@ impl __rt::ComplexType for CondType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_epas_reachability = __rt::one::<
             __rt::Complex<EpasReachabilityType>,
@@ -134,12 +134,7 @@ impl __rt::ComplexType for EpasReachabilityType {
                 __v_source = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_source = __rt::required_attribute(
             r,
@@ -201,12 +196,7 @@ impl __rt::ComplexType for WhenType {
                 __v_reachability_status = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_reachability_status = __rt::required_attribute(
             r,
@@ -278,7 +268,7 @@ impl __rt::ComplexType for FilterType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_excludedsource = __rt::many::<
             __rt::Simple<::std::string::String>,
@@ -491,12 +481,7 @@ impl __rt::ComplexType for EpasStatusType {
                 __v_status = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_source = __rt::required_attribute(
             r,
@@ -562,7 +547,7 @@ impl __rt::ComplexType for ConnectiveType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_choice = __rt::many_group::<
             WhenTypeChoice,
@@ -623,7 +608,7 @@ impl __rt::ComplexType for NotType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_choice = ::std::boxed::Box::new(
             <WhenTypeChoice as __rt::Group>::decode_group(r, start, &mut cur)?,

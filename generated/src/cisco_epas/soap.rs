@@ -25,12 +25,7 @@ impl __rt::ComplexType for Login {
                 __v_force = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let mut cur = r.next_child(start)?;
         let __v_username = __rt::one::<
@@ -159,7 +154,7 @@ impl __rt::ComplexType for LoginResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let v = <Self as __rt::Group>::decode_group(r, start, &mut cur)?;
         __rt::end_of_content(r, cur)?;
@@ -217,12 +212,7 @@ impl __rt::ComplexType for Logout {
                 __v_tuple_id = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self { tuple_id: __v_tuple_id })
@@ -269,7 +259,7 @@ impl __rt::ComplexType for LogoutResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_success = __rt::one::<
             __rt::Complex<EmptyType>,
@@ -317,7 +307,7 @@ impl __rt::ComplexType for GetAllConfig {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_system_config = __rt::opt::<
             __rt::Complex<EmptyType>,
@@ -418,7 +408,7 @@ impl __rt::ComplexType for GetAllConfigResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_get_system_config_resp = __rt::opt::<
             __rt::Complex<GetSystemConfigResp>,
@@ -532,7 +522,7 @@ impl __rt::ComplexType for EmptyType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
     }
@@ -562,7 +552,7 @@ impl __rt::ComplexType for GetSystemConfigResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_property = __rt::many::<
             __rt::Complex<SystemPropertyType>,
@@ -608,7 +598,7 @@ impl __rt::ComplexType for GetUserConfigResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_property = __rt::many::<
             __rt::Complex<UserPropertyType>,
@@ -654,7 +644,7 @@ impl __rt::ComplexType for SetUserConfig {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_property = __rt::many::<
             __rt::Complex<UserPropertyType>,
@@ -700,7 +690,7 @@ impl __rt::ComplexType for SetUserConfigResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_property = __rt::many::<
             __rt::Complex<PropertyStatusType>,
@@ -746,7 +736,7 @@ impl __rt::ComplexType for GetContactListResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_group = __rt::many::<
             __rt::Complex<ContactListGroupType>,
@@ -792,7 +782,7 @@ impl __rt::ComplexType for AddGroup {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_group = __rt::many::<
             __rt::Complex<GroupType>,
@@ -838,7 +828,7 @@ impl __rt::ComplexType for AddGroupResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::many::<
             __rt::Complex<GroupStatusType>,
@@ -884,7 +874,7 @@ impl __rt::ComplexType for ModifyGroup {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_group = __rt::many::<
             __rt::Complex<GroupRenameType>,
@@ -930,7 +920,7 @@ impl __rt::ComplexType for ModifyGroupResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::many::<
             __rt::Complex<GroupRenameStatusType>,
@@ -976,7 +966,7 @@ impl __rt::ComplexType for DeleteGroup {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_group = __rt::many::<
             __rt::Complex<GroupType>,
@@ -1022,7 +1012,7 @@ impl __rt::ComplexType for DeleteGroupResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::many::<
             __rt::Complex<NameStatusType>,
@@ -1068,7 +1058,7 @@ impl __rt::ComplexType for AddContact {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_group = __rt::many::<
             __rt::Complex<ContactGroupType>,
@@ -1114,7 +1104,7 @@ impl __rt::ComplexType for AddContactResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::many::<
             __rt::Complex<ContactStatusType>,
@@ -1160,7 +1150,7 @@ impl __rt::ComplexType for ModifyContact {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_group = __rt::many::<
             __rt::Complex<ContactGroupType>,
@@ -1206,7 +1196,7 @@ impl __rt::ComplexType for ModifyContactResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::many::<
             __rt::Complex<ContactStatusType>,
@@ -1252,7 +1242,7 @@ impl __rt::ComplexType for DeleteContact {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_group = __rt::many::<
             __rt::Complex<ContactRefGroupType>,
@@ -1298,7 +1288,7 @@ impl __rt::ComplexType for DeleteContactResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::many::<
             __rt::Complex<ContactRefStatusType>,
@@ -1348,7 +1338,7 @@ impl __rt::ComplexType for GetPresenceRules {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_visibility = __rt::opt::<
             __rt::Complex<__rt::AnyContent>,
@@ -1470,7 +1460,7 @@ impl __rt::ComplexType for GetPresenceRulesResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let v = <Self as __rt::Group>::decode_group(r, start, &mut cur)?;
         __rt::end_of_content(r, cur)?;
@@ -1524,7 +1514,7 @@ impl __rt::ComplexType for SetPresenceRules {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_presence_rule = __rt::many::<
             __rt::Complex<PresenceRuleType>,
@@ -1572,7 +1562,7 @@ impl __rt::ComplexType for SetPresenceRulesResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::many::<
             __rt::Complex<NameStatusType>,
@@ -1618,7 +1608,7 @@ impl __rt::ComplexType for DeletePresenceRules {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::many::<
             __rt::Complex<RuleRefType>,
@@ -1664,7 +1654,7 @@ impl __rt::ComplexType for DeletePresenceRulesResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::many::<
             __rt::Complex<NameStatusType>,
@@ -1710,7 +1700,7 @@ impl __rt::ComplexType for GetDialingRulesResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::many::<
             __rt::Complex<DialingRuleType>,
@@ -1764,7 +1754,7 @@ impl __rt::ComplexType for RecentCommRecordType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_timestamp = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -1826,7 +1816,7 @@ impl __rt::ComplexType for AddRecentCommResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_record = __rt::one::<
             __rt::Complex<AddRecentCommRespRecord>,
@@ -1866,7 +1856,7 @@ impl __rt::ComplexType for GetRecentCommResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_record = __rt::many::<
             __rt::Complex<RecentCommRecordType>,
@@ -1918,7 +1908,7 @@ impl __rt::ComplexType for GetLicensingFeaturesResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_base = __rt::one::<
             __rt::Simple<bool>,
@@ -1981,7 +1971,7 @@ impl __rt::ComplexType for PublishPresStatus {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let __v_content = __rt::AnyContent::decode_children(r, start)?;
         ::core::result::Result::Ok(Self { content: __v_content })
     }
@@ -2026,7 +2016,7 @@ impl __rt::ComplexType for StatusCodeType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_status_code = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -2068,7 +2058,7 @@ impl __rt::ComplexType for GetAcl {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::many::<
             __rt::Complex<RuleRefType>,
@@ -2114,7 +2104,7 @@ impl __rt::ComplexType for GetAclResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::many::<
             __rt::Complex<AclRuleType>,
@@ -2160,7 +2150,7 @@ impl __rt::ComplexType for AddAcl {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::many::<
             __rt::Complex<WatcherRuleType>,
@@ -2206,7 +2196,7 @@ impl __rt::ComplexType for AddAclResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::many::<
             __rt::Complex<WatcherStatusRuleType>,
@@ -2252,7 +2242,7 @@ impl __rt::ComplexType for DeleteAcl {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::many::<
             __rt::Complex<WatcherRuleType>,
@@ -2298,7 +2288,7 @@ impl __rt::ComplexType for DeleteAclResp {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::many::<
             __rt::Complex<WatcherStatusRuleType>,
@@ -2344,7 +2334,7 @@ impl __rt::ComplexType for LoginRespSuccess {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_session_key = __rt::one::<
             __rt::Simple<__rt::codecs::Token>,
@@ -2386,7 +2376,7 @@ impl __rt::ComplexType for LoginRespFailure {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_reason = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -2440,12 +2430,7 @@ impl __rt::ComplexType for SystemPropertyType {
                 __v_name = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_name = __rt::required_attribute(
             r,
@@ -2522,12 +2507,7 @@ impl __rt::ComplexType for UserPropertyType {
                 __v_is_public = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_name = __rt::required_attribute(
             r,
@@ -2616,12 +2596,7 @@ impl __rt::ComplexType for PropertyStatusType {
                 __v_status_code = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_name = __rt::required_attribute(
             r,
@@ -2707,12 +2682,7 @@ impl __rt::ComplexType for ContactListGroupType {
                 __v_index = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_name = __rt::required_attribute(
             r,
@@ -2811,12 +2781,7 @@ impl __rt::ComplexType for GroupType {
                 __v_index = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_name = __rt::required_attribute(
             r,
@@ -2897,12 +2862,7 @@ impl __rt::ComplexType for GroupStatusType {
                 __v_index = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_name = __rt::required_attribute(
             r,
@@ -2996,12 +2956,7 @@ impl __rt::ComplexType for GroupRenameType {
                 __v_index = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_old_name = __rt::required_attribute(
             r,
@@ -3101,12 +3056,7 @@ impl __rt::ComplexType for GroupRenameStatusType {
                 __v_index = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_old_name = __rt::required_attribute(
             r,
@@ -3194,12 +3144,7 @@ impl __rt::ComplexType for NameStatusType {
                 __v_name = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_name = __rt::required_attribute(
             r,
@@ -3268,12 +3213,7 @@ impl __rt::ComplexType for ContactGroupType {
                 __v_name = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_name = __rt::required_attribute(
             r,
@@ -3384,12 +3324,7 @@ impl __rt::ComplexType for ContactStatusType {
                 __v_display_on_phone = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_persona_id = __rt::required_attribute(
             r,
@@ -3496,12 +3431,7 @@ impl __rt::ComplexType for ContactRefGroupType {
                 __v_name = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_name = __rt::required_attribute(
             r,
@@ -3588,12 +3518,7 @@ impl __rt::ComplexType for ContactRefStatusType {
                 __v_group = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_persona_id = __rt::required_attribute(
             r,
@@ -3759,12 +3684,7 @@ impl __rt::ComplexType for PresenceRuleType {
                 __v_name = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_name = __rt::required_attribute(
             r,
@@ -3837,12 +3757,7 @@ impl __rt::ComplexType for RuleRefType {
                 __v_name = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_name = __rt::required_attribute(
             r,
@@ -3908,7 +3823,7 @@ impl __rt::ComplexType for DialingRuleType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_type = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -4021,7 +3936,7 @@ impl __rt::ComplexType for RecentCommDataType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_any = __rt::many_any(
             r,
@@ -4086,12 +4001,7 @@ impl __rt::ComplexType for AddRecentCommRespRecord {
                 __v_status_code = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_timestamp = __rt::required_attribute(
             r,
@@ -4172,12 +4082,7 @@ impl __rt::ComplexType for AclRuleType {
                 __v_name = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_name = __rt::required_attribute(
             r,
@@ -4247,12 +4152,7 @@ impl __rt::ComplexType for WatcherRuleType {
                 __v_name = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_name = __rt::required_attribute(
             r,
@@ -4331,12 +4231,7 @@ impl __rt::ComplexType for WatcherStatusRuleType {
                 __v_name = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_name = __rt::required_attribute(
             r,
@@ -4431,12 +4326,7 @@ impl __rt::ComplexType for ContactListEntryType {
                 __v_display_on_phone = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_index = __rt::required_attribute(
             r,
@@ -4546,12 +4436,7 @@ impl __rt::ComplexType for ContactType {
                 __v_nickname = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_value = __rt::read_simple_content::<::std::string::String>(r, start)?;
         ::core::result::Result::Ok(Self {
@@ -4628,7 +4513,7 @@ impl __rt::ComplexType for PresenceRuleDefinitionType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let mut __v_visibility = ::core::option::Option::None;
         let mut __v_reachability = ::core::option::Option::None;
@@ -4778,12 +4663,7 @@ impl __rt::ComplexType for WatcherStatusType {
                 __v_watcher = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_watcher = __rt::required_attribute(
             r,

@@ -15,7 +15,7 @@ impl __rt::ComplexType for UpcConfigChange {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_action = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -89,12 +89,7 @@ impl __rt::ComplexType for Group {
                 __v_index = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_name = __rt::required_attribute(
             r,
@@ -205,12 +200,7 @@ impl __rt::ComplexType for Property {
                 __v_name = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_name = __rt::required_attribute(
             r,
@@ -565,7 +555,7 @@ impl __rt::ComplexType for ContactsElementType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_group = __rt::one::<
             __rt::Complex<Group>,
@@ -666,7 +656,7 @@ impl __rt::ComplexType for ContactGroupsBlock {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_group = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -769,7 +759,7 @@ impl __rt::ComplexType for DialingRulesBlock {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::one::<
             __rt::Complex<DialingRulesElementType>,
@@ -937,7 +927,7 @@ impl __rt::ComplexType for PrivacyRulesType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_rule = __rt::one::<
             __rt::Complex<PrivacyRulesTypeRule>,
@@ -985,7 +975,7 @@ impl __rt::ComplexType for ContactGroupType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_persona_id = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -1067,7 +1057,7 @@ impl __rt::ComplexType for DialingRulesElementType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_type = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -1186,12 +1176,7 @@ impl __rt::ComplexType for PrivacyRulesTypeRule {
                 __v_name = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_name = __rt::required_attribute(
             r,

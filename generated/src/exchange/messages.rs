@@ -10,7 +10,7 @@ impl __rt::ComplexType for IsUmEnabled {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
     }
@@ -40,7 +40,7 @@ impl __rt::ComplexType for IsUmEnabledResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_is_um_enabled_response = __rt::one::<
             __rt::Simple<bool>,
@@ -79,7 +79,7 @@ impl __rt::ComplexType for GetUmProperties {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
     }
@@ -109,7 +109,7 @@ impl __rt::ComplexType for GetUmPropertiesResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_get_um_properties_response = __rt::opt::<
             __rt::Complex<UmProperties>,
@@ -158,7 +158,7 @@ impl __rt::ComplexType for SetOofStatus {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::one::<
             __rt::Simple<bool>,
@@ -193,7 +193,7 @@ impl __rt::ComplexType for SetOofStatusResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
     }
@@ -223,7 +223,7 @@ impl __rt::ComplexType for SetPlayOnPhoneDialString {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_dial_string = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -266,7 +266,7 @@ impl __rt::ComplexType for SetPlayOnPhoneDialStringResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
     }
@@ -297,7 +297,7 @@ impl __rt::ComplexType for SetTelephoneAccessFolderEmail {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_base64_folder_id = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -340,7 +340,7 @@ impl __rt::ComplexType for SetTelephoneAccessFolderEmailResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
     }
@@ -371,7 +371,7 @@ impl __rt::ComplexType for SetMissedCallNotificationEnabled {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_status = __rt::one::<
             __rt::Simple<bool>,
@@ -407,7 +407,7 @@ impl __rt::ComplexType for SetMissedCallNotificationEnabledResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
     }
@@ -435,7 +435,7 @@ impl __rt::ComplexType for ResetPin {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
     }
@@ -462,7 +462,7 @@ impl __rt::ComplexType for ResetPinResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
     }
@@ -494,7 +494,7 @@ impl __rt::ComplexType for PlayOnPhone {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_entry_id = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -553,7 +553,7 @@ impl __rt::ComplexType for PlayOnPhoneResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_play_on_phone_response = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -599,7 +599,7 @@ impl __rt::ComplexType for GetCallInfo {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_call_id = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -643,7 +643,7 @@ impl __rt::ComplexType for GetCallInfoResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_get_call_info_response = __rt::opt::<
             __rt::Complex<UmCallInfo>,
@@ -685,7 +685,7 @@ impl __rt::ComplexType for Disconnect {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_call_id = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -726,7 +726,7 @@ impl __rt::ComplexType for DisconnectResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
     }
@@ -758,7 +758,7 @@ impl __rt::ComplexType for PlayOnPhoneGreeting {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_greeting_type = __rt::one::<
             __rt::Simple<UmGreetingType>,
@@ -815,7 +815,7 @@ impl __rt::ComplexType for PlayOnPhoneGreetingResponse {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_play_on_phone_greeting_response = __rt::opt::<
             __rt::Simple<::std::string::String>,
@@ -872,7 +872,7 @@ impl __rt::ComplexType for DisconnectPhoneCallType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_phone_call_id = __rt::one::<
             __rt::Complex<super::types::PhoneCallIdType>,
@@ -936,12 +936,7 @@ impl __rt::ComplexType for DisconnectPhoneCallResponseMessageType {
                 __v_response_class = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_response_class = __rt::required_attribute(
             r,
@@ -1045,7 +1040,7 @@ impl __rt::ComplexType for GetPhoneCallInformationType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_phone_call_id = __rt::one::<
             __rt::Complex<super::types::PhoneCallIdType>,
@@ -1113,12 +1108,7 @@ impl __rt::ComplexType for GetPhoneCallInformationResponseMessageType {
                 __v_response_class = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_response_class = __rt::required_attribute(
             r,
@@ -1238,7 +1228,7 @@ impl __rt::ComplexType for PlayOnPhone2Type {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_play_on_phone = __rt::one::<
             __rt::Complex<PlayOnPhoneType>,
@@ -1284,7 +1274,7 @@ impl __rt::ComplexType for PlayOnPhoneResponse2Type {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_play_on_phone_response = __rt::one::<
             __rt::Complex<PlayOnPhoneResponseMessageType>,
@@ -1332,7 +1322,7 @@ impl __rt::ComplexType for DisableAppType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_id = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -1406,12 +1396,7 @@ impl __rt::ComplexType for DisableAppResponseType {
                 __v_response_class = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_response_class = __rt::required_attribute(
             r,
@@ -1511,7 +1496,7 @@ impl __rt::ComplexType for GetAppManifestsType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
     }
@@ -1565,12 +1550,7 @@ impl __rt::ComplexType for GetAppManifestsResponseType {
                 __v_response_class = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_response_class = __rt::required_attribute(
             r,
@@ -1679,7 +1659,7 @@ impl __rt::ComplexType for GetAppMarketplaceUrlType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
     }
@@ -1733,12 +1713,7 @@ impl __rt::ComplexType for GetAppMarketplaceUrlResponseMessageType {
                 __v_response_class = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_response_class = __rt::required_attribute(
             r,
@@ -1853,7 +1828,7 @@ impl __rt::ComplexType for GetClientAccessTokenType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_token_requests = __rt::one::<
             __rt::Complex<super::types::NonEmptyArrayOfClientAccessTokenRequestsType>,
@@ -1903,7 +1878,7 @@ impl __rt::ComplexType for GetClientAccessTokenResponseType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_response_messages = __rt::one::<
             __rt::Complex<ArrayOfResponseMessagesType>,
@@ -1950,7 +1925,7 @@ impl __rt::ComplexType for InstallAppType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_manifest = __rt::one::<
             __rt::Simple<__rt::xsd::Base64Binary>,
@@ -2012,12 +1987,7 @@ impl __rt::ComplexType for InstallAppResponseType {
                 __v_response_class = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_response_class = __rt::required_attribute(
             r,
@@ -2120,7 +2090,7 @@ impl __rt::ComplexType for UninstallAppType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_id = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -2182,12 +2152,7 @@ impl __rt::ComplexType for UninstallAppResponseType {
                 __v_response_class = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_response_class = __rt::required_attribute(
             r,
@@ -2298,7 +2263,7 @@ impl __rt::ComplexType for UmProperties {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_oof_status = __rt::one::<
             __rt::Simple<bool>,
@@ -2410,7 +2375,7 @@ impl __rt::ComplexType for UmCallInfo {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_call_state = __rt::one::<
             __rt::Simple<UmCallState>,
@@ -2533,7 +2498,7 @@ impl __rt::ComplexType for BaseRequestType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
     }
@@ -2585,12 +2550,7 @@ impl __rt::ComplexType for ResponseMessageType {
                 __v_response_class = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_response_class = __rt::required_attribute(
             r,
@@ -4634,7 +4594,7 @@ impl __rt::ComplexType for ResponseMessageTypeMessageXml {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_any = __rt::many_any(
             r,
@@ -4689,7 +4649,7 @@ impl __rt::ComplexType for PlayOnPhoneType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_item_id = __rt::one::<
             __rt::Complex<super::types::ItemIdType>,
@@ -4768,12 +4728,7 @@ impl __rt::ComplexType for PlayOnPhoneResponseMessageType {
                 __v_response_class = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_response_class = __rt::required_attribute(
             r,
@@ -4887,7 +4842,7 @@ impl __rt::ComplexType for ArrayOfAppManifestsType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_manifest = __rt::many::<
             __rt::Simple<__rt::xsd::Base64Binary>,
@@ -4937,7 +4892,7 @@ impl __rt::ComplexType for BaseResponseMessageType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_response_messages = __rt::one::<
             __rt::Complex<ArrayOfResponseMessagesType>,
@@ -4985,7 +4940,7 @@ impl __rt::ComplexType for ArrayOfResponseMessagesType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_get_client_access_token_response_message = __rt::many::<
             __rt::Complex<GetClientAccessTokenResponseMessageType>,
@@ -5258,12 +5213,7 @@ impl __rt::ComplexType for GetClientAccessTokenResponseMessageType {
                 __v_response_class = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_response_class = __rt::required_attribute(
             r,

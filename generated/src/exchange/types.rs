@@ -26,12 +26,7 @@ impl __rt::ComplexType for ExchangeImpersonationType {
                 __v_other_attributes.push(__rt::AnyAttribute::capture(r, attr));
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let mut cur = r.next_child(start)?;
         let __v_connecting_sid = __rt::one::<
@@ -105,12 +100,7 @@ impl __rt::ComplexType for MailboxCultureType {
                 __v_other_attributes.push(__rt::AnyAttribute::capture(r, attr));
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_value = __rt::read_simple_content::<__rt::codecs::Language>(r, start)?;
         ::core::result::Result::Ok(Self {
@@ -180,12 +170,7 @@ impl __rt::ComplexType for RequestServerVersion {
                 __v_other_attributes.push(__rt::AnyAttribute::capture(r, attr));
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_version = __rt::required_attribute(
             r,
@@ -287,12 +272,7 @@ impl __rt::ComplexType for ServerVersionInfo {
                 __v_version = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {
@@ -464,7 +444,7 @@ impl __rt::ComplexType for ConnectingSidType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let v = <Self as __rt::Group>::decode_group(r, start, &mut cur)?;
         __rt::end_of_content(r, cur)?;
@@ -635,12 +615,7 @@ impl __rt::ComplexType for PhoneCallIdType {
                 __v_id = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_id = __rt::required_attribute(r, start, __v_id, __rt::NsId::NONE, "Id")?;
         __rt::empty_content(r, start)?;
@@ -761,7 +736,7 @@ impl __rt::ComplexType for PhoneCallInformationType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_phone_call_state = __rt::one::<
             __rt::Simple<PhoneCallStateType>,
@@ -921,7 +896,7 @@ impl __rt::ComplexType for NonEmptyArrayOfClientAccessTokenRequestsType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_token_request = __rt::many::<
             __rt::Complex<ClientAccessTokenRequestType>,
@@ -974,7 +949,7 @@ impl __rt::ComplexType for PrincipalNameType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let __v_value = __rt::read_simple_content::<NonEmptyStringType>(r, start)?;
         ::core::result::Result::Ok(Self { value: __v_value })
     }
@@ -1012,7 +987,7 @@ impl __rt::ComplexType for SidType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let __v_value = __rt::read_simple_content::<NonEmptyStringType>(r, start)?;
         ::core::result::Result::Ok(Self { value: __v_value })
     }
@@ -1050,7 +1025,7 @@ impl __rt::ComplexType for PrimarySmtpAddressType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let __v_value = __rt::read_simple_content::<NonEmptyStringType>(r, start)?;
         ::core::result::Result::Ok(Self { value: __v_value })
     }
@@ -1088,7 +1063,7 @@ impl __rt::ComplexType for SmtpAddressType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let __v_value = __rt::read_simple_content::<NonEmptyStringType>(r, start)?;
         ::core::result::Result::Ok(Self { value: __v_value })
     }
@@ -1326,12 +1301,7 @@ impl __rt::ComplexType for ItemIdType {
                 __v_change_key = ::core::option::Option::Some(v);
                 continue;
             }
-            __rt::other_attribute(
-                r,
-                start,
-                &attr,
-                <Self as __rt::ComplexType>::TYPE_NAME,
-            )?;
+            __rt::other_attribute_of::<Self>(r, start, &attr)?;
         }
         let __v_id = __rt::required_attribute(r, start, __v_id, __rt::NsId::NONE, "Id")?;
         __rt::empty_content(r, start)?;
@@ -1390,7 +1360,7 @@ impl __rt::ComplexType for ClientAccessTokenRequestType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_id = __rt::one::<
             __rt::Simple<::std::string::String>,
@@ -1517,7 +1487,7 @@ impl __rt::ComplexType for BaseItemIdType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         __rt::empty_content(r, start)?;
         ::core::result::Result::Ok(Self {})
     }
@@ -1624,7 +1594,7 @@ impl __rt::ComplexType for ClientAccessTokenType {
         r: &mut __rt::Reader<'a>,
         start: &__rt::Start<'a>,
     ) -> ::core::result::Result<Self, __rt::DecodeError> {
-        __rt::no_attributes(r, start, <Self as __rt::ComplexType>::TYPE_NAME)?;
+        __rt::no_attributes_of::<Self>(r, start)?;
         let mut cur = r.next_child(start)?;
         let __v_id = __rt::one::<
             __rt::Simple<::std::string::String>,
