@@ -512,12 +512,6 @@ impl SoapMessage for NoMessage {
         }
         env.end_body(&body, first).map(|()| NoMessage)
     }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(&self, _: &mut crate::xml::Writer) -> Result<(), EncodeError> {
-        Ok(())
-    }
     fn encode_body(&self, _: &mut crate::xml::Writer) -> Result<(), EncodeError> {
         Ok(())
     }

@@ -44,12 +44,6 @@ impl SoapMessage for Echo {
         let text = el.children.iter().filter_map(|n| if let AnyNode::Text(t) = n { Some(t.as_str()) } else { None }).collect();
         Ok(Echo(text))
     }
-    fn has_headers(&self) -> bool {
-        false
-    }
-    fn encode_headers(&self, _: &mut Writer) -> Result<(), EncodeError> {
-        Ok(())
-    }
     fn encode_body(&self, w: &mut Writer) -> Result<(), EncodeError> {
         w.text_element(NS, "Echo", &self.0)
     }

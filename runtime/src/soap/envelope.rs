@@ -670,12 +670,6 @@ mod tests {
         fn decode_envelope<'a>(_: &mut EnvelopeReader<'a>) -> Result<Self, DecodeError> {
             unreachable!("encoded only")
         }
-        fn has_headers(&self) -> bool {
-            false
-        }
-        fn encode_headers(&self, _: &mut Writer) -> Result<(), EncodeError> {
-            Ok(())
-        }
         fn encode_body(&self, w: &mut Writer) -> Result<(), EncodeError> {
             let text = if self.nested {
                 encode_message(SoapVersion::V12, PREFIXES, &Note { text: self.text, fail: false, nested: false })?
@@ -743,12 +737,6 @@ mod probe_tests {
             }
             env.finish()?;
             Ok(Skim)
-        }
-        fn has_headers(&self) -> bool {
-            false
-        }
-        fn encode_headers(&self, _: &mut Writer) -> Result<(), EncodeError> {
-            Ok(())
         }
         fn encode_body(&self, _: &mut Writer) -> Result<(), EncodeError> {
             Ok(())

@@ -6,6 +6,7 @@ pub mod error;
 pub mod limits;
 pub mod ns;
 pub mod reader;
+mod word;
 pub mod writer;
 
 pub use any::{AnyAttribute, AnyElement, AnyNode, Wildcard};

@@ -132,16 +132,10 @@ fn normalized_value<'a>(a: &Attribute<'a>) -> quick_xml::Result<Cow<'a, str>> {
 /// or CR, or another control character (left to the full normalization, which judges it).
 /// Never false when normalization would change something.
 fn may_need_normalizing(v: &[u8]) -> bool {
-    const fn splat(b: u8) -> u64 {
-        u64::from_ne_bytes([b; 8])
-    }
-    const ONES: u64 = splat(0x01);
-    const HIGH: u64 = splat(0x80);
-    // Any byte of `w` below `n` (n <= 0x80), exactly.
-    let below = |w: u64, n: u8| w.wrapping_sub(ONES.wrapping_mul(u64::from(n))) & !w & HIGH;
+    use super::word::{below, load, splat};
     let mut chunks = v.chunks_exact(8);
     for chunk in chunks.by_ref() {
-        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let w = load(chunk);
         if below(w, 0x0E) | below(w ^ splat(b'&'), 1) != 0 {
             return true;
         }

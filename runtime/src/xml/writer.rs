@@ -674,8 +674,7 @@ fn first_special(bytes: &[u8], special: &[bool; 256]) -> Option<usize> {
         let mut chunks = bytes.chunks_exact(8);
         let mut at = 0;
         for chunk in chunks.by_ref() {
-            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-            if may_be_special(word, attr)
+            if may_be_special(super::word::load(chunk), attr)
                 && let Some(i) = chunk.iter().position(|&b| special[b as usize])
             {
                 return Some(at + i);
@@ -705,13 +704,7 @@ fn first_special(bytes: &[u8], special: &[bool; 256]) -> Option<usize> {
 /// comparison of each pair.
 #[inline]
 fn may_be_special(word: u64, attr: bool) -> bool {
-    const fn splat(b: u8) -> u64 {
-        u64::from_ne_bytes([b; 8])
-    }
-    const ONES: u64 = splat(0x01);
-    const HIGH: u64 = splat(0x80);
-    // Any byte of `v` below `n` (n <= 0x80), exactly.
-    let below = |v: u64, n: u8| v.wrapping_sub(ONES.wrapping_mul(u64::from(n))) & !v & HIGH;
+    use super::word::{below, splat};
     let angle = below((word | splat(0x02)) ^ splat(0x3E), 1);
     let amp_or_quote = below((word | splat(0x04)) ^ splat(0x26), 1);
     let control = if attr { below(word, 0x20) } else { below(word ^ splat(0x0D), 1) };
